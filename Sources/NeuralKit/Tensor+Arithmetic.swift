@@ -1,0 +1,133 @@
+import Foundation
+
+// Element-wise arithmetic with NumPy's broadcasting rules: shapes are aligned
+// at their last dimension, and a dimension of size 1 (or a missing one)
+// stretches to match. So `[batch, n] + [n]` adds a row vector to every row,
+// and `[batch, n] - [batch, 1]` subtracts a per-row value.
+
+extension Tensor {
+    /// The shape two tensors broadcast to, or nil when they do not fit.
+    public static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
+        let rank = Swift.max(a.count, b.count)
+        let a = Array(repeating: 1, count: rank - a.count) + a
+        let b = Array(repeating: 1, count: rank - b.count) + b
+        var result = [Int]()
+        for (x, y) in Swift.zip(a, b) {
+            if x == y || y == 1 { result.append(x) } else if x == 1 { result.append(y) } else { return nil }
+        }
+        return result
+    }
+
+    /// Combines two tensors element by element after broadcasting them to a common shape.
+    public static func zip(_ a: Tensor, _ b: Tensor, operation: String = "combine",
+                           _ combine: (Double, Double) -> Double) -> Tensor {
+        if a.shape == b.shape {
+            var out = a
+            out.scalars.withUnsafeMutableBufferPointer { o in
+                b.scalars.withUnsafeBufferPointer { y in
+                    for i in 0..<o.count { o[i] = combine(o[i], y[i]) }
+                }
+            }
+            return out
+        }
+        guard let shape = broadcastShape(a.shape, b.shape) else {
+            Problems.invalidShape("cannot \(operation) tensors of shapes \(a.shape) and \(b.shape): "
+                + "sizes must match, or be 1, in each dimension counted from the last")
+            return Tensor(zeros: a.shape)
+        }
+        // Fast path: a row vector (or a scalar) applied to every row.
+        if shape == a.shape, b.count == 1 || (b.shape.last == a.shape.last && b.count == b.shape.last) {
+            var out = a
+            let width = b.count
+            out.scalars.withUnsafeMutableBufferPointer { o in
+                b.scalars.withUnsafeBufferPointer { y in
+                    var i = 0
+                    while i < o.count {
+                        for j in 0..<width { o[i + j] = combine(o[i + j], y[j]) }
+                        i += width
+                    }
+                }
+            }
+            return out
+        }
+        let rank = shape.count
+        let stridesA = broadcastStrides(a.shape, rank: rank)
+        let stridesB = broadcastStrides(b.shape, rank: rank)
+        let total = shape.reduce(1, *)
+        var result = [Double](repeating: 0, count: total)
+        var index = [Int](repeating: 0, count: rank)
+        var offsetA = 0, offsetB = 0
+        for flat in 0..<total {
+            result[flat] = combine(a.scalars[offsetA], b.scalars[offsetB])
+            var d = rank - 1
+            while d >= 0 {
+                index[d] += 1
+                offsetA += stridesA[d]; offsetB += stridesB[d]
+                if index[d] < shape[d] { break }
+                offsetA -= stridesA[d] * shape[d]; offsetB -= stridesB[d] * shape[d]
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return Tensor(shape: shape, scalars: result)
+    }
+
+    /// Row-major strides of `shape` right-aligned to `rank`, with 0 where a size-1 dimension stretches.
+    private static func broadcastStrides(_ shape: [Int], rank: Int) -> [Int] {
+        let padded = Array(repeating: 1, count: rank - shape.count) + shape
+        var strides = [Int](repeating: 0, count: rank)
+        var step = 1
+        for d in stride(from: rank - 1, through: 0, by: -1) {
+            strides[d] = padded[d] == 1 ? 0 : step
+            step *= padded[d]
+        }
+        return strides
+    }
+
+    /// Applies `transform` to every scalar.
+    public func map(_ transform: (Double) -> Double) -> Tensor {
+        var out = self
+        out.scalars.withUnsafeMutableBufferPointer { o in
+            for i in 0..<o.count { o[i] = transform(o[i]) }
+        }
+        return out
+    }
+
+    public static func + (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "add", +) }
+    public static func - (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "subtract", -) }
+    /// Element-wise (Hadamard) product; `matmul` is the matrix product.
+    public static func * (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "multiply", *) }
+    public static func / (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "divide", /) }
+
+    public static func + (a: Tensor, s: Double) -> Tensor { a.map { $0 + s } }
+    public static func - (a: Tensor, s: Double) -> Tensor { a.map { $0 - s } }
+    public static func * (a: Tensor, s: Double) -> Tensor { a.map { $0 * s } }
+    public static func / (a: Tensor, s: Double) -> Tensor { a.map { $0 / s } }
+    public static func + (s: Double, a: Tensor) -> Tensor { a.map { s + $0 } }
+    public static func - (s: Double, a: Tensor) -> Tensor { a.map { s - $0 } }
+    public static func * (s: Double, a: Tensor) -> Tensor { a.map { s * $0 } }
+    public static func / (s: Double, a: Tensor) -> Tensor { a.map { s / $0 } }
+    public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+
+    public static func += (a: inout Tensor, b: Tensor) { a = a + b }
+    public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
+    public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
+    public static func *= (a: inout Tensor, s: Double) { a = a * s }
+    public static func /= (a: inout Tensor, s: Double) { a = a / s }
+
+    /// Each scalar squared.
+    public func squared() -> Tensor { map { $0 * $0 } }
+}
+
+/// e raised to each scalar.
+public func exp(_ x: Tensor) -> Tensor { x.map { Foundation.exp($0) } }
+/// The natural logarithm of each scalar.
+public func log(_ x: Tensor) -> Tensor { x.map { Foundation.log($0) } }
+/// The square root of each scalar.
+public func sqrt(_ x: Tensor) -> Tensor { x.map { $0.squareRoot() } }
+/// The absolute value of each scalar.
+public func abs(_ x: Tensor) -> Tensor { x.map { Swift.abs($0) } }
+/// The element-wise maximum of a tensor and a scalar (`max(x, 0)` is ReLU).
+public func max(_ x: Tensor, _ s: Double) -> Tensor { x.map { Swift.max($0, s) } }
+/// The element-wise minimum of a tensor and a scalar.
+public func min(_ x: Tensor, _ s: Double) -> Tensor { x.map { Swift.min($0, s) } }

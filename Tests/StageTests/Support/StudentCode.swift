@@ -1,0 +1,68 @@
+import NeuralKit
+import Testing
+
+/// Runs the student's code for a check of `stage`, and turns a stub that is
+/// not written yet, or a shape that does not fit, into one clear failure
+/// instead of a comparison of placeholder numbers.
+func student<T>(_ stage: Int, _ body: () throws -> T) throws -> T {
+    let (result, problems) = try Problems.collect(body)
+    if let problem = problems.first { throw StudentProblem(stage: stage, problem: problem) }
+    return result
+}
+
+/// Runs the reference solution. Its problems are the kit's bugs, not the student's.
+func reference<T>(_ body: () throws -> T) throws -> T {
+    let (result, problems) = try Problems.collect(body)
+    if let problem = problems.first { throw KitError("the reference solution failed (a bug in the kit): \(problem)") }
+    return result
+}
+
+/// A problem in the student's code, worded for the student.
+struct StudentProblem: Error, CustomStringConvertible {
+    let stage: Int
+    let problem: Problem
+
+    var description: String {
+        switch problem.kind {
+        case .notImplemented:
+            if let earlier = problem.stage, earlier < stage {
+                return "Stage \(stage) builds on stage \(earlier): \(problem.message). Finish stage \(earlier) first "
+                    + "(swift test --filter Stage\(twoDigits(earlier)))."
+            }
+            return "\(problem.message). Open the file, replace the placeholder with your code, and run the checks again."
+        case .invalidShape:
+            return "Your code hit a shape problem: \(problem.message)."
+        }
+    }
+}
+
+func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+/// Records a failure when `actual` and `expected` differ beyond `tolerance`,
+/// with the explanation from `mismatch` and an optional hint.
+func expectClose(_ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
+                 hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
+    Issue.record(Comment(rawValue: difference + (hint.map { ". " + $0 } ?? "")), sourceLocation: sourceLocation)
+}
+
+/// Records a failure when two numbers differ beyond `tolerance`.
+func expectClose(_ actual: Double, _ expected: Double, _ name: String, tolerance: Tolerance = Tolerance(),
+                 hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
+    Issue.record(Comment(rawValue: difference + (hint.map { ". " + $0 } ?? "")), sourceLocation: sourceLocation)
+}
+
+/// Records `message` as a failure unless `condition` holds.
+func check(_ condition: Bool, _ message: @autoclosure () -> String, sourceLocation: SourceLocation = #_sourceLocation) {
+    if !condition { Issue.record(Comment(rawValue: message()), sourceLocation: sourceLocation) }
+}
+
+/// Seeds for checks on random inputs: several, so that a lucky input does not pass a wrong answer.
+let seeds: [UInt64] = [1, 2, 3]
+
+/// Values from N(0, scale²), seeded.
+func randomTensor(_ shape: [Int], seed: UInt64, scale: Double = 1) -> Tensor {
+    var generator = SeededGenerator(seed: seed)
+    return Tensor.normal(shape: shape, standardDeviation: scale, using: &generator)
+}

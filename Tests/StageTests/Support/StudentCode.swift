@@ -1,3 +1,4 @@
+import Foundation
 import NeuralKit
 import Testing
 
@@ -61,8 +62,18 @@ func check(_ condition: Bool, _ message: @autoclosure () -> String, sourceLocati
 /// Seeds for checks on random inputs: several, so that a lucky input does not pass a wrong answer.
 let seeds: [UInt64] = [1, 2, 3]
 
-/// Values from N(0, scale²), seeded.
+/// Mixed into every seed of the checks. The grader sets `NEURALKIT_GRADING_SALT`
+/// to a secret per grading run, so that outputs copied from a public run do not pass.
+let gradingSalt: UInt64 = ProcessInfo.processInfo.environment["NEURALKIT_GRADING_SALT"]
+    .map { $0.utf8.reduce(14_695_981_039_346_656_037 as UInt64) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 } } ?? 0
+
+/// The generator for a check's random inputs: `seed` mixed with the grading salt.
+func testGenerator(seed: UInt64) -> SeededGenerator {
+    SeededGenerator(seed: seed ^ gradingSalt)
+}
+
+/// Values from N(0, scale²), seeded (through `testGenerator`).
 func randomTensor(_ shape: [Int], seed: UInt64, scale: Double = 1) -> Tensor {
-    var generator = SeededGenerator(seed: seed)
+    var generator = testGenerator(seed: seed)
     return Tensor.normal(shape: shape, standardDeviation: scale, using: &generator)
 }

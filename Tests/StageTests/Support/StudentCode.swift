@@ -32,7 +32,7 @@ struct StudentProblem: Error, CustomStringConvertible {
             }
             return "\(problem.message). Open the file, replace the placeholder with your code, and run the checks again."
         case .invalidShape:
-            return "Your code hit a shape problem: \(problem.message)."
+            return "Your code hit a shape problem: \(problem.message)" + (problem.message.hasSuffix("?") ? "" : ".")
         }
     }
 }

@@ -1,0 +1,620 @@
+import Exercises
+import NeuralKit
+import Solutions
+import Testing
+
+// Stage 4 wires the student's stages 1–3 (relu, softmax, Dense, He init) into a
+// network. Student and reference networks are built from the SAME weights, so
+// every difference is the wiring. Every call of student code goes through
+// `student(4)`, which names the earlier stage to finish when one is still a stub.
+
+/// The sizes of the checks on random inputs: non-square everywhere, so that a
+/// transposed weight or a layer run in the wrong place cannot go unnoticed.
+private let batch = 5, inputCount = 4, hiddenCount = 6, outputCount = 3
+
+/// The names of the gradients after a backward pass, in the order of `gradients(of:dx:)`.
+private let gradientNames = ["hidden.weight.gradient", "hidden.bias.gradient",
+                             "output.weight.gradient", "output.bias.gradient",
+                             "dx (the ∂L/∂x returned by backward)"]
+
+/// A batch of inputs and the weights of a two-layer network: [5, 4] → 6 → 3.
+private struct Setup {
+    var x, w1, b1, w2, b2: Tensor
+
+    init(x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) {
+        (self.x, self.w1, self.b1, self.w2, self.b2) = (x, w1, b1, w2, b2)
+    }
+
+    init(seed: UInt64) {
+        self.init(x: randomTensor([batch, inputCount], seed: seed),
+                  w1: randomTensor([inputCount, hiddenCount], seed: seed + 10),
+                  b1: randomTensor([hiddenCount], seed: seed + 20, scale: 0.5),
+                  w2: randomTensor([hiddenCount, outputCount], seed: seed + 30),
+                  b2: randomTensor([outputCount], seed: seed + 40, scale: 0.5))
+    }
+
+    /// The tensors the gradients are taken with respect to, in the order of `gradientNames`.
+    static var differentiable: [WritableKeyPath<Setup, Tensor>] { [\.w1, \.b1, \.w2, \.b2, \.x] }
+
+    func with(_ path: WritableKeyPath<Setup, Tensor>, _ value: Tensor) -> Setup {
+        var copy = self
+        copy[keyPath: path] = value
+        return copy
+    }
+
+    func studentNetwork() -> Exercises.TwoLayerNetwork {
+        Exercises.TwoLayerNetwork(hidden: Exercises.Dense(weight: w1, bias: b1),
+                                  output: Exercises.Dense(weight: w2, bias: b2))
+    }
+
+    func referenceNetwork() -> Solutions.TwoLayerNetwork {
+        Solutions.TwoLayerNetwork(hidden: Solutions.Dense(weight: w1, bias: b1),
+                                  output: Solutions.Dense(weight: w2, bias: b2))
+    }
+
+    // Plain tensor algebra, for the reference and for the typical mistakes.
+
+    /// The hidden layer before ReLU.
+    var h: Tensor { x.matmul(w1) + b1 }
+    /// The hidden layer after ReLU.
+    var a: Tensor { Solutions.relu(h) }
+    var logits: Tensor { a.matmul(w2) + b2 }
+
+    /// The gradients from `∂L/∂logits = g`, optionally skipping ReLU's backward (a mistake).
+    func gradients(logitsGradient g: Tensor, throughReLU: Bool = true) -> [Tensor] {
+        let da = g.matmul(w2.transposed())
+        let dh = throughReLU ? Solutions.reluBackward(da, input: h) : da
+        return [x.transposed().matmul(dh), dh.sum(alongAxis: 0),
+                a.transposed().matmul(g), g.sum(alongAxis: 0),
+                dh.matmul(w1.transposed())]
+    }
+
+    /// The logits of typical mistakes in `logits`, with what to tell the student.
+    var logitsMistakes: [(logits: Tensor, hint: String)] {
+        let withoutReLU = h.matmul(w2) + b2
+        let reluOnInput = Solutions.relu(x).matmul(w1) + b1
+        return [
+            (withoutReLU, "these are the logits without ReLU: apply `activation` between the hidden and the output layer"),
+            (Solutions.relu(logits), "ReLU is applied to the logits: it belongs between the two Dense layers only "
+                + "(logits may be negative)"),
+            (Solutions.relu(withoutReLU), "ReLU is applied to the logits instead of the hidden layer: it belongs "
+                + "between the two Dense layers"),
+            (Solutions.relu(reluOnInput).matmul(w2) + b2, "ReLU is applied to the input too: it comes after the hidden layer only"),
+            (reluOnInput.matmul(w2) + b2, "ReLU is applied to the input: it comes after the hidden layer"),
+            (Solutions.softmax(logits), "logits are the scores before softmax: softmax belongs in forward"),
+        ]
+    }
+
+    /// Typical mistakes in `backward(logitsGradient:)`.
+    func logitsBackwardMistakes(_ g: Tensor) -> [Suspect] {
+        [Suspect(values: gradients(logitsGradient: g, throughReLU: false),
+                 hint: "ReLU's backward is skipped: the gradient goes through activation.backward between "
+                     + "output.backward and hidden.backward")]
+    }
+
+    /// Typical mistakes in `backward(_:)`, from `∂L/∂probabilities = g`.
+    func probabilitiesBackwardMistakes(_ g: Tensor) -> [Suspect] {
+        [Suspect(values: gradients(logitsGradient: g),
+                 hint: "softmax's backward is missing: backward(_:) receives ∂L/∂probabilities; turn it into "
+                     + "∂L/∂logits with softmaxBackward(_:output:) before backward(logitsGradient:)"),
+         Suspect(values: gradients(logitsGradient: Solutions.softmaxBackward(g, output: logits)),
+                 hint: "softmaxBackward is given the logits: it needs softmax's output, the cached probabilities"),
+         Suspect(values: gradients(logitsGradient: Tensor(zeros: g.shape)),
+                 hint: "every gradient is 0: is `probabilities` set in forward? backward(_:) needs it")]
+        + logitsBackwardMistakes(Solutions.softmaxBackward(g, output: Solutions.softmax(logits)))
+    }
+}
+
+/// The gradients a student's network holds after `backward`, in the order of `gradientNames`.
+private func gradients(of network: Exercises.TwoLayerNetwork, dx: Tensor) -> [Tensor] {
+    [network.hidden.weight.gradient, network.hidden.bias.gradient,
+     network.output.weight.gradient, network.output.bias.gradient, dx]
+}
+
+/// A typical mistake: what it would produce, and what to tell the student who made it.
+private struct Suspect {
+    /// One value per compared tensor; nil where the mistake has no telltale value.
+    let values: [Tensor?]
+    let hint: String
+}
+
+/// Compares each named tensor with the expected one. When one is off and
+/// matches what a typical mistake produces, the message names the mistake.
+private func expectAllClose(_ actual: [Tensor], _ expected: [Tensor], names: [String],
+                            tolerance: Tolerance = Tolerance(), suspects: [Suspect] = [],
+                            hints: [String?] = [], sourceLocation: SourceLocation = #_sourceLocation) {
+    for i in expected.indices {
+        guard i < actual.count else { return }
+        let suspected = suspects.first { suspect in
+            guard i < suspect.values.count, let value = suspect.values[i] else { return false }
+            return mismatch(actual[i], value) == nil
+        }
+        expectClose(actual[i], expected[i], names[i], tolerance: tolerance,
+                    hint: suspected?.hint ?? (i < hints.count ? hints[i] : nil), sourceLocation: sourceLocation)
+    }
+}
+
+/// What to try when a gradient of the two-layer network is off, in the order of `gradientNames`.
+private let gradientHints: [String?] = [
+    "hidden.backward fills it from the gradient that activation.backward returns",
+    "hidden.backward fills it: the bias gradient is summed over the batch",
+    "output.backward fills it from ∂L/∂logits; the output layer's backward comes first",
+    "output.backward fills it: the bias gradient is summed over the batch",
+    "backward returns what hidden.backward returns, the last layer of the backward pass",
+]
+
+/// A shape problem that says where such problems usually come from.
+private struct HintedProblem: Error, CustomStringConvertible {
+    let problem: StudentProblem
+    let hint: String
+    var description: String { "\(problem) \(hint)" }
+}
+
+/// `student(4)` for backward passes: a shape problem there usually means the
+/// layers run in the wrong order.
+private func studentBackward<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try student(4, body)
+    } catch let error as StudentProblem where error.problem.kind == .invalidShape {
+        throw HintedProblem(problem: error, hint: "Backward runs the layers in reverse order: output, then "
+            + "activation, then hidden, each taking the gradient the previous one returned.")
+    }
+}
+
+/// Whether the student's forward pass (`logits` or `forward`) gave `expected`. If not,
+/// records one issue: the backward checks assume the right forward pass, so fix that first.
+private func forwardIsRight(_ actual: Tensor, _ expected: Tensor, _ name: String,
+                            sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+    guard let difference = mismatch(actual, expected, name: name) else { return true }
+    Issue.record(Comment(rawValue: difference + ". The forward pass is off, so backward cannot be checked: fix the "
+        + "forward pass first (see the checks of logits and forward)"), sourceLocation: sourceLocation)
+    return false
+}
+
+/// Light statistics of He-normal weights: mean near 0 and standard deviation near √(2 / fanIn).
+private func checkHeNormal(_ weight: Tensor, name: String, fanIn: Int, tolerance: Double,
+                           hint: String = "check heNormal in stage 3", sourceLocation: SourceLocation = #_sourceLocation) {
+    let expected = (2 / Double(fanIn)).squareRoot()
+    let mean = weight.mean()
+    let deviation = ((weight - mean).squared().mean()).squareRoot()
+    check(abs(deviation / expected - 1) < tolerance,
+          "\(name) has standard deviation \(describe(deviation)), expected about √(2 / \(fanIn)) = \(describe(expected)) "
+          + "(He normal): \(hint)", sourceLocation: sourceLocation)
+    check(abs(mean) < 4 * expected / Double(weight.count).squareRoot() + 1e-12,
+          "\(name) has mean \(describe(mean)), expected about 0 (He normal): \(hint)",
+          sourceLocation: sourceLocation)
+}
+
+/// Stage 4: a two-layer network, forward and backward.
+@Suite("Stage 4 · Two-layer network")
+struct Stage04TwoLayerNetwork {
+    @Test("logits match the reference: Dense, then ReLU, then Dense", arguments: seeds)
+    func logitsMatchReference(seed: UInt64) throws {
+        let s = Setup(seed: seed)
+        let z = try student(4) { s.studentNetwork().logits(s.x) }
+        let expected = try reference { s.referenceNetwork().logits(s.x) }
+        let suspects = try reference { s.logitsMistakes.map { Suspect(values: [$0.logits], hint: $0.hint) } }
+        expectAllClose([z], [expected], names: ["logits"], suspects: suspects,
+                       hints: ["logits(x) is output.forward(activation.forward(hidden.forward(x)))"])
+    }
+
+    @Test("forward returns the softmax of the logits, as the reference", arguments: seeds)
+    func forwardMatchesReference(seed: UInt64) throws {
+        let s = Setup(seed: seed)
+        let p = try student(4) { s.studentNetwork().forward(s.x) }
+        let expected = try reference { s.referenceNetwork().forward(s.x) }
+        let suspects = try reference {
+            [Suspect(values: [s.logits], hint: "forward returns the logits: apply softmax to them")]
+            + s.logitsMistakes.dropLast().map { Suspect(values: [Solutions.softmax($0.logits)], hint: $0.hint) }
+        }
+        expectAllClose([p], [expected], names: ["forward(x) (the probabilities)"], suspects: suspects)
+    }
+
+    @Test("forward's rows are probabilities that sum to 1, and forward caches them")
+    func forwardGivesProbabilities() throws {
+        let s = Setup(seed: 7)
+        let (p, cached) = try student(4) { () -> (Tensor, Tensor?) in
+            let network = s.studentNetwork()
+            let p = network.forward(s.x)
+            return (p, network.probabilities)
+        }
+        try #require(p.shape == [batch, outputCount],
+                     "forward(x) has shape \(p.shape), expected [\(batch), \(outputCount)]: one row of probabilities per example")
+        for (row, total) in p.sum(alongAxis: 1).scalars.enumerated() {
+            check(abs(total - 1) < 1e-9, "row \(row) of forward(x) sums to \(describe(total)), not 1: apply softmax to the logits")
+        }
+        check(p.scalars.allSatisfy { $0 >= 0 }, "forward(x) has a negative probability: apply softmax to the logits")
+        guard let cached else {
+            Issue.record("`probabilities` is nil after forward: keep the result there, backward(_:) needs it")
+            return
+        }
+        expectClose(cached, p, "probabilities (cached by forward)",
+                    hint: "store the probabilities that forward returns: backward(_:) needs them")
+    }
+
+    @Test("backward from ∂L/∂logits fills every gradient as the reference", arguments: seeds)
+    func backwardFromLogitsMatchesReference(seed: UInt64) throws {
+        let s = Setup(seed: seed)
+        let g = randomTensor([batch, outputCount], seed: seed + 100)
+        var forwardOutput = Tensor(zeros: [0])
+        let actual = try studentBackward { () -> [Tensor] in
+            let network = s.studentNetwork()
+            forwardOutput = network.logits(s.x)
+            return gradients(of: network, dx: network.backward(logitsGradient: g))
+        }
+        guard forwardIsRight(forwardOutput, try reference { s.logits }, "logits") else { return }
+        let expected = try reference { () -> [Tensor] in
+            let network = s.referenceNetwork()
+            _ = network.logits(s.x)
+            let dx = network.backward(logitsGradient: g)
+            return [network.hidden.weight.gradient, network.hidden.bias.gradient,
+                    network.output.weight.gradient, network.output.bias.gradient, dx]
+        }
+        let suspects = try reference { s.logitsBackwardMistakes(g) }
+        expectAllClose(actual, expected, names: gradientNames, suspects: suspects, hints: gradientHints)
+    }
+
+    @Test("backward from ∂L/∂logits matches finite differences", arguments: seeds)
+    func backwardFromLogitsMatchesFiniteDifferences(seed: UInt64) throws {
+        // L = Σ logits ⊙ c, so ∂L/∂logits = c.
+        let s = Setup(seed: seed)
+        let c = randomTensor([batch, outputCount], seed: seed + 200)
+        var forwardOutput = Tensor(zeros: [0])
+        let actual = try studentBackward { () -> [Tensor] in
+            let network = s.studentNetwork()
+            forwardOutput = network.logits(s.x)
+            return gradients(of: network, dx: network.backward(logitsGradient: c))
+        }
+        guard forwardIsRight(forwardOutput, try reference { s.logits }, "logits") else { return }
+        let numeric = try reference {
+            Setup.differentiable.map { path in
+                numericalGradient(at: s[keyPath: path]) { value in
+                    let probe = s.with(path, value)
+                    return weightedSum(probe.referenceNetwork().logits(probe.x), c)
+                }
+            }
+        }
+        expectAllClose(actual, numeric, names: gradientNames, tolerance: .gradient,
+                       suspects: try reference { s.logitsBackwardMistakes(c) }, hints: gradientHints)
+    }
+
+    @Test("backward from ∂L/∂probabilities goes through softmax first, as the reference", arguments: seeds)
+    func backwardFromProbabilitiesMatchesReference(seed: UInt64) throws {
+        let s = Setup(seed: seed)
+        let g = randomTensor([batch, outputCount], seed: seed + 300)
+        var forwardOutput = Tensor(zeros: [0])
+        let actual = try studentBackward { () -> [Tensor] in
+            let network = s.studentNetwork()
+            forwardOutput = network.forward(s.x)
+            return gradients(of: network, dx: network.backward(g))
+        }
+        guard forwardIsRight(forwardOutput, try reference { Solutions.softmax(s.logits) }, "forward(x)") else { return }
+        let expected = try reference { () -> [Tensor] in
+            let network = s.referenceNetwork()
+            _ = network.forward(s.x)
+            let dx = network.backward(g)
+            return [network.hidden.weight.gradient, network.hidden.bias.gradient,
+                    network.output.weight.gradient, network.output.bias.gradient, dx]
+        }
+        let suspects = try reference { s.probabilitiesBackwardMistakes(g) }
+        expectAllClose(actual, expected, names: gradientNames, suspects: suspects, hints: gradientHints)
+    }
+
+    @Test("backward from ∂L/∂probabilities matches finite differences", arguments: seeds)
+    func backwardFromProbabilitiesMatchesFiniteDifferences(seed: UInt64) throws {
+        // L = Σ probabilities ⊙ c, so ∂L/∂probabilities = c.
+        let s = Setup(seed: seed)
+        let c = randomTensor([batch, outputCount], seed: seed + 400)
+        var forwardOutput = Tensor(zeros: [0])
+        let actual = try studentBackward { () -> [Tensor] in
+            let network = s.studentNetwork()
+            forwardOutput = network.forward(s.x)
+            return gradients(of: network, dx: network.backward(c))
+        }
+        guard forwardIsRight(forwardOutput, try reference { Solutions.softmax(s.logits) }, "forward(x)") else { return }
+        let numeric = try reference {
+            Setup.differentiable.map { path in
+                numericalGradient(at: s[keyPath: path]) { value in
+                    let probe = s.with(path, value)
+                    return weightedSum(probe.referenceNetwork().forward(probe.x), c)
+                }
+            }
+        }
+        expectAllClose(actual, numeric, names: gradientNames, tolerance: .gradient,
+                       suspects: try reference { s.probabilitiesBackwardMistakes(c) }, hints: gradientHints)
+    }
+
+    @Test("backward uses the probabilities of the last forward pass")
+    func backwardUsesTheLastForward() throws {
+        let s = Setup(seed: 8)
+        let lastX = randomTensor([batch, inputCount], seed: 500)
+        let g = randomTensor([batch, outputCount], seed: 501)
+        var forwardOutput = Tensor(zeros: [0])
+        let actual = try studentBackward { () -> [Tensor] in
+            let network = s.studentNetwork()
+            _ = network.forward(s.x)
+            forwardOutput = network.forward(lastX)
+            return gradients(of: network, dx: network.backward(g))
+        }
+        guard forwardIsRight(forwardOutput, try reference { s.with(\.x, lastX).referenceNetwork().forward(lastX) }, "forward(x) of the second forward pass") else { return }
+        let expected = try reference { () -> [Tensor] in
+            let network = s.referenceNetwork()
+            _ = network.forward(lastX)
+            let dx = network.backward(g)
+            return [network.hidden.weight.gradient, network.hidden.bias.gradient,
+                    network.output.weight.gradient, network.output.bias.gradient, dx]
+        }
+        expectAllClose(actual, expected, names: gradientNames.map { $0 + " after two forward passes" },
+                       hints: Array(repeating: "forward must replace the cached probabilities at every call", count: 5))
+    }
+
+    @Test("the worked example of the walkthrough")
+    func workedExample() throws {
+        // docs/04-two-layer-network.md: x = [1, 2], 2 → 3 → 2, ∂L/∂logits = [1, −1].
+        let s = Setup(x: Tensor([[1, 2]]),
+                      w1: Tensor([[1, -1, 0.5], [0.5, 1, -1]]), b1: Tensor([0, 0, 0.5]),
+                      w2: Tensor([[0.5, -0.5], [1, 0], [-1, 1]]), b2: Tensor([0, 0.5]))
+        let g = Tensor([[1, -1]])
+        // The walkthrough's intermediate numbers, from the reference layers.
+        try reference {
+            let hidden = Solutions.Dense(weight: s.w1, bias: s.b1), output = Solutions.Dense(weight: s.w2, bias: s.b2)
+            let h = hidden.forward(s.x)
+            expectClose(h, Tensor([[2, 1, -1]]), "h (walkthrough)")
+            expectClose(Solutions.relu(h), Tensor([[2, 1, 0]]), "a (walkthrough)")
+            _ = output.forward(Solutions.relu(h))
+            let da = output.backward(g)
+            expectClose(da, Tensor([[1, 1, -2]]), "∂L/∂a (walkthrough)")
+            expectClose(Solutions.reluBackward(da, input: h), Tensor([[1, 1, 0]]), "∂L/∂h (walkthrough)")
+            // Without ReLU the two layers are one: W = W₁W₂, b = b₁W₂ + b₂.
+            let w = s.w1.matmul(s.w2), b = s.b1.reshaped([1, 3]).matmul(s.w2) + s.b2
+            expectClose(w, Tensor([[-1, 0], [2.25, -1.25]]), "W₁W₂ (walkthrough)")
+            expectClose(b, Tensor([[-0.5, 1]]), "b₁W₂ + b₂ (walkthrough)")
+            expectClose(s.x.matmul(w) + b, Tensor([[3, -1.5]]), "xW + b (walkthrough)")
+            expectClose(output.forward(h), Tensor([[3, -1.5]]), "the logits without ReLU (walkthrough)")
+        }
+        let (z, p, grads) = try studentBackward { () -> (Tensor, Tensor, [Tensor]) in
+            let network = s.studentNetwork()
+            let z = network.logits(s.x)
+            let p = network.forward(s.x)
+            return (z, p, gradients(of: network, dx: network.backward(logitsGradient: g)))
+        }
+        expectClose(z, Tensor([[2, -0.5]]), "logits of the worked example")
+        expectClose(p, Tensor([[0.9241418199787566, 0.07585818002124355]]), "probabilities of the worked example")
+        expectAllClose(grads, [Tensor([[1, 1, 0], [2, 2, 0]]), Tensor([1, 1, 0]),
+                               Tensor([[2, -2], [1, -1], [0, 0]]), Tensor([1, -1]), Tensor([[0, 1.5]])],
+                       names: gradientNames.map { $0 + " of the worked example" }, hints: gradientHints)
+    }
+
+    @Test("the convenience init draws He-normal weights and zero biases from the generator")
+    func convenienceInitDrawsHeWeights() throws {
+        let x = randomTensor([3, 200], seed: 600)
+        let (values, again, other, p) = try student(4) { () -> ([Tensor], [Tensor], [Tensor], Tensor) in
+            var generator = testGenerator(seed: 601)
+            let network = Exercises.TwoLayerNetwork(inputs: 200, hidden: 100, outputs: 3, using: &generator)
+            var same = testGenerator(seed: 601), next = testGenerator(seed: 602)
+            let again = Exercises.TwoLayerNetwork(inputs: 200, hidden: 100, outputs: 3, using: &same)
+            let other = Exercises.TwoLayerNetwork(inputs: 200, hidden: 100, outputs: 3, using: &next)
+            return (network.parameters.map(\.value), again.parameters.map(\.value),
+                    other.parameters.map(\.value), network.forward(x))
+        }
+        let names = ["hidden.weight", "hidden.bias", "output.weight", "output.bias"]
+        try #require(values.map(\.shape) == [[200, 100], [100], [100, 3], [3]],
+                     Comment(rawValue: "TwoLayerNetwork(inputs: 200, hidden: 100, outputs: 3) has parameters of shapes "
+                        + "\(values.map(\.shape)), expected [[200, 100], [100], [100, 3], [3]]: check Dense's init in stage 3"))
+        checkHeNormal(values[0], name: names[0], fanIn: 200, tolerance: 0.1)
+        checkHeNormal(values[2], name: names[2], fanIn: 100, tolerance: 0.25)
+        check(values[1].scalars.allSatisfy { $0 == 0 } && values[3].scalars.allSatisfy { $0 == 0 },
+              "the biases must start at 0: check Dense's init in stage 3")
+        check(values == again, "two networks from generators with the same seed differ: draw every weight from `generator`")
+        check(values[0] != other[0], "networks from generators with different seeds have the same weights: "
+              + "draw the weights from `generator`")
+        let expected = try reference {
+            Solutions.TwoLayerNetwork(hidden: Solutions.Dense(weight: values[0], bias: values[1]),
+                                      output: Solutions.Dense(weight: values[2], bias: values[3])).forward(x)
+        }
+        expectClose(p, expected, "forward(x) of a He-initialized network")
+    }
+}
+
+// MARK: - Bonus
+
+/// The sizes of the bonus network: three Dense layers, non-square everywhere.
+private let multilayerSizes = [4, 7, 5, 3]
+
+/// Random weights and biases for `sizes`, in the order of `parameters`.
+private func randomParameters(_ sizes: [Int], seed: UInt64) -> [Tensor] {
+    zip(sizes, sizes.dropFirst()).enumerated().flatMap { index, pair in
+        [randomTensor([pair.0, pair.1], seed: seed + 10 * UInt64(index) + 1),
+         randomTensor([pair.1], seed: seed + 10 * UInt64(index) + 2, scale: 0.5)]
+    }
+}
+
+/// `Dense 1 weight`, `Dense 1 bias`, `Dense 2 weight`, … for `sizes`.
+private func parameterNames(_ sizes: [Int]) -> [String] {
+    (1..<max(sizes.count, 1)).flatMap { ["Dense \($0) weight", "Dense \($0) bias"] }
+}
+
+/// The parameter shapes of a network of `sizes`.
+private func parameterShapes(_ sizes: [Int]) -> [[Int]] {
+    zip(sizes, sizes.dropFirst()).flatMap { [[$0, $1], [$1]] }
+}
+
+/// The student's network of `sizes`, with its parameters' values replaced by `values`
+/// (after checking it has parameters of the right shapes). Call it inside `student(4)`.
+private func studentMultilayer(_ sizes: [Int], _ values: [Tensor], seed: UInt64) throws -> Exercises.MultilayerNetwork {
+    var generator = testGenerator(seed: seed)
+    let network = Exercises.MultilayerNetwork(sizes: sizes, using: &generator)
+    let shapes = network.parameters.map(\.value.shape)
+    // A stub (or an earlier stage's) has its own message: `student(4)` reports it.
+    let problemsSoFar = Problems.log?.problems ?? []
+    guard shapes == parameterShapes(sizes) || !problemsSoFar.isEmpty else {
+        throw KitError("MultilayerNetwork(sizes: \(sizes)) has parameters of shapes \(shapes), expected "
+            + "\(parameterShapes(sizes)): one Dense layer (weight [m, n], bias [n]) for each pair of consecutive sizes, in order")
+    }
+    for (parameter, value) in zip(network.parameters, values) { parameter.value = value }
+    return network
+}
+
+/// The reference network of `sizes` with the given parameter values.
+private func referenceMultilayer(_ sizes: [Int], _ values: [Tensor]) -> Solutions.MultilayerNetwork {
+    var generator = SeededGenerator(seed: 0)
+    let network = Solutions.MultilayerNetwork(sizes: sizes, using: &generator)
+    for (parameter, value) in zip(network.parameters, values) { parameter.value = value }
+    return network
+}
+
+/// Stage 4, optional: a network of any depth.
+@Suite("Stage 4 · Bonus: a network of any depth")
+struct Stage04Bonus {
+    @Test("MultilayerNetwork(sizes:) has one Dense layer per pair of sizes, with He-normal weights and zero biases")
+    func initBuildsDenseLayers() throws {
+        let sizes = [300, 200, 3]
+        let (values, again) = try student(4) { () -> ([Tensor], [Tensor]) in
+            var generator = testGenerator(seed: 700), same = testGenerator(seed: 700)
+            return (Exercises.MultilayerNetwork(sizes: sizes, using: &generator).parameters.map(\.value),
+                    Exercises.MultilayerNetwork(sizes: sizes, using: &same).parameters.map(\.value))
+        }
+        try #require(values.map(\.shape) == parameterShapes(sizes),
+                     Comment(rawValue: "MultilayerNetwork(sizes: \(sizes)) has parameters of shapes \(values.map(\.shape)), "
+                        + "expected \(parameterShapes(sizes)): one Dense layer for each pair of consecutive sizes, in order"))
+        let hint = "make each layer with Dense(inputs:outputs:initialization: .heNormal, using: &generator)"
+        checkHeNormal(values[0], name: "Dense 1 weight", fanIn: 300, tolerance: 0.1, hint: hint)
+        checkHeNormal(values[2], name: "Dense 2 weight", fanIn: 200, tolerance: 0.25, hint: hint)
+        check(values[1].scalars.allSatisfy { $0 == 0 } && values[3].scalars.allSatisfy { $0 == 0 },
+              "the biases must start at 0: use Dense(inputs:outputs:initialization: .heNormal, using:)")
+        check(values == again, "two networks from generators with the same seed differ: draw every weight from `generator`")
+    }
+
+    @Test("[4, 7, 5, 3]: logits and probabilities match the reference with the same weights", arguments: seeds)
+    func forwardMatchesReference(seed: UInt64) throws {
+        let values = randomParameters(multilayerSizes, seed: seed + 1000)
+        let x = randomTensor([batch, 4], seed: seed)
+        let (z, p) = try student(4) { () -> (Tensor, Tensor) in
+            let network = try studentMultilayer(multilayerSizes, values, seed: seed)
+            return (network.logits(x), network.forward(x))
+        }
+        let (expectedZ, expectedP, linear) = try reference { () -> (Tensor, Tensor, Tensor) in
+            let network = referenceMultilayer(multilayerSizes, values)
+            let linear = stride(from: 0, to: values.count, by: 2).reduce(x) { $0.matmul(values[$1]) + values[$1 + 1] }
+            return (network.logits(x), network.forward(x), linear)
+        }
+        expectAllClose([z, p], [expectedZ, expectedP], names: ["logits", "forward(x) (the probabilities)"],
+                       suspects: [Suspect(values: [linear, Solutions.softmax(linear)],
+                                          hint: "there is no ReLU between the Dense layers"),
+                                  Suspect(values: [Solutions.relu(expectedZ), Solutions.softmax(Solutions.relu(expectedZ))],
+                                          hint: "a ReLU follows the last Dense layer: the logits come straight from it"),
+                                  Suspect(values: [expectedP, nil],
+                                          hint: "logits are the scores before softmax: softmax belongs in forward"),
+                                  Suspect(values: [nil, expectedZ],
+                                          hint: "forward returns the logits: apply softmax to them")],
+                       hints: ["Dense, ReLU, Dense, ReLU, Dense: a ReLU between two Dense layers, none at the ends", nil])
+    }
+
+    @Test("[4, 7, 5, 3]: backward fills every gradient as the reference, from ∂L/∂logits and from ∂L/∂probabilities",
+          arguments: seeds)
+    func backwardMatchesReference(seed: UInt64) throws {
+        let values = randomParameters(multilayerSizes, seed: seed + 1000)
+        let x = randomTensor([batch, 4], seed: seed)
+        let g = randomTensor([batch, 3], seed: seed + 100)
+        let names = parameterNames(multilayerSizes).map { $0 + ".gradient" } + ["dx (the ∂L/∂x returned by backward)"]
+        var forwardOutput = Tensor(zeros: [0])
+        let (fromLogits, fromProbabilities) = try student(4) { () -> ([Tensor], [Tensor]) in
+            let network = try studentMultilayer(multilayerSizes, values, seed: seed)
+            forwardOutput = network.logits(x)
+            let dx = network.backward(logitsGradient: g)
+            let fromLogits = network.parameters.map(\.gradient) + [dx]
+            _ = network.forward(x)
+            let dx2 = network.backward(g)
+            return (fromLogits, network.parameters.map(\.gradient) + [dx2])
+        }
+        guard forwardIsRight(forwardOutput, try reference { referenceMultilayer(multilayerSizes, values).logits(x) },
+                             "logits") else { return }
+        let (expectedFromLogits, expectedFromProbabilities) = try reference { () -> ([Tensor], [Tensor]) in
+            let network = referenceMultilayer(multilayerSizes, values)
+            _ = network.logits(x)
+            let dx = network.backward(logitsGradient: g)
+            let fromLogits = network.parameters.map(\.gradient) + [dx]
+            _ = network.forward(x)
+            let dx2 = network.backward(g)
+            return (fromLogits, network.parameters.map(\.gradient) + [dx2])
+        }
+        expectAllClose(fromLogits, expectedFromLogits, names: names.map { $0 + " from ∂L/∂logits" },
+                       hints: Array(repeating: "backward(logitsGradient:) runs body's layers backward, last first", count: names.count))
+        expectAllClose(fromProbabilities, expectedFromProbabilities, names: names.map { $0 + " from ∂L/∂probabilities" },
+                       suspects: [Suspect(values: expectedFromLogits,
+                                          hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")],
+                       hints: Array(repeating: "softmaxBackward with the cached probabilities, then backward(logitsGradient:)",
+                                    count: names.count))
+    }
+
+    @Test("[4, 7, 5, 3]: backward matches finite differences")
+    func backwardMatchesFiniteDifferences() throws {
+        let values = randomParameters(multilayerSizes, seed: 1100)
+        let x = randomTensor([batch, 4], seed: 1101)
+        let c = randomTensor([batch, 3], seed: 1102)
+        let names = parameterNames(multilayerSizes).map { $0 + ".gradient" } + ["dx (the ∂L/∂x returned by backward)"]
+        var forwardOutput = Tensor(zeros: [0])
+        let actual = try student(4) { () -> [Tensor] in
+            let network = try studentMultilayer(multilayerSizes, values, seed: 1103)
+            forwardOutput = network.forward(x)
+            let dx = network.backward(c)
+            return network.parameters.map(\.gradient) + [dx]
+        }
+        guard forwardIsRight(forwardOutput, try reference { referenceMultilayer(multilayerSizes, values).forward(x) },
+                             "forward(x)") else { return }
+        let withoutSoftmaxBackward = try reference { () -> [Tensor] in
+            let network = referenceMultilayer(multilayerSizes, values)
+            _ = network.logits(x)
+            let dx = network.backward(logitsGradient: c)
+            return network.parameters.map(\.gradient) + [dx]
+        }
+        let numeric = try reference { () -> [Tensor] in
+            let parameters = values.indices.map { i in
+                numericalGradient(at: values[i]) { v in
+                    var changed = values
+                    changed[i] = v
+                    return weightedSum(referenceMultilayer(multilayerSizes, changed).forward(x), c)
+                }
+            }
+            let dx = numericalGradient(at: x) { weightedSum(referenceMultilayer(multilayerSizes, values).forward($0), c) }
+            return parameters + [dx]
+        }
+        expectAllClose(actual, numeric, names: names, tolerance: .gradient,
+                       suspects: [Suspect(values: withoutSoftmaxBackward,
+                                          hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")])
+    }
+
+    @Test("a depth-1 network [4, 3] is one Dense layer then softmax, without ReLU")
+    func depthOneHasNoReLU() throws {
+        let sizes = [4, 3]
+        let values = randomParameters(sizes, seed: 1200)
+        let x = randomTensor([batch, 4], seed: 1201)
+        let g = randomTensor([batch, 3], seed: 1202)
+        let names = ["logits", "forward(x) (the probabilities)", "Dense 1 weight.gradient", "Dense 1 bias.gradient",
+                     "dx (the ∂L/∂x returned by backward)"]
+        let actual = try student(4) { () -> [Tensor] in
+            let network = try studentMultilayer(sizes, values, seed: 1203)
+            let z = network.logits(x)
+            let p = network.forward(x)
+            let dx = network.backward(g)
+            return [z, p] + network.parameters.map(\.gradient) + [dx]
+        }
+        let (expected, withReLU) = try reference { () -> ([Tensor], Tensor) in
+            let z = x.matmul(values[0]) + values[1]
+            let p = Solutions.softmax(z)
+            let dz = Solutions.softmaxBackward(g, output: p)
+            return ([z, p, x.transposed().matmul(dz), dz.sum(alongAxis: 0), dz.matmul(values[0].transposed())],
+                    Solutions.relu(z))
+        }
+        let withoutSoftmaxBackward = try reference {
+            [nil, nil, x.transposed().matmul(g), g.sum(alongAxis: 0), g.matmul(values[0].transposed())]
+        }
+        // Backward is checked only on the right forward pass.
+        let forwardIsRight = zip(actual.prefix(2), expected.prefix(2)).allSatisfy { mismatch($0, $1) == nil }
+        expectAllClose(forwardIsRight ? actual : Array(actual.prefix(2)), expected, names: names,
+                       suspects: [Suspect(values: [withReLU, Solutions.softmax(withReLU)],
+                                          hint: "a ReLU follows the only Dense layer: ReLUs go between Dense layers, so [4, 3] has none"),
+                                  Suspect(values: withoutSoftmaxBackward,
+                                          hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")])
+    }
+}

@@ -54,8 +54,10 @@ public func mismatch(_ actual: Tensor, _ expected: Tensor, tolerance: Tolerance 
             return "\(name) has \(a) at \(index(of: i, in: expected.shape)) where \(describe(e)) was expected: "
                 + "look for a division by zero, log(0) or exp of a large number"
         }
-        let excess = Swift.abs(a - e) / (tolerance.absolute + tolerance.relative * Swift.abs(e))
-        if excess > worstExcess { worstExcess = excess; worst = i }
+        // NaN when `e` is infinite or NaN and `a` finite: count it as the worst.
+        let ratio = Swift.abs(a - e) / (tolerance.absolute + tolerance.relative * Swift.abs(e))
+        let excess = ratio.isNaN ? .infinity : ratio
+        if worst < 0 || excess > worstExcess { worstExcess = excess; worst = i }
     }
     guard wrong > 0, worst >= 0 else { return nil }
     let a = actual.scalars[worst], e = expected.scalars[worst]

@@ -15,6 +15,9 @@ public struct Dataset: Sendable {
         if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
             throw KitError("label \(labels[bad]) of example \(bad) is not a class in 0..<\(classCount)")
         }
+        if let classNames, classNames.count != classCount {
+            throw KitError("\(classNames.count) class names for \(classCount) classes: give one name per class")
+        }
         self.init(validInputs: inputs, labels: labels, classCount: classCount, classNames: classNames)
     }
 
@@ -33,7 +36,8 @@ public struct Dataset: Sendable {
     public func subset(_ indices: [Int]) -> Dataset {
         var copy = self
         copy.inputs = inputs.rows(indices)
-        copy.labels = indices.map { labels[$0] }
+        // An index out of range is recorded by `rows(_:)`; its label is a placeholder 0.
+        copy.labels = indices.map { labels.indices.contains($0) ? labels[$0] : 0 }
         return copy
     }
 
@@ -44,7 +48,12 @@ public struct Dataset: Sendable {
     /// examples go to the test set.
     public func split(testFraction: Double, using generator: inout SeededGenerator) -> (train: Dataset, test: Dataset) {
         let order = generator.permutation(count)
-        let testCount = Int((Double(count) * testFraction).rounded())
+        var fraction = testFraction
+        if !(0...1).contains(fraction) {
+            Problems.invalidShape("split(testFraction: \(testFraction)): the fraction must be between 0 and 1")
+            fraction = fraction > 1 ? 1 : 0
+        }
+        let testCount = Int((Double(count) * fraction).rounded())
         return (subset(Array(order[testCount...])), subset(Array(order[..<testCount])))
     }
 }

@@ -119,7 +119,7 @@ public enum PortableMath {
     /// `x = m · 2ᵉ` with `m` in [√½, √2), then
     /// `log x = e·ln 2 + 2·atanh(t)`, `t = (m − 1)/(m + 1)`, summed as a series in t².
     public static func log(_ x: Double) -> Double {
-        guard x > 0, x.isFinite else { return x == 0 ? -.infinity : .nan }
+        guard x > 0, x.isFinite else { return x == 0 ? -.infinity : x == .infinity ? .infinity : .nan }
         var m = x.significand          // [1, 2)
         var e = Double(x.exponent)
         if m > 1.4142135623730951 { m /= 2; e += 1 }
@@ -135,6 +135,7 @@ public enum PortableMath {
 
     /// sin x for moderate |x| (a few thousand radians at most), to about 1 ulp.
     public static func sin(_ x: Double) -> Double {
+        guard x.isFinite else { return .nan }
         let (r, quadrant) = reduce(x)
         switch quadrant {
         case 0: return sinSeries(r)
@@ -148,6 +149,7 @@ public enum PortableMath {
     public static func cos(_ x: Double) -> Double { sinShifted(x) }
 
     private static func sinShifted(_ x: Double) -> Double {
+        guard x.isFinite else { return .nan }
         let (r, quadrant) = reduce(x)
         switch quadrant {
         case 0: return cosSeries(r)
@@ -157,31 +159,31 @@ public enum PortableMath {
         }
     }
 
-    /// x = r + k·π/2 with |r| ≤ π/4; returns r and k mod 4 (Cody–Waite, π/2 in three parts).
+    /// x = r + k·π/2 with |r| ≤ π/4; returns r and k mod 4 (Cody–Waite, π/2 in three parts:
+    /// fdlibm's pio2_1, pio2_2 and pio2_2t; the first two have 33 bits, so k·part is exact).
     private static func reduce(_ x: Double) -> (Double, Int) {
         let k = (x * 0.6366197723675814).rounded()
-        let r = ((x - k * 1.5707963267341256) - k * 6.077100506506192e-11) - k * 2.0222662487959506e-21
+        let r = ((x - k * 1.5707963267341256) - k * 6.077100506303966e-11) - k * 2.0222662487959506e-21
         let quadrant = Int(k.truncatingRemainder(dividingBy: 4))
         return (r, (quadrant + 4) % 4)
     }
 
+    // The Taylor series in Horner form, smallest terms first, and the leading
+    // term added last: that keeps the rounding error within 1 ulp.
+
+    /// sin r = r + r·p, p = −r²/(2·3)·(1 − r²/(4·5)·(1 − …)).
     private static func sinSeries(_ r: Double) -> Double {
         let r2 = r * r
-        var term = r, sum = r
-        for n in stride(from: 2, through: 22, by: 2) {
-            term *= -r2 / Double(n * (n + 1))
-            sum += term
-        }
-        return sum
+        var p = 0.0
+        for n in stride(from: 22, through: 2, by: -2) { p = -r2 / Double(n * (n + 1)) * (1 + p) }
+        return r + r * p
     }
 
+    /// cos r = 1 + p, p = −r²/(1·2)·(1 − r²/(3·4)·(1 − …)).
     private static func cosSeries(_ r: Double) -> Double {
         let r2 = r * r
-        var term = 1.0, sum = 1.0
-        for n in stride(from: 1, through: 21, by: 2) {
-            term *= -r2 / Double(n * (n + 1))
-            sum += term
-        }
-        return sum
+        var p = 0.0
+        for n in stride(from: 21, through: 1, by: -2) { p = -r2 / Double(n * (n + 1)) * (1 + p) }
+        return 1 + p
     }
 }

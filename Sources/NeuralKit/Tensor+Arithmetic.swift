@@ -32,7 +32,8 @@ extension Tensor {
         }
         guard let shape = broadcastShape(a.shape, b.shape) else {
             Problems.invalidShape("cannot \(operation) tensors of shapes \(a.shape) and \(b.shape): "
-                + "sizes must match, or be 1, in each dimension counted from the last")
+                + "sizes must match, or be 1, in each dimension counted from the last"
+                + reductionHint(a.shape, b.shape))
             return Tensor(zeros: a.shape)
         }
         // Fast path: a row vector (or a scalar) applied to every row.
@@ -70,6 +71,23 @@ extension Tensor {
             }
         }
         return Tensor(shape: shape, scalars: result)
+    }
+
+    /// When one shape is the other without one axis (`[5, 3]` and `[5]`), the
+    /// smaller is likely a reduction that dropped its axis: say how to keep it.
+    private static func reductionHint(_ a: [Int], _ b: [Int]) -> String {
+        for (full, reduced) in [(a, b), (b, a)] where reduced.count + 1 == full.count {
+            for axis in full.indices {
+                var without = full
+                without.remove(at: axis)
+                guard without == reduced else { continue }
+                var kept = full
+                kept[axis] = 1
+                return ". \(reduced) looks like a reduction along axis \(axis) of \(full): "
+                    + "with keepingDimension: true it has shape \(kept), which broadcasts"
+            }
+        }
+        return ""
     }
 
     /// Row-major strides of `shape` right-aligned to `rank`, with 0 where a size-1 dimension stretches.

@@ -32,6 +32,8 @@ extension Tensor {
                 + (other.shape[1] == k ? "; is the right side transposed?" : ""))
             return Tensor(zeros: [m, n])
         }
+        // An empty operand's storage may have no address: the product is zeros (or empty).
+        guard m > 0, k > 0, n > 0 else { return Tensor(zeros: [m, n]) }
         var result = [Double](repeating: 0, count: m * n)
         scalars.withUnsafeBufferPointer { a in
             other.scalars.withUnsafeBufferPointer { b in

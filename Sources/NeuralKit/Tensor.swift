@@ -161,7 +161,7 @@ extension Tensor {
             Problems.invalidShape("rows(_:) needs a tensor of rank 1 or more, got shape \(shape)")
             return self
         }
-        let width = count / Swift.max(shape[0], 1)
+        let width = shape.dropFirst().reduce(1, *)
         var result = [Double]()
         result.reserveCapacity(indices.count * width)
         for i in indices {

@@ -22,7 +22,7 @@ public enum ToyDataset: String, CaseIterable, Sendable {
         var points = [Double]()
         var labels = [Int]()
         points.reserveCapacity(2 * count)
-        for i in 0..<count {
+        for i in 0..<Swift.max(count, 0) {
             let label = i % classes
             let (x, y) = point(label: label, generator: &generator)
             points.append(x + generator.normal(standardDeviation: noise))

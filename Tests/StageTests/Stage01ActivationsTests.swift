@@ -45,7 +45,7 @@ struct Stage01Activations {
         try #require(p.shape == z.shape, "softmax(z) has shape \(p.shape); it must keep the shape \(z.shape)")
         for (row, total) in p.sum(alongAxis: 1).scalars.enumerated() {
             check(abs(total - 1) < 1e-9, "softmax rows must sum to 1; row \(row) sums to \(describe(total))"
-                + (abs(p.sum(alongAxis: 0).scalars.first ?? 0 - 1) < 1e-9 ? ": did you normalize columns instead of rows?" : ""))
+                + (abs((p.sum(alongAxis: 0).scalars.first ?? 0) - 1) < 1e-9 ? ": did you normalize columns instead of rows?" : ""))
         }
         check(p.scalars.allSatisfy { $0 >= 0 }, "softmax gave a negative probability")
     }

@@ -1,0 +1,145 @@
+import NeuralKit
+import Testing
+
+/// `a op b` computed by explicit loops over the broadcast shape, for rank ≤ 3.
+private func broadcastByLoops(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -> Double) -> Tensor {
+    let rank = 3
+    let pa = Array(repeating: 1, count: rank - a.rank) + a.shape
+    let pb = Array(repeating: 1, count: rank - b.rank) + b.shape
+    let shape = (0..<rank).map { max(pa[$0], pb[$0]) }
+    var out = [Double]()
+    for i in 0..<shape[0] {
+        for j in 0..<shape[1] {
+            for k in 0..<shape[2] {
+                let x = a.scalars[((pa[0] == 1 ? 0 : i) * pa[1] + (pa[1] == 1 ? 0 : j)) * pa[2] + (pa[2] == 1 ? 0 : k)]
+                let y = b.scalars[((pb[0] == 1 ? 0 : i) * pb[1] + (pb[1] == 1 ? 0 : j)) * pb[2] + (pb[2] == 1 ? 0 : k)]
+                out.append(op(x, y))
+            }
+        }
+    }
+    let rankOut = max(a.rank, b.rank)
+    return Tensor(shape: Array(shape.suffix(rankOut)), scalars: out)
+}
+
+@Suite("Tensor · broadcasting arithmetic")
+struct Broadcasting {
+    @Test("[b, n] + [n] adds the vector to every row")
+    func rowVector() {
+        let x = Tensor([[1, 2, 3], [4, 5, 6]])
+        #expect(withoutProblems { x + Tensor([10, 20, 30]) } == Tensor([[11, 22, 33], [14, 25, 36]]))
+    }
+
+    @Test("[b, n] − [b, 1] subtracts a value per row")
+    func columnVector() {
+        let x = Tensor([[1, 2, 3], [4, 5, 6]])
+        #expect(withoutProblems { x - Tensor([[1], [4]]) } == Tensor([[0, 1, 2], [0, 1, 2]]))
+    }
+
+    @Test("[n] + [b, n] broadcasts the left side too")
+    func leftSideBroadcasts() {
+        let x = Tensor([[1, 2, 3], [4, 5, 6]])
+        #expect(withoutProblems { Tensor([10, 20, 30]) + x } == Tensor([[11, 22, 33], [14, 25, 36]]))
+        #expect(withoutProblems { Tensor([[100], [200]]) - x } == Tensor([[99, 98, 97], [196, 195, 194]]))
+    }
+
+    @Test("a [1, 1] tensor or a rank-0 tensor acts as a scalar, on either side")
+    func scalarLike() {
+        let x = Tensor([[1, 2, 3], [4, 5, 6]])
+        withoutProblems {
+            #expect(x * Tensor([[2]]) == x * 2)
+            #expect(Tensor([[2]]) * x == x * 2)
+            #expect(x / Tensor(shape: [], scalars: [2]) == x / 2)
+            #expect(Tensor(shape: [], scalars: [1]) - x == 1 - x)
+        }
+    }
+
+    @Test("[b, 1] with [1, n] gives the [b, n] table of all pairs")
+    func outer() {
+        let column = Tensor([[1], [2]]), row = Tensor([[10, 20, 30]])
+        #expect(withoutProblems { column * row } == Tensor([[10, 20, 30], [20, 40, 60]]))
+    }
+
+    @Test("broadcasting matches explicit loops on rank-3 shapes",
+          arguments: [([2, 3, 4], [4]), ([2, 3, 4], [3, 1]), ([2, 1, 4], [3, 1]), ([1, 3, 1], [2, 1, 4]),
+                      ([2, 3, 4], [2, 1, 4]), ([2, 3, 4], [1, 3, 4]), ([2, 3, 1], [2, 3, 4])])
+    func matchesLoops(shapes: ([Int], [Int])) {
+        var g = SeededGenerator(seed: 3)
+        let a = Tensor.normal(shape: shapes.0, using: &g), b = Tensor.normal(shape: shapes.1, using: &g)
+        withoutProblems {
+            #expect(a + b == broadcastByLoops(a, b, +))
+            #expect(a - b == broadcastByLoops(a, b, -))
+            #expect(b * a == broadcastByLoops(b, a, *))
+            #expect(b / a == broadcastByLoops(b, a, /))
+        }
+    }
+
+    @Test("broadcastShape aligns shapes at their last dimension")
+    func broadcastShape() {
+        #expect(Tensor.broadcastShape([4, 3], [3]) == [4, 3])
+        #expect(Tensor.broadcastShape([4, 1], [1, 5]) == [4, 5])
+        #expect(Tensor.broadcastShape([2, 1, 3], [4, 1]) == [2, 4, 3])
+        #expect(Tensor.broadcastShape([], [2, 2]) == [2, 2])
+        #expect(Tensor.broadcastShape([4, 3], [4]) == nil)
+        #expect(Tensor.broadcastShape([2, 0], [2, 1]) == [2, 0])
+    }
+
+    @Test("incompatible shapes are a problem naming both shapes and the operation",
+          arguments: [([2, 3], [2]), ([2, 3], [3, 2]), ([4], [5]), ([2, 3, 4], [3, 3])])
+    func incompatible(shapes: ([Int], [Int])) {
+        let a = counting(shapes.0), b = counting(shapes.1)
+        for (name, op) in [("add", { a + b }), ("subtract", { a - b }), ("multiply", { a * b }), ("divide", { a / b })] {
+            let (result, messages) = recordingProblems(op)
+            #expect(messages.count == 1)
+            let message = messages.first ?? ""
+            #expect(message.hasPrefix("cannot \(name) tensors of shapes \(shapes.0) and \(shapes.1)"), "\(message)")
+            #expect(result == Tensor(zeros: shapes.0))
+        }
+    }
+
+    @Test("a shape that is the other without one axis gets a hint about keepingDimension")
+    func keepingDimensionHint() {
+        let (_, messages) = recordingProblems { counting([5, 3]) / Tensor(ones: [5]) }
+        #expect(messages == ["cannot divide tensors of shapes [5, 3] and [5]: sizes must match, or be 1, in each dimension "
+                             + "counted from the last. [5] looks like a reduction along axis 1 of [5, 3]: "
+                             + "with keepingDimension: true it has shape [5, 1], which broadcasts"])
+        let (_, left) = recordingProblems { Tensor(ones: [2, 4]) - counting([2, 3, 4]) }
+        #expect(left.first?.hasSuffix("[2, 4] looks like a reduction along axis 1 of [2, 3, 4]: "
+                                      + "with keepingDimension: true it has shape [2, 1, 4], which broadcasts") == true)
+        let (_, none) = recordingProblems { counting([2, 3]) + Tensor(ones: [4]) }
+        #expect(none.first?.contains("keepingDimension") == false)
+    }
+
+    @Test("Tensor.zip names the operation in its problem")
+    func zipNamesOperation() {
+        let (_, messages) = recordingProblems {
+            Tensor.zip(Tensor([1, 2]), Tensor([1, 2, 3]), operation: "reluBackward") { x, _ in x }
+        }
+        #expect(messages.first?.hasPrefix("cannot reluBackward tensors of shapes [2] and [3]") == true)
+    }
+
+    @Test("scalar operators, negation and compound assignment act on every scalar")
+    func scalarOperators() {
+        let x = Tensor([1, -2, 4])
+        #expect((x + 1).scalars == [2, -1, 5])
+        #expect((1 - x).scalars == [0, 3, -3])
+        #expect((x * 3).scalars == [3, -6, 12] && (3 * x).scalars == [3, -6, 12])
+        #expect((x / 2).scalars == [0.5, -1, 2] && (4 / x).scalars == [4, -2, 1])
+        #expect((-x).scalars == [-1, 2, -4])
+        var y = x
+        withoutProblems {
+            y += Tensor([1, 1, 1]); y -= Tensor([2]); y *= Tensor([2, 2, 2]); y *= 0.5; y /= 2
+        }
+        #expect(y.scalars == [0, -1.5, 1.5])
+        #expect(x.squared().scalars == [1, 4, 16])
+    }
+
+    @Test("element-wise functions: exp, log, sqrt, abs, max and min with a scalar")
+    func elementwiseFunctions() {
+        let x = Tensor([0, 1, 4])
+        #expect(isClose(exp(x), Tensor([1, 2.718281828459045, 54.598150033144236])))
+        #expect(isClose(log(Tensor([1, 2.718281828459045])), Tensor([0, 1])))
+        #expect(sqrt(x).scalars == [0, 1, 2])
+        #expect(abs(Tensor([-1, 2])).scalars == [1, 2])
+        #expect(max(Tensor([-1, 2]), 0).scalars == [0, 2] && min(Tensor([-1, 2]), 0).scalars == [-1, 0])
+    }
+}

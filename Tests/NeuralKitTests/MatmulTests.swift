@@ -1,0 +1,76 @@
+import NeuralKit
+import Testing
+
+/// The textbook triple loop: c[i, j] = Σₚ a[i, p] · b[p, j].
+private func naiveMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let (m, k, n) = (a.shape[0], a.shape[1], b.shape[1])
+    var c = [Double](repeating: 0, count: m * n)
+    for i in 0..<m {
+        for j in 0..<n {
+            var total = 0.0
+            for p in 0..<k { total += a.scalars[i * k + p] * b.scalars[p * n + j] }
+            c[i * n + j] = total
+        }
+    }
+    return Tensor(shape: [m, n], scalars: c)
+}
+
+@Suite("Tensor · matmul")
+struct Matmul {
+    /// (m, k, n): small non-square; k > 128 (the k-blocking); m·k·n ≥ 2¹⁸ (two threads), with odd
+    /// m (uneven split) and with both at once; one row with much work (stays on one thread).
+    static let sizes: [(Int, Int, Int)] = [
+        (3, 5, 2), (1, 7, 1), (4, 1, 6), (2, 300, 3), (101, 64, 50), (65, 129, 33), (2, 257, 600), (1, 600, 500),
+    ]
+
+    @Test("matmul agrees with the naive triple loop", arguments: sizes)
+    func matchesNaive(size: (Int, Int, Int)) {
+        let (m, k, n) = size
+        var g = SeededGenerator(seed: UInt64(m * 1000 + k))
+        let a = Tensor.normal(shape: [m, k], using: &g), b = Tensor.normal(shape: [k, n], using: &g)
+        let c = withoutProblems { a.matmul(b) }
+        #expect(c.shape == [m, n])
+        #expect(isClose(c, naiveMatmul(a, b), tolerance: 1e-12))
+    }
+
+    @Test("a worked 2×3 by 3×2 product")
+    func workedExample() {
+        let a = Tensor([[1, 2, 3], [4, 5, 6]]), b = Tensor([[7, 8], [9, 10], [11, 12]])
+        #expect(withoutProblems { a.matmul(b) } == Tensor([[58, 64], [139, 154]]))
+    }
+
+    @Test("(AB)ᵀ = BᵀAᵀ")
+    func transposeIdentity() {
+        var g = SeededGenerator(seed: 4)
+        let a = Tensor.normal(shape: [3, 7], using: &g), b = Tensor.normal(shape: [7, 5], using: &g)
+        withoutProblems {
+            #expect(isClose(a.matmul(b).transposed(), b.transposed().matmul(a.transposed())))
+        }
+    }
+
+    @Test("empty dimensions give an empty or zero result, never a crash")
+    func emptyDimensions() {
+        withoutProblems {
+            #expect(Tensor(zeros: [0, 3]).matmul(Tensor(ones: [3, 4])) == Tensor(zeros: [0, 4]))
+            #expect(Tensor(zeros: [2, 0]).matmul(Tensor(zeros: [0, 3])) == Tensor(zeros: [2, 3]))
+            #expect(Tensor(ones: [2, 3]).matmul(Tensor(zeros: [3, 0])) == Tensor(zeros: [2, 0]))
+        }
+    }
+
+    @Test("mismatched inner sizes are a problem naming both shapes, with a hint when the right side looks transposed")
+    func mismatched() {
+        let (c, messages) = recordingProblems { Tensor(ones: [2, 3]).matmul(Tensor(ones: [4, 3])) }
+        #expect(messages == ["matmul: shapes [2, 3] and [4, 3] do not fit: the columns of the left (3) must equal "
+                             + "the rows of the right (4); is the right side transposed?"])
+        #expect(c == Tensor(zeros: [2, 3]))
+        let (d, other) = recordingProblems { Tensor(ones: [2, 3]).matmul(Tensor(ones: [4, 5])) }
+        #expect(other.count == 1 && other.first?.contains("transposed") == false)
+        #expect(d == Tensor(zeros: [2, 5]))
+    }
+
+    @Test("matmul of tensors that are not matrices is a problem", arguments: [([3], [3, 2]), ([2, 3], [3]), ([1, 2, 3], [3, 2])])
+    func needsMatrices(shapes: ([Int], [Int])) {
+        let (_, messages) = recordingProblems { Tensor(ones: shapes.0).matmul(Tensor(ones: shapes.1)) }
+        #expect(messages == ["matmul needs two matrices (rank 2), got shapes \(shapes.0) and \(shapes.1)"])
+    }
+}

@@ -1,0 +1,206 @@
+import Exercises
+import Foundation
+import NeuralKit
+
+/// The demos of `kit run N`: small, meaningful output from the student's own code.
+/// Every piece of student code runs inside `Problems.collect`, so a stub prints
+/// "not implemented yet" instead of numbers, and a shape mistake a sentence.
+enum StageDemos {
+    static func run(_ stage: Stage, options: [String: String]) -> Int32 {
+        switch stage.number {
+        case 1: activations()
+        case 2: denseLayer()
+        case 3: initialization()
+        case 4: twoLayerNetwork()
+        case 5: oneHotEncoding()
+        case 6: crossEntropyDemo()
+        case 7: sgd()
+        case 8:
+            let dataset = options["dataset"].flatMap(ToyDataset.init(rawValue:)) ?? .spirals
+            let output = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                .appendingPathComponent("runs/08-\(dataset.rawValue)")
+            do {
+                try runToyDemo(dataset: dataset, student: options["reference"] == nil, outputDirectory: output)
+            } catch {
+                print("The demo stopped: \(error)")
+                return 1
+            }
+        default:
+            print("The demo of stage \(stage.number) is written with the stage: coming soon.")
+        }
+        return 0
+    }
+
+    // MARK: Stages
+
+    static func activations() {
+        let z = Tensor([[1, 2, 3]])
+        show("softmax([1, 2, 3])", attempt { Exercises.softmax(z) })
+        show("softmax([1000, 1001, 1002])  (finite if you subtract the row's maximum)",
+             attempt { Exercises.softmax(Tensor([[1000, 1001, 1002]])) })
+        show("softmax([[1, 2, 3], [1, 1, 1]])  (row by row)", attempt { Exercises.softmax(Tensor([[1, 2, 3], [1, 1, 1]])) })
+        show("relu([-2, -0.5, 0, 0.5, 3])", attempt { Exercises.relu(Tensor([[-2, -0.5, 0, 0.5, 3]])) })
+    }
+
+    static func denseLayer() {
+        let layer = Exercises.Dense(weight: Tensor([[1, 0], [0, 1], [1, -1]]), bias: Tensor([0.5, -0.5]))
+        let x = Tensor([[1, 2, 3], [0, 1, 0]])
+        print("W = [[1, 0], [0, 1], [1, -1]], b = [0.5, -0.5], X = [[1, 2, 3], [0, 1, 0]]")
+        guard let y = show("Y = XW + b", attempt { layer.forward(x) }) else { return }
+        let g = Tensor(ones: y.shape)
+        guard let dx = show("∂L/∂X for ∂L/∂Y = ones", attempt { layer.backward(g) }) else { return }
+        show("∂L/∂W = XᵀG", layer.weight.gradient)
+        show("∂L/∂b = G summed over the batch", layer.bias.gradient)
+        print("shapes: X \(x.shape) → Y \(y.shape); ∂L/∂X \(dx.shape), ∂L/∂W \(layer.weight.gradient.shape), ∂L/∂b \(layer.bias.gradient.shape)")
+    }
+
+    static func initialization() {
+        var generator = SeededGenerator(seed: 3)
+        if let w = attempt({ Exercises.heNormal(inputs: 784, outputs: 256, using: &generator) }) {
+            print("He normal 784 → 256: standard deviation \(format(standardDeviation(w))), expected √(2/784) = \(format((2.0 / 784).squareRoot()))")
+        }
+        if let w = attempt({ Exercises.xavierUniform(inputs: 784, outputs: 256, using: &generator) }) {
+            let limit = (6.0 / 1040).squareRoot()
+            print("Xavier uniform 784 → 256: values in [\(format(w.scalars.min() ?? 0)), \(format(w.scalars.max() ?? 0))], "
+                + "limit √(6/1040) = \(format(limit))")
+        }
+        print("")
+        print("The spread of a signal through 10 ReLU layers of 256 units:")
+        var data = SeededGenerator(seed: 4)
+        let input = Tensor.normal(shape: [64, 256], standardDeviation: 1, using: &data)
+        for (name, scale) in [("He normal", nil), ("N(0, 0.01²), too small", 0.01 as Double?)] {
+            var x = input
+            var spreads: [String] = []
+            for _ in 0..<10 {
+                let w: Tensor?
+                if let scale {
+                    w = Tensor.normal(shape: [256, 256], standardDeviation: scale, using: &data)
+                } else {
+                    w = attempt(quiet: true) { Exercises.heNormal(inputs: 256, outputs: 256, using: &data) }
+                }
+                guard let w else { spreads = ["(heNormal is not implemented yet)"]; break }
+                x = x.matmul(w).map { max($0, 0) }
+                spreads.append(format(standardDeviation(x), digits: 3))
+            }
+            print("  \(pad(name, 24)) \(spreads.joined(separator: "  "))")
+        }
+    }
+
+    static func twoLayerNetwork() {
+        var generator = SeededGenerator(seed: 4)
+        guard let network = attempt({ Exercises.TwoLayerNetwork(inputs: 2, hidden: 8, outputs: 3, using: &generator) }) else { return }
+        let x = Tensor([[0, 0], [1, 0], [0, 1], [-1, -1]])
+        print("An untrained 2 → 8 → 3 network on four points:")
+        guard let p = show("class probabilities (each row sums to 1)", attempt { network.forward(x) }) else { return }
+        print("row sums: " + p.sum(alongAxis: 1).scalars.map { format($0) }.joined(separator: ", "))
+        print("parameters: \(network.parameterCount) (2·8 + 8 + 8·3 + 3 = 51)")
+    }
+
+    static func oneHotEncoding() {
+        let labels = [2, 0, 1]
+        guard let encoded = show("oneHot([2, 0, 1], classes: 3)", attempt { try? Exercises.oneHot(labels, classes: 3) } ?? nil) else {
+            return
+        }
+        if let back = attempt({ Exercises.classIndices(encoded) }) { print("classIndices(…) = \(back)") }
+        let outcome = attempt { Result { try Exercises.oneHot([3], classes: 3) } }
+        switch outcome {
+        case .failure(let error)?: print("oneHot([3], classes: 3) throws: \(error)")
+        case .success?: print("oneHot([3], classes: 3) should throw: 3 is not a class in 0..<3")
+        case nil: break
+        }
+    }
+
+    static func crossEntropyDemo() {
+        let y = Tensor([[0, 1, 0]])
+        for (name, p) in [("confident and right", Tensor([[0.05, 0.9, 0.05]])), ("unsure", Tensor([[0.3, 0.4, 0.3]])),
+                          ("confident and wrong", Tensor([[0.9, 0.05, 0.05]]))] {
+            if let loss = attempt({ Exercises.crossEntropy(p, targets: y) }) {
+                print("\(pad(name + ":", 21)) p = \(row(p)), right class 1: loss \(format(loss)) = −log \(format(p[0, 1]))")
+            }
+        }
+        let logits = Tensor([[2, 1, 0.1]])
+        show("∂L/∂z = (softmax(z) − y)/N for z = [2, 1, 0.1]", attempt { Exercises.softmaxCrossEntropyBackward(logits: logits, targets: y) })
+    }
+
+    static func sgd() {
+        let data = ToyDataset.moons.generate(count: 400, seed: 7)
+        var generator = SeededGenerator(seed: 7)
+        guard let network = attempt({ Exercises.TwoLayerNetwork(inputs: 2, hidden: 16, outputs: 2, using: &generator) }) else { return }
+        let optimizer = Exercises.SGD(learningRate: 0.05, momentum: 0.9)
+        print("A 2 → 16 → 2 network learns two half moons (\(data.count) points), SGD with momentum 0.9, batches of 32:")
+        var first: Double?
+        for epoch in 1...12 {
+            let loss = attempt { () -> Double in
+                var total = 0.0
+                for batch in Exercises.miniBatches(count: data.count, batchSize: 32, using: &generator) {
+                    let targets = (try? Exercises.oneHot(batch.map { data.labels[$0] }, classes: 2)) ?? Tensor(zeros: [batch.count, 2])
+                    total += Exercises.trainStep(network, inputs: data.inputs.rows(batch), targets: targets, optimizer: optimizer)
+                        * Double(batch.count)
+                }
+                return total / Double(data.count)
+            }
+            guard let loss else { return }
+            if first == nil { first = loss }
+            let bar = String(repeating: "▇", count: max(0, min(40, Int(40 * loss / max(first ?? 1, 1e-9)))))
+            print("  epoch \(pad(String(epoch), 2))  loss \(format(loss))  \(bar)")
+        }
+        if let logits = attempt({ network.logits(data.inputs) }) {
+            let right = zip(logits.argmax(alongAxis: 1), data.labels).filter { $0 == $1 }.count
+            print("Training accuracy after 12 epochs: \(right)/\(data.count)")
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Problems already printed: a stub used by several lines is reported once.
+    nonisolated(unsafe) static var reported: Set<String> = []
+
+    /// Runs student code; prints its problems and returns nil if it recorded any.
+    static func attempt<T>(quiet: Bool = false, _ body: () throws -> T) -> T? {
+        do {
+            let (result, problems) = try Problems.collect(body)
+            guard problems.isEmpty else {
+                if !quiet {
+                    for problem in problems.prefix(3) where !reported.contains(problem.message) {
+                        reported.insert(problem.message)
+                        print("  " + problem.message)
+                    }
+                }
+                return nil
+            }
+            return result
+        } catch {
+            if !quiet { print("  error: \(error)") }
+            return nil
+        }
+    }
+
+    @discardableResult
+    static func show(_ label: String, _ tensor: Tensor?) -> Tensor? {
+        guard let tensor else { return nil }
+        if tensor.rank == 2 {
+            print("\(label) =")
+            for index in 0..<tensor.rowCount { print("  " + row(tensor.row(index))) }
+        } else {
+            print("\(label) = \(row(tensor))")
+        }
+        return tensor
+    }
+
+    static func row(_ tensor: Tensor) -> String {
+        "[" + tensor.scalars.map { format($0) }.joined(separator: ", ") + "]"
+    }
+
+    static func format(_ value: Double, digits: Int = 4) -> String {
+        value.isFinite ? String(format: "%.\(digits)f", value) : "\(value)"
+    }
+
+    static func standardDeviation(_ tensor: Tensor) -> Double {
+        let mean = tensor.scalars.reduce(0, +) / Double(max(tensor.count, 1))
+        return (tensor.scalars.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(tensor.count, 1))).squareRoot()
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import NeuralKit
+
+// kit-demos: what `swift run kit run N` runs. It links the student's code
+// (the Exercises module), so `kit` itself builds even when a stage does not compile.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let first = arguments.first, let number = Int(first), let stage = Course.stage(number) else {
+    FileHandle.standardError.write(Data("usage: kit-demos <stage> [--dataset NAME] [--reference]\n".utf8))
+    exit(2)
+}
+var options: [String: String] = [:]
+var index = 1
+while index < arguments.count {
+    let word = arguments[index]
+    if word == "--dataset", index + 1 < arguments.count { options["dataset"] = arguments[index + 1]; index += 1 }
+    if word == "--reference" { options["reference"] = "yes" }
+    index += 1
+}
+print(stage.heading + " · demo: " + stage.demo)
+print("")
+exit(StageDemos.run(stage, options: options))

@@ -1,0 +1,182 @@
+import Foundation
+import NeuralKit
+
+/// One check (a `@Test`) and how it went.
+struct CheckResult {
+    let id: String
+    let name: String
+    let stage: Int
+    let isBonus: Bool
+    let line: Int
+    var issues: [String] = []
+    var started = false
+    var ended = false
+    var skipped = false
+
+    var passed: Bool { ended && !skipped && issues.isEmpty }
+}
+
+/// The results of one run of the test binary.
+struct CheckRun {
+    var checks: [CheckResult]
+    /// The check that was running when the process stopped (a crash or a timeout).
+    var interrupted: CheckResult?
+    var timedOut = false
+    /// The last lines of the test process's output, shown when it stopped early.
+    var outputTail: String = ""
+
+    func checks(of stage: Stage, bonus: Bool? = nil) -> [CheckResult] {
+        checks.filter { $0.stage == stage.number && (bonus == nil || $0.isBonus == bonus) }
+    }
+
+    func result(_ stage: Stage) -> StageResult {
+        let required = checks(of: stage, bonus: false), bonus = checks(of: stage, bonus: true)
+        return StageResult(passed: required.filter(\.passed).count, total: required.count,
+                           bonusPassed: bonus.filter(\.passed).count, bonusTotal: bonus.count)
+    }
+}
+
+/// A source file that does not compile, with the compiler's error lines.
+struct CompileFailure {
+    /// Relative to the kit: "Exercises/07-SGD/SGD.swift".
+    let file: String
+    var errors: [String]
+    var stage: Stage? { file.hasPrefix("Exercises/") ? Course.stage(containing: file) : nil }
+}
+
+/// Why the checks could not run.
+enum BuildProblem: Error {
+    case compile([CompileFailure], output: String)
+    case other(output: String)
+}
+
+/// Builds the kit's tests and runs stages' checks, reading Swift Testing's event stream.
+struct CheckRunner {
+    let kit: Kit
+
+    /// Seconds a run of the checks may take before it is stopped (an endless loop).
+    var timeout: TimeInterval {
+        ProcessInfo.processInfo.environment["KIT_TIMEOUT"].flatMap(Double.init) ?? 600
+    }
+
+    /// `swift build --build-tests`: compiles only what changed. Throws a `BuildProblem`.
+    func build() throws {
+        let result = try Shell.capture(["swift", "build", "--build-tests"], in: kit.root)
+        guard result.status != 0 else { return }
+        let failures = CheckRunner.compileFailures(in: result.output, root: kit.root)
+        throw failures.isEmpty ? BuildProblem.other(output: result.output) : BuildProblem.compile(failures, output: result.output)
+    }
+
+    /// Runs the checks whose suite names start with one of `filters` ("Stage03", or "StageTests"
+    /// for all), with the test binary built by `build()`.
+    func run(filters: [String]) throws -> CheckRun {
+        let events = FileManager.default.temporaryDirectory
+            .appendingPathComponent("kit-events-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: events) }
+        var arguments = ["swift", "test", "--skip-build", "--disable-xctest",
+                         "--event-stream-output-path", events.path, "--event-stream-version", "0"]
+        for filter in filters { arguments += ["--filter", filter] }
+        let result = try Shell.capture(arguments, in: kit.root, timeout: timeout)
+        let stream = (try? String(contentsOf: events, encoding: .utf8)) ?? ""
+        var run = CheckRunner.parse(events: stream)
+        run.timedOut = result.timedOut
+        let ended = stream.contains("\"runEnded\"")
+        if !ended {
+            run.interrupted = run.checks.first { $0.started && !$0.ended }
+            run.outputTail = result.output.split(separator: "\n", omittingEmptySubsequences: false)
+                .suffix(15).joined(separator: "\n")
+            if run.checks.isEmpty, result.status != 0 { throw BuildProblem.other(output: result.output) }
+        }
+        return run
+    }
+
+    // MARK: Parsing
+
+    /// Reads Swift Testing's JSON event stream (version 0): the tests found,
+    /// then events; a check failed when it recorded an issue.
+    static func parse(events stream: String) -> CheckRun {
+        var checks: [String: CheckResult] = [:]
+        for line in stream.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let kind = object["kind"] as? String, let payload = object["payload"] as? [String: Any] else { continue }
+            if kind == "test" {
+                guard payload["kind"] as? String == "function", let id = payload["id"] as? String,
+                      let stage = Course.stage(containing: id) else { continue }
+                let name = payload["displayName"] as? String ?? payload["name"] as? String ?? id
+                let location = payload["sourceLocation"] as? [String: Any]
+                checks[id] = CheckResult(id: id, name: name, stage: stage.number, isBonus: id.contains("Bonus"),
+                                         line: location?["line"] as? Int ?? 0)
+            } else if kind == "event", let testID = payload["testID"] as? String, checks[testID] != nil {
+                switch payload["kind"] as? String {
+                case "testStarted": checks[testID]?.started = true
+                case "testEnded": checks[testID]?.ended = true
+                case "testSkipped": checks[testID]?.skipped = true; checks[testID]?.ended = true
+                case "issueRecorded":
+                    let issue = payload["issue"] as? [String: Any]
+                    if issue?["isKnown"] as? Bool == true { continue }
+                    let text = message(of: payload)
+                    // A parameterized check reports the same sentence once per argument: keep one.
+                    if checks[testID]?.issues.contains(text) == false { checks[testID]?.issues.append(text) }
+                default: break
+                }
+            }
+        }
+        let ordered = checks.values.sorted { ($0.stage, $0.isBonus ? 1 : 0, $0.line, $0.id) < ($1.stage, $1.isBonus ? 1 : 0, $1.line, $1.id) }
+        return CheckRun(checks: ordered)
+    }
+
+    /// The sentence of an issue: the error a check caught, or the comment it recorded.
+    static func message(of payload: [String: Any]) -> String {
+        let messages = (payload["messages"] as? [[String: Any]]) ?? []
+        let texts = messages.compactMap { message -> (String, String)? in
+            guard let text = message["text"] as? String else { return nil }
+            return (message["symbol"] as? String ?? "", text)
+        }
+        if let error = (payload["issue"] as? [String: Any])?["_error"] as? [String: Any],
+           let description = error["description"] as? String {
+            return description
+        }
+        var text = texts.first { $0.0 == "fail" }?.1 ?? texts.first?.1 ?? "the check failed"
+        for prefix in ["Caught error: ", "Issue recorded: "] where text.hasPrefix(prefix) {
+            text.removeFirst(prefix.count)
+        }
+        let details = texts.filter { $0.0 == "details" }.map(\.1)
+        if text == "Issue recorded", let first = details.first { return first }
+        return ([text] + details).joined(separator: "\n")
+    }
+
+    /// The compiler's errors in `output`, by file, files of the kit named relative to it.
+    static func compileFailures(in output: String, root: URL) -> [CompileFailure] {
+        var failures: [CompileFailure] = []
+        var current: Int?
+        let rootPath = root.standardizedFileURL.path + "/"
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if let range = line.range(of: ": error: "), let path = line[..<range.lowerBound].split(separator: ":").first,
+               path.hasSuffix(".swift") {
+                var file = String(path)
+                if file.hasPrefix(rootPath) { file.removeFirst(rootPath.count) }
+                for folder in ["Exercises/", "Solutions/", "Sources/", "Tests/"] {
+                    if let inner = file.range(of: "/" + folder, options: .backwards) { file = String(file[file.index(after: inner.lowerBound)...]) }
+                }
+                let shown = line.replacingOccurrences(of: rootPath, with: "")
+                if let index = failures.firstIndex(where: { $0.file == file }) {
+                    if failures[index].errors.contains(shown) {
+                        current = nil  // the same error again, from another compiler job
+                    } else {
+                        failures[index].errors.append(shown)
+                        current = index
+                    }
+                } else {
+                    failures.append(CompileFailure(file: file, errors: [shown]))
+                    current = failures.count - 1
+                }
+            } else if let index = current, line.hasPrefix(" ") || line.contains(" | "), failures[index].errors.count < 40 {
+                // The source excerpt the compiler prints under an error.
+                failures[index].errors.append(line)
+            } else {
+                current = nil
+            }
+        }
+        return failures
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import NeuralKit
+
+// Commands for the kit's maintainers, hidden from `kit help`.
+
+extension Command {
+    static let index = Command(
+        name: "index", summary: "Print the stages as a Markdown table (for the docs index).",
+        usage: "swift run kit index", maximumPositionals: 0, hidden: true
+    ) { _, _ in
+        print(Course.markdownIndex)
+        return 0
+    }
+
+    static let stubs = Command(
+        name: "stubs", summary: "Compare Sources/kit/Stubs/ (what `kit reset` puts back) with Exercises/, or update it.",
+        usage: "swift run kit stubs [--update]",
+        details: """
+        Maintainers: after changing a stub in Exercises/, run `swift run kit stubs --update` \
+        and commit Sources/kit/Stubs/ with it. Without --update, lists the differences and exits 1 if any.
+        """,
+        options: [Option(name: "update", usage: "--update   copy every stage's files from Exercises/ to Sources/kit/Stubs/")],
+        maximumPositionals: 0, hidden: true
+    ) { arguments, kit in
+        var differences = 0
+        let fileManager = FileManager.default
+        for stage in Course.stages where kit.isAvailable(stage) {
+            let source = kit.url("Exercises/\(stage.folder)")
+            let target = kit.url("\(Kit.stubsFolder)/\(stage.folder)")
+            let names = ((try? fileManager.contentsOfDirectory(atPath: source.path)) ?? []).filter { $0.hasSuffix(".swift") }.sorted()
+            let stored = Set(kit.pristineFiles(stage).map(\.name))
+            for name in names {
+                let current = try Data(contentsOf: source.appendingPathComponent(name))
+                if kit.pristineFiles(stage).first(where: { $0.name == name })?.contents == current { continue }
+                differences += 1
+                print("\(arguments.flag("update") ? "updating" : "differs"): \(Kit.stubsFolder)/\(stage.folder)/\(name)")
+                if arguments.flag("update") {
+                    try fileManager.createDirectory(at: target, withIntermediateDirectories: true)
+                    try current.write(to: target.appendingPathComponent(name))
+                }
+            }
+            for name in stored.subtracting(names).sorted() {
+                differences += 1
+                print("\(arguments.flag("update") ? "removing" : "only in \(Kit.stubsFolder)"): \(stage.folder)/\(name)")
+                if arguments.flag("update") { try fileManager.removeItem(at: target.appendingPathComponent(name)) }
+            }
+        }
+        if differences == 0 { print("\(Kit.stubsFolder)/ matches Exercises/.") }
+        return differences == 0 || arguments.flag("update") ? 0 : 1
+    }
+}

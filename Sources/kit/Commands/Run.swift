@@ -1,0 +1,37 @@
+import Foundation
+import NeuralKit
+
+extension Command {
+    static let run = Command(
+        name: "run", summary: "Run a stage's demo on your code: the walkthrough's \"notebook cell\".",
+        usage: "swift run kit run <stage> [options]",
+        details: """
+        Builds the demos with your code (only what changed) and runs the one of the \
+        stage. A function you have not written yet prints "not implemented yet" \
+        instead of numbers. What each stage shows:
+        """ + "\n" + Course.stages.map { "  \($0.number)  \($0.demo)" }.joined(separator: "\n"),
+        options: [
+            Option(name: "dataset", takesValue: true, usage: "--dataset NAME   stage 8: blobs, moons, circles, spirals (default) or xor"),
+            Option(name: "reference", usage: "--reference      stage 8: train the reference solution instead of your code"),
+        ]
+    ) { arguments, kit in
+        let stage = try arguments.stage(in: kit)
+        guard kit.isAvailable(stage) else { print(kit.comingSoon(stage)); return 1 }
+        if let dataset = arguments.options["dataset"], ToyDataset(rawValue: dataset) == nil {
+            throw UsageError("there is no dataset \"\(dataset)\": use one of "
+                + ToyDataset.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        print(kit.terminal.dim("Building the demos with your code… (only what changed)"))
+        let build = try Shell.capture(["swift", "build", "--product", "kit-demos"], in: kit.root)
+        if build.status != 0 {
+            let failures = CheckRunner.compileFailures(in: build.output, root: kit.root)
+            StageCheck(kit: kit).explain(failures.isEmpty ? .other(output: build.output) : .compile(failures, output: build.output),
+                                         checking: stage)
+            return 1
+        }
+        var demoArguments = [String(stage.number)]
+        if let dataset = arguments.options["dataset"] { demoArguments += ["--dataset", dataset] }
+        if arguments.flag("reference") { demoArguments.append("--reference") }
+        return try Shell.interactive(["swift", "run", "--skip-build", "kit-demos"] + demoArguments, in: kit.root)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import NeuralKit
+
+extension Command {
+    static let solution = Command(
+        name: "solution", summary: "Show the reference solution of a stage, as a diff against your file.",
+        usage: "swift run kit solution <stage>",
+        details: """
+        Only once the stage passes (it runs the checks first), so that the reference \
+        is something to compare with rather than to copy. --force shows it anyway.
+        """,
+        options: [Option(name: "force", usage: "--force   show it even though the stage does not pass yet")]
+    ) { arguments, kit in
+        let stage = try arguments.stage(in: kit)
+        guard kit.isAvailable(stage), kit.exists(stage.solutionPath) else {
+            print(kit.comingSoon(stage))
+            return 1
+        }
+        if !arguments.flag("force") {
+            print("Checking that stage \(stage.number) passes first…")
+            guard try StageCheck(kit: kit).check(stage) else {
+                print("")
+                print("The reference is shown once stage \(stage.number) passes: try `swift run kit hint \(stage.number)` first. "
+                    + "(`swift run kit solution \(stage.number) --force` shows it now.)")
+                return 1
+            }
+            print("")
+        }
+        let diff = try Diff.unified(from: kit.url(stage.exercisePath), label: "your " + stage.exercisePath,
+                                    to: kit.url(stage.solutionPath), label: "reference " + stage.solutionPath)
+        if diff.isEmpty {
+            print("Your file is the same as the reference.")
+            return 0
+        }
+        print(kit.terminal.bold("Your file (−) and the reference (+):"))
+        print("")
+        for line in diff.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("+++") || line.hasPrefix("---") { print(kit.terminal.bold(String(line))) }
+            else if line.hasPrefix("+") { print(kit.terminal.green(String(line))) }
+            else if line.hasPrefix("-") { print(kit.terminal.red(String(line))) }
+            else if line.hasPrefix("@@") { print(kit.terminal.cyan(String(line))) }
+            else { print(line) }
+        }
+        return 0
+    }
+}

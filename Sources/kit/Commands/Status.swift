@@ -1,0 +1,95 @@
+import Foundation
+import NeuralKit
+
+extension Command {
+    static let status = Command(
+        name: "status", summary: "Show your progress through the stages and the next step (the default).",
+        usage: "swift run kit [status]",
+        details: """
+        Builds, runs every stage's checks and prints a table: checks passed, bonus \
+        checks passed and the state of each stage. With --cached, shows the results \
+        of the last runs without building.
+        """,
+        options: [Option(name: "cached", usage: "--cached   show the last results without running the checks")],
+        maximumPositionals: 0
+    ) { arguments, kit in
+        try Progress(kit: kit).show(runChecks: !arguments.flag("cached"))
+        return 0
+    }
+}
+
+/// The progress table of `kit status`.
+struct Progress {
+    let kit: Kit
+    var terminal: Terminal { kit.terminal }
+
+    func show(runChecks: Bool) throws {
+        var problem: BuildProblem?
+        if runChecks {
+            print(terminal.dim("Building and running the checks… (only what changed is built)"))
+            let runner = CheckRunner(kit: kit)
+            do {
+                try runner.build()
+                let run = try runner.run(filters: ["StageTests\\."])
+                kit.updateState { state in
+                    for stage in Course.stages where kit.isAvailable(stage) {
+                        state.results[String(stage.number)] = run.result(stage)
+                    }
+                }
+            } catch let failure as BuildProblem {
+                problem = failure
+            }
+        }
+        let state = kit.loadState()
+        print("")
+        print(terminal.bold("NeuralKit · your progress") + (problem == nil ? "" : terminal.dim("  (last results: the kit does not build now)")))
+        print("")
+        let width = max(28, Course.stages.map(\.title.count).max() ?? 0)
+        print(terminal.dim("  " + pad("Stage", 7) + pad("Title", width + 2) + pad("Checks", 9) + pad("Bonus", 8) + "State"))
+        var done = 0, passed = 0, total = 0
+        for stage in Course.stages {
+            let result = kit.isAvailable(stage) ? state.result(stage) : nil
+            let checks = result.flatMap { $0.total > 0 ? "\($0.passed)/\($0.total)" : nil } ?? "—"
+            let bonus = result.flatMap { $0.bonusTotal > 0 ? "\($0.bonusPassed)/\($0.bonusTotal)" : nil } ?? "—"
+            let stateText: String
+            if !kit.isAvailable(stage) {
+                stateText = terminal.dim("coming soon")
+            } else if let result, result.isDone {
+                stateText = terminal.green("done \(terminal.pass)")
+                done += 1
+            } else if let result, result.passed > 0 || kit.isUntouched(stage) == false {
+                stateText = terminal.yellow("in progress")
+            } else if result == nil || result?.total ?? 0 > 0 {
+                stateText = "not started"
+            } else {
+                stateText = terminal.dim("no checks yet")
+            }
+            passed += result?.passed ?? 0
+            total += result?.total ?? 0
+            print("  " + pad("\(stage.number)", 7) + pad(stage.title, width + 2) + pad(checks, 9) + pad(bonus, 8) + stateText)
+        }
+        print("")
+        let fraction = Course.stages.isEmpty ? 0 : Double(done) / Double(Course.stages.count)
+        print("  " + terminal.bar(fraction) + " \(done) of \(Course.stages.count) stages done · \(passed)/\(total) checks pass")
+        print("")
+        if let problem {
+            StageCheck(kit: kit).explain(problem, checking: nil)
+            print("")
+        }
+        print(nextStep(state))
+    }
+
+    /// "Next: open … and run `swift run kit check 3`".
+    func nextStep(_ state: KitState) -> String {
+        let available = Course.stages.filter(kit.isAvailable)
+        guard let next = available.first(where: { !(state.result($0)?.isDone ?? false) }) else {
+            if let soon = Course.stages.first(where: { !kit.isAvailable($0) }) {
+                return terminal.green("Every stage so far passes. ") + "Next: \(soon.heading) is coming soon."
+            }
+            return terminal.green("Every stage passes: well done! ") + "Bonus checks: swift run kit check N shows them."
+        }
+        var text = "Next: open \(next.exercisePath) and run `swift run kit check \(next.number)`"
+        if kit.isUntouched(next) != false { text += " (walkthrough: \(kit.walkthrough(next)))" }
+        return terminal.bold(text)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import NeuralKit
+
+extension Command {
+    static let watch = Command(
+        name: "watch", summary: "Re-run a stage's checks each time you save a file in Exercises/.",
+        usage: "swift run kit watch [<stage>]",
+        details: """
+        Without a stage, watches the first stage that does not pass yet. When the \
+        stage passes, moves on to the next one. Stop with Ctrl-C. Watching polls the \
+        files' dates (once a second), so it also works on network drives and WSL.
+        """,
+        options: [Option(name: "interval", takesValue: true, usage: "--interval SECONDS   how often to look for changes (default: 1)")]
+    ) { arguments, kit in
+        let state = kit.loadState()
+        var stage = try arguments.stage(in: kit) {
+            Course.stages.first { kit.isAvailable($0) && !(state.result($0)?.isDone ?? false) }
+        }
+        let interval = max(0.2, arguments.options["interval"].flatMap(Double.init) ?? 1)
+        let checker = StageCheck(kit: kit)
+        var snapshot = Watcher.snapshot(kit.url("Exercises"))
+        while true {
+            print(kit.terminal.dim(String(repeating: "─", count: 60)))
+            print(kit.terminal.dim("[\(Watcher.time())] kit watch: stage \(stage.number)"))
+            if try checker.check(stage) {
+                guard let next = Course.stages.first(where: { $0.number > stage.number }) else {
+                    print(kit.terminal.green("Every stage passes: well done!"))
+                    return 0
+                }
+                guard kit.isAvailable(next) else {
+                    print("\(next.heading) is coming soon. Stopping the watch.")
+                    return 0
+                }
+                stage = next
+                print("")
+                print(kit.terminal.bold("Moving on to \(stage.heading)."))
+                continue
+            }
+            print(kit.terminal.dim("Watching Exercises/ — save a file to check again, Ctrl-C to stop."))
+            while true {
+                Thread.sleep(forTimeInterval: interval)
+                let now = Watcher.snapshot(kit.url("Exercises"))
+                if now != snapshot { snapshot = now; break }
+            }
+            // Editors write a file in several steps: wait until it settles.
+            Thread.sleep(forTimeInterval: 0.3)
+            snapshot = Watcher.snapshot(kit.url("Exercises"))
+        }
+    }
+}
+
+/// Change detection by polling: inotify and FSEvents miss changes on network
+/// file systems and across the WSL boundary, dates and sizes do not.
+enum Watcher {
+    static func snapshot(_ folder: URL) -> [String: String] {
+        var files: [String: String] = [:]
+        let keys: [URLResourceKey] = [.contentModificationDateKey, .fileSizeKey]
+        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: keys) else { return files }
+        for case let url as URL in enumerator where url.pathExtension == "swift" {
+            let values = try? url.resourceValues(forKeys: Set(keys))
+            files[url.path] = "\(values?.contentModificationDate?.timeIntervalSince1970 ?? 0)/\(values?.fileSize ?? 0)"
+        }
+        return files
+    }
+
+    static func time() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import NeuralKit
+import Testing
+
+/// The slow tests copy the kit and build the copy from scratch (about a minute
+/// or two on two cores): they run only with `NEURALKIT_KIT_TESTS=1`.
+let kitTestsEnabled = ProcessInfo.processInfo.environment["NEURALKIT_KIT_TESTS"] == "1"
+
+/// The kit's folder (this file is Tests/KitTests/KitTests.swift).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The `kit` executable built next to the test bundle (swift build --build-tests builds it).
+func kitExecutable() throws -> URL {
+    var candidates: [URL] = []
+    for argument in CommandLine.arguments + [Bundle.main.bundlePath] {
+        if let range = argument.range(of: ".xctest") {
+            candidates.append(URL(fileURLWithPath: String(argument[..<range.upperBound])).deletingLastPathComponent().appendingPathComponent("kit"))
+        }
+    }
+    candidates.append(packageRoot.appendingPathComponent(".build/debug/kit"))
+    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        throw KitError("the kit executable was not found next to the tests (looked in \(candidates.map(\.path)))")
+    }
+    return found
+}
+
+struct KitOutput {
+    let status: Int32
+    let text: String
+}
+
+/// Runs the `kit` executable in `directory`, without colour.
+func kit(_ arguments: String..., in directory: URL = packageRoot, environment: [String: String] = [:]) throws -> KitOutput {
+    let process = Process()
+    process.executableURL = try kitExecutable()
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"].merging(environment) { $1 }) { $1 }
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("kit-test-\(UUID().uuidString).log")
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: log) }
+    let handle = try FileHandle(forWritingTo: log)
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    process.waitUntilExit()
+    try handle.close()
+    return KitOutput(status: process.terminationStatus, text: try String(contentsOf: log, encoding: .utf8))
+}
+
+@Suite("kit · manifest and command line")
+struct KitCommandLineTests {
+    @Test("the manifest lists stages 1, 2, … with their suites, hints and earlier prerequisites")
+    func manifestIsConsistent() {
+        for (index, stage) in Course.stages.enumerated() {
+            #expect(stage.number == index + 1)
+            #expect(stage.suite.hasPrefix(stage.filter), "stage \(stage.number): suite \(stage.suite)")
+            #expect(stage.folder.hasPrefix(stage.twoDigits + "-"))
+            #expect(stage.buildsOn.allSatisfy { $0 < stage.number }, "stage \(stage.number) builds on a later stage")
+            #expect(!stage.hints.isEmpty && !stage.goals.isEmpty)
+            if stage.isWritten { #expect(stage.hints.count == 3, "stage \(stage.number) needs 3 hints") }
+            #expect(stage.points > 0)
+        }
+        #expect(Course.stage(containing: "StageTests.Stage04TwoLayerNetwork/f()/x.swift:1:1")?.number == 4)
+        #expect(Course.stage(containing: "Exercises/07-SGD/SGD.swift")?.number == 7)
+        #expect(Course.stage(2)?.walkthroughPath == "docs/02-dense-layer.md")
+    }
+
+    @Test("unknown commands, options and stages exit with status 2 and say what is wrong")
+    func usageErrors() throws {
+        let unknown = try kit("frobnicate")
+        #expect(unknown.status == 2)
+        #expect(unknown.text.contains("unknown command \"frobnicate\""))
+        let option = try kit("check", "1", "--frobnicate")
+        #expect(option.status == 2)
+        #expect(option.text.contains("no option --frobnicate"))
+        let stage = try kit("hint", "42")
+        #expect(stage.status == 2)
+        #expect(stage.text.contains("there is no stage \"42\""))
+        let help = try kit("help", "check")
+        #expect(help.status == 0)
+        #expect(help.text.contains("Usage: swift run kit check <stage>"))
+    }
+
+    @Test("the original stubs in Sources/kit/Stubs/ match Exercises/ (maintainers, NEURALKIT_REFERENCE=1)",
+          .enabled(if: ProcessInfo.processInfo.environment["NEURALKIT_REFERENCE"] == "1"))
+    func stubsMatchExercises() throws {
+        let result = try kit("stubs")
+        #expect(result.status == 0, "\(result.text)\nRun `swift run kit stubs --update` and commit Sources/kit/Stubs/.")
+    }
+}
+
+@Suite("kit · on a scratch copy of the kit", .enabled(if: kitTestsEnabled, "slow: set NEURALKIT_KIT_TESTS=1"))
+struct KitScratchCopyTests {
+    /// A copy of the kit in a temporary folder, without its build folder.
+    func makeCopy() throws -> URL {
+        let fileManager = FileManager.default
+        let copy = fileManager.temporaryDirectory.appendingPathComponent("kit-scratch-\(UUID().uuidString)/NeuralKit")
+        try fileManager.createDirectory(at: copy, withIntermediateDirectories: true)
+        for item in ["Package.swift", "Sources", "Tests", "Exercises", "Solutions"] {
+            try fileManager.copyItem(at: packageRoot.appendingPathComponent(item), to: copy.appendingPathComponent(item))
+        }
+        return copy
+    }
+
+    func replace(_ relativePath: String, in copy: URL, with source: URL) throws {
+        let target = copy.appendingPathComponent(relativePath)
+        try FileManager.default.removeItem(at: target)
+        try FileManager.default.copyItem(at: source, to: target)
+    }
+
+    @Test("check, reset, hint, solution, status and run on a stubbed, a broken and a solved stage")
+    func scenario() throws {
+        let copy = try makeCopy()
+        defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
+        let activations = "Exercises/01-Activations/Activations.swift"
+        let oneHot = "Exercises/05-OneHotEncoding/OneHot.swift"
+        // Stage 1 stubbed, stage 5 not compiling.
+        try replace(activations, in: copy, with: packageRoot.appendingPathComponent("Sources/kit/Stubs/01-Activations/Activations.swift"))
+        let broken = try String(contentsOf: copy.appendingPathComponent(oneHot), encoding: .utf8)
+            + "\nlet broken: Int = \"not a number\"\n"
+        try broken.write(to: copy.appendingPathComponent(oneHot), atomically: true, encoding: .utf8)
+
+        // A stage that does not compile is named, with the compiler's error and the way to set it aside.
+        let blocked = try kit("check", "1", in: copy)
+        #expect(blocked.status == 1)
+        #expect(blocked.text.contains("\(oneHot) does not compile (stage 5, One-hot encoding)"), "\(blocked.text)")
+        #expect(blocked.text.contains("error: cannot convert value of type 'String' to specified type 'Int'"))
+        #expect(blocked.text.contains("swift run kit reset 5"))
+
+        // reset saves the student's file, then puts the stub back.
+        let reset = try kit("reset", "5", in: copy)
+        #expect(reset.status == 0, "\(reset.text)")
+        let saved = try FileManager.default.contentsOfDirectory(atPath: copy.appendingPathComponent("Saved/05-OneHotEncoding").path)
+        #expect(saved.count == 1 && saved[0].hasPrefix("OneHot-") && saved[0].hasSuffix(".swift"))
+        #expect(try String(contentsOf: copy.appendingPathComponent("Saved/05-OneHotEncoding/\(saved[0])"), encoding: .utf8) == broken)
+        #expect(try Data(contentsOf: copy.appendingPathComponent(oneHot))
+            == Data(contentsOf: packageRoot.appendingPathComponent("Sources/kit/Stubs/05-OneHotEncoding/OneHot.swift")))
+
+        // A stub: every check fails with "not implemented yet", and the first hint is shown.
+        let stubbed = try kit("check", "1", in: copy)
+        #expect(stubbed.status == 1)
+        #expect(stubbed.text.contains("✗ relu matches the reference on random inputs"), "\(stubbed.text)")
+        #expect(stubbed.text.contains("`relu` is not implemented yet (\(activations))"))
+        #expect(stubbed.text.contains("Hint 1 of 3: "))
+        #expect(stubbed.text.contains("0/"))
+        #expect(try kit("hint", "1", in: copy).text.contains("Hint 2 of 3: "))
+        #expect(try kit("hint", "1", in: copy).text.contains("Hint 3 of 3: "))
+        let refused = try kit("solution", "1", in: copy)
+        #expect(refused.status == 1)
+        #expect(refused.text.contains("once stage 1 passes"))
+        let forced = try kit("solution", "1", "--force", in: copy, environment: ["KIT_BUILTIN_DIFF": "1"])
+        #expect(forced.status == 0)
+        #expect(forced.text.contains("+    x.map { max($0, 0) }") && forced.text.contains("-    return notImplemented(\"relu\", placeholder: x)"),
+                "\(forced.text)")
+        let demoStub = try kit("run", "1", in: copy)
+        #expect(demoStub.text.contains("`softmax` is not implemented yet"), "\(demoStub.text)")
+
+        // Solved: the stage passes, exit status 0.
+        try replace(activations, in: copy, with: packageRoot.appendingPathComponent("Solutions/01-Activations/Activations.swift"))
+        let solved = try kit("check", "1", in: copy)
+        #expect(solved.status == 0, "\(solved.text)")
+        #expect(solved.text.contains("✓ Stage 1 passes"))
+        #expect(!solved.text.contains("✗"))
+        #expect(try kit("solution", "1", in: copy).text.contains("Your file is the same as the reference."))
+        let demo = try kit("run", "1", in: copy)
+        #expect(demo.status == 0)
+        #expect(demo.text.contains("[0.0900, 0.2447, 0.6652]"), "\(demo.text)")
+
+        let status = try kit("status", in: copy)
+        #expect(status.status == 0)
+        #expect(status.text.range(of: #"\n  1\s+Activations\s+(\d+)/\1\s.*done ✓"#, options: .regularExpression) != nil, "\(status.text)")
+        #expect(status.text.range(of: #"\n  9\s+MNIST\s+—\s+—\s+coming soon"#, options: .regularExpression) != nil)
+        #expect(status.text.contains("Next: open Exercises/02-DenseLayer/Dense.swift and run `swift run kit check 2`")
+            || status.text.contains("Next: open Exercises/0"))
+
+        let soon = try kit("check", "9", in: copy)
+        #expect(soon.status == 1)
+        #expect(soon.text.contains("Stage 9 · MNIST is coming soon"))
+    }
+}

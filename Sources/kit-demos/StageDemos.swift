@@ -14,13 +14,21 @@ enum StageDemos {
         case 4: twoLayerNetwork()
         case 5: oneHotEncoding()
         case 6: crossEntropyDemo()
-        case 7: sgd()
+        case 7:
+            sgd()
+            print("")
+            do {
+                try runLearningRateDemo(student: options["reference"] == nil,
+                                        outputDirectory: options["output"] ?? "runs/07-learning-rates")
+            } catch {
+                print("The demo stopped: \(error)")
+                return 1
+            }
         case 8:
             let dataset = options["dataset"].flatMap(ToyDataset.init(rawValue:)) ?? .spirals
-            let output = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-                .appendingPathComponent("runs/08-\(dataset.rawValue)")
             do {
-                try runToyDemo(dataset: dataset, student: options["reference"] == nil, outputDirectory: output)
+                try runToyDemo(dataset: dataset, student: options["reference"] == nil,
+                               outputDirectory: options["output"] ?? "runs/08-\(dataset.rawValue)")
             } catch {
                 print("The demo stopped: \(error)")
                 return 1

@@ -6,7 +6,7 @@ import NeuralKit
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let first = arguments.first, let number = Int(first), let stage = Course.stage(number) else {
-    FileHandle.standardError.write(Data("usage: kit-demos <stage> [--dataset NAME] [--reference]\n".utf8))
+    FileHandle.standardError.write(Data("usage: kit-demos <stage> [--dataset NAME] [--reference] [--output DIR]\n".utf8))
     exit(2)
 }
 var options: [String: String] = [:]
@@ -14,6 +14,7 @@ var index = 1
 while index < arguments.count {
     let word = arguments[index]
     if word == "--dataset", index + 1 < arguments.count { options["dataset"] = arguments[index + 1]; index += 1 }
+    if word == "--output", index + 1 < arguments.count { options["output"] = arguments[index + 1]; index += 1 }
     if word == "--reference" { options["reference"] = "yes" }
     index += 1
 }

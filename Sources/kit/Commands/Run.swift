@@ -12,7 +12,8 @@ extension Command {
         """ + "\n" + Course.stages.map { "  \($0.number)  \($0.demo)" }.joined(separator: "\n"),
         options: [
             Option(name: "dataset", takesValue: true, usage: "--dataset NAME   stage 8: blobs, moons, circles, spirals (default) or xor"),
-            Option(name: "reference", usage: "--reference      stage 8: train the reference solution instead of your code"),
+            Option(name: "reference", usage: "--reference      stages 7–8: train the reference solution instead of your code"),
+            Option(name: "output", takesValue: true, usage: "--output DIR     stages 7–8: where to write the pictures (default: runs/)"),
         ]
     ) { arguments, kit in
         let stage = try arguments.stage(in: kit)
@@ -32,6 +33,7 @@ extension Command {
         var demoArguments = [String(stage.number)]
         if let dataset = arguments.options["dataset"] { demoArguments += ["--dataset", dataset] }
         if arguments.flag("reference") { demoArguments.append("--reference") }
+        if let output = arguments.options["output"] { demoArguments += ["--output", output] }
         return try Shell.interactive(["swift", "run", "--skip-build", "kit-demos"] + demoArguments, in: kit.root)
     }
 }

@@ -5,14 +5,16 @@ import NeuralKit
 // Training repeats: take a small random batch, compute the loss, backpropagate,
 // and move every parameter a little against its gradient. One pass over all
 // examples, in a new random order, is an epoch.
+//
+// Walkthrough: docs/07-sgd.md · Check: swift test --filter Stage07
+// Replace each `return notImplemented(...)` with your code.
 
 /// The examples of one epoch in shuffled mini-batches: a random permutation of
 /// `0..<count` cut into batches of `batchSize`; the last batch keeps the rest.
 public func miniBatches(count: Int, batchSize: Int, using generator: inout SeededGenerator) -> [[Int]] {
-    let order = generator.permutation(count)
-    return stride(from: 0, to: order.count, by: max(batchSize, 1)).map {
-        Array(order[$0..<min($0 + max(batchSize, 1), order.count)])
-    }
+    // TODO: shuffle the indices with `generator` (`generator.permutation(count)`), then cut
+    // them into consecutive slices of `batchSize`. Keep the last, shorter slice.
+    return notImplemented("miniBatches", placeholder: [])
 }
 
 /// Gradient descent: `w ← w − η ∇w`; with momentum α,
@@ -31,19 +33,10 @@ public final class SGD: Optimizer {
     }
 
     public func step(_ parameters: [Parameter]) {
-        for parameter in parameters {
-            var gradient = parameter.gradient
-            if weightDecay != 0 { gradient += weightDecay * parameter.value }
-            if momentum == 0 {
-                parameter.value -= learningRate * gradient
-            } else {
-                let key = ObjectIdentifier(parameter)
-                let previous = velocities[key] ?? Tensor(zeros: parameter.value.shape)
-                let velocity = momentum * previous - learningRate * gradient
-                velocities[key] = velocity
-                parameter.value += velocity
-            }
-        }
+        // TODO: for each parameter, the gradient (plus weightDecay · value), then
+        // `parameter.value -= learningRate * gradient`. With momentum, keep each
+        // parameter's last Δw in `velocities[ObjectIdentifier(parameter)]` (zeros at first).
+        notImplemented("SGD.step", placeholder: ())
     }
 }
 
@@ -52,11 +45,9 @@ public final class SGD: Optimizer {
 /// before the update.
 @discardableResult
 public func trainStep(_ network: any Classifier, inputs: Tensor, targets: Tensor, optimizer: any Optimizer) -> Double {
-    let logits = network.logits(inputs)
-    let loss = crossEntropy(softmax(logits), targets: targets)
-    network.backward(logitsGradient: softmaxCrossEntropyBackward(logits: logits, targets: targets))
-    optimizer.step(network.parameters)
-    return loss
+    // TODO: logits → loss (your `softmax` and `crossEntropy`) → `network.backward(logitsGradient:)`
+    // with your `softmaxCrossEntropyBackward` → `optimizer.step(network.parameters)`.
+    return notImplemented("trainStep", placeholder: 0)
 }
 
 // MARK: - Bonus: Adam and dropout
@@ -77,18 +68,9 @@ public final class Adam: Optimizer {
     }
 
     public func step(_ parameters: [Parameter]) {
-        steps += 1
-        let correction1 = 1 - pow(beta1, steps), correction2 = 1 - pow(beta2, steps)
-        for parameter in parameters {
-            let key = ObjectIdentifier(parameter)
-            let g = parameter.gradient
-            let zero = Tensor(zeros: g.shape)
-            let (m0, v0) = moments[key] ?? (zero, zero)
-            let m = beta1 * m0 + (1 - beta1) * g
-            let v = beta2 * v0 + (1 - beta2) * g.squared()
-            moments[key] = (m, v)
-            parameter.value -= learningRate * (m / correction1) / (sqrt(v / correction2) + epsilon)
-        }
+        // TODO: count the step t; for each parameter m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
+        // then w ← w − η · (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε).
+        notImplemented("Adam.step", placeholder: ())
     }
 
     private func pow(_ base: Double, _ exponent: Int) -> Double {
@@ -112,15 +94,14 @@ public final class Dropout: Layer {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        guard isTraining, rate > 0 else { mask = nil; return input }
-        let keep = 1 - rate
-        let m = Tensor(shape: input.shape) { _ in generator.nextUnit() < keep ? 1 / keep : 0 }
-        mask = m
-        return input * m
+        // TODO: at evaluation (or rate 0) return the input. Otherwise draw a mask
+        // (`generator.nextUnit() < 1 − rate` keeps a value), scale it by 1/(1 − rate),
+        // remember it in `mask`, and multiply.
+        return notImplemented("Dropout.forward", placeholder: input)
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        guard let mask else { return outputGradient }
-        return outputGradient * mask
+        // TODO: the same mask as the forward pass.
+        return notImplemented("Dropout.backward", placeholder: outputGradient)
     }
 }

@@ -1,0 +1,280 @@
+import Exercises
+import NeuralKit
+import Solutions
+import Testing
+
+/// Stage 7: shuffled mini-batches, the SGD update (momentum, weight decay), one training step.
+@Suite("Stage 7 · SGD")
+struct Stage07SGD {
+    // MARK: Mini-batches
+
+    @Test("mini-batches hold every index exactly once", arguments: [(10, 4), (12, 4), (3, 5), (7, 1), (50, 8)])
+    func miniBatchesCoverEveryIndexOnce(count: Int, batchSize: Int) throws {
+        var generator = testGenerator(seed: 70)
+        let batches = try student(7) { Exercises.miniBatches(count: count, batchSize: batchSize, using: &generator) }
+        let all = batches.flatMap { $0 }
+        let missing = Set(0..<count).subtracting(all).sorted()
+        let repeated = Dictionary(grouping: all, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        check(missing.isEmpty, "miniBatches(count: \(count), batchSize: \(batchSize)) never gives the indices \(missing): "
+              + "every example must be in one batch of the epoch" + (missing.count == count % batchSize
+                  ? " (is the last, shorter batch dropped?)" : ""))
+        check(repeated.isEmpty, "miniBatches(count: \(count), batchSize: \(batchSize)) gives \(repeated) more than once: "
+              + "shuffle a permutation of the indices instead of drawing them at random")
+        check(all.allSatisfy { (0..<count).contains($0) },
+              "miniBatches(count: \(count), …) gives indices outside 0..<\(count): \(all.filter { !(0..<count).contains($0) })")
+    }
+
+    @Test("mini-batches have batchSize examples, and the last one keeps the rest (10 by 4 → 4, 4, 2)",
+          arguments: [(10, 4, [4, 4, 2]), (12, 4, [4, 4, 4]), (3, 5, [3]), (9, 2, [2, 2, 2, 2, 1])])
+    func miniBatchSizes(count: Int, batchSize: Int, expected: [Int]) throws {
+        var generator = testGenerator(seed: 71)
+        let sizes = try student(7) { Exercises.miniBatches(count: count, batchSize: batchSize, using: &generator) }.map(\.count)
+        var message = "miniBatches(count: \(count), batchSize: \(batchSize)) has batches of \(sizes) examples, expected \(expected)"
+        if sizes == Array(expected.dropLast()) {
+            message += ": the last, shorter batch was dropped; keep it, or those examples are never trained on"
+        } else if sizes.count == 1, count > batchSize {
+            message += ": cut the shuffled indices into consecutive slices of batchSize"
+        }
+        check(sizes == expected, message)
+    }
+
+    @Test("each call (each epoch) shuffles into a new order")
+    func miniBatchesShuffleEachEpoch() throws {
+        var generator = testGenerator(seed: 72)
+        let (first, second) = try student(7) {
+            (Exercises.miniBatches(count: 20, batchSize: 6, using: &generator),
+             Exercises.miniBatches(count: 20, batchSize: 6, using: &generator))
+        }
+        check(first.flatMap { $0 } != Array(0..<20),
+              "miniBatches gave the examples in their original order 0, 1, 2, …: shuffle them (`generator.permutation(count)`)")
+        check(first != second, "two epochs drawn from one generator gave the same batches \(first): draw the order from "
+              + "the generator passed in (`using: &generator`), not from a new SeededGenerator made inside")
+    }
+
+    @Test("the same seed gives the same mini-batches")
+    func miniBatchesAreReproducible() throws {
+        var a = testGenerator(seed: 73), b = testGenerator(seed: 73)
+        let (first, second) = try student(7) {
+            (Exercises.miniBatches(count: 15, batchSize: 4, using: &a), Exercises.miniBatches(count: 15, batchSize: 4, using: &b))
+        }
+        check(first == second, "two generators with the same seed gave different batches (\(first) and \(second)): "
+              + "draw the order only from `generator`, never from the system's random numbers, so that runs can be repeated")
+    }
+
+    // MARK: The SGD update
+
+    @Test("an SGD step of the lecture's worked example: w = [1, −2], ∇w = [0.5, 0.5], η = 0.1")
+    func sgdWorkedExample() throws {
+        // docs/07-sgd.md: plain, with momentum 0.9 over three steps, and with weight decay 0.01.
+        func run(momentum: Double, weightDecay: Double, steps: Int) throws -> Tensor {
+            let w = Parameter("w", Tensor([1, -2]))
+            let optimizer = try student(7) { Exercises.SGD(learningRate: 0.1, momentum: momentum, weightDecay: weightDecay) }
+            for _ in 0..<steps {
+                w.gradient = Tensor([0.5, 0.5])
+                try student(7) { optimizer.step([w]) }
+            }
+            return w.value
+        }
+        expectClose(try run(momentum: 0, weightDecay: 0, steps: 1), Tensor([0.95, -2.05]), "w after one step",
+                    hint: "w ← w − η∇w: subtract the step, do not add it")
+        expectClose(try run(momentum: 0.9, weightDecay: 0, steps: 3), Tensor([0.7195, -2.2805]),
+                    "w after three steps with momentum 0.9",
+                    hint: "Δw(n) = αΔw(n−1) − η∇w and w ← w + Δw(n): the steps are −0.05, −0.095, −0.1355")
+        expectClose(try run(momentum: 0, weightDecay: 0.01, steps: 1), Tensor([0.949, -2.048]),
+                    "w after one step with weight decay 0.01", hint: "weight decay adds λw to the gradient: ∇w + λw")
+    }
+
+    @Test("a plain SGD step matches the reference on two parameters", arguments: seeds)
+    func sgdStepMatchesReference(seed: UInt64) throws {
+        let (mine, theirs) = parameterPairs(seed: seed)
+        try student(7) { Exercises.SGD(learningRate: 0.05).step(mine) }
+        try reference { Solutions.SGD(learningRate: 0.05).step(theirs) }
+        for (a, b) in zip(mine, theirs) {
+            expectClose(a.value, b.value, "\(a.name) after one step", hint: "w ← w − η∇w, for every parameter passed in")
+        }
+    }
+
+    @Test("momentum carries each parameter's last step over three steps, like the reference", arguments: seeds)
+    func momentumMatchesReference(seed: UInt64) throws {
+        let (mine, theirs) = parameterPairs(seed: seed)
+        let myOptimizer = try student(7) { Exercises.SGD(learningRate: 0.05, momentum: 0.9) }
+        let theirOptimizer = Solutions.SGD(learningRate: 0.05, momentum: 0.9)
+        for step in 1...3 {
+            // A new gradient each step, the same for both.
+            for (index, (a, b)) in zip(mine, theirs).enumerated() {
+                a.gradient = randomTensor(a.value.shape, seed: seed &* 31 &+ UInt64(10 * step + index))
+                b.gradient = a.gradient
+            }
+            try student(7) { myOptimizer.step(mine) }
+            try reference { theirOptimizer.step(theirs) }
+            for (a, b) in zip(mine, theirs) {
+                expectClose(a.value, b.value, "\(a.name) after momentum step \(step)",
+                            hint: step == 1 ? "the first step has no previous Δw: it is −η∇w, as without momentum"
+                                : "Δw(n) = αΔw(n−1) − η∇w, then w ← w + Δw(n); keep one Δw per parameter "
+                                + "(`velocities[ObjectIdentifier(parameter)]`) and store the new one each step")
+            }
+        }
+    }
+
+    @Test("weight decay adds λw to the gradient, like the reference", arguments: seeds)
+    func weightDecayMatchesReference(seed: UInt64) throws {
+        let (mine, theirs) = parameterPairs(seed: seed)
+        try student(7) { Exercises.SGD(learningRate: 0.05, weightDecay: 0.1).step(mine) }
+        try reference { Solutions.SGD(learningRate: 0.05, weightDecay: 0.1).step(theirs) }
+        for (a, b) in zip(mine, theirs) {
+            expectClose(a.value, b.value, "\(a.name) after a step with weight decay 0.1",
+                        hint: "the step uses ∇w + λw: weight decay pulls every weight towards 0")
+        }
+    }
+
+    // MARK: A training step
+
+    @Test("trainStep returns the loss before the update and updates every parameter like the reference", arguments: seeds)
+    func trainStepMatchesReference(seed: UInt64) throws {
+        let (mine, theirs) = try twoLayerNetworks(seed: seed)
+        // Six different examples, each with its own class, so that rows paired with the wrong targets show.
+        let x = randomTensor([6, 5], seed: seed &+ 500)
+        let y = oneHotTargets([2, 0, 1, 1, 2, 0], classes: 3)
+        let myLoss = try student(7) {
+            Exercises.trainStep(mine, inputs: x, targets: y, optimizer: Solutions.SGD(learningRate: 0.1))
+        }
+        let theirLoss = try reference {
+            Solutions.trainStep(theirs, inputs: x, targets: y, optimizer: Solutions.SGD(learningRate: 0.1))
+        }
+        expectClose(myLoss, theirLoss, "trainStep's loss",
+                    hint: "return the mean cross-entropy of softmax(logits) against the targets, computed before the update")
+        let names = ["hidden.weight", "hidden.bias", "output.weight", "output.bias"]
+        for ((a, b), name) in zip(zip(mine.parameters, theirs.parameters), names) {
+            expectClose(a.value, b.value, "\(name) after one trainStep",
+                        hint: "backward from ∂L/∂logits = (softmax(z) − y)/N through the whole network first, "
+                        + "then one optimizer.step(network.parameters): stepping before every gradient is computed "
+                        + "uses stale gradients")
+        }
+    }
+
+    @Test("the loss on a fixed batch falls over 20 training steps")
+    func lossFallsOnAFixedBatch() throws {
+        let (mine, _) = try twoLayerNetworks(seed: 77)
+        let x = randomTensor([8, 5], seed: 78)
+        let y = oneHotTargets([0, 1, 2, 0, 1, 2, 0, 1], classes: 3)
+        let losses = try student(7) { () -> [Double] in
+            let optimizer = Exercises.SGD(learningRate: 0.3, momentum: 0.7)
+            return (0..<20).map { _ in Exercises.trainStep(mine, inputs: x, targets: y, optimizer: optimizer) }
+        }
+        guard let first = losses.first, let last = losses.last else { return }
+        check(last < 0.7 * first, "20 training steps on one batch took the loss from \(describe(first)) to \(describe(last)); "
+              + "it should fall by 30% or more (the reference: by more than half). "
+              + (last > first ? "It grew: is the step added instead of subtracted (w ← w − η∇w)?"
+                  : "Is every parameter updated, with its own gradient?"))
+    }
+}
+
+/// Stage 7, optional: Adam and dropout.
+@Suite("Stage 7 · Bonus: Adam and dropout")
+struct Stage07Bonus {
+    @Test("Adam matches the reference over five steps", arguments: seeds)
+    func adamMatchesReference(seed: UInt64) throws {
+        let (mine, theirs) = parameterPairs(seed: seed)
+        let myOptimizer = try student(7) { Exercises.Adam(learningRate: 0.01) }
+        let theirOptimizer = Solutions.Adam(learningRate: 0.01)
+        for step in 1...5 {
+            for (index, (a, b)) in zip(mine, theirs).enumerated() {
+                a.gradient = randomTensor(a.value.shape, seed: seed &* 37 &+ UInt64(10 * step + index))
+                b.gradient = a.gradient
+            }
+            try student(7) { myOptimizer.step(mine) }
+            try reference { theirOptimizer.step(theirs) }
+            for (a, b) in zip(mine, theirs) {
+                expectClose(a.value, b.value, "\(a.name) after Adam step \(step)",
+                            hint: step == 1 ? "with the bias corrections, the first step moves each weight by about η"
+                                : "count the steps once per call of step (not per parameter); β₁ᵗ and β₂ᵗ use that count")
+            }
+        }
+    }
+
+    @Test("dropout passes its input and gradient through unchanged at evaluation")
+    func dropoutIsIdentityAtEvaluation() throws {
+        let x = randomTensor([4, 6], seed: 80), g = randomTensor([4, 6], seed: 81)
+        let (y, dx) = try student(7) { () -> (Tensor, Tensor) in
+            let layer = Exercises.Dropout(rate: 0.5, seed: saltedSeed(82))
+            layer.isTraining = false
+            return (layer.forward(x), layer.backward(g))
+        }
+        expectClose(y, x, "dropout's output at evaluation", tolerance: .tight,
+                    hint: "when isTraining is false, return the input as it is (inverted dropout scales while training instead)")
+        expectClose(dx, g, "dropout's backward at evaluation", tolerance: .tight)
+    }
+
+    @Test("while training, dropout keeps about 1 − rate of the values, scaled by 1/(1 − rate)", arguments: [0.2, 0.5])
+    func dropoutKeepsTheRightFraction(rate: Double) throws {
+        let x = randomTensor([200, 50], seed: 83).map { $0 + 3 }   // no zeros in the input
+        let y = try student(7) { Exercises.Dropout(rate: rate, seed: saltedSeed(84)).forward(x) }
+        try #require(y.shape == x.shape, "dropout's output has shape \(y.shape); it must keep the shape \(x.shape)")
+        let kept = zip(y.scalars, x.scalars).filter { $0.0 != 0 }
+        let fraction = Double(kept.count) / Double(x.count)
+        check(abs(fraction - (1 - rate)) < 0.03, "with rate \(rate), dropout kept \(describe(100 * fraction))% of the values; "
+              + "about \(describe(100 * (1 - rate)))% should survive (rate is the probability of DROPPING a value)")
+        let scale = 1 / (1 - rate)
+        let wrongScale = kept.first { (output: Double, input: Double) in abs(output - input * scale) > 1e-9 * abs(input) }
+        if let (output, input) = wrongScale {
+            let message = "a kept value \(describe(input)) became \(describe(output)); inverted dropout scales the "
+                + "survivors by 1/(1 − rate) = \(describe(scale))"
+            Issue.record(Comment(rawValue: message))
+        }
+        check(abs(y.mean() - x.mean()) < 0.1 * x.mean(), "dropout changed the mean from \(describe(x.mean())) to "
+              + "\(describe(y.mean())): scaling the kept values by 1/(1 − rate) keeps the expected value")
+    }
+
+    @Test("dropout's backward uses the mask of its forward pass, and each forward pass draws a new mask")
+    func dropoutBackwardUsesTheSameMask() throws {
+        let x = Tensor(ones: [20, 10]), g = randomTensor([20, 10], seed: 85)
+        let (y, dx, y2) = try student(7) { () -> (Tensor, Tensor, Tensor) in
+            let layer = Exercises.Dropout(rate: 0.3, seed: saltedSeed(86))
+            let y = layer.forward(x)
+            return (y, layer.backward(g), layer.forward(x))
+        }
+        // With an input of ones, the output is the scaled mask itself.
+        expectClose(dx, g * y, "dropout's backward",
+                    hint: "multiply the gradient by the mask of the last forward pass (0 or 1/(1 − rate)): "
+                    + "drawing a new mask in backward sends gradient to values that were dropped")
+        check(y2 != y, "two forward passes dropped exactly the same values: draw a new mask each time")
+    }
+}
+
+// MARK: - Helpers
+
+/// Two parameters of different shapes, as two identical sets (mine, theirs), with random gradients.
+private func parameterPairs(seed: UInt64) -> ([Parameter], [Parameter]) {
+    let shapes = [[3, 4], [4]]
+    func make() -> [Parameter] {
+        shapes.enumerated().map { index, shape in
+            let p = Parameter(index == 0 ? "weight" : "bias", randomTensor(shape, seed: seed &* 13 &+ UInt64(index)))
+            p.gradient = randomTensor(shape, seed: seed &* 17 &+ UInt64(index) &+ 1000)
+            return p
+        }
+    }
+    return (make(), make())
+}
+
+/// A student's and a reference two-layer network (5 → 7 → 3) with the same weights.
+private func twoLayerNetworks(seed: UInt64) throws -> (Exercises.TwoLayerNetwork, Solutions.TwoLayerNetwork) {
+    let w1 = randomTensor([5, 7], seed: seed &+ 300, scale: 0.6), b1 = randomTensor([7], seed: seed &+ 301, scale: 0.1)
+    let w2 = randomTensor([7, 3], seed: seed &+ 302, scale: 0.6), b2 = randomTensor([3], seed: seed &+ 303, scale: 0.1)
+    let mine = try student(7) {
+        Exercises.TwoLayerNetwork(hidden: Exercises.Dense(weight: w1, bias: b1), output: Exercises.Dense(weight: w2, bias: b2))
+    }
+    let theirs = Solutions.TwoLayerNetwork(hidden: Solutions.Dense(weight: w1, bias: b1),
+                                           output: Solutions.Dense(weight: w2, bias: b2))
+    return (mine, theirs)
+}
+
+/// One-hot rows, built here so that these checks do not depend on stage 5.
+private func oneHotTargets(_ labels: [Int], classes: Int) -> Tensor {
+    Tensor(shape: [labels.count, classes]) { $0 % classes == labels[$0 / classes] ? 1 : 0 }
+}
+
+/// A seed for a dropout layer or a dataset, mixed with the grading salt.
+private func saltedSeed(_ seed: UInt64) -> UInt64 {
+    var generator = testGenerator(seed: seed)
+    return generator.next()
+}

@@ -33,6 +33,7 @@ enum StageDemos {
                 print("The demo stopped: \(error)")
                 return 1
             }
+        case 10: convolutionalNetwork()
         default:
             print("The demo of stage \(stage.number) is written with the stage: coming soon.")
         }
@@ -128,6 +129,21 @@ enum StageDemos {
         }
         let logits = Tensor([[2, 1, 0.1]])
         show("∂L/∂z = (softmax(z) − y)/N for z = [2, 1, 0.1]", attempt { Exercises.softmaxCrossEntropyBackward(logits: logits, targets: y) })
+    }
+
+    static func convolutionalNetwork() {
+        var generator = SeededGenerator(seed: 10)
+        guard let network = attempt({ Exercises.LeNet5(using: &generator) }) else { return }
+        var x = Tensor.uniform(shape: [2, 1, 28, 28], low: 0, high: 1, using: &generator)
+        print("Your LeNet-5 on a batch of two random 28×28 images, layer by layer:")
+        for layer in network.body.layers {
+            guard let y = attempt({ layer.forward(x) }) else { return }
+            let parameters = layer.parameters.reduce(0) { $0 + $1.value.count }
+            print("  \(pad(String(describing: type(of: layer)), 10)) → \(pad("\(y.shape)", 16)) \(parameters) parameters")
+            x = y
+        }
+        print("Parameters in all: \(network.parameters.reduce(0) { $0 + $1.value.count }) (the lecture's table: 44426)")
+        print("The reference's table with multiply-accumulates: swift run kit summary lenet")
     }
 
     static func sgd() {

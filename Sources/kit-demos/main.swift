@@ -5,6 +5,11 @@ import NeuralKit
 // (the Exercises module), so `kit` itself builds even when a stage does not compile.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "shape": exit(runShapeCommand(Array(arguments.dropFirst())))
+case "summary": exit(runSummaryCommand(Array(arguments.dropFirst())))
+default: break
+}
 guard let first = arguments.first, let number = Int(first), let stage = Course.stage(number) else {
     FileHandle.standardError.write(Data("usage: kit-demos <stage> [--dataset NAME] [--reference] [--output DIR]\n".utf8))
     exit(2)

@@ -174,11 +174,33 @@ public enum Course {
             demo: "training on MNIST", isWritten: false),
         Stage(
             number: 10, title: "Convolution, pooling, LeNet-5",
-            folder: "10-ConvolutionalNetwork", file: "ConvolutionalNetwork.swift", suite: "Stage10ConvolutionalNetwork",
-            goals: ["(To be written with the stage.) Convolution and pooling layers, and LeNet-5."],
-            hints: ["(Hints for this stage will be written with the stage.)"],
-            points: 4, buildsOn: [1, 2, 6, 7],
-            demo: "LeNet-5 on MNIST", isWritten: false),
+            folder: "10-ConvolutionalNetwork", file: "ShapeArithmetic.swift", suite: "Stage10ConvolutionalNetwork",
+            goals: [
+                "Predict a layer's output shape, parameters and cost before running it, and see why weight "
+                    + "sharing beats dense layers on images.",
+                "Derive the backward pass of a layer with shared weights: gradients are sums over positions and "
+                    + "the batch, and max pooling routes each gradient to one input.",
+                "Assemble LeNet-5 from your own layers and check it end to end with finite differences.",
+            ],
+            hints: [
+                "Start with ShapeArithmetic.swift: draw the kernel sliding over W + 2P cells. How many full steps "
+                    + "of S fit after the first position? Integer `/` already floors; with dilation the kernel spans "
+                    + "D(F − 1) + 1 cells.",
+                "Conv2D forward as seven nested loops (n, k, i, j, then c, u, v), reading "
+                    + "x[n, c, i·S − P + u, j·S − P + v] and skipping reads outside the image, plus the bias b[k]. "
+                    + "Cross-correlation: do not flip the kernel.",
+                "Conv2D backward is the same loops: where forward did y += w·x, do dw += g·x and dx += g·w; and "
+                    + "db[k] += g once per output position and example (a sum, not a mean).",
+                "MaxPool2D: remember where each window's maximum was (replace it only on a strictly larger value); "
+                    + "backward starts from zeros and adds each gradient at that one position (+=: windows may "
+                    + "overlap). AvgPool2D gives g/(F·F) to every input of the window. Flatten is a reshape to "
+                    + "[N, C·H·W] and back.",
+                "LeNet5 follows the table in its file: conv 5×5×6, ReLU, max pool 2, conv 5×5×16, ReLU, max pool 2, "
+                    + "flatten, dense 120, ReLU, dense 84, ReLU, dense 10 — no softmax at the end (the loss adds it).",
+            ],
+            bonus: "strided and 1×1 convolutions, dilation, a residual block, sigmoid and tanh layers",
+            points: 4, bonusPoints: 0.5, buildsOn: [1, 2, 3, 7],
+            demo: "your LeNet-5 layer by layer on two images, with its parameter count"),
     ]
 
     /// The stage numbered `number`, if the course has one.

@@ -23,17 +23,10 @@ extension Command {
                 + ToyDataset.allCases.map(\.rawValue).joined(separator: ", "))
         }
         print(kit.terminal.dim("Building the demos with your code… (only what changed)"))
-        let build = try Shell.capture(["swift", "build", "--product", "kit-demos"], in: kit.root)
-        if build.status != 0 {
-            let failures = CheckRunner.compileFailures(in: build.output, root: kit.root)
-            StageCheck(kit: kit).explain(failures.isEmpty ? .other(output: build.output) : .compile(failures, output: build.output),
-                                         checking: stage)
-            return 1
-        }
         var demoArguments = [String(stage.number)]
         if let dataset = arguments.options["dataset"] { demoArguments += ["--dataset", dataset] }
         if arguments.flag("reference") { demoArguments.append("--reference") }
         if let output = arguments.options["output"] { demoArguments += ["--output", output] }
-        return try Shell.interactive(["swift", "run", "--skip-build", "kit-demos"] + demoArguments, in: kit.root)
+        return try runKitDemos(demoArguments, kit: kit, checking: stage)
     }
 }

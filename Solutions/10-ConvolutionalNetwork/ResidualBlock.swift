@@ -1,0 +1,47 @@
+import NeuralKit
+
+// Stage 10 · Convolutional network — bonus: a residual block
+//
+// A residual block learns a correction to its input instead of a whole new
+// map: y = relu(x + F(x)), with F = conv → ReLU → conv. The shortcut carries
+// the gradient straight back, which is what lets very deep networks train.
+
+/// `y = relu(x + conv₂(relu(conv₁(x))))`; both convolutions keep the shape
+/// `[N, C, H, W]` (3×3 kernels, stride 1, padding 1, C filters).
+public final class ResidualBlock: Layer {
+    public let first: Conv2D
+    public let second: Conv2D
+    /// `x + conv₂(relu(conv₁(x)))` of the last forward pass, before the final ReLU.
+    public private(set) var sum: Tensor?
+    /// `conv₁(x)` of the last forward pass, before the inner ReLU.
+    public private(set) var hidden: Tensor?
+
+    public init(first: Conv2D, second: Conv2D) {
+        self.first = first
+        self.second = second
+    }
+
+    /// A block for `channels` channels with He-normal 3×3 kernels.
+    public convenience init(channels: Int, using generator: inout SeededGenerator) {
+        self.init(first: Conv2D(inputChannels: channels, filters: channels, kernel: 3, padding: 1, using: &generator),
+                  second: Conv2D(inputChannels: channels, filters: channels, kernel: 3, padding: 1, using: &generator))
+    }
+
+    public var parameters: [Parameter] { first.parameters + second.parameters }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        let h = first.forward(input)
+        hidden = h
+        let s = input + second.forward(relu(h))
+        sum = s
+        return relu(s)
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        let s = sum ?? Tensor(zeros: outputGradient.shape)
+        let h = hidden ?? Tensor(zeros: outputGradient.shape)
+        let ds = reluBackward(outputGradient, input: s)
+        let dh = reluBackward(second.backward(ds), input: h)
+        return first.backward(dh) + ds
+    }
+}

@@ -58,7 +58,7 @@ struct KitCommandLineTests {
             #expect(stage.folder.hasPrefix(stage.twoDigits + "-"))
             #expect(stage.buildsOn.allSatisfy { $0 < stage.number }, "stage \(stage.number) builds on a later stage")
             #expect(!stage.hints.isEmpty && !stage.goals.isEmpty)
-            if stage.isWritten { #expect(stage.hints.count == 3, "stage \(stage.number) needs 3 hints") }
+            if stage.isWritten { #expect(stage.hints.count >= 3, "stage \(stage.number) needs at least 3 hints, from a nudge to nearly the answer") }
             #expect(stage.points > 0)
         }
         #expect(Course.stage(containing: "StageTests.Stage04TwoLayerNetwork/f()/x.swift:1:1")?.number == 4)

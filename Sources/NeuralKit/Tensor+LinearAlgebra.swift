@@ -69,48 +69,11 @@ enum Matmul {
                          m: Int, k: Int, n: Int) {
         guard m > 0, n > 0, k > 0 else { return }
         let o = Operands(a: a, b: b, c: c, m: m, k: k, n: n)
-        // Inputs such as images are mostly zeros: then skipping the zeros of `a`
-        // row by row beats the dense kernel. Skipping a zero term leaves every
-        // sum unchanged (0·b adds nothing unless b is infinite or NaN).
-        let sparse = zeroFraction(a, count: m * k) > 0.5
-        @Sendable func block(_ rows: Range<Int>) {
-            if sparse { sparseRows(o, rows: rows) } else { rowBlock(o, rows: rows) }
-        }
         // Split rows over two workers only when there is enough work to pay for it.
-        guard m * k * n >= 1 << 17, m >= 8 else { block(0..<m); return }
+        guard m * k * n >= 1 << 17, m >= 8 else { rowBlock(o, rows: 0..<m); return }
         let half = ((m + 1) / 2 + 3) / 4 * 4
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            block(worker == 0 ? 0..<Swift.min(half, m) : Swift.min(half, m)..<m)
-        }
-    }
-
-    /// The fraction of zeros among the first `count` values of `a` (sampled for large inputs).
-    private static func zeroFraction(_ a: UnsafePointer<Double>, count: Int) -> Double {
-        let step = Swift.max(1, count / 4096)
-        var zeros = 0, seen = 0
-        var i = 0
-        while i < count { if a[i] == 0 { zeros += 1 }; seen += 1; i += step }
-        return Double(zeros) / Double(Swift.max(seen, 1))
-    }
-
-    /// c[i, :] = Σₚ a[i, p] · b[p, :] over the nonzero a[i, p], in increasing p.
-    private static func sparseRows(_ o: Operands, rows: Range<Int>) {
-        let (k, n) = (o.k, o.n)
-        for i in rows {
-            let aRow = o.a + i * k
-            let cRow = o.c + i * n
-            for p in 0..<k {
-                let s = aRow[p]
-                if s == 0 { continue }
-                let bRow = o.b + p * n
-                var j = 0
-                let x = SIMD8(repeating: s)
-                while j + 8 <= n {
-                    store(load(cRow + j) + x * load(bRow + j), cRow + j)
-                    j += 8
-                }
-                while j < n { cRow[j] += s * bRow[j]; j += 1 }
-            }
+            rowBlock(o, rows: worker == 0 ? 0..<Swift.min(half, m) : Swift.min(half, m)..<m)
         }
     }
 

@@ -92,6 +92,10 @@ enum Matmul {
                 kernel4x8(o, i, j)
                 j += 8
             }
+            while j + 4 <= n {
+                kernel4x4(o, i, j)
+                j += 4
+            }
             if j < n { scalarBlock(o, rows: i..<(i + 4), columns: j..<n) }
             i += 4
         }
@@ -148,6 +152,27 @@ enum Matmul {
         }
         let c = o.c + i * n + j
         store(c0, c); store(c1, c + n); store(c2, c + 2 * n); store(c3, c + 3 * n)
+    }
+
+    private static func kernel4x4(_ o: Operands, _ i: Int, _ j: Int) {
+        let (k, n) = (o.k, o.n)
+        var c0 = SIMD4<Double>(), c1 = SIMD4<Double>(), c2 = SIMD4<Double>(), c3 = SIMD4<Double>()
+        let a0 = o.a + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k
+        var bp = o.b + j
+        for p in 0..<k {
+            let b0 = UnsafeRawPointer(bp).loadUnaligned(as: SIMD4<Double>.self)
+            c0 += SIMD4(repeating: a0[p]) * b0
+            c1 += SIMD4(repeating: a1[p]) * b0
+            c2 += SIMD4(repeating: a2[p]) * b0
+            c3 += SIMD4(repeating: a3[p]) * b0
+            bp += n
+        }
+        let c = UnsafeMutableRawPointer(o.c + i * n + j)
+        let row = n * MemoryLayout<Double>.stride
+        c.storeBytes(of: c0, as: SIMD4<Double>.self)
+        c.storeBytes(of: c1, toByteOffset: row, as: SIMD4<Double>.self)
+        c.storeBytes(of: c2, toByteOffset: 2 * row, as: SIMD4<Double>.self)
+        c.storeBytes(of: c3, toByteOffset: 3 * row, as: SIMD4<Double>.self)
     }
 
     /// The edges: the same order of operations, one element at a time.

@@ -33,6 +33,7 @@ enum StageDemos {
                 print("The demo stopped: \(error)")
                 return 1
             }
+        case 9: mnist()
         case 10: convolutionalNetwork()
         default:
             print("The demo of stage \(stage.number) is written with the stage: coming soon.")

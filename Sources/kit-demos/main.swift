@@ -8,10 +8,12 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "shape": exit(runShapeCommand(Array(arguments.dropFirst())))
 case "summary": exit(runSummaryCommand(Array(arguments.dropFirst())))
+case "train": exit(TrainCommand.run(Array(arguments.dropFirst())))
+case "bench": exit(BenchCommand.run(Array(arguments.dropFirst())))
 default: break
 }
 guard let first = arguments.first, let number = Int(first), let stage = Course.stage(number) else {
-    FileHandle.standardError.write(Data("usage: kit-demos <stage> [--dataset NAME] [--reference] [--output DIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: kit-demos <stage> [--dataset NAME] [--reference] [--output DIR] | train | bench | shape | summary\n".utf8))
     exit(2)
 }
 var options: [String: String] = [:]

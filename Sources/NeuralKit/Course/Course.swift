@@ -168,10 +168,27 @@ public enum Course {
         Stage(
             number: 9, title: "MNIST",
             folder: "09-MNIST", file: "MNIST.swift", suite: "Stage09MNIST",
-            goals: ["(To be written with the stage.) Train a classifier of handwritten digits."],
-            hints: ["(Hints for this stage will be written with the stage.)"],
-            points: 2.5, buildsOn: [8],
-            demo: "training on MNIST", isWritten: false),
+            goals: [
+                "Train a classifier of handwritten digits: preprocess images, loop over epochs and mini-batches, and evaluate on held-out images.",
+                "Turn raw pixels into network inputs: flatten 28×28 to 784 and scale 0…255 to [0, 1], the same way in training and when classifying one image.",
+                "Read a confusion matrix: which classes are mistaken for which.",
+            ],
+            hints: [
+                "Nothing new in the math: this stage assembles stages 1–7. `preprocess` is one reshape and one division; "
+                    + "`trainEpoch` is stage 8's inner loop plus bookkeeping (right answers, progress, stopping); "
+                    + "`confusionMatrix` counts pairs (true class, predicted class).",
+                "`preprocess`: `pixels.flattenedBatch() / 255`. `trainEpoch`: for each batch of `miniBatches(count: data.count, "
+                    + "batchSize:, using: &generator)`: `oneHot` the labels, `let logits = network.logits(data.inputs.rows(batch))`, "
+                    + "the loss `crossEntropy(softmax(logits), targets:)`, count where `classIndices(logits)` equals the labels, "
+                    + "`network.backward(logitsGradient: softmaxCrossEntropyBackward(...))`, `optimizer.step(network.parameters)`.",
+                "Keep `totalLoss += loss * Double(batch.count)`, `correct`, `seen`; after each step build "
+                    + "`BatchProgress(batch: index + 1, batchCount: batches.count, examples: seen, loss: loss, meanLoss: totalLoss / seen, "
+                    + "accuracy: correct / seen)` and `if !afterBatch(progress) { break }`. `confusionMatrix`: `matrix[label][prediction] += 1`. "
+                    + "`classify`: `preprocess(image.reshaped([1] + image.shape))`, `softmax` of the logits, label = `classIndices(p)[0]`, "
+                    + "probabilities = `p.scalars`.",
+            ],
+            points: 2.5, buildsOn: [5, 6, 7, 8],
+            demo: "preprocessing and a confusion matrix; with MNIST on disk, 2 epochs of your loop and one digit classified"),
         Stage(
             number: 10, title: "Convolution, pooling, LeNet-5",
             folder: "10-ConvolutionalNetwork", file: "ShapeArithmetic.swift", suite: "Stage10ConvolutionalNetwork",

@@ -1,0 +1,91 @@
+import Foundation
+import NeuralKit
+
+/// `kit bench`: the speed of one training epoch of the reference 784-100-10
+/// network on 60,000 examples of 28×28, with the same loop as `kit train`
+/// (stage 9's `trainEpoch`: forward, loss, accuracy, backward, SGD with momentum).
+///
+/// The examples are random pixels in [0, 1) from a seeded generator (the speed
+/// does not depend on the values), so the benchmark needs no download.
+/// `Tests/Benchmarks/mlp_numpy.py` runs the same network in numpy (float64,
+/// same batch size and initialization) for a side-by-side figure.
+enum BenchCommand {
+    static let usage = """
+        usage: kit bench [--epochs E] [--batch-size B] [--examples N] [--hidden H] [--seed S] [--json]
+        """
+
+    static func run(_ words: [String]) -> Int32 {
+        var epochs = 3, batchSize = 64, examples = 60_000, hidden = 100
+        var seed: UInt64 = 1
+        var json = false
+        var index = 0
+        func int(_ name: String) -> Int? {
+            index += 1
+            guard index < words.count, let value = Int(words[index]), value > 0 else {
+                FileHandle.standardError.write(Data("kit bench: \(name) needs a positive number\n\(usage)\n".utf8))
+                return nil
+            }
+            return value
+        }
+        while index < words.count {
+            switch words[index] {
+            case "--epochs": guard let v = int("--epochs") else { return 2 }; epochs = v
+            case "--batch-size": guard let v = int("--batch-size") else { return 2 }; batchSize = v
+            case "--examples": guard let v = int("--examples") else { return 2 }; examples = v
+            case "--hidden": guard let v = int("--hidden") else { return 2 }; hidden = v
+            case "--seed": guard let v = int("--seed") else { return 2 }; seed = UInt64(v)
+            case "--json": json = true
+            case "--help", "-h": print(usage); return 0
+            default:
+                FileHandle.standardError.write(Data("kit bench: unknown option \(words[index])\n\(usage)\n".utf8))
+                return 2
+            }
+            index += 1
+        }
+
+        var generator = SeededGenerator(seed: seed)
+        let inputs = Tensor.uniform(shape: [examples, 784], low: 0, high: 1, using: &generator)
+        let labels = (0..<examples).map { _ in generator.nextInt(below: 10) }
+        guard let data = try? Dataset(inputs: inputs, labels: labels, classCount: 10) else { return 1 }
+        let code = TrainingCode.reference
+        guard let network = try? code.makeNetwork(784, hidden, 10, &generator),
+              let optimizer = try? code.makeOptimizer(0.05, 0.9) else { return 1 }
+        var configuration = "release"
+        #if DEBUG
+        configuration = "debug"
+        print("warning: a debug build; measure with: swift run -c release kit bench")
+        #endif
+        if !json {
+            print("One epoch of the 784-\(hidden)-10 network (the reference, stage 9's trainEpoch) on \(examples.formatted) "
+                + "random 28×28 examples, batches of \(batchSize), SGD with momentum, Double (float64); \(configuration) build, "
+                + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
+        }
+        var times: [Double] = []
+        for epoch in 1...epochs {
+            let start = Date()
+            guard let report = try? code.trainEpoch(network, data, batchSize, optimizer, &generator, { _ in true }) else { return 1 }
+            let seconds = Date().timeIntervalSince(start)
+            times.append(seconds)
+            if !json {
+                print("epoch \(epoch): \(String(format: "%.3f", seconds)) s, \(Int(Double(report.examples) / seconds).formatted) "
+                    + "samples/s (loss \(String(format: "%.4f", report.loss)))")
+            }
+        }
+        let best = times.min() ?? 1
+        if json {
+            let summary: [String: Any] = [
+                "implementation": "NeuralKit (Swift, Double)", "examples": examples, "batch_size": batchSize,
+                "seconds_per_epoch": (best * 10_000).rounded() / 10_000, "samples_per_second": Int(Double(examples) / best),
+                "configuration": configuration,
+            ]
+            if let data = try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]) {
+                print(String(decoding: data, as: UTF8.self))
+            }
+        } else {
+            print("NeuralKit, 784-\(hidden)-10, batch \(batchSize): best epoch \(String(format: "%.3f", best)) s, "
+                + "\(Int(Double(examples) / best).formatted) samples/s")
+            print("numpy, same network and batch size: python3 Tests/Benchmarks/mlp_numpy.py --batch-size \(batchSize)")
+        }
+        return 0
+    }
+}

@@ -1,0 +1,421 @@
+import Foundation
+import NeuralKit
+
+/// `kit train`: trains the 784-100-10 network (or the toy datasets' 2-100-k one)
+/// with live progress, per-epoch figures, pictures and an optional JSON summary.
+enum TrainCommand {
+    static let usage = """
+        usage: kit train [--dataset mnist|fashion-mnist|spirals|moons|circles|blobs|xor] [--model mlp]
+                         [--data-dir DIR] [--epochs E] [--batch-size B] [--learning-rate η] [--momentum μ]
+                         [--decay d] [--hidden H] [--seed S] [--limit N] [--train-split train|test]
+                         [--train-range A:B] [--test-range A:B] [--output DIR] [--no-pictures]
+                         [--student] [--json]
+        """
+
+    struct Options {
+        var dataset = "spirals"
+        var model = "mlp"
+        var epochs: Int?
+        var batchSize = 64
+        var learningRate: Double?
+        var momentum = 0.9
+        var decayOption: Double?
+        var hidden = 100
+        var seed: UInt64 = 1
+        var limit: Int?
+        var trainSplit = DatasetSplit.train
+        var trainRange: Range<Int>?
+        var testRange: Range<Int>?
+        var output: String?
+        var pictures = true
+        var student = false
+        var json = false
+        var dataDirectory = DataDirectory.resolve()
+
+        var toy: ToyDataset? { ToyDataset(rawValue: dataset) }
+        /// Images: 10 epochs; the toy sets are small, so more epochs take no longer.
+        var epochCount: Int { epochs ?? (toy == nil ? 10 : 200) }
+        /// Images: 0.05 × 0.85 per epoch (≥ 87% on Fashion-MNIST, ≥ 94.5% on MNIST 8k/2k in 10 epochs);
+        /// toy datasets: 0.1, constant (spirals: about 99% in 200 epochs).
+        var rate: Double { learningRate ?? (toy == nil ? 0.05 : 0.1) }
+        var decay: Double { decayOption ?? (toy == nil ? 0.85 : 1) }
+
+        static func parse(_ words: [String]) throws -> Options {
+            var words = words
+            var options = Options()
+            options.dataDirectory = try DataDirectory.resolve(consuming: &words)
+            var index = 0
+            func value(_ name: String) throws -> String {
+                guard index + 1 < words.count else { throw KitError("\(name) needs a value\n\(usage)") }
+                index += 1
+                return words[index]
+            }
+            func number<T: LosslessStringConvertible>(_ name: String, _ type: T.Type) throws -> T {
+                let text = try value(name)
+                guard let parsed = T(text) else { throw KitError("\(name) \(text): not a number\n\(usage)") }
+                return parsed
+            }
+            while index < words.count {
+                var word = words[index]
+                if let equals = word.firstIndex(of: "="), word.hasPrefix("--") {
+                    words.insert(String(word[word.index(after: equals)...]), at: index + 1)
+                    word = String(word[..<equals])
+                }
+                switch word {
+                case "--dataset": options.dataset = try value(word).lowercased().replacingOccurrences(of: "_", with: "-")
+                case "--model": options.model = try value(word)
+                case "--epochs": options.epochs = try number(word, Int.self)
+                case "--batch-size": options.batchSize = try number(word, Int.self)
+                case "--learning-rate", "--lr": options.learningRate = try number(word, Double.self)
+                case "--momentum": options.momentum = try number(word, Double.self)
+                case "--decay": options.decayOption = try number(word, Double.self)
+                case "--hidden": options.hidden = try number(word, Int.self)
+                case "--seed": options.seed = try number(word, UInt64.self)
+                case "--limit": options.limit = try number(word, Int.self)
+                case "--train-split":
+                    let text = try value(word)
+                    guard let split = DatasetSplit(rawValue: text) else {
+                        throw KitError("--train-split \(text): use train or test")
+                    }
+                    options.trainSplit = split
+                case "--train-range": options.trainRange = try parseRange(try value(word), option: word)
+                case "--test-range": options.testRange = try parseRange(try value(word), option: word)
+                case "--output": options.output = try value(word)
+                case "--no-pictures": options.pictures = false
+                case "--student": options.student = true
+                case "--reference": options.student = false
+                case "--json": options.json = true
+                case "--help", "-h": print(usage); exit(0)
+                default: throw KitError("unknown option \(word)\n\(usage)")
+                }
+                index += 1
+            }
+            guard options.model == "mlp" else {
+                throw KitError("--model \(options.model): the only model so far is mlp (784-\(options.hidden)-10, stages 4–9)")
+            }
+            guard options.epochCount > 0, options.batchSize > 0, options.hidden > 0, options.rate > 0 else {
+                throw KitError("--epochs, --batch-size, --hidden and --learning-rate must be positive")
+            }
+            return options
+        }
+
+        /// "0:8000" or "0..<8000" (quoted in a shell): the half-open range of image indices.
+        static func parseRange(_ text: String, option: String) throws -> Range<Int> {
+            let parts = text.contains("..<") ? text.components(separatedBy: "..<") : text.components(separatedBy: ":")
+            guard parts.count == 2, let lower = Int(parts[0].isEmpty ? "0" : parts[0]), let upper = Int(parts[1]),
+                  lower >= 0, lower < upper else {
+                throw KitError("\(option) \(text): write the image indices as START:END (END not included), e.g. 0:8000")
+            }
+            return lower..<upper
+        }
+    }
+
+    /// What a run produced: the per-epoch figures and what the pictures need.
+    struct Epoch {
+        var number: Int
+        var loss: Double
+        var trainAccuracy: Double
+        var testAccuracy: Double
+        var seconds: Double
+        var examples: Int
+        /// Mean loss of each twentieth of the epoch, for the curves.
+        var lossSteps: [Double]
+    }
+
+    static func run(_ words: [String]) -> Int32 {
+        do {
+            let options = try Options.parse(words)
+            try train(options)
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("kit train: \(error)\n".utf8))
+            return 1
+        }
+    }
+
+    static func train(_ options: Options) throws {
+        let code = options.student ? TrainingCode.student : TrainingCode.reference
+        let log: (String) -> Void = { line in
+            // With --json, standard output ends with the JSON object; the figures go there too, before it.
+            print(line)
+            fflush(nil)
+        }
+
+        // The data.
+        let (train, test, images, description) = try loadData(options, code: code, log: log)
+        let inputs = train.inputs.columnCount
+        var initializer = SeededGenerator(seed: options.seed)
+        var shuffling = SeededGenerator(seed: options.seed &+ 1_000_003)
+        let network = try code.makeNetwork(inputs, options.hidden, train.classCount, &initializer)
+        let optimizer = try code.makeOptimizer(options.rate, options.momentum)
+        let parameters = network.parameters.reduce(0) { $0 + $1.value.count }
+        log("\(description)")
+        log("Network \(inputs)-\(options.hidden)-\(train.classCount) (\(parameters.formatted) parameters), \(code.name); "
+            + "SGD learning rate \(options.rate) × \(options.decay) per epoch, momentum \(options.momentum), "
+            + "batches of \(options.batchSize), seed \(options.seed)")
+        #if DEBUG
+        log("(a debug build: for full speed, swift run -c release kit train ...)")
+        #endif
+
+        var epochs: [Epoch] = []
+        var lastPredictions: [Int] = []
+        for epoch in 1...options.epochCount {
+            code.setLearningRate(optimizer, options.rate * pow(options.decay, Double(epoch - 1)))
+            let progress = EpochProgress(label: "epoch \(epoch)/\(options.epochCount)", examples: train.count,
+                                         enabled: !options.json)
+            var failure: (batch: Int, loss: Double)?
+            var lossBins = [Double](repeating: 0, count: 20), binCounts = [Int](repeating: 0, count: 20)
+            let start = Date()
+            let report = try code.trainEpoch(network, train, options.batchSize, optimizer, &shuffling) { batch in
+                guard batch.loss.isFinite else { failure = (batch.batch, batch.loss); return false }
+                let bin = min(19, (batch.batch - 1) * 20 / max(batch.batchCount, 1))
+                lossBins[bin] += batch.loss
+                binCounts[bin] += 1
+                progress.update(batch)
+                return true
+            }
+            let seconds = Date().timeIntervalSince(start)
+            progress.finish()
+            if let failure {
+                throw KitError("""
+                    the loss became \(failure.loss) at epoch \(epoch), batch \(failure.batch): the steps are too large and \
+                    the weights blew up. Try a lower learning rate, e.g. --learning-rate \(String(format: "%g", options.rate / 10))\
+                    \(options.student ? " (or check your SGD and backward passes)" : "").
+                    """)
+            }
+            let predictions = try predictInChunks(code, network, test.inputs)
+            lastPredictions = predictions
+            let testAccuracy = accuracy(predictions, test.labels)
+            let steps = zip(lossBins, binCounts).filter { $0.1 > 0 }.map { $0.0 / Double($0.1) }
+            epochs.append(Epoch(number: epoch, loss: report.loss, trainAccuracy: report.accuracy, testAccuracy: testAccuracy,
+                                seconds: seconds, examples: report.examples, lossSteps: steps))
+            log("epoch \(pad(String(epoch), String(options.epochCount).count))/\(options.epochCount)  "
+                + "loss \(fixed(report.loss, 4))  train \(percent(report.accuracy))  test \(percent(testAccuracy))  "
+                + "\(fixed(seconds, 2)) s  \(Int(Double(report.examples) / max(seconds, 1e-9)).formatted) samples/s")
+        }
+
+        // Pictures.
+        let confusion = try code.confusionMatrix(lastPredictions, test.labels, train.classCount)
+        var written: [String] = []
+        if options.pictures {
+            let folder = options.output ?? "runs/\(options.dataset)-\(options.model)"
+            written = try writePictures(to: folder, options: options, epochs: epochs, confusion: confusion,
+                                        classNames: train.classNames, network: network, test: test, images: images,
+                                        predictions: lastPredictions)
+        }
+
+        // Summary.
+        let last = epochs[epochs.count - 1]
+        let trainingSeconds = epochs.reduce(0) { $0 + $1.seconds }
+        let examples = epochs.reduce(0) { $0 + $1.examples }
+        log("Test accuracy \(percent(last.testAccuracy)) (\(test.count.formatted) images), train accuracy during the last "
+            + "epoch \(percent(last.trainAccuracy)); \(fixed(trainingSeconds / Double(epochs.count), 2)) s per epoch, "
+            + "\(Int(Double(examples) / max(trainingSeconds, 1e-9)).formatted) samples/s")
+        if !written.isEmpty { log("Pictures: " + written.joined(separator: ", ")) }
+        if options.json {
+            let summary: [String: Any] = [
+                "dataset": options.dataset, "model": options.model, "student": options.student,
+                "test_accuracy": rounded(last.testAccuracy, 6), "train_accuracy": rounded(last.trainAccuracy, 6),
+                "final_loss": rounded(last.loss, 6), "epochs": epochs.count,
+                "seconds_per_epoch": rounded(trainingSeconds / Double(epochs.count), 4),
+                "samples_per_second": Int(Double(examples) / max(trainingSeconds, 1e-9)),
+                "parameters": parameters, "seed": options.seed, "batch_size": options.batchSize,
+                "learning_rate": options.rate, "momentum": options.momentum, "decay": options.decay,
+                "train_examples": train.count, "test_examples": test.count,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    // MARK: Data
+
+    /// The training and test sets; for image datasets also the raw test images (for pictures).
+    static func loadData(_ options: Options, code: TrainingCode, log: (String) -> Void) throws
+        -> (train: Dataset, test: Dataset, testImages: ImageDataset?, description: String) {
+        if let toy = options.toy {
+            guard options.trainRange == nil, options.testRange == nil, options.trainSplit == .train else {
+                throw KitError("--train-split, --train-range and --test-range are for image datasets")
+            }
+            let count = options.limit.map { max($0 * 5 / 4, 10) } ?? 1000
+            let (train, test) = toy.trainTestSplit(count: count, seed: options.seed)
+            return (train, test, nil, "\(toy.rawValue): \(train.count) training and \(test.count) test points "
+                + "(generated from seed \(options.seed), no download needed)")
+        }
+        let known = try? DatasetCatalog.named(options.dataset)
+        guard let description = known else {
+            throw KitError("there is no dataset \"\(options.dataset)\": use mnist, fashion-mnist, or a toy dataset ("
+                + ToyDataset.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        let directory = options.dataDirectory
+        let trainAll: ImageDataset
+        do {
+            trainAll = try ImageDataset.load(description, split: options.trainSplit, from: directory)
+        } catch let error as KitError where options.trainSplit == .train {
+            if (try? ImageDataset.load(description, split: .test, from: directory)) != nil {
+                throw KitError("""
+                    \(error.message)
+                    This data directory has only the test split of \(description.name). To train and test on separate \
+                    parts of it, say so explicitly:
+                      --train-split test --train-range 0:8000 --test-range 8000:10000
+                    """)
+            }
+            throw error
+        }
+        let testAll = options.trainSplit == .test ? trainAll : try ImageDataset.load(description, split: .test, from: directory)
+        var trainRange = options.trainRange ?? 0..<trainAll.count
+        if let limit = options.limit { trainRange = trainRange.lowerBound..<min(trainRange.upperBound, trainRange.lowerBound + limit) }
+        let testRange = options.testRange ?? 0..<testAll.count
+        guard trainRange.upperBound <= trainAll.count, testRange.upperBound <= testAll.count else {
+            throw KitError("the ranges go past the images: the \(options.trainSplit.rawValue) split has \(trainAll.count) "
+                + "images" + (options.trainSplit == .test ? "" : ", the test split \(testAll.count)"))
+        }
+        if options.trainSplit == .test {
+            guard options.testRange != nil, options.trainRange != nil || options.limit != nil else {
+                throw KitError("--train-split test trains on test images: give --train-range and --test-range that do not "
+                    + "overlap, e.g. --train-range 0:8000 --test-range 8000:10000")
+            }
+            guard trainRange.upperBound <= testRange.lowerBound || testRange.upperBound <= trainRange.lowerBound else {
+                throw KitError("--train-range \(trainRange.lowerBound):\(trainRange.upperBound) and --test-range \(testRange.lowerBound):\(testRange.upperBound) overlap: the test accuracy would "
+                    + "count images the network trained on")
+            }
+        }
+        let trainImages = trainAll.subset(trainRange), testImages = testAll.subset(testRange)
+        let train = try code.dataset(trainImages), test = try code.dataset(testImages)
+        let split = options.trainSplit.rawValue
+        return (train, test, testImages, "\(description.title): training on \(split) images \(trainRange.lowerBound):"
+            + "\(trainRange.upperBound) (\(train.count.formatted)), testing on test images \(testRange.lowerBound):"
+            + "\(testRange.upperBound) (\(test.count.formatted)), from \(directory.path)")
+    }
+
+    static func predictInChunks(_ code: TrainingCode, _ network: any Classifier, _ inputs: Tensor) throws -> [Int] {
+        var predictions: [Int] = []
+        predictions.reserveCapacity(inputs.rowCount)
+        var start = 0
+        while start < inputs.rowCount {
+            let end = min(inputs.rowCount, start + 2000)
+            predictions += try code.predict(network, inputs.rows(start..<end))
+            start = end
+        }
+        return predictions
+    }
+
+    static func accuracy(_ predicted: [Int], _ labels: [Int]) -> Double {
+        guard !labels.isEmpty else { return 0 }
+        return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
+    }
+
+    // MARK: Pictures
+
+    static func writePictures(to folder: String, options: Options, epochs: [Epoch], confusion: [[Int]],
+                              classNames: [String], network: any Classifier, test: Dataset, images: ImageDataset?,
+                              predictions: [Int]) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var written: [String] = []
+        func write(_ name: String, _ svg: String) throws {
+            let path = (folder as NSString).appendingPathComponent(name)
+            try svg.write(toFile: path, atomically: true, encoding: .utf8)
+            written.append(path)
+        }
+        let title = "\(options.dataset), \(test.inputs.columnCount)-\(options.hidden)-\(classNames.count) MLP"
+        try write("curves.svg", TrainingCurves.svg(epochs: epochs, title: "Training \(title)"))
+        try write("confusion.svg", ImagePictures.confusionMatrix(confusion, classNames: classNames,
+                                                                  title: "Confusion matrix: \(title), test set"))
+        guard let images, images.count == predictions.count else { return written }
+
+        // Misclassified test images, in test order, with the network's confidence.
+        let wrong = predictions.indices.filter { predictions[$0] != images.labels[$0] }.prefix(40)
+        let logits = try TrainingCode.checked { network.logits(test.inputs.rows(Array(wrong))) }
+        var captioned: [ImagePictures.CaptionedImage] = []
+        for (row, index) in wrong.enumerated() {
+            let scores = (0..<logits.columnCount).map { logits[row, $0] }
+            let top = scores.max() ?? 0
+            let exps = scores.map { Foundation.exp($0 - top) }
+            let confidence = exps[predictions[index]] / exps.reduce(0, +)
+            captioned.append(.init(pixels: Array(images.image(index)),
+                                   caption: "#\(index): \(name(classNames, images.labels[index]))",
+                                   secondLine: "→ \(name(classNames, predictions[index])) (\(Int((confidence * 100).rounded()))%)",
+                                   highlight: true))
+        }
+        let total = predictions.indices.filter { predictions[$0] != images.labels[$0] }.count
+        try write("misclassified.svg", ImagePictures.imageGrid(
+            captioned, height: images.height, width: images.width, columns: 8,
+            title: "Misclassified test images: \(total) of \(predictions.count)",
+            subtitle: "the first \(captioned.count): index: true class → predicted class (the network's probability)"))
+
+        // The first layer's weights: what each hidden unit looks for.
+        if let first = network.parameters.first, first.value.rank == 2, first.value.shape[0] == images.height * images.width {
+            try write("weights.svg", ImagePictures.weightImages(
+                first.value, height: images.height, width: images.width, columns: 10,
+                title: "First-layer weights: \(first.value.shape[1]) units as \(images.height)×\(images.width) images",
+                subtitle: "red: ink at that pixel raises the unit's input, blue lowers it (each unit scaled to its own largest weight)"))
+        }
+        return written
+    }
+
+    static func name(_ names: [String], _ index: Int) -> String { index < names.count ? names[index] : String(index) }
+
+    // MARK: Formatting
+
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        value.isFinite ? String(format: "%.\(digits)f", value) : "\(value)"
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.2f%%", value * 100) }
+
+    static func rounded(_ value: Double, _ digits: Int) -> Double {
+        let scale = pow(10, Double(digits))
+        return (value * scale).rounded() / scale
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
+
+/// The live line of an epoch on a terminal (standard error), redrawn at most
+/// ten times a second: bar, samples, samples/s, ETA, batch, loss, accuracy.
+/// Not drawn when standard error is not a terminal (logs, CI) or with --json.
+final class EpochProgress {
+    private let bar: ProgressBar
+    private let enabled: Bool
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    init(label: String, examples: Int, enabled: Bool) {
+        bar = ProgressBar(label: label, total: Int64(examples), unit: .items("samples"))
+        self.enabled = enabled && isatty(2) == 1
+    }
+
+    func update(_ batch: TrainingCode.BatchReport) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        lastDraw = now
+        drawn = true
+        let line = bar.render(completed: Int64(batch.examples), elapsed: now.timeIntervalSince(start))
+            + " · batch \(batch.batch)/\(batch.batchCount) · loss \(String(format: "%.4f", batch.meanLoss))"
+            + " · accuracy \(String(format: "%.1f%%", batch.accuracy * 100))"
+        FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+extension Int {
+    /// 60000 → "60,000".
+    var formatted: String {
+        let digits = String(Swift.abs(self))
+        var groups: [String] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(String(digits[start..<end]), at: 0)
+            end = start
+        }
+        return (self < 0 ? "-" : "") + groups.joined(separator: ",")
+    }
+}

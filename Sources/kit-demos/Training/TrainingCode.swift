@@ -1,0 +1,85 @@
+import Exercises
+import Foundation
+import NeuralKit
+import Solutions
+
+/// The course code `kit train` and `kit bench` run: the reference solutions,
+/// or the student's own stages 4–9 (`--student`). The two modules declare the
+/// same functions; this gives them one face.
+struct TrainingCode {
+    /// "reference" or "your code".
+    let name: String
+    let makeNetwork: (_ inputs: Int, _ hidden: Int, _ outputs: Int, _ generator: inout SeededGenerator) throws -> any Classifier
+    let makeOptimizer: (_ learningRate: Double, _ momentum: Double) throws -> any Optimizer
+    let setLearningRate: (any Optimizer, Double) -> Void
+    let dataset: (ImageDataset) throws -> Dataset
+    let trainEpoch: (any Classifier, Dataset, Int, any Optimizer, inout SeededGenerator, (BatchReport) -> Bool) throws -> EpochReport
+    let predict: (any Classifier, Tensor) throws -> [Int]
+    let confusionMatrix: (_ predicted: [Int], _ labels: [Int], _ classes: Int) throws -> [[Int]]
+
+    struct BatchReport {
+        var batch: Int, batchCount: Int, examples: Int, loss: Double, meanLoss: Double, accuracy: Double
+    }
+
+    struct EpochReport {
+        var loss: Double, accuracy: Double, examples: Int
+    }
+
+    static var reference: TrainingCode { TrainingCode(
+        name: "reference",
+        makeNetwork: { inputs, hidden, outputs, generator in
+            Solutions.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &generator)
+        },
+        makeOptimizer: { Solutions.SGD(learningRate: $0, momentum: $1) },
+        setLearningRate: { optimizer, rate in (optimizer as? Solutions.SGD)?.learningRate = rate },
+        dataset: { try Solutions.dataset(from: $0) },
+        trainEpoch: { network, data, batchSize, optimizer, generator, afterBatch in
+            let statistics = Solutions.trainEpoch(network, on: data, batchSize: batchSize, optimizer: optimizer,
+                                                  using: &generator) { p in
+                afterBatch(BatchReport(batch: p.batch, batchCount: p.batchCount, examples: p.examples, loss: p.loss,
+                                       meanLoss: p.meanLoss, accuracy: p.accuracy))
+            }
+            return EpochReport(loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
+        },
+        predict: { Solutions.predict($0, $1) },
+        confusionMatrix: { Solutions.confusionMatrix(predicted: $0, labels: $1, classes: $2) }) }
+
+    /// The student's code. Every call runs inside `Problems.collect`: a stub or a
+    /// shape mistake becomes an error that names it, instead of a crash.
+    static var student: TrainingCode { TrainingCode(
+        name: "your code",
+        makeNetwork: { inputs, hidden, outputs, generator in
+            var copy = generator
+            let network = try checked { Exercises.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &copy) }
+            generator = copy
+            return network
+        },
+        makeOptimizer: { rate, momentum in try checked { Exercises.SGD(learningRate: rate, momentum: momentum) } },
+        setLearningRate: { optimizer, rate in (optimizer as? Exercises.SGD)?.learningRate = rate },
+        dataset: { images in try checked { try Exercises.dataset(from: images) } },
+        trainEpoch: { network, data, batchSize, optimizer, generator, afterBatch in
+            var copy = generator
+            let statistics = try checked {
+                Exercises.trainEpoch(network, on: data, batchSize: batchSize, optimizer: optimizer, using: &copy) { p in
+                    afterBatch(BatchReport(batch: p.batch, batchCount: p.batchCount, examples: p.examples, loss: p.loss,
+                                           meanLoss: p.meanLoss, accuracy: p.accuracy))
+                }
+            }
+            generator = copy
+            return EpochReport(loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
+        },
+        predict: { network, inputs in try checked { Exercises.predict(network, inputs) } },
+        confusionMatrix: { predicted, labels, classes in
+            try checked { Exercises.confusionMatrix(predicted: predicted, labels: labels, classes: classes) }
+        }) }
+
+    /// Runs student code; its first problem becomes an error.
+    static func checked<T>(_ body: () throws -> T) throws -> T {
+        let (result, problems) = try Problems.collect(body)
+        if let problem = problems.first {
+            let stage = problem.stage.map { " (stage \($0): swift test --filter Stage\($0 < 10 ? "0" : "")\($0))" } ?? ""
+            throw KitError("your code: \(problem.message)\(stage). Or train the reference: leave out --student.")
+        }
+        return result
+    }
+}

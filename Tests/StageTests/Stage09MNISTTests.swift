@@ -1,0 +1,399 @@
+import Foundation
+import Exercises
+import NeuralKit
+import Solutions
+import Testing
+
+/// Stage 9: preprocessing images, the training loop with progress, the confusion matrix, classifying one image.
+///
+/// Runs without MNIST on disk: the images it trains on are generated, written
+/// as IDX files to a temporary folder and read back through the kit's reader.
+/// The checks on real MNIST run only when a data directory has it.
+@Suite("Stage 9 · MNIST")
+struct Stage09MNIST {
+    // MARK: preprocess
+
+    @Test("preprocess flattens the walkthrough's two 2×3 images row by row and divides by 255")
+    func preprocessWorkedExample() throws {
+        // docs/09-mnist.md, "Worked example".
+        let pixels = Tensor(shape: [2, 2, 3], scalars: [0, 51, 255, 102, 0, 204,
+                                                        255, 255, 0, 0, 0, 153])
+        let actual = try student(9) { Exercises.preprocess(pixels) }
+        let expected = Tensor([[0, 0.2, 1, 0.4, 0, 0.8], [1, 1, 0, 0, 0, 0.6]])
+        expectClose(actual, expected, "preprocess of the walkthrough's images",
+                    hint: preprocessHint(actual, pixels: pixels))
+    }
+
+    @Test("preprocess matches the reference on non-square images of different brightness", arguments: seeds)
+    func preprocessMatchesReference(seed: UInt64) throws {
+        // 5 images of 4×7; image i has its brightest pixel near 60 + 45·i, so that
+        // dividing by each image's own maximum is not the same as dividing by 255.
+        var generator = testGenerator(seed: seed)
+        let pixels = Tensor(shape: [5, 4, 7]) { i in Double(generator.nextInt(below: 61 + 45 * (i / 28))) }
+        let actual = try student(9) { Exercises.preprocess(pixels) }
+        let expected = try reference { Solutions.preprocess(pixels) }
+        expectClose(actual, expected, "preprocess of 5 images of 4×7 pixels", tolerance: .tight,
+                    hint: preprocessHint(actual, pixels: pixels))
+    }
+
+    @Test("images written as IDX files and read back become the reference's dataset")
+    func idxRoundTripThroughPreprocess() throws {
+        let images = try Self.generated.get().test
+        let actual = try student(9) { try Exercises.dataset(from: images) }
+        let expected = try reference { try Solutions.dataset(from: images) }
+        try #require(actual.inputs.shape == [images.count, 784], Comment(rawValue:
+            "dataset(from:) of \(images.count) images of 28×28 has inputs of shape \(actual.inputs.shape), expected "
+            + "[\(images.count), 784]: preprocess must give one row of height × width values per image"))
+        expectClose(actual.inputs, expected.inputs, "the inputs of \(images.count) generated images read from IDX files",
+                    tolerance: .tight, hint: preprocessHint(actual.inputs, pixels: images.pixelTensor()))
+        check(actual.labels == images.labels, "dataset(from:) changed the labels: they must stay those of the images")
+    }
+
+    // MARK: trainEpoch
+
+    @Test("trainEpoch matches the reference: parameters, mean loss and accuracy after one epoch", arguments: seeds)
+    func trainEpochMatchesReference(seed: UInt64) throws {
+        let setup = EpochSetup(seed: seed)
+        let (studentNetwork, referenceNetwork) = (setup.network(), setup.network())
+        var studentGenerator = setup.shuffling, referenceGenerator = setup.shuffling
+        let actual = try student(9) {
+            Exercises.trainEpoch(studentNetwork, on: setup.data, batchSize: EpochSetup.batchSize,
+                                 optimizer: setup.optimizer(), using: &studentGenerator)
+        }
+        var batchLosses: [Double] = []
+        let expected = try reference {
+            Solutions.trainEpoch(referenceNetwork, on: setup.data, batchSize: EpochSetup.batchSize,
+                                 optimizer: setup.optimizer(), using: &referenceGenerator) { batchLosses.append($0.loss); return true }
+        }
+        check(actual.examples == expected.examples, "trainEpoch trained on \(actual.examples) examples, expected all "
+            + "\(expected.examples): every example once per epoch, the last batch keeps the rest (50 = 16 + 16 + 16 + 2)")
+        let unweighted = batchLosses.reduce(0, +) / Double(max(batchLosses.count, 1))
+        expectClose(actual.loss, expected.loss, "the epoch's mean loss",
+                    hint: Tolerance().accepts(actual.loss, unweighted)
+                        ? "that is the plain mean of the 4 batch losses; the last batch has only 2 examples, so weight "
+                            + "each batch's loss by its size (total += loss · batch.count) and divide by the examples"
+                        : "the mean loss is Σ (batch loss × batch size) / examples, with each batch's loss "
+                            + "crossEntropy(softmax(logits), targets:) before the update")
+        expectClose(actual.accuracy, expected.accuracy, "the epoch's accuracy",
+                    hint: "count the right answers from the logits of each batch's forward pass (classIndices(logits) "
+                        + "against the batch's labels, before optimizer.step), and divide by the examples")
+        for (index, (mine, theirs)) in zip(studentNetwork.parameters, referenceNetwork.parameters).enumerated() {
+            expectClose(mine.value, theirs.value, "parameter \(index) (\(mine.name)) after one epoch",
+                        hint: "train on the batches of miniBatches(count: data.count, batchSize:, using: &generator) in their "
+                            + "order, with one backward(logitsGradient: softmaxCrossEntropyBackward(...)) and one "
+                            + "optimizer.step(network.parameters) per batch")
+        }
+        check(studentGenerator == referenceGenerator, "after trainEpoch the generator is not where the reference leaves it: "
+            + "draw the epoch's order once, with miniBatches(count:batchSize:using: &generator), and nothing else")
+    }
+
+    @Test("trainEpoch calls afterBatch once per batch with the progress so far")
+    func trainEpochReportsProgress() throws {
+        let setup = EpochSetup(seed: 4)
+        var studentGenerator = setup.shuffling, referenceGenerator = setup.shuffling
+        var reports: [Exercises.BatchProgress] = []
+        _ = try student(9) {
+            Exercises.trainEpoch(setup.network(), on: setup.data, batchSize: EpochSetup.batchSize,
+                                 optimizer: setup.optimizer(), using: &studentGenerator) { reports.append($0); return true }
+        }
+        var expected: [Solutions.BatchProgress] = []
+        _ = try reference {
+            Solutions.trainEpoch(setup.network(), on: setup.data, batchSize: EpochSetup.batchSize,
+                                 optimizer: setup.optimizer(), using: &referenceGenerator) { expected.append($0); return true }
+        }
+        try #require(reports.count == expected.count, Comment(rawValue: "afterBatch was called \(reports.count) times for "
+            + "\(expected.count) batches: call it once after each batch's update"))
+        for (mine, theirs) in zip(reports, expected) {
+            let at = "batch \(theirs.batch)"
+            check(mine.batch == theirs.batch && mine.batchCount == theirs.batchCount,
+                  "\(at): progress says batch \(mine.batch) of \(mine.batchCount), expected \(theirs.batch) of "
+                    + "\(theirs.batchCount) (batches count from 1)")
+            check(mine.examples == theirs.examples, "\(at): progress counts \(mine.examples) examples, expected "
+                + "\(theirs.examples): the examples trained on so far, this batch included")
+            expectClose(mine.loss, theirs.loss, "\(at): the batch's loss")
+            expectClose(mine.meanLoss, theirs.meanLoss, "\(at): the mean loss so far",
+                        hint: "the running mean weights each batch by its size: total loss / examples so far")
+            expectClose(mine.accuracy, theirs.accuracy, "\(at): the accuracy so far",
+                        hint: "right answers so far / examples so far")
+        }
+    }
+
+    @Test("trainEpoch stops after the batch where afterBatch returns false")
+    func trainEpochStops() throws {
+        let setup = EpochSetup(seed: 5)
+        let (studentNetwork, referenceNetwork) = (setup.network(), setup.network())
+        var studentGenerator = setup.shuffling, referenceGenerator = setup.shuffling
+        var calls = 0
+        let actual = try student(9) {
+            Exercises.trainEpoch(studentNetwork, on: setup.data, batchSize: EpochSetup.batchSize,
+                                 optimizer: setup.optimizer(), using: &studentGenerator) { progress in
+                calls += 1
+                return progress.batch < 2
+            }
+        }
+        let expected = try reference {
+            Solutions.trainEpoch(referenceNetwork, on: setup.data, batchSize: EpochSetup.batchSize,
+                                 optimizer: setup.optimizer(), using: &referenceGenerator) { $0.batch < 2 }
+        }
+        try #require(calls == 2, Comment(rawValue: "afterBatch was called \(calls) times although it returned false "
+            + "after batch 2: stop the loop (break) as soon as it returns false"))
+        check(actual.examples == expected.examples, "trainEpoch stopped after batch 2 reports \(actual.examples) "
+            + "examples, expected \(expected.examples): the statistics cover only the batches trained on")
+        expectClose(actual.loss, expected.loss, "the mean loss of the 2 batches trained on",
+                    hint: "divide by the examples trained on, not by data.count")
+        for (index, (mine, theirs)) in zip(studentNetwork.parameters, referenceNetwork.parameters).enumerated() {
+            expectClose(mine.value, theirs.value, "parameter \(index) (\(mine.name)) after stopping at batch 2",
+                        hint: "the update of batch 2 happens before afterBatch is asked, none after it")
+        }
+    }
+
+    @Test("trainEpoch learns generated digits: the loss falls and the accuracy is well above chance")
+    func trainEpochLearns() throws {
+        // 300 generated 28×28 images of 10 classes, read back from IDX files; a 784 → 32 → 10 network.
+        let (trainImages, testImages) = try (Self.generated.get().train, Self.generated.get().test)
+        let train = try reference { try Solutions.dataset(from: trainImages) }
+        let test = try reference { try Solutions.dataset(from: testImages) }
+        var initializer = testGenerator(seed: 90)
+        let network = Solutions.TwoLayerNetwork(inputs: 784, hidden: 32, outputs: 10, using: &initializer)
+        let optimizer = Solutions.SGD(learningRate: 0.05, momentum: 0.9)
+        var shuffling = testGenerator(seed: 91)
+        var epochs: [EpochStatisticsValues] = []
+        for _ in 0..<5 {
+            let statistics = try student(9) {
+                Exercises.trainEpoch(network, on: train, batchSize: 20, optimizer: optimizer, using: &shuffling)
+            }
+            epochs.append(EpochStatisticsValues(loss: statistics.loss, accuracy: statistics.accuracy))
+        }
+        let losses = epochs.map { String(format: "%.3f", $0.loss) }.joined(separator: ", ")
+        try #require(epochs.allSatisfy { $0.loss.isFinite }, Comment(rawValue: "the loss became \(losses): look for "
+            + "log(0) or a gradient that is too large"))
+        check(epochs[4].loss < 0.5 * epochs[0].loss, "the mean loss of 5 epochs is \(losses): it should fall to less "
+            + "than half of the first epoch's. Is optimizer.step called after backward, on network.parameters?")
+        let predicted = try reference { Solutions.predict(network, test.inputs) }
+        let accuracy = try reference { Solutions.accuracy(predicted: predicted, labels: test.labels) }
+        check(accuracy > 0.6, "after 5 epochs the network classifies \(Int((accuracy * 100).rounded()))% of 100 new "
+            + "generated images right; chance is 10% and the reference reaches well over 60%. Does trainEpoch train "
+            + "on every batch (losses \(losses))?")
+    }
+
+    // MARK: Confusion matrix
+
+    @Test("confusionMatrix of the walkthrough's six predictions")
+    func confusionWorkedExample() throws {
+        // docs/09-mnist.md: labels [0, 0, 1, 2, 2, 2], predictions [0, 1, 1, 2, 0, 2].
+        let actual = try student(9) {
+            Exercises.confusionMatrix(predicted: [0, 1, 1, 2, 0, 2], labels: [0, 0, 1, 2, 2, 2], classes: 3)
+        }
+        let expected = [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+        check(actual == expected, "confusionMatrix of the walkthrough's example is \(actual), expected \(expected)"
+            + confusionHint(actual, expected))
+    }
+
+    @Test("confusionMatrix matches the reference on random predictions", arguments: seeds)
+    func confusionMatchesReference(seed: UInt64) throws {
+        var generator = testGenerator(seed: seed + 60)
+        let labels = (0..<40).map { _ in generator.nextInt(below: 4) }
+        // Right about half the time, so that the diagonal stands out.
+        let predicted = labels.map { generator.nextInt(below: 2) == 0 ? $0 : generator.nextInt(below: 4) }
+        let actual = try student(9) { Exercises.confusionMatrix(predicted: predicted, labels: labels, classes: 4) }
+        let expected = try reference { Solutions.confusionMatrix(predicted: predicted, labels: labels, classes: 4) }
+        check(actual == expected, "confusionMatrix of 40 random predictions of 4 classes is \(actual), expected "
+            + "\(expected)" + confusionHint(actual, expected))
+    }
+
+    // MARK: classify
+
+    @Test("classify gives the reference's class and probabilities for one raw image", arguments: seeds)
+    func classifyMatchesReference(seed: UInt64) throws {
+        // Images of 5×6 raw pixels and a 30 → 8 → 4 network.
+        var initializer = testGenerator(seed: seed + 70)
+        let network = Solutions.TwoLayerNetwork(inputs: 30, hidden: 8, outputs: 4, using: &initializer)
+        var generator = testGenerator(seed: seed + 80)
+        for _ in 0..<3 {
+            let image = Tensor(shape: [5, 6]) { _ in Double(generator.nextInt(below: 256)) }
+            let actual = try student(9) { Exercises.classify(image, with: network) }
+            let expected = try reference { Solutions.classify(image, with: network) }
+            try #require(actual.probabilities.count == 4, Comment(rawValue: "classify returned \(actual.probabilities.count) "
+                + "probabilities for a network of 4 classes: return one per class, the row of softmax(logits)"))
+            expectClose(Tensor(actual.probabilities), Tensor(expected.probabilities), "classify's probabilities",
+                        hint: classifyHint(actual.probabilities, image: image, network: network))
+            check(actual.label == expected.label, "classify's label is \(actual.label), expected \(expected.label): "
+                + "the label is the class with the largest probability")
+        }
+    }
+
+    // MARK: Real MNIST (only with a data directory)
+
+    @Test("on real MNIST (when a data directory has it): preprocess, then 3 epochs on 2,000 digits learn them",
+          .enabled(if: RealMNIST.images != nil, Comment(rawValue: RealMNIST.skipMessage)))
+    func realMNIST() throws {
+        let all = try #require(RealMNIST.images)
+        let train = all.subset(0..<2000), test = all.subset(2000..<3000)
+        let actual = try student(9) { try Exercises.dataset(from: train) }
+        let expected = try reference { try Solutions.dataset(from: train) }
+        expectClose(actual.inputs, expected.inputs, "the first 2,000 MNIST test images after preprocess", tolerance: .tight,
+                    hint: preprocessHint(actual.inputs, pixels: train.pixelTensor()))
+        var initializer = testGenerator(seed: 95)
+        let network = Solutions.TwoLayerNetwork(inputs: 784, hidden: 64, outputs: 10, using: &initializer)
+        var shuffling = testGenerator(seed: 96)
+        let optimizer = Solutions.SGD(learningRate: 0.02, momentum: 0.9)
+        var statistics: [Exercises.EpochStatistics] = []
+        for _ in 0..<3 {
+            statistics.append(try student(9) {
+                Exercises.trainEpoch(network, on: expected, batchSize: 32, optimizer: optimizer, using: &shuffling)
+            })
+        }
+        let held = try reference { try Solutions.dataset(from: test) }
+        let accuracy = try reference { Solutions.accuracy(predicted: Solutions.predict(network, held.inputs), labels: held.labels) }
+        let losses = statistics.map { String(format: "%.3f", $0.loss) }.joined(separator: ", ")
+        check(accuracy > 0.8, "after 3 epochs on 2,000 MNIST images (training losses \(losses)) the network "
+            + "classifies \(String(format: "%.1f", accuracy * 100))% of 1,000 others right; the reference reaches about 87%")
+    }
+
+    // MARK: Data
+
+    /// 300 generated training images and 100 test images, written as IDX files and read back.
+    static let generated: Result<GeneratedImages, any Error> = Result {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("neuralkit-stage09-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func roundTrip(_ name: String, count: Int, seed: UInt64, compressed: Bool) throws -> ImageDataset {
+            let (pixels, labels) = generatedDigits(count: count, seed: seed)
+            let images = folder.appendingPathComponent("\(name)-images-idx3-ubyte" + (compressed ? ".gz" : "")).path
+            let labelsPath = folder.appendingPathComponent("\(name)-labels-idx1-ubyte" + (compressed ? ".gz" : "")).path
+            try IDX.write(IDXArray(dimensions: [count, 28, 28], bytes: pixels), to: images, compressed: compressed)
+            try IDX.write(IDXArray(dimensions: [count], bytes: labels.map(UInt8.init)), to: labelsPath, compressed: compressed)
+            return try ImageDataset.load(images: images, labels: labelsPath, classNames: (0..<10).map(String.init),
+                                         title: "generated digits (\(name))")
+        }
+        return GeneratedImages(train: try roundTrip("train", count: 300, seed: 1, compressed: true),
+                               test: try roundTrip("t10k", count: 100, seed: 2, compressed: false))
+    }
+}
+
+/// The generated images of the suite, read back from IDX files.
+struct GeneratedImages: Sendable {
+    let train: ImageDataset
+    let test: ImageDataset
+}
+
+/// Generated "digits": class k is a bar 3 pixels thick — classes 0–4 horizontal at
+/// rows 3, 8, …, 23, classes 5–9 vertical at the same columns — shifted by up to
+/// 2 pixels, of random brightness, with speckles of noise. Seeded (with the grading salt).
+private func generatedDigits(count: Int, seed: UInt64) -> (pixels: [UInt8], labels: [Int]) {
+    var generator = testGenerator(seed: 1000 + seed)
+    var pixels = [UInt8](repeating: 0, count: count * 784)
+    var labels: [Int] = []
+    for image in 0..<count {
+        let label = generator.nextInt(below: 10)
+        labels.append(label)
+        let position = 3 + 5 * (label % 5) + generator.nextInt(below: 5) - 2
+        let brightness = 150 + generator.nextInt(below: 106)
+        let (start, end) = (2 + generator.nextInt(below: 6), 20 + generator.nextInt(below: 7))
+        for along in start..<end {
+            for across in position..<(position + 3) where (0..<28).contains(across) {
+                let (row, column) = label < 5 ? (across, along) : (along, across)
+                pixels[image * 784 + row * 28 + column] = UInt8(brightness)
+            }
+        }
+        for _ in 0..<30 {
+            pixels[image * 784 + generator.nextInt(below: 784)] = UInt8(generator.nextInt(below: 256))
+        }
+    }
+    return (pixels, labels)
+}
+
+/// MNIST's test split, when the data directory (`NEURALKIT_DATA` or ./data) has it.
+private enum RealMNIST {
+    static let images: ImageDataset? = try? ImageDataset.load("mnist", split: .test)
+    static let skipMessage = "no MNIST in the data directory \(DataDirectory.resolve().path). "
+        + "Run `swift run kit data mnist` or set NEURALKIT_DATA=DIR to check your code on real digits too."
+}
+
+/// 50 random examples of 7 features and 3 classes, a 7 → 5 → 3 network, SGD with momentum, batches of 16.
+private struct EpochSetup {
+    static let batchSize = 16
+    let seed: UInt64
+    let data: Dataset
+    let shuffling: SeededGenerator
+
+    init(seed: UInt64) {
+        self.seed = seed
+        var generator = testGenerator(seed: seed + 40)
+        let labels = (0..<50).map { _ in generator.nextInt(below: 3) }
+        // The inputs lean towards their class, so that accuracy is not a coin toss.
+        let noise = randomTensor([50, 7], seed: seed + 41)
+        let inputs = Tensor(shape: [50, 7]) { i in noise.scalars[i] + (i % 7 == labels[i / 7] ? 1.5 : 0) }
+        data = (try? Dataset(inputs: inputs, labels: labels, classCount: 3)) ?? ToyDataset.blobs.generate(count: 50)
+        shuffling = testGenerator(seed: seed + 42)
+    }
+
+    func network() -> Solutions.TwoLayerNetwork {
+        var generator = testGenerator(seed: seed + 43)
+        return Solutions.TwoLayerNetwork(inputs: 7, hidden: 5, outputs: 3, using: &generator)
+    }
+
+    func optimizer() -> Solutions.SGD { Solutions.SGD(learningRate: 0.1, momentum: 0.9) }
+}
+
+private struct EpochStatisticsValues {
+    let loss: Double
+    let accuracy: Double
+}
+
+/// Names the typical preprocessing mistake behind `actual`.
+private func preprocessHint(_ actual: Tensor, pixels: Tensor) -> String? {
+    let rows = pixels.shape.first ?? 0
+    let width = rows > 0 ? pixels.count / rows : 0
+    guard actual.shape == [rows, width] else {
+        if actual.shape == pixels.shape { return "flatten each image into one row: [count, height, width] → [count, height × width]" }
+        return "the result needs one row per image and height × width columns"
+    }
+    func same(_ other: Tensor) -> Bool { mismatch(actual, other, tolerance: .tight) == nil }
+    let flat = pixels.flattenedBatch()
+    if same(flat) { return "the pixels are not scaled: divide them by 255 so that they lie in [0, 1]" }
+    if same(flat / 256) { return "divide by 255, the largest byte, not 256: a white pixel must become exactly 1" }
+    if pixels.rank == 3, pixels.shape[1] != pixels.shape[2] {
+        let columnsFirst = Tensor(shape: flat.shape) { i in
+            let (image, k) = (i / width, i % width)
+            let (h, w) = (pixels.shape[1], pixels.shape[2])
+            return pixels.scalars[image * width + (k % h) * w + k / h] / 255
+        }
+        if same(columnsFirst) { return "the images are flattened column by column: keep the row-major order, row after row" }
+    }
+    let maxima = flat.max(alongAxis: 1, keepingDimension: true)
+    if same(flat / max(maxima, 1)) {
+        return "each image is divided by its own brightest pixel: divide every pixel by 255, so that the same "
+            + "grey means the same number in every image"
+    }
+    return nil
+}
+
+/// Names a swapped or otherwise wrong confusion matrix.
+private func confusionHint(_ actual: [[Int]], _ expected: [[Int]]) -> String {
+    let transposed = expected.indices.map { i in expected.indices.map { j in expected[j][i] } }
+    if actual == transposed, actual != expected {
+        return ": rows and columns are swapped. Row t counts the examples whose TRUE class is t, column p those predicted as p: matrix[label][prediction] += 1"
+    }
+    if actual.count != expected.count || actual.contains(where: { $0.count != expected.count }) {
+        return ": it must have classes × classes entries"
+    }
+    let total = actual.joined().reduce(0, +), expectedTotal = expected.joined().reduce(0, +)
+    if total != expectedTotal { return ": the counts add up to \(total), but every one of the \(expectedTotal) examples counts exactly once" }
+    return ""
+}
+
+/// Names the typical mistake behind wrong probabilities from `classify`.
+private func classifyHint(_ actual: [Double], image: Tensor, network: Solutions.TwoLayerNetwork) -> String? {
+    let sum = actual.reduce(0, +)
+    if Swift.abs(sum - 1) > 1e-6 {
+        return "the probabilities add up to \(String(format: "%.4f", sum)), not 1: return softmax of the logits, not the logits"
+    }
+    if let unscaled = try? reference({ Solutions.softmax(network.logits(image.reshaped([1, image.count]))) }),
+       mismatch(Tensor(actual), Tensor(unscaled.scalars)) == nil {
+        return "the pixels were not preprocessed: divide them by 255 as in training (call your preprocess), or the "
+            + "network sees inputs 255 times larger than the ones it learned from"
+    }
+    return "make a batch of one image ([1, height, width]), preprocess it, then softmax(network.logits(...))"
+}

@@ -47,5 +47,8 @@ let package = Package(
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"]),
         // Runs the `kit` command on a scratch copy of the kit (slow: only with NEURALKIT_KIT_TESTS=1).
         .testTarget(name: "KitTests", dependencies: ["NeuralKit"]),
+        // The instructor's grader (`kit grade`): unit tests always; grading the sample
+        // submissions in Tests/GraderFixtures/ (not a target) end to end only with NEURALKIT_GRADER_TESTS=1.
+        .testTarget(name: "GraderTests", dependencies: ["kit", "NeuralKit"]),
     ]
 )

@@ -8,6 +8,8 @@ struct CheckResult {
     let stage: Int
     let isBonus: Bool
     let line: Int
+    /// The path of the source file that declares the check (the grader tells hidden checks by it).
+    var file: String = ""
     var issues: [String] = []
     var started = false
     var ended = false
@@ -105,7 +107,8 @@ struct CheckRunner {
                 let name = payload["displayName"] as? String ?? payload["name"] as? String ?? id
                 let location = payload["sourceLocation"] as? [String: Any]
                 checks[id] = CheckResult(id: id, name: name, stage: stage.number, isBonus: id.contains("Bonus"),
-                                         line: location?["line"] as? Int ?? 0)
+                                         line: location?["line"] as? Int ?? 0,
+                                         file: location?["_filePath"] as? String ?? location?["fileID"] as? String ?? "")
             } else if kind == "event", let testID = payload["testID"] as? String, checks[testID] != nil {
                 switch payload["kind"] as? String {
                 case "testStarted": checks[testID]?.started = true

@@ -1,0 +1,263 @@
+import Foundation
+import NeuralKit
+
+extension Command {
+    static let grade = Command(
+        name: "grade", summary: "Instructors: grade a folder of submissions (or one, in a Gradescope container).",
+        usage: "swift run kit grade --submissions DIR --out DIR [--rubric FILE] [--hidden-tests DIR] [--timeout SECONDS]",
+        details: """
+        Grades every submission in DIR (one folder per student, holding their Exercises/ folder \
+        or a whole copy of the kit, of which only the stage files are taken) in a grading copy of \
+        this kit, and writes grades.csv, feedback/<student>.md, results/<student>/results.json \
+        (Gradescope's format) and run.json (the salt and settings, to reproduce the run) to the \
+        output folder. With --gradescope, grades /autograder/submission into \
+        /autograder/results/results.json. See docs/instructors.md.
+        """,
+        options: [
+            Option(name: "submissions", takesValue: true, usage: "--submissions DIR   one folder per student"),
+            Option(name: "out", takesValue: true, usage: "--out DIR           where the grades, feedback and results go"),
+            Option(name: "rubric", takesValue: true, usage: "--rubric FILE       points per stage and check (JSON; default: the course's)"),
+            Option(name: "hidden-tests", takesValue: true, usage: "--hidden-tests DIR  extra suites, added to the grading copy only"),
+            Option(name: "timeout", takesValue: true, usage: "--timeout SECONDS   limit of one run of a stage's checks (default 60)"),
+            Option(name: "salt", takesValue: true, usage: "--salt TEXT         the secret mixed into the checks' inputs (default: random, recorded in run.json)"),
+            Option(name: "work", takesValue: true, usage: "--work DIR          the grading copy, kept warm between runs (default .build-grader/worker)"),
+            Option(name: "gradescope", usage: "--gradescope        grade /autograder/submission into /autograder/results/results.json"),
+            Option(name: "warm-up", usage: "--warm-up           only build the grading copy (for a Gradescope image's setup.sh)"),
+            Option(name: "print-rubric", usage: "--print-rubric      print the rubric (default or --rubric) as JSON, to edit"),
+            Option(name: "expect", takesValue: true, usage: "--expect FILE       compare with the expected scores (the grader's own tests)"),
+            Option(name: "verbose", usage: "--verbose           say what is being built and run"),
+        ],
+        maximumPositionals: 0, hidden: false
+    ) { arguments, kit in
+        try GradeCommand(arguments: arguments, kit: kit).run()
+    }
+}
+
+struct GradeCommand {
+    let arguments: Arguments
+    let kit: Kit
+    var terminal: Terminal { kit.terminal }
+
+    func run() throws -> Int32 {
+        var rubric = Rubric.course
+        if let path = arguments.options["rubric"] { rubric = try Rubric.load(URL(fileURLWithPath: path)) }
+        if arguments.flag("print-rubric") {
+            print(rubric.json)
+            return 0
+        }
+        var timeout = 60.0
+        if let text = arguments.options["timeout"] {
+            guard let value = Double(text), value > 0 else { throw UsageError("--timeout needs a number of seconds, not \"\(text)\"") }
+            timeout = value
+        }
+        let hidden = arguments.options["hidden-tests"].map { URL(fileURLWithPath: $0).standardizedFileURL }
+        if let hidden, !FileManager.default.fileExists(atPath: hidden.path) {
+            throw UsageError("there is no folder \(hidden.path) (--hidden-tests)")
+        }
+        let work = arguments.options["work"].map { URL(fileURLWithPath: $0).standardizedFileURL }
+            ?? kit.url(".build-grader/worker")
+        let salt = arguments.options["salt"] ?? GradeCommand.randomSalt()
+        try WorkLock.acquire(work)
+        let workspace = GradingWorkspace(instructor: kit, root: work, hiddenTests: hidden)
+        var grader = try Grader(workspace: workspace, rubric: rubric, salt: salt, timeout: timeout)
+        if arguments.flag("verbose") {
+            grader.log = { print(Terminal.standard.dim($0)) }
+        }
+
+        if arguments.flag("warm-up") {
+            print("Building the grading copy in \(work.path)…")
+            let result = try grader.warmUp()
+            print("Ready (\(Reports.duration(result.seconds))).")
+            return 0
+        }
+        if arguments.flag("gradescope") {
+            return try gradescope(grader)
+        }
+        guard let submissions = arguments.options["submissions"], let out = arguments.options["out"] else {
+            throw UsageError("give --submissions DIR and --out DIR (or --gradescope)")
+        }
+        return try batch(grader, submissions: URL(fileURLWithPath: submissions).standardizedFileURL,
+                         out: URL(fileURLWithPath: out).standardizedFileURL)
+    }
+
+    /// A salt from the kit's generator seeded by the time and the process: 16 hex digits.
+    static func randomSalt() -> String {
+        let seed = UInt64(Date().timeIntervalSince1970 * 1_000_000) ^ (UInt64(getpid()) << 40)
+        var generator = SeededGenerator(seed: seed)
+        _ = generator.next()
+        let value = generator.next()
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// A student's folder name, safe as a file name.
+    static func safeName(_ name: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-@+")
+        let cleaned = String(name.map { allowed.contains($0) ? $0 : "_" })
+        return cleaned.hasPrefix(".") ? "_" + cleaned.dropFirst() : (cleaned.isEmpty ? "_" : cleaned)
+    }
+
+    // MARK: Gradescope
+
+    func gradescope(_ grader: Grader) throws -> Int32 {
+        let submission = URL(fileURLWithPath: arguments.options["submissions"] ?? "/autograder/submission")
+        let out = URL(fileURLWithPath: arguments.options["out"] ?? "/autograder/results")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        // The salt goes to stdout, which Gradescope shows to instructors only.
+        print("Grading \(submission.path) (salt \(grader.salt), timeout \(Int(grader.timeout)) s)")
+        let grade = grader.grade(student: "submission", submission: submission)
+        try Reports.json(Reports.gradescope(grade, rubric: grader.rubric)).write(to: out.appendingPathComponent("results.json"))
+        print(Reports.feedback(grade, rubric: grader.rubric))
+        print("Wrote \(out.appendingPathComponent("results.json").path): \(grade.total(cap: grader.rubric.cap).points) points, "
+            + "\(grade.status), \(Int(grade.seconds.rounded())) s.")
+        return 0
+    }
+
+    // MARK: A class
+
+    func batch(_ grader: Grader, submissions: URL, out: URL) throws -> Int32 {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: submissions.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw UsageError("there is no folder \(submissions.path) (--submissions)")
+        }
+        let students = try fileManager.contentsOfDirectory(atPath: submissions.path).filter { name in
+            var isFolder: ObjCBool = false
+            return !name.hasPrefix(".") && fileManager.fileExists(atPath: submissions.appendingPathComponent(name).path, isDirectory: &isFolder)
+                && isFolder.boolValue
+        }.sorted()
+        guard !students.isEmpty else { throw KitError("\(submissions.path) holds no submission folders (one folder per student)") }
+        for folder in ["feedback", "results"] {
+            try fileManager.createDirectory(at: out.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let rubric = grader.rubric
+        try writeRunRecord(grader, submissions: submissions, out: out, students: students, grades: [])
+        print("Grading \(students.count) submission\(students.count == 1 ? "" : "s") from \(submissions.path) "
+            + "(grading copy: \(grader.workspace.root.path); salt recorded in \(out.path)/run.json)")
+
+        let started = Date()
+        var grades: [SubmissionGrade] = []
+        var rows = [Reports.csvHeader()]
+        for (index, student) in students.enumerated() {
+            progress(index, of: students.count, student, started: started)
+            var grade = grader.grade(student: student, submission: submissions.appendingPathComponent(student))
+            grade = SubmissionGrade(student: GradeCommand.safeName(student), stages: grade.stages, ignoredFiles: grade.ignoredFiles,
+                                    hiddenTestsUsed: grade.hiddenTestsUsed, seconds: grade.seconds, internalError: grade.internalError)
+            grade.score(with: rubric)
+            grades.append(grade)
+            rows.append(Reports.csvRow(grade, rubric: rubric))
+            // Written as it goes: an interrupted run still leaves every finished submission's files.
+            let name = grade.student
+            try Data(Reports.feedback(grade, rubric: rubric).utf8).write(to: out.appendingPathComponent("feedback/\(name).md"))
+            let results = out.appendingPathComponent("results/\(name)")
+            try fileManager.createDirectory(at: results, withIntermediateDirectories: true)
+            try Reports.json(Reports.gradescope(grade, rubric: rubric)).write(to: results.appendingPathComponent("results.json"))
+            try Data(Reports.csv(rows).utf8).write(to: out.appendingPathComponent("grades.csv"))
+            finished(index, of: students.count, grade, rubric: rubric, started: started)
+        }
+        try writeRunRecord(grader, submissions: submissions, out: out, students: students, grades: grades)
+        print("")
+        print(Reports.summary(grades, rubric: rubric, seconds: Date().timeIntervalSince(started), terminal: terminal))
+        print("")
+        print("Wrote \(out.path)/grades.csv, feedback/, results/ and run.json.")
+        if let expected = arguments.options["expect"] {
+            return try compare(grades, with: URL(fileURLWithPath: expected), rubric: rubric) ? 0 : 1
+        }
+        return 0
+    }
+
+    private func progress(_ index: Int, of count: Int, _ student: String, started: Date) {
+        let bar = terminal.bar(Double(index) / Double(count), width: 20)
+        let line = "\(bar) \(index + 1)/\(count) \(student)…"
+        if terminal.colour && !arguments.flag("verbose") {
+            FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line).utf8))
+        } else {
+            print(line)
+        }
+    }
+
+    private func finished(_ index: Int, of count: Int, _ grade: SubmissionGrade, rubric: Rubric, started: Date) {
+        let elapsed = Date().timeIntervalSince(started)
+        let remaining = elapsed / Double(index + 1) * Double(count - index - 1)
+        let line = "  \(grade.student): \(grade.total(cap: rubric.cap).points) (\(grade.status), \(Int(grade.seconds.rounded())) s)"
+            + (index + 1 < count ? terminal.dim(" · about \(Reports.duration(remaining)) left") : "")
+        if terminal.colour && !arguments.flag("verbose") {
+            FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line + "\n").utf8))
+        } else {
+            print(line)
+        }
+    }
+
+    /// run.json: what is needed to grade the same way again.
+    private func writeRunRecord(_ grader: Grader, submissions: URL, out: URL, students: [String], grades: [SubmissionGrade]) throws {
+        let formatter = ISO8601DateFormatter()
+        var record: [String: Any] = [
+            "date": formatter.string(from: Date()),
+            "salt": grader.salt,
+            "timeout": grader.timeout,
+            "submissions": submissions.path,
+            "hiddenTests": grader.workspace.hiddenTests?.path ?? NSNull(),
+            "rubric": (try? JSONSerialization.jsonObject(with: Data(grader.rubric.json.utf8))) ?? [:],
+            "kit": kit.root.path,
+            "students": students.count,
+            "reproduce": "swift run kit grade --submissions \(submissions.path) --out OUT --salt \(grader.salt)"
+                + (arguments.options["rubric"].map { " --rubric \($0)" } ?? "")
+                + (grader.workspace.hiddenTests.map { " --hidden-tests \($0.path)" } ?? "")
+                + " --timeout \(Int(grader.timeout))",
+        ]
+        if let commit = try? Shell.capture(["git", "rev-parse", "HEAD"], in: kit.root), commit.status == 0 {
+            record["kitCommit"] = commit.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if !grades.isEmpty {
+            record["seconds"] = Dictionary(uniqueKeysWithValues: grades.map { ($0.student, ($0.seconds * 10).rounded() / 10) })
+        }
+        try Reports.json(record).write(to: out.appendingPathComponent("run.json"))
+    }
+
+    // MARK: The grader's own tests
+
+    /// Compares with a file of expected scores:
+    /// `{"submissions": {"name": {"stages": {"2": 1.25}, "bonus": 0, "total": 3.75, "status": "ok"}}}`.
+    /// Listed stages, bonus, total and status must match (points within 0.01).
+    func compare(_ grades: [SubmissionGrade], with url: URL, rubric: Rubric) throws -> Bool {
+        guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
+              let expected = object["submissions"] as? [String: [String: Any]] else {
+            throw KitError("\(url.path) must be {\"submissions\": {name: {stages, bonus, total, status}}}")
+        }
+        var problems: [String] = []
+        for grade in grades {
+            guard let expectation = expected[grade.student] else {
+                problems.append("\(grade.student): no expected scores in \(url.lastPathComponent)")
+                continue
+            }
+            func differs(_ actual: Double, _ wanted: Any?) -> Bool {
+                guard let wanted = (wanted as? NSNumber)?.doubleValue else { return false }
+                return abs(actual - wanted) > 0.01
+            }
+            for (key, wanted) in (expectation["stages"] as? [String: Any]) ?? [:] {
+                let actual = grade.stages.first { String($0.stage.number) == key }?.points ?? 0
+                if differs(actual, wanted) { problems.append("\(grade.student): stage \(key) scored \(actual.points), expected \(wanted)") }
+            }
+            if differs(grade.bonus, expectation["bonus"]) {
+                problems.append("\(grade.student): bonus \(grade.bonus.points), expected \(expectation["bonus"]!)")
+            }
+            if differs(grade.total(cap: rubric.cap), expectation["total"]) {
+                problems.append("\(grade.student): total \(grade.total(cap: rubric.cap).points), expected \(expectation["total"]!)")
+            }
+            if let status = expectation["status"] as? String, grade.status != status {
+                problems.append("\(grade.student): status \"\(grade.status)\", expected \"\(status)\"")
+            }
+        }
+        for name in expected.keys where !grades.contains(where: { $0.student == name }) {
+            problems.append("\(name): expected, but there is no such submission")
+        }
+        print("")
+        if problems.isEmpty {
+            print(terminal.green("\(terminal.pass) Every submission scored as \(url.lastPathComponent) expects (\(grades.count))."))
+            return true
+        }
+        print(terminal.red("\(terminal.fail) \(problems.count) difference\(problems.count == 1 ? "" : "s") from \(url.lastPathComponent):"))
+        for problem in problems { print("  " + problem) }
+        return false
+    }
+}

@@ -1,0 +1,322 @@
+import Foundation
+import NeuralKit
+
+/// Grades submissions, one at a time, in the grading copy of the kit.
+///
+/// For each submission:
+/// 1. take its stage files (and nothing else); a file that is still the stub is
+///    "not attempted"; a file with forbidden constructs scores 0 with the reason;
+/// 2. build with all its files ("as is"); a file that does not compile is set
+///    aside (the stub goes back) and the build is repeated;
+/// 3. run each stage's checks in its own limited process; after a crash or a
+///    timeout, re-run the checks that did not finish one by one;
+/// 4. for the stages that did not pass and build on a stage that did not pass,
+///    build again with the reference versions of those earlier stages and run
+///    them again ("on the reference"); the better result counts. Stages form a
+///    chain at worst, so this takes one extra build per level (usually one).
+struct Grader {
+    let workspace: GradingWorkspace
+    let rubric: Rubric
+    let salt: String
+    /// Seconds one run of a stage's checks may take.
+    let timeout: TimeInterval
+    var buildTimeout: TimeInterval = 1200
+    /// Progress messages (verbose mode).
+    var log: @Sendable (String) -> Void = { _ in }
+
+    /// The instructor's files, read once.
+    let base: [String: Data]
+
+    init(workspace: GradingWorkspace, rubric: Rubric, salt: String, timeout: TimeInterval) throws {
+        self.workspace = workspace
+        self.rubric = rubric
+        self.salt = salt
+        self.timeout = timeout
+        self.base = try workspace.baseTree()
+    }
+
+    var stages: [Stage] { workspace.stages }
+
+    /// Builds the grading copy with the stubs: the warm start of later builds.
+    func warmUp() throws -> LimitedResult {
+        try workspace.apply(base)
+        let (result, failures) = try workspace.build(timeout: buildTimeout)
+        if !result.succeeded {
+            throw KitError("the instructor's kit does not build in \(workspace.root.path):\n"
+                + (failures.isEmpty ? String(result.output.suffix(3000)) : failures.flatMap(\.errors).prefix(30).joined(separator: "\n")))
+        }
+        return result
+    }
+
+    // MARK: One submission
+
+    func grade(student: String, submission: URL) -> SubmissionGrade {
+        let started = Date()
+        var grade: SubmissionGrade
+        do {
+            grade = try gradeOrThrow(student: student, submission: submission)
+        } catch {
+            grade = SubmissionGrade(student: student, stages: Course.stages.map { StageGrade(stage: $0, disposition: .notAttempted) })
+            grade.internalError = "\(error)"
+        }
+        grade.hiddenTestsUsed = workspace.hiddenTests != nil
+        grade.seconds = Date().timeIntervalSince(started)
+        grade.score(with: rubric)
+        return grade
+    }
+
+    private func gradeOrThrow(student: String, submission: URL) throws -> SubmissionGrade {
+        let available = stages
+        let stubs = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.stubs($0, in: base)) })
+        let references = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.references($0, in: base)) })
+        let found = SubmissionFiles.collect(from: submission,
+                                            stageFiles: available.map { ($0, stubs[$0.number].map { Array($0.keys) } ?? []) })
+
+        var grades: [Int: StageGrade] = [:]
+        /// The student's files of the stages that will be built.
+        var candidates: [Int: [String: Data]] = [:]
+        for stage in Course.stages {
+            var grade = StageGrade(stage: stage, disposition: .notInKit)
+            defer { grades[stage.number] = grade }
+            guard let stub = stubs[stage.number] else { continue }
+            grade.fileProblem = found.problems[stage.number]
+            guard var files = found.files[stage.number], !files.isEmpty else { grade.disposition = .notAttempted; continue }
+            files.merge(stub) { mine, _ in mine }
+            if files == stub { grade.disposition = .notAttempted; continue }
+            let findings = files.keys.sorted().flatMap { name in
+                SourceScanner.scan(String(decoding: files[name]!, as: UTF8.self))
+            }
+            if !findings.isEmpty { grade.disposition = .forbidden(findings); continue }
+            grade.disposition = .graded
+            candidates[stage.number] = files
+        }
+
+        // As is: every file the student wrote.
+        log("  building \(student) as submitted")
+        let asIs = candidates.isEmpty ? BuildOutcome(built: [:])
+            : try buildSettingAside(candidates, reference: [], stubs: stubs, references: references)
+        for (number, errors) in asIs.setAside { grades[number]?.disposition = .compileError(errors) }
+        for number in asIs.built.keys.sorted() {
+            guard let stage = Course.stage(number) else { continue }
+            log("  checks of stage \(number)")
+            grades[number]?.asIs = try runStage(stage)
+        }
+
+        // On the reference: stages held down by an earlier stage that does not pass.
+        let broken = Set(available.map(\.number).filter { number in
+            guard let run = grades[number]?.asIs else { return true }
+            return !run.checks.filter { !$0.isBonus }.allSatisfy(\.passed) || run.checks.isEmpty
+        })
+        var retry = Set(candidates.keys.filter { number in
+            guard broken.contains(number), let stage = Course.stage(number) else { return false }
+            return !Grader.prerequisites(of: stage).isDisjoint(with: broken)
+        })
+        while !retry.isEmpty {
+            let swapped = retry.reduce(into: Set<Int>()) { set, number in
+                set.formUnion(Grader.prerequisites(of: Course.stage(number)!).intersection(broken))
+            }
+            let graded = retry.subtracting(swapped)
+            var files: [Int: [String: Data]] = [:]
+            for (number, contents) in candidates where !swapped.contains(number)
+                && (graded.contains(number) || asIs.built[number] != nil) {
+                files[number] = contents
+            }
+            log("  building \(student) on the reference of stage\(swapped.count == 1 ? "" : "s") \(swapped.sorted().map(String.init).joined(separator: ", "))")
+            let build = try buildSettingAside(files, reference: swapped, stubs: stubs, references: references)
+            for number in graded.sorted() {
+                guard let stage = Course.stage(number) else { continue }
+                let referenceStages = swapped.filter { Grader.prerequisites(of: stage).contains($0) }.sorted()
+                grades[number]?.referenceStages = referenceStages
+                if let problem = build.problem {
+                    grades[number]?.referenceProblem = problem
+                } else if let errors = build.setAside[number] {
+                    grades[number]?.referenceProblem = "it does not compile with the reference versions of stages "
+                        + referenceStages.map(String.init).joined(separator: ", ") + ":\n"
+                        + errors.prefix(10).joined(separator: "\n")
+                } else if build.built[number] != nil {
+                    log("  checks of stage \(number) on the reference")
+                    grades[number]?.onReference = try runStage(stage)
+                    if case .compileError(let errors) = grades[number]?.disposition {
+                        grades[number]?.disposition = .graded
+                        grades[number]?.asIsCompileErrors = errors
+                    }
+                }
+            }
+            retry = retry.intersection(swapped)
+        }
+
+        var result = SubmissionGrade(student: student, stages: Course.stages.compactMap { grades[$0.number] })
+        result.ignoredFiles = found.ignored
+        return result
+    }
+
+    /// The stages a stage builds on, directly or through others.
+    static func prerequisites(of stage: Stage) -> Set<Int> {
+        var result = Set<Int>()
+        var pending = stage.buildsOn
+        while let number = pending.popLast() {
+            if result.insert(number).inserted, let earlier = Course.stage(number) { pending += earlier.buildsOn }
+        }
+        return result
+    }
+
+    struct BuildOutcome {
+        /// The student files that were built, by stage.
+        var built: [Int: [String: Data]]
+        /// The stages set aside, with the compiler's errors.
+        var setAside: [Int: [String]] = [:]
+        /// When the build failed for reasons no student file explains.
+        var problem: String?
+    }
+
+    /// Builds the student's `files` (and the reference of the stages in `reference`,
+    /// stubs elsewhere); a stage file that does not compile is set aside and the
+    /// build repeated.
+    private func buildSettingAside(_ files: [Int: [String: Data]], reference: Set<Int>,
+                                   stubs: [Int: [String: Data]], references: [Int: [String: Data]]) throws -> BuildOutcome {
+        var outcome = BuildOutcome(built: files)
+        while true {
+            var tree = base
+            for (number, stageFiles) in outcome.built {
+                guard let stage = Course.stage(number) else { continue }
+                for (name, data) in stageFiles { tree["Exercises/\(stage.folder)/\(name)"] = data }
+            }
+            for number in reference {
+                guard let stage = Course.stage(number) else { continue }
+                for key in tree.keys where key.hasPrefix("Exercises/\(stage.folder)/") { tree[key] = nil }
+                for (name, data) in references[number] ?? [:] { tree["Exercises/\(stage.folder)/\(name)"] = data }
+            }
+            try workspace.apply(tree)
+            let (result, failures) = try workspace.build(timeout: buildTimeout)
+            if result.succeeded { return outcome }
+            // Which student files are to blame: their own errors, or errors in the
+            // checks of their stage (a declaration renamed or with another type).
+            var blamed: [Int: [String]] = [:]
+            for failure in failures {
+                guard let stage = Course.stage(containing: failure.file) ?? failure.stage,
+                      failure.file.hasPrefix("Exercises/") || failure.file.hasPrefix("Tests/StageTests/") else { continue }
+                if outcome.built[stage.number] != nil {
+                    blamed[stage.number, default: []] += failure.errors
+                } else {
+                    // The checks or the stub of a stage the student did not write fail to compile:
+                    // the declarations they use come from the earlier stages the student wrote.
+                    for number in Grader.prerequisites(of: stage) where outcome.built[number] != nil {
+                        blamed[number, default: []] += failure.errors
+                    }
+                }
+            }
+            if blamed.isEmpty || result.timedOut {
+                let errors = result.timedOut ? ["the build took longer than \(Int(buildTimeout)) s"]
+                    : failures.isEmpty ? [String(result.output.suffix(2000))] : failures.flatMap(\.errors)
+                if outcome.built.isEmpty && reference.isEmpty {
+                    throw KitError("the instructor's kit does not build:\n" + errors.prefix(30).joined(separator: "\n"))
+                }
+                if !reference.isEmpty {
+                    // With the reference swapped in: give up on this build (the as-is results stand).
+                    outcome.problem = "it does not build with the reference versions of earlier stages:\n"
+                        + errors.prefix(10).joined(separator: "\n")
+                    outcome.built = [:]
+                    return outcome
+                }
+                // Nothing to blame on one stage: set them all aside.
+                for number in outcome.built.keys { outcome.setAside[number] = Array(errors.prefix(40)) }
+                outcome.built = [:]
+                continue
+            }
+            for (number, errors) in blamed {
+                outcome.setAside[number] = Array(errors.prefix(40))
+                outcome.built[number] = nil
+            }
+        }
+    }
+
+    // MARK: Running a stage
+
+    /// Runs the stage's checks (required, bonus and hidden) in one process; when it
+    /// crashes or hangs, re-runs the checks that did not finish one at a time.
+    func runStage(_ stage: Stage) throws -> StageRun {
+        let started = Date()
+        let filter = "StageTests\\.\(stage.filter)"
+        let (run, result, ended) = try workspace.runChecks(filter: filter, salt: salt, limits: .checks(seconds: timeout))
+        var outcomes = run.checks.filter { $0.stage == stage.number }.map(outcome)
+        var stageRun = StageRun(checks: outcomes)
+        if ended && !result.timedOut {
+            for index in outcomes.indices where outcomes[index].status != .passed && outcomes[index].status != .failed {
+                outcomes[index].status = .failed
+                outcomes[index].messages = ["the check did not finish"]
+            }
+            stageRun.checks = outcomes
+            stageRun.seconds = Date().timeIntervalSince(started)
+            return stageRun
+        }
+        stageRun.timedOut = result.timedOut
+        stageRun.crashed = !result.timedOut
+        stageRun.incidents.append(result.timedOut
+            ? "The checks were stopped after \(Int(timeout)) s: is there a loop that never ends? "
+                + "The checks that had not finished were run again one at a time."
+            : "The checks crashed: \(Grader.crashSummary(result)). The checks that had not finished were run again one at a time.")
+        if outcomes.isEmpty {
+            stageRun.seconds = Date().timeIntervalSince(started)
+            return stageRun
+        }
+        // Re-run the unfinished checks alone, within a budget.
+        let perCheck = max(5, timeout / 4)
+        let budget = Date().addingTimeInterval(2 * timeout)
+        for index in outcomes.indices where outcomes[index].status == .notRun {
+            if Date() > budget {
+                outcomes[index].messages = ["not run: the stage's time was spent on checks that did not finish"]
+                continue
+            }
+            let id = outcomes[index].id
+            let (single, alone, singleEnded) = try workspace.runChecks(
+                filter: NSRegularExpression.escapedPattern(for: id), salt: salt, limits: .checks(seconds: perCheck))
+            if singleEnded, !alone.timedOut, let check = single.checks.first(where: { $0.id == id }), check.ended {
+                outcomes[index] = outcome(check)
+            } else if alone.timedOut {
+                outcomes[index].status = .timedOut
+                outcomes[index].messages = ["did not finish within \(Int(perCheck)) s: is there a loop that never ends?"]
+            } else {
+                outcomes[index].status = .crashed
+                outcomes[index].messages = ["crashed: " + Grader.crashSummary(alone)]
+            }
+        }
+        stageRun.checks = outcomes
+        stageRun.seconds = Date().timeIntervalSince(started)
+        return stageRun
+    }
+
+    private func outcome(_ check: CheckResult) -> CheckOutcome {
+        let status: CheckOutcome.Status = !check.ended ? .notRun : check.passed ? .passed : .failed
+        return CheckOutcome(id: check.id, name: check.name, stage: check.stage, isBonus: check.isBonus,
+                            isHidden: check.file.contains("/" + GradingWorkspace.hiddenFolder + "/"),
+                            status: status, messages: check.skipped ? ["skipped"] : check.issues)
+    }
+
+    /// What a crashed process said: the runtime's error line, or its signal.
+    static func crashSummary(_ result: LimitedResult) -> String {
+        let lines = result.output.split(separator: "\n").map { String($0.prefix(300)) }
+        let telling = lines.filter { line in
+            ["Fatal error", "fatal error", "Precondition failed", "Assertion failed", "Illegal instruction",
+             "Segmentation fault", "Out of memory", "Abort", "error:"].contains { line.contains($0) }
+        }
+        var text = telling.suffix(2).map { line in
+            // "*** Program crashed: Illegal instruction at 0x00007f… ***": the address says nothing to a student.
+            line.replacingOccurrences(of: #" at 0x[0-9a-f]+"#, with: "", options: .regularExpression)
+        }.joined(separator: " · ")
+        var signalName: String?
+        if let signal = result.signal {
+            switch signal {
+            case SIGILL, SIGTRAP: signalName = "a runtime trap (index out of range, `!` on nil, overflow, fatalError…)"
+            case SIGSEGV, SIGBUS: signalName = "a memory fault (often endless recursion)"
+            case SIGABRT: signalName = "an abort"
+            case SIGKILL: signalName = "being killed (the memory limit?)"
+            case SIGXCPU: signalName = "the CPU time limit"
+            case SIGXFSZ: signalName = "the output limit (it printed too much)"
+            default: signalName = "signal \(signal)"
+            }
+        }
+        if let signalName { text += (text.isEmpty ? "" : " — ") + "stopped by " + signalName }
+        if text.isEmpty { text = "the test process exited with status \(result.status)" }
+        return text
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import NeuralKit
+
+/// How many points each stage and each check is worth.
+///
+/// A rubric file is JSON (`kit grade --print-rubric` prints the default one to start from):
+///
+///     {
+///       "cap": 20,
+///       "hiddenChecks": "count",
+///       "stages": {
+///         "2": { "points": 1.25, "bonus": 0,
+///                "checks": { "dense backward of the walkthrough's example":
+///                              { "weight": 2, "parts": ["∂L/∂W", "∂L/∂b", "∂L/∂X"] },
+///                            "forwardWorkedExample()": 0.5 } }
+///       }
+///     }
+///
+/// A stage's points are shared among its required checks in proportion to their
+/// weights (1 unless the rubric says otherwise); its bonus points among its bonus
+/// checks the same way. A check is named by the name the student sees, or by its
+/// function name. A check with `parts` gives partial credit: each part is a word
+/// that the check's failure messages start with or contain ("∂L/∂W has shape…"),
+/// and the check earns the share of its parts that no message names (nothing if a
+/// message names none of them, e.g. "not implemented yet"). Stages the file does
+/// not list keep the course's points.
+struct Rubric: Sendable, Equatable {
+    struct CheckWeight: Sendable, Equatable {
+        var weight: Double = 1
+        var parts: [String] = []
+    }
+
+    struct StageRubric: Sendable, Equatable {
+        var points: Double
+        var bonus: Double
+        var checks: [String: CheckWeight] = [:]
+    }
+
+    /// What the feedback says about hidden checks.
+    enum HiddenChecks: String, Sendable {
+        /// How many ran and how many passed, per stage.
+        case count
+        /// Their names and messages, like the public checks.
+        case show
+    }
+
+    /// The most a submission can score (bonus included); nil: no cap.
+    var cap: Double?
+    var stages: [Int: StageRubric]
+    var hiddenChecks: HiddenChecks = .count
+
+    /// The points of stage `number` (0 when the rubric does not grade it).
+    func stage(_ number: Int) -> StageRubric {
+        stages[number] ?? StageRubric(points: 0, bonus: 0)
+    }
+
+    var maximum: Double {
+        let sum = stages.values.reduce(0) { $0 + $1.points + $1.bonus }
+        return cap.map { min($0, sum) } ?? sum
+    }
+
+    /// The multilayer extras (extra activations, a network of any depth, dropout, a
+    /// second dataset) are worth this much in all, shared among the stages' bonus
+    /// suites in proportion to the manifest's `bonusPoints`.
+    static let extrasPoints = 4.0
+
+    /// The course's rubric: the ten lecture quizzes at 1.25 points spread over
+    /// stages 1–9 (stage 9 covers two), stage 10 worth 4, the extras 4, capped at 20.
+    static let course: Rubric = {
+        let bonusTotal = Course.stages.reduce(0) { $0 + $1.bonusPoints }
+        var stages: [Int: StageRubric] = [:]
+        for stage in Course.stages {
+            let bonus = bonusTotal > 0 ? (extrasPoints * stage.bonusPoints / bonusTotal) : 0
+            stages[stage.number] = StageRubric(points: stage.points, bonus: (bonus * 1000).rounded() / 1000)
+        }
+        // Checks that compare several results give credit for each one.
+        stages[2]?.checks = [
+            "dense backward of the walkthrough's example": CheckWeight(weight: 1, parts: ["∂L/∂W", "∂L/∂b", "∂L/∂X"]),
+            "dense gradients have the shapes of what they are the gradients of":
+                CheckWeight(weight: 1, parts: ["∂L/∂W", "∂L/∂b", "backward returned"]),
+        ]
+        return Rubric(cap: 20, stages: stages)
+    }()
+
+    // MARK: Reading and writing
+
+    /// Reads a rubric file; stages it does not list keep `base`'s points.
+    static func load(_ url: URL, over base: Rubric = .course) throws -> Rubric {
+        let data = try Data(contentsOf: url)
+        return try parse(data, over: base, name: url.lastPathComponent)
+    }
+
+    static func parse(_ data: Data, over base: Rubric = .course, name: String = "the rubric") throws -> Rubric {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw KitError("\(name) is not a JSON object (see `swift run kit grade --print-rubric` for the format)")
+        }
+        var rubric = base
+        for key in object.keys where !["cap", "hiddenChecks", "stages", "comment"].contains(key) {
+            throw KitError("\(name): unknown key \"\(key)\" (it takes cap, hiddenChecks, stages, comment)")
+        }
+        if let cap = object["cap"] {
+            if cap is NSNull { rubric.cap = nil } else {
+                guard let value = numeric(cap), value > 0 else { throw KitError("\(name): \"cap\" must be a positive number or null") }
+                rubric.cap = value
+            }
+        }
+        if let hidden = object["hiddenChecks"] {
+            guard let text = hidden as? String, let value = HiddenChecks(rawValue: text) else {
+                throw KitError("\(name): \"hiddenChecks\" must be \"count\" or \"show\"")
+            }
+            rubric.hiddenChecks = value
+        }
+        if let stages = object["stages"] {
+            guard let stages = stages as? [String: Any] else { throw KitError("\(name): \"stages\" must be an object keyed by stage number") }
+            for (key, value) in stages {
+                guard let number = Int(key), Course.stage(number) != nil else {
+                    throw KitError("\(name): there is no stage \"\(key)\" in the course")
+                }
+                guard let fields = value as? [String: Any] else { throw KitError("\(name): stage \(key) must be an object") }
+                var stage = rubric.stages[number] ?? StageRubric(points: 0, bonus: 0)
+                for field in fields.keys where !["points", "bonus", "checks", "comment"].contains(field) {
+                    throw KitError("\(name): stage \(key): unknown key \"\(field)\" (it takes points, bonus, checks)")
+                }
+                if let points = fields["points"] {
+                    guard let value = numeric(points), value >= 0 else { throw KitError("\(name): stage \(key): \"points\" must be a number ≥ 0") }
+                    stage.points = value
+                }
+                if let bonus = fields["bonus"] {
+                    guard let value = numeric(bonus), value >= 0 else { throw KitError("\(name): stage \(key): \"bonus\" must be a number ≥ 0") }
+                    stage.bonus = value
+                }
+                if let checks = fields["checks"] {
+                    guard let checks = checks as? [String: Any] else { throw KitError("\(name): stage \(key): \"checks\" must be an object") }
+                    stage.checks = [:]
+                    for (check, spec) in checks {
+                        if let weight = numeric(spec) {
+                            guard weight >= 0 else { throw KitError("\(name): check \"\(check)\": the weight must be ≥ 0") }
+                            stage.checks[check] = CheckWeight(weight: weight)
+                        } else if let spec = spec as? [String: Any] {
+                            var entry = CheckWeight()
+                            if let weight = spec["weight"] {
+                                guard let value = numeric(weight), value >= 0 else { throw KitError("\(name): check \"\(check)\": \"weight\" must be a number ≥ 0") }
+                                entry.weight = value
+                            }
+                            if let parts = spec["parts"] {
+                                guard let parts = parts as? [String], !parts.isEmpty else {
+                                    throw KitError("\(name): check \"\(check)\": \"parts\" must be a list of words the messages use")
+                                }
+                                entry.parts = parts
+                            }
+                            stage.checks[check] = entry
+                        } else {
+                            throw KitError("\(name): check \"\(check)\" must be a weight or {\"weight\": …, \"parts\": […]}")
+                        }
+                    }
+                }
+                rubric.stages[number] = stage
+            }
+        }
+        return rubric
+    }
+
+    /// A JSON number; not a boolean (JSONSerialization gives both as NSNumber; a boolean's type code is "c").
+    private static func numeric(_ value: Any) -> Double? {
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
+        return number.doubleValue
+    }
+
+    /// The rubric as a JSON file.
+    var json: String {
+        var stagesObject: [String: Any] = [:]
+        for (number, stage) in stages {
+            var fields: [String: Any] = ["points": stage.points, "bonus": stage.bonus]
+            if !stage.checks.isEmpty {
+                fields["checks"] = stage.checks.mapValues { check -> Any in
+                    check.parts.isEmpty ? check.weight as Any : ["weight": check.weight, "parts": check.parts] as [String: Any]
+                }
+            }
+            stagesObject[String(number)] = fields
+        }
+        let object: [String: Any] = ["cap": cap.map { $0 as Any } ?? NSNull(), "hiddenChecks": hiddenChecks.rawValue, "stages": stagesObject]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    // MARK: Scoring
+
+    /// The weight of a check, looked up by its name or its function name.
+    func weight(of check: CheckOutcome) -> CheckWeight {
+        let stage = stage(check.stage)
+        return stage.checks[check.name] ?? stage.checks[check.functionName] ?? CheckWeight()
+    }
+
+    /// The points each of `checks` earns, given that together they share `points`.
+    func score(_ checks: [CheckOutcome], sharing points: Double) -> [(maximum: Double, earned: Double)] {
+        let weights = checks.map { weight(of: $0) }
+        let total = weights.reduce(0) { $0 + $1.weight }
+        return zip(checks, weights).map { check, weight in
+            let maximum = total > 0 ? points * weight.weight / total : 0
+            return (maximum, maximum * Rubric.fraction(check, parts: weight.parts))
+        }
+    }
+
+    /// The share of a check earned: 1 when it passed; with parts, the share of
+    /// parts no failure message names; 0 otherwise.
+    static func fraction(_ check: CheckOutcome, parts: [String]) -> Double {
+        if check.passed { return 1 }
+        guard !parts.isEmpty, check.status == .failed, !check.messages.isEmpty else { return 0 }
+        var failed = Set<String>()
+        for message in check.messages {
+            let named = parts.filter { message.contains($0) }
+            if named.isEmpty { return 0 }
+            // The part the message starts with, or the first it names.
+            let first = named.min { (message.range(of: $0)?.lowerBound ?? message.endIndex) < (message.range(of: $1)?.lowerBound ?? message.endIndex) }
+            failed.insert(first ?? named[0])
+        }
+        return Double(parts.count - failed.count) / Double(parts.count)
+    }
+}

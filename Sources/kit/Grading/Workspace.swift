@@ -1,0 +1,193 @@
+import Foundation
+import NeuralKit
+
+/// The grading copy of the kit: a fixed folder whose `.build` is kept between
+/// submissions (so only the student module and what depends on it recompile),
+/// and whose sources are rewritten from the instructor's kit for every build.
+///
+/// Only files whose contents change are written, so the compiler sees the
+/// instructor's files as unchanged and skips them.
+struct GradingWorkspace {
+    /// The instructor's kit.
+    let instructor: Kit
+    /// The grading copy (a package folder).
+    let root: URL
+    /// The instructor's hidden suites, copied to Tests/StageTests/Hidden/.
+    let hiddenTests: URL?
+
+    /// Where hidden suites go in the grading copy; checks declared there are hidden.
+    static let hiddenFolder = "Tests/StageTests/Hidden"
+
+    /// The stages whose folder is in the instructor's kit.
+    var stages: [Stage] { Course.stages.filter(instructor.isAvailable) }
+
+    /// The instructor's files (relative path → contents): Package.swift,
+    /// Sources/, Tests/ (without the grader's fixtures), Solutions/, Exercises/
+    /// with every stage's original stub, and the hidden suites.
+    func baseTree() throws -> [String: Data] {
+        var tree: [String: Data] = [:]
+        tree["Package.swift"] = try Data(contentsOf: instructor.url("Package.swift"))
+        for folder in ["Sources", "Tests", "Solutions", "Exercises"] {
+            try GradingWorkspace.read(instructor.url(folder), as: folder, into: &tree) { path in
+                !path.hasPrefix("Tests/GraderFixtures/") && !path.hasPrefix(GradingWorkspace.hiddenFolder + "/")
+            }
+        }
+        for stage in stages {
+            let stubs = instructor.pristineFiles(stage)
+            guard !stubs.isEmpty else { continue }
+            for key in tree.keys where key.hasPrefix("Exercises/\(stage.folder)/") { tree[key] = nil }
+            for stub in stubs { tree["Exercises/\(stage.folder)/\(stub.name)"] = stub.contents }
+        }
+        if let hiddenTests {
+            var hidden: [String: Data] = [:]
+            try GradingWorkspace.read(hiddenTests, as: GradingWorkspace.hiddenFolder, into: &hidden) { $0.hasSuffix(".swift") }
+            guard !hidden.isEmpty else { throw KitError("\(hiddenTests.path) holds no .swift files (the hidden suites)") }
+            tree.merge(hidden) { $1 }
+        }
+        return tree
+    }
+
+    /// The files of each stage as the instructor hands them out: name → contents.
+    func stubs(_ stage: Stage, in base: [String: Data]) -> [String: Data] {
+        files(under: "Exercises/\(stage.folder)/", in: base)
+    }
+
+    /// The reference files of each stage: name → contents.
+    func references(_ stage: Stage, in base: [String: Data]) -> [String: Data] {
+        files(under: "Solutions/\(stage.folder)/", in: base)
+    }
+
+    private func files(under prefix: String, in tree: [String: Data]) -> [String: Data] {
+        var result: [String: Data] = [:]
+        for (path, data) in tree where path.hasPrefix(prefix) && path.hasSuffix(".swift") {
+            let name = String(path.dropFirst(prefix.count))
+            if !name.contains("/") { result[name] = data }
+        }
+        return result
+    }
+
+    static func read(_ folder: URL, as prefix: String, into tree: inout [String: Data], including: (String) -> Bool) throws {
+        let fileManager = FileManager.default
+        guard let names = try? fileManager.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where !name.hasPrefix(".") {
+            let url = folder.appendingPathComponent(name)
+            let path = prefix + "/" + name
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                try read(url, as: path, into: &tree, including: including)
+            } else if including(path) {
+                tree[path] = try Data(contentsOf: url)
+            }
+        }
+    }
+
+    /// Makes the grading copy hold exactly `tree` (its `.build` aside). Returns how many files changed.
+    @discardableResult
+    func apply(_ tree: [String: Data]) throws -> Int {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: root, withIntermediateDirectories: true)
+        var existing: [String] = []
+        func list(_ url: URL, _ prefix: String) {
+            guard let names = try? fileManager.contentsOfDirectory(atPath: url.path) else { return }
+            for name in names {
+                if prefix.isEmpty, name.hasPrefix(".") { continue }  // .build, .swiftpm
+                let child = url.appendingPathComponent(name)
+                let path = prefix.isEmpty ? name : prefix + "/" + name
+                var isDirectory: ObjCBool = false
+                if fileManager.fileExists(atPath: child.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    list(child, path)
+                } else {
+                    existing.append(path)
+                }
+            }
+        }
+        list(root, "")
+        var changed = 0
+        for path in existing where tree[path] == nil {
+            try fileManager.removeItem(at: root.appendingPathComponent(path))
+            changed += 1
+        }
+        for (path, data) in tree {
+            let url = root.appendingPathComponent(path)
+            if let current = try? Data(contentsOf: url), current == data { continue }
+            try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+            changed += 1
+        }
+        return changed
+    }
+
+    // MARK: Building and running
+
+    /// The name of the package's test product: "<package name>PackageTests".
+    var testProduct: String {
+        let manifest = (try? String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)) ?? ""
+        if let range = manifest.range(of: #"Package\(\s*name:\s*"([^"]+)""#, options: .regularExpression) {
+            let match = manifest[range]
+            if let open = match.lastIndex(of: "\""), let start = match[..<open].lastIndex(of: "\"") {
+                return String(match[match.index(after: start)..<open]) + "PackageTests"
+            }
+        }
+        return "NeuralKitPackageTests"
+    }
+
+    /// The environment of the builds: the instructor's, without the switches
+    /// that would build the reference as the student's module.
+    var buildEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for key in environment.keys where key.hasPrefix("NEURALKIT_") || key.hasPrefix("KIT_") { environment[key] = nil }
+        return environment
+    }
+
+    /// Builds the tests of the grading copy. Only what changed recompiles.
+    /// `--explicit-target-dependency-import-check error` makes an import of a
+    /// module the student's target does not depend on (Solutions) an error.
+    func build(timeout: TimeInterval) throws -> (result: LimitedResult, failures: [CompileFailure]) {
+        let arguments = ["swift", "build", "--product", testProduct,
+                         "--explicit-target-dependency-import-check", "error"]
+        let result = try LimitedProcess.run(["/usr/bin/env"] + arguments, in: root, environment: buildEnvironment,
+                                            limits: ResourceLimits(seconds: timeout, keptOutputBytes: 512 * 1024))
+        let failures = result.succeeded ? [] : CheckRunner.compileFailures(in: result.output, root: root)
+        return (result, failures)
+    }
+
+    /// The test binary that `run` starts directly (Linux); nil: go through `swift test`.
+    var testBinary: URL? {
+        #if os(Linux)
+        let url = root.appendingPathComponent(".build/debug/\(testProduct).xctest")
+        return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
+        #else
+        return nil
+        #endif
+    }
+
+    /// Runs the checks matching `filter` (a regular expression over check IDs) in
+    /// their own limited process; returns what the event stream says.
+    func runChecks(filter: String, salt: String, limits: ResourceLimits) throws -> (CheckRun, LimitedResult, ended: Bool) {
+        let scratch = root.appendingPathComponent(".build/grading")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let events = scratch.appendingPathComponent("events-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: events) }
+        var arguments: [String]
+        var environment: [String: String]
+        if let binary = testBinary {
+            arguments = [binary.path, "--testing-library", "swift-testing"]
+            let inherited = ProcessInfo.processInfo.environment
+            environment = ["PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": scratch.path, "TMPDIR": scratch.path,
+                           "LANG": inherited["LANG"] ?? "C.UTF-8"]
+            if let libraries = inherited["LD_LIBRARY_PATH"] { environment["LD_LIBRARY_PATH"] = libraries }
+        } else {
+            arguments = ["/usr/bin/env", "swift", "test", "--skip-build", "--disable-xctest"]
+            environment = buildEnvironment
+        }
+        arguments += ["--event-stream-output-path", events.path, "--event-stream-version", "0", "--filter", filter]
+        environment["NEURALKIT_GRADING_SALT"] = salt
+        // A crash ends at once, without the runtime's backtrace (slow, and its text is the kit's, not the student's).
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment["NO_COLOR"] = "1"
+        let result = try LimitedProcess.run(arguments, in: root, environment: environment, limits: limits)
+        let stream = (try? String(contentsOf: events, encoding: .utf8)) ?? ""
+        return (CheckRunner.parse(events: stream), result, stream.contains("\"runEnded\""))
+    }
+}

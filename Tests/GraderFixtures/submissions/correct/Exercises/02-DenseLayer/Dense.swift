@@ -1,0 +1,46 @@
+import NeuralKit
+
+// Stage 2 · Dense layer
+//
+// A dense (fully connected) layer maps each example x (a row) to y = xW + b.
+// A batch is a matrix with one example a row, so the whole batch is one
+// matrix product: Y = XW + b, with b added to every row.
+// Forward caches the input; backward needs it for ∂L/∂W.
+
+/// A fully connected layer: `y = xW + b` for every row `x` of the input.
+public final class Dense: Layer {
+    /// W, shape `[inputs, outputs]`.
+    public let weight: Parameter
+    /// b, shape `[outputs]`.
+    public let bias: Parameter
+    /// The input of the last forward pass, shape `[batch, inputs]`.
+    public private(set) var input: Tensor?
+
+    /// A layer with the given weight `[inputs, outputs]` and bias `[outputs]`.
+    public init(weight: Tensor, bias: Tensor) {
+        self.weight = Parameter("weight", weight)
+        self.bias = Parameter("bias", bias)
+    }
+
+    /// A layer of zeros; stage 3 fills it with random values.
+    public convenience init(inputs: Int, outputs: Int) {
+        self.init(weight: Tensor(zeros: [inputs, outputs]), bias: Tensor(zeros: [outputs]))
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+
+    /// `Y = XW + b`: `[batch, inputs] → [batch, outputs]`.
+    public func forward(_ input: Tensor) -> Tensor {
+        self.input = input
+        return input.matmul(weight.value) + bias.value
+    }
+
+    /// From `G = ∂L/∂Y` `[batch, outputs]`:
+    /// `∂L/∂W = Xᵀ G`, `∂L/∂b = Σ over the batch of G`, and returns `∂L/∂X = G Wᵀ`.
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        let x = input ?? Tensor(zeros: [outputGradient.rowCount, weight.value.rowCount])
+        weight.gradient = x.transposed().matmul(outputGradient)
+        bias.gradient = outputGradient.sum(alongAxis: 0)
+        return outputGradient.matmul(weight.value.transposed())
+    }
+}

@@ -1,0 +1,4 @@
+import NeuralKit
+import Solutions
+
+public typealias Dense = Solutions.Dense

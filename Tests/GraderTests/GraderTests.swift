@@ -1,0 +1,484 @@
+import Foundation
+@testable import kit
+import NeuralKit
+import Testing
+
+/// The kit's folder (this file is Tests/GraderTests/GraderTests.swift).
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let fixtures = packageRoot.appendingPathComponent("Tests/GraderFixtures")
+
+// MARK: Rubric
+
+@Suite("grader · rubric")
+struct RubricTests {
+    @Test("the course's rubric: 1.25 a stage for the quizzes, stage 9 two quizzes, stage 10 worth 4, extras 4, capped at 20")
+    func courseRubric() {
+        let rubric = Rubric.course
+        #expect(rubric.cap == 20)
+        for stage in 1...8 { #expect(rubric.stage(stage).points == 1.25, "stage \(stage)") }
+        #expect(rubric.stage(9).points == 2.5)
+        #expect(rubric.stage(10).points == 4)
+        let quizzes = (1...9).reduce(0) { $0 + rubric.stage($1).points }
+        #expect(abs(quizzes - 12.5) < 1e-9)
+        let extras = rubric.stages.values.reduce(0) { $0 + $1.bonus }
+        #expect(abs(extras - Rubric.extrasPoints) < 0.01)
+        #expect(rubric.maximum == 20)
+    }
+
+    @Test("a rubric file overrides the stages it lists; the others keep the course's points")
+    func parsing() throws {
+        let rubric = try Rubric.parse(Data("""
+        {"cap": null, "hiddenChecks": "show",
+         "stages": {"2": {"points": 3, "bonus": 1,
+                          "checks": {"dense forward of the walkthrough's example": 2,
+                                     "backwardWorkedExample()": {"weight": 3, "parts": ["∂L/∂W", "∂L/∂b"]}}}}}
+        """.utf8))
+        #expect(rubric.cap == nil)
+        #expect(rubric.hiddenChecks == .show)
+        #expect(rubric.stage(2).points == 3 && rubric.stage(2).bonus == 1)
+        #expect(rubric.stage(2).checks["dense forward of the walkthrough's example"] == Rubric.CheckWeight(weight: 2))
+        #expect(rubric.stage(2).checks["backwardWorkedExample()"] == Rubric.CheckWeight(weight: 3, parts: ["∂L/∂W", "∂L/∂b"]))
+        #expect(rubric.stage(1) == Rubric.course.stage(1))
+        // What --print-rubric writes reads back the same.
+        #expect(try Rubric.parse(Data(rubric.json.utf8)) == rubric)
+        #expect(try Rubric.parse(Data(Rubric.course.json.utf8)) == Rubric.course)
+    }
+
+    @Test("a wrong rubric file is refused with a message that names the problem", arguments: [
+        (#"[1, 2]"#, "not a JSON object"),
+        (#"{"stage": {}}"#, "unknown key \"stage\""),
+        (#"{"stages": {"42": {"points": 1}}}"#, "no stage \"42\""),
+        (#"{"stages": {"2": {"points": -1}}}"#, "\"points\" must be a number ≥ 0"),
+        (#"{"stages": {"2": {"checks": {"x": "heavy"}}}}"#, "must be a weight"),
+        (#"{"hiddenChecks": "reveal"}"#, "\"count\" or \"show\""),
+    ])
+    func errors(text: String, expected: String) {
+        do {
+            _ = try Rubric.parse(Data(text.utf8))
+            Issue.record("\(text) was accepted")
+        } catch let error as KitError {
+            #expect(error.message.contains(expected), "\(error.message)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    func check(_ name: String, passed: Bool, messages: [String] = [], bonus: Bool = false) -> CheckOutcome {
+        CheckOutcome(id: "StageTests.Stage02DenseLayer/\(name)()/x.swift:1:1", name: name, stage: 2, isBonus: bonus,
+                     isHidden: false, status: passed ? .passed : .failed, messages: messages)
+    }
+
+    @Test("points are shared by weight; a check with parts earns the parts no message names")
+    func scoring() throws {
+        let rubric = try Rubric.parse(Data("""
+        {"stages": {"2": {"points": 4, "checks": {"a": 2, "b": {"weight": 1, "parts": ["dW", "db", "dx"]}}}}}
+        """.utf8))
+        let checks = [
+            check("a", passed: true),
+            check("b", passed: false, messages: ["dW has shape [3, 5], expected [5, 3]"]),
+            check("c", passed: false, messages: ["not implemented yet"]),
+        ]
+        let scores = rubric.score(checks, sharing: 4)
+        #expect(scores.map(\.maximum) == [2, 1, 1])
+        #expect(abs(scores[0].earned - 2) < 1e-9)
+        #expect(abs(scores[1].earned - 2.0 / 3) < 1e-9)
+        #expect(scores[2].earned == 0)
+        // A message that names no part (the stub) earns nothing, even with parts.
+        #expect(Rubric.fraction(check("b", passed: false, messages: ["b is not implemented yet"]), parts: ["dW", "db"]) == 0)
+        // Two messages naming two of three parts.
+        #expect(abs(Rubric.fraction(check("b", passed: false, messages: ["dW differs", "dx differs at [0, 1]"]),
+                                    parts: ["dW", "db", "dx"]) - 1.0 / 3) < 1e-9)
+        // A crashed check earns nothing.
+        var crashed = check("b", passed: false, messages: ["crashed"])
+        crashed.status = .crashed
+        #expect(Rubric.fraction(crashed, parts: ["crashed"]) == 0)
+    }
+}
+
+// MARK: Reports
+
+/// Synthetic grade: a graded stage (passing, failing, hidden and bonus checks), a
+/// compile error, forbidden code, a crash, and stages not attempted.
+func sampleGrade(rubric: Rubric = .course) -> SubmissionGrade {
+    func outcome(_ stage: Int, _ name: String, _ status: CheckOutcome.Status, hidden: Bool = false, bonus: Bool = false,
+                 messages: [String] = []) -> CheckOutcome {
+        CheckOutcome(id: "StageTests.Stage0\(stage)X/\(name.replacingOccurrences(of: " ", with: ""))()/f.swift:\(name.count):1",
+                     name: name, stage: stage, isBonus: bonus, isHidden: hidden, status: status, messages: messages)
+    }
+    var stages = Course.stages.map { StageGrade(stage: $0, disposition: $0.number <= 8 ? .notAttempted : .notInKit) }
+    stages[0].disposition = .graded
+    stages[0].asIs = StageRun(checks: [
+        outcome(1, "relu works", .passed),
+        outcome(1, "softmax, \"quoted\", works", .failed, messages: ["softmax differs at [0, 1]: got 1, expected 0.5"]),
+        outcome(1, "the secret hidden check", .failed, hidden: true, messages: ["a secret message"]),
+        outcome(1, "sigmoid", .passed, bonus: true),
+    ])
+    stages[1].disposition = .compileError(["Exercises/02-DenseLayer/Dense.swift:3:1: error: expected declaration"])
+    stages[2].disposition = .forbidden([SourceScanner.Finding(line: 2, construct: "import Solutions", reason: "no")])
+    stages[4].disposition = .graded
+    stages[4].asIs = StageRun(checks: [outcome(5, "oneHot", .passed), outcome(5, "oneHot throws", .crashed, messages: ["crashed: trap"])],
+                              incidents: ["The checks crashed: trap."], crashed: true)
+    var grade = SubmissionGrade(student: "ada, lovelace", stages: stages, ignoredFiles: ["Package.swift"], seconds: 12.4)
+    grade.score(with: rubric)
+    return grade
+}
+
+/// Checks `object` against Gradescope's results.json format
+/// (https://gradescope-autograders.readthedocs.io/en/latest/specs/); returns the problems.
+func gradescopeProblems(_ object: Any) -> [String] {
+    var problems: [String] = []
+    guard let top = object as? [String: Any] else { return ["the top level is not an object"] }
+    let visibilities: Set<String> = ["hidden", "after_due_date", "after_published", "visible"]
+    let formats: Set<String> = ["text", "html", "simple_format", "md", "ansi"]
+    let topKeys: Set<String> = ["score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
+                                "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"]
+    for key in top.keys where !topKeys.contains(key) { problems.append("unknown top-level key \(key)") }
+    /// A JSON number, not a boolean (both come back as NSNumber; a boolean's type code is "c").
+    func isNumber(_ value: Any?) -> Bool {
+        guard let number = value as? NSNumber else { return false }
+        return String(cString: number.objCType) != "c"
+    }
+    if top["score"] == nil && top["tests"] == nil { problems.append("neither score nor tests") }
+    if let score = top["score"], !isNumber(score) { problems.append("score is not a number") }
+    if let time = top["execution_time"], !(time is NSNumber) { problems.append("execution_time is not a number") }
+    if let output = top["output"], !(output is String) { problems.append("output is not a string") }
+    for key in ["visibility", "stdout_visibility"] {
+        if let value = top[key], !(value is String && visibilities.contains(value as! String)) { problems.append("\(key) is \(value)") }
+    }
+    if let format = top["output_format"], !(format is String && formats.contains(format as! String)) { problems.append("output_format") }
+    guard let tests = top["tests"] as? [[String: Any]] else {
+        if top["tests"] != nil { problems.append("tests is not a list of objects") }
+        return problems
+    }
+    let testKeys: Set<String> = ["score", "max_score", "status", "name", "name_format", "number", "output", "output_format",
+                                 "tags", "visibility", "extra_data"]
+    for (index, test) in tests.enumerated() {
+        let label = "tests[\(index)]"
+        for key in test.keys where !testKeys.contains(key) { problems.append("\(label): unknown key \(key)") }
+        if top["score"] == nil, test["score"] == nil { problems.append("\(label): no score") }
+        if let score = test["score"], !isNumber(score) { problems.append("\(label): score is not a number") }
+        if let maximum = test["max_score"], !isNumber(maximum) { problems.append("\(label): max_score is not a number") }
+        if let score = (test["score"] as? NSNumber)?.doubleValue, let maximum = (test["max_score"] as? NSNumber)?.doubleValue,
+           score < 0 || score > maximum + 1e-9 {
+            problems.append("\(label): score \(score) outside 0…\(maximum)")
+        }
+        if let status = test["status"], !(status is String && ["passed", "failed"].contains(status as! String)) {
+            problems.append("\(label): status is \(status)")
+        }
+        for key in ["name", "number", "output"] {
+            if let value = test[key], !(value is String) { problems.append("\(label): \(key) is not a string") }
+        }
+        if let value = test["visibility"], !(value is String && visibilities.contains(value as! String)) {
+            problems.append("\(label): visibility is \(value)")
+        }
+    }
+    return problems
+}
+
+@Suite("grader · reports")
+struct ReportTests {
+    @Test("CSV fields with commas, quotes or line breaks are quoted (RFC 4180)")
+    func csvQuoting() {
+        #expect(Reports.csvField("plain") == "plain")
+        #expect(Reports.csvField("a, b") == "\"a, b\"")
+        #expect(Reports.csvField("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(Reports.csvField("two\nlines") == "\"two\nlines\"")
+        let grade = sampleGrade()
+        let text = Reports.csv([Reports.csvHeader(), Reports.csvRow(grade, rubric: .course)])
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0] == "student,stage01,stage02,stage03,stage04,stage05,stage06,stage07,stage08,stage09,stage10,bonus,total,status,seconds")
+        #expect(lines[1].hasPrefix("\"ada, lovelace\","))
+        #expect(lines[1].contains("compile error in stage 2; forbidden code in stage 3; crash in stage 5"))
+    }
+
+    @Test("scores: shares of the stage's points, bonus apart, the failing checks' points lost")
+    func scores() {
+        let grade = sampleGrade()
+        let stage1 = grade.stages[0]
+        // Three required checks share 1.25 (one hidden); one passes.
+        #expect(abs(stage1.points - 1.25 / 3) < 1e-9)
+        #expect(abs(stage1.bonus - Rubric.course.stage(1).bonus) < 1e-9)
+        #expect(abs(grade.stages[4].points - 1.25 / 2) < 1e-9)
+        #expect(grade.stages[1].points == 0 && grade.stages[2].points == 0)
+        #expect(abs(grade.total(cap: 20) - (stage1.points + stage1.bonus + grade.stages[4].points)) < 1e-9)
+        #expect(grade.total(cap: 0.5) == 0.5)
+    }
+
+    @Test("results.json follows Gradescope's format, and hidden checks are counted, not named")
+    func gradescopeFormat() throws {
+        let grade = sampleGrade()
+        let data = Reports.json(Reports.gradescope(grade, rubric: .course))
+        let object = try JSONSerialization.jsonObject(with: data)
+        #expect(gradescopeProblems(object) == [])
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(!text.contains("the secret hidden check") && !text.contains("a secret message"))
+        #expect(text.contains("hidden checks"))
+        let top = object as! [String: Any]
+        let tests = top["tests"] as! [[String: Any]]
+        let sum = tests.reduce(0.0) { $0 + (($1["score"] as? NSNumber)?.doubleValue ?? 0) }
+        #expect(abs(sum - ((top["score"] as? NSNumber)?.doubleValue ?? -1)) < 0.001)
+        #expect(tests.contains { ($0["output"] as? String)?.contains("expected declaration") == true })
+        #expect(tests.contains { ($0["output"] as? String)?.contains("import Solutions") == true })
+        // With hiddenChecks "show", they are named.
+        var rubric = Rubric.course
+        rubric.hiddenChecks = .show
+        let shown = String(decoding: Reports.json(Reports.gradescope(sampleGrade(rubric: rubric), rubric: rubric)), as: UTF8.self)
+        #expect(shown.contains("the secret hidden check"))
+    }
+
+    @Test("the validator itself refuses what Gradescope would")
+    func validatorCatchesMistakes() {
+        #expect(!gradescopeProblems(["tests": [["score": 2, "max_score": 1]]]).isEmpty)
+        #expect(!gradescopeProblems(["score": 1, "tests": [["status": "ok"]]]).isEmpty)
+        #expect(!gradescopeProblems(["score": 1, "visibility": "students"]).isEmpty)
+        #expect(!gradescopeProblems(["score": "1"]).isEmpty)
+        #expect(gradescopeProblems(["score": 1.5, "tests": [["score": 1, "max_score": 1, "status": "passed", "name": "a"]]]).isEmpty)
+    }
+
+    @Test("feedback shows each check with its message, the hidden checks as a count, and what was not graded")
+    func feedback() {
+        let text = Reports.feedback(sampleGrade(), rubric: .course)
+        #expect(text.contains("✓ relu works"))
+        #expect(text.contains("✗ softmax, \"quoted\", works"))
+        #expect(text.contains("softmax differs at [0, 1]"))
+        #expect(text.contains("1 hidden check ran: 0 passed"))
+        #expect(!text.contains("the secret hidden check"))
+        #expect(text.contains("does not compile") && text.contains("expected declaration"))
+        #expect(text.contains("import Solutions"))
+        #expect(text.contains("Stage 9 · MNIST: not in the kit yet"))
+        #expect(text.contains("Stage 4 · Two-layer network: not attempted"))
+        #expect(text.contains("these files were ignored: Package.swift"))
+        #expect(text.contains("Hint: "))
+    }
+
+    @Test("the summary shows the distribution of totals and the checks failed most often")
+    func summary() {
+        let text = Reports.summary([sampleGrade(), sampleGrade()], rubric: .course, seconds: 30, terminal: Terminal(colour: false))
+        #expect(text.contains("Graded 2 submissions in 30 s (15 s each)"))
+        #expect(text.contains("2×   Stage 1 · softmax"))
+        #expect(text.contains("Problems: 2 × compile error, 2 × crash, 2 × forbidden code"))
+    }
+}
+
+@Suite("grader · expected scores (--expect)")
+struct ExpectTests {
+    @Test("a difference in a stage, the bonus, the total or the status fails; a match passes")
+    func compare() throws {
+        let command = GradeCommand(arguments: try Arguments([], for: .grade), kit: Kit(root: packageRoot, terminal: Terminal(colour: false)))
+        var grade = sampleGrade()
+        grade = SubmissionGrade(student: "ada", stages: grade.stages, seconds: 1)
+        grade.score(with: .course)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("expected-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        func write(_ stage1: Double, status: String) throws {
+            let object: [String: Any] = ["submissions": ["ada": ["stages": ["1": stage1, "2": 0], "status": status]]]
+            try JSONSerialization.data(withJSONObject: object).write(to: file)
+        }
+        try write(grade.stages[0].points, status: grade.status)
+        #expect(try command.compare([grade], with: file, rubric: .course))
+        try write(1.25, status: grade.status)
+        #expect(try !command.compare([grade], with: file, rubric: .course))
+        try write(grade.stages[0].points, status: "ok")
+        #expect(try !command.compare([grade], with: file, rubric: .course))
+    }
+}
+
+// MARK: Scanner
+
+@Suite("grader · source scanner")
+struct ScannerTests {
+    @Test("every reference solution and every stub passes the scan")
+    func referenceAndStubsAreClean() throws {
+        for folder in ["Solutions", "Sources/kit/Stubs", "Exercises"] {
+            let root = packageRoot.appendingPathComponent(folder)
+            let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+            #expect(!files.isEmpty, "\(folder)")
+            for file in files {
+                let findings = SourceScanner.scan(try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8))
+                #expect(findings.isEmpty, "\(folder)/\(file): \(findings)")
+            }
+        }
+    }
+
+    @Test("ways around the module system, to files or to processes are found", arguments: [
+        ("import Solutions", "import Solutions"),
+        ("@testable import Exercises", "import Exercises"),
+        ("import struct Solutions.Dense", "import Solutions"),
+        ("import Testing", "import Testing"),
+        ("let d = Solutions.Dense(inputs: 1, outputs: 1)", "Solutions"),
+        ("@_silgen_name(\"$s9Solutions4relu\") func relu(_ x: Tensor) -> Tensor", "@_silgen_name"),
+        ("@_cdecl(\"relu\") public func relu() {}", "@_cdecl"),
+        ("@_dynamicReplacement(for: relu) func mine() {}", "@_dynamicReplacement"),
+        ("let handle = dlopen(nil, RTLD_NOW)", "dlopen"),
+        ("let f = dlsym(handle, \"x\")", "dlsym"),
+        ("let g = unsafeBitCast(f, to: F.self)", "unsafeBitCast"),
+        ("let p = Process()", "Process"),
+        ("_ = system(\"rm -rf /\")", "system("),
+        ("_ = Glibc.system(\"ls\")", "system("),
+        ("let s = try String(contentsOf: url)", "contentsOf:"),
+        ("try data.write(to: url)", ".write(to:"),
+        ("FileManager.default.removeItem(atPath: p)", "FileManager"),
+        ("let fd = open(\"/etc/passwd\", O_RDONLY)", "open("),
+        ("let salt = ProcessInfo.processInfo.environment[\"NEURALKIT_GRADING_SALT\"]", "ProcessInfo"),
+        ("let v = getenv(\"HOME\")", "getenv"),
+        ("kill(getppid(), SIGKILL)", "kill"),
+        ("let s = \"value \\(dlsym(nil, \"x\"))\"", "dlsym"),
+        ("let s = #\"raw \\#(Process())\"#", "Process"),
+        ("exit(0)", "exit("),
+        ("let `Process` = 1", "Process"),
+    ])
+    func forbidden(source: String, construct: String) {
+        let findings = SourceScanner.scan("import NeuralKit\n\n" + source + "\n")
+        #expect(findings.contains { $0.construct == construct && $0.line == 3 }, "\(findings)")
+    }
+
+    @Test("ordinary code, comments and strings are not flagged")
+    func allowed() {
+        let source = #"""
+        import Foundation
+        import NeuralKit
+        #if canImport(Glibc)
+        import Glibc
+        #endif
+
+        // The reference (Solutions/) uses dlopen? No: this comment says Process and FileManager.
+        /* a block comment: import Solutions /* nested */ system("x") */
+        public func relu(_ x: Tensor) -> Tensor {
+            var values = [1, 2, 3]
+            values.remove(at: 0)
+            let signal = x.map { max($0, 0) }
+            let text = "Solutions, dlsym and FileManager in a string; \(values.count) values"
+            let multi = """
+                Process() in a "multi-line" string
+                """
+            _ = (text, multi)
+            return signal
+        }
+        open class Layered {}
+        func read(_ x: Tensor) -> Tensor { x }
+        let again = read(Tensor([1]))
+        public func exitCode(of x: Tensor) -> Int { x.count }
+        """#
+        #expect(SourceScanner.scan(source) == [])
+    }
+}
+
+// MARK: Submissions and processes
+
+@Suite("grader · submissions and limited processes")
+struct SubmissionTests {
+    let stageFiles: [(stage: Stage, names: [String])] = Course.stages.prefix(8).map { ($0, [$0.file]) }
+
+    @Test("a whole copy of the kit: only the stage files are taken; its tests and manifest are ignored")
+    func wholeKit() {
+        let found = SubmissionFiles.collect(from: fixtures.appendingPathComponent("submissions/edited-tests"), stageFiles: stageFiles)
+        #expect(Set(found.files.keys) == [1, 5])
+        #expect(found.ignored.contains("NeuralKit-main/Package.swift"))
+        #expect(found.ignored.contains("NeuralKit-main/Tests/StageTests/Stage01ActivationsTests.swift"))
+    }
+
+    @Test("loose files (a Gradescope upload) are found by name; symbolic links and huge files are refused")
+    func looseFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grader-loose-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try Data("// dense".utf8).write(to: folder.appendingPathComponent("sub/Dense.swift"))
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("Activations.swift").path,
+                                                   withDestinationPath: packageRoot.appendingPathComponent("Solutions/01-Activations/Activations.swift").path)
+        try Data(count: SubmissionFiles.largestFile + 1).write(to: folder.appendingPathComponent("OneHot.swift"))
+        let found = SubmissionFiles.collect(from: folder, stageFiles: stageFiles)
+        #expect(found.files[2]?["Dense.swift"] == Data("// dense".utf8))
+        #expect(found.files[1] == nil && found.problems[1]?.contains("symbolic link") == true)
+        #expect(found.files[5] == nil && found.problems[5]?.contains("larger than") == true)
+    }
+
+    @Test("a limited process is killed with its group at the time limit, and its output is capped")
+    func limits() throws {
+        let directory = FileManager.default.temporaryDirectory
+        let started = Date()
+        let hang = try LimitedProcess.run(["/bin/sh", "-c", "sleep 30 & sleep 30"], in: directory, environment: [:],
+                                          limits: ResourceLimits(seconds: 1))
+        #expect(hang.timedOut)
+        #expect(Date().timeIntervalSince(started) < 10)
+        let flood = try LimitedProcess.run(["/bin/sh", "-c", "i=0; while [ $i -lt 20000 ]; do echo line $i; i=$((i+1)); done; exit 3"],
+                                           in: directory, environment: [:], limits: ResourceLimits(seconds: 30, keptOutputBytes: 1000))
+        #expect(flood.status == 3 && !flood.timedOut)
+        #expect(flood.outputBytes > 100_000)
+        #expect(flood.output.count < 1200 && flood.output.contains("bytes of output left out"))
+        #expect(flood.output.hasPrefix("line 0") && flood.output.hasSuffix("line 19999\n"))
+        let big = try LimitedProcess.run(["/bin/sh", "-c", "head -c 3000000 /dev/zero > big.bin; echo $?; rm -f big.bin"],
+                                         in: directory, environment: [:], limits: ResourceLimits(seconds: 30, fileMegabytes: 1))
+        #expect(!big.output.hasPrefix("0"), "a 3 MB file was written under a 1 MB limit: \(big.output)")
+        let trap = try LimitedProcess.run(["/bin/sh", "-c", "kill -ILL $$"], in: directory, environment: [:], limits: ResourceLimits(seconds: 30))
+        #expect(trap.signal == SIGILL)
+    }
+}
+
+// MARK: End to end (slow)
+
+/// The `kit` executable built next to the test bundle.
+func kitExecutable() throws -> URL {
+    var candidates: [URL] = []
+    for argument in CommandLine.arguments + [Bundle.main.bundlePath] {
+        if let range = argument.range(of: ".xctest") {
+            candidates.append(URL(fileURLWithPath: String(argument[..<range.upperBound])).deletingLastPathComponent().appendingPathComponent("kit"))
+        }
+    }
+    candidates.append(packageRoot.appendingPathComponent(".build/debug/kit"))
+    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        throw KitError("the kit executable was not found next to the tests (looked in \(candidates.map(\.path)))")
+    }
+    return found
+}
+
+@Suite("grader · the sample submissions, end to end",
+       .enabled(if: ProcessInfo.processInfo.environment["NEURALKIT_GRADER_TESTS"] == "1", "slow: set NEURALKIT_GRADER_TESTS=1"))
+struct EndToEndTests {
+    @Test("every sample submission scores as Tests/GraderFixtures/expected.json says, and every file is written")
+    func samples() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("grader-e2e-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let salt = GradeCommand.randomSalt()
+        let process = Process()
+        process.executableURL = try kitExecutable()
+        process.arguments = ["grade", "--submissions", fixtures.appendingPathComponent("submissions").path, "--out", out.path,
+                             "--rubric", fixtures.appendingPathComponent("rubric.json").path,
+                             "--hidden-tests", fixtures.appendingPathComponent("hidden-tests").path,
+                             "--expect", fixtures.appendingPathComponent("expected.json").path,
+                             "--timeout", "20", "--salt", salt]
+        process.currentDirectoryURL = packageRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+        let log = out.appendingPathExtension("log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        process.waitUntilExit()
+        try handle.close()
+        let text = try String(contentsOf: log, encoding: .utf8)
+        #expect(process.terminationStatus == 0, "\(text)")
+
+        let students = try FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent("submissions").path)
+            .filter { !$0.hasPrefix(".") }
+        let csv = try String(contentsOf: out.appendingPathComponent("grades.csv"), encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == students.count + 1)
+        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as? [String: Any]
+        #expect(run?["salt"] as? String == salt)
+        for student in students {
+            let feedback = try String(contentsOf: out.appendingPathComponent("feedback/\(student).md"), encoding: .utf8)
+            // The hidden suite's checks are counted, never named.
+            #expect(!feedback.contains("one label per class"), "\(student)")
+            let results = try Data(contentsOf: out.appendingPathComponent("results/\(student)/results.json"))
+            #expect(gradescopeProblems(try JSONSerialization.jsonObject(with: results)) == [], "\(student)")
+            #expect(!String(decoding: results, as: UTF8.self).contains("one label per class"), "\(student)")
+            #expect(results.count < 200_000, "\(student): results.json is \(results.count) bytes")
+        }
+        let correct = try String(contentsOf: out.appendingPathComponent("feedback/correct.md"), encoding: .utf8)
+        #expect(correct.contains("2 hidden checks ran: 2 passed"))
+        let transpose = try String(contentsOf: out.appendingPathComponent("feedback/mistake-transpose.md"), encoding: .utf8)
+        #expect(transpose.contains("Graded with the reference versions of stage 2"))
+    }
+}

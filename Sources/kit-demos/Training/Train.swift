@@ -189,9 +189,10 @@ enum TrainCommand {
             let steps = zip(lossBins, binCounts).filter { $0.1 > 0 }.map { $0.0 / Double($0.1) }
             epochs.append(Epoch(number: epoch, loss: report.loss, trainAccuracy: report.accuracy, testAccuracy: testAccuracy,
                                 seconds: seconds, examples: report.examples, lossSteps: steps))
-            log("epoch \(pad(String(epoch), String(options.epochCount).count))/\(options.epochCount)  "
+            let every = max(1, options.epochCount / 20)
+            if epoch % every == 0 || epoch == 1 || epoch == options.epochCount { log("epoch \(pad(String(epoch), String(options.epochCount).count))/\(options.epochCount)  "
                 + "loss \(fixed(report.loss, 4))  train \(percent(report.accuracy))  test \(percent(testAccuracy))  "
-                + "\(fixed(seconds, 2)) s  \(Int(Double(report.examples) / max(seconds, 1e-9)).formatted) samples/s")
+                + "\(fixed(seconds, 2)) s  \(Int(Double(report.examples) / max(seconds, 1e-9)).formatted) samples/s") }
         }
 
         // Pictures.
@@ -208,7 +209,7 @@ enum TrainCommand {
         let last = epochs[epochs.count - 1]
         let trainingSeconds = epochs.reduce(0) { $0 + $1.seconds }
         let examples = epochs.reduce(0) { $0 + $1.examples }
-        log("Test accuracy \(percent(last.testAccuracy)) (\(test.count.formatted) images), train accuracy during the last "
+        log("Test accuracy \(percent(last.testAccuracy)) (\(test.count.formatted) test examples), train accuracy during the last "
             + "epoch \(percent(last.trainAccuracy)); \(fixed(trainingSeconds / Double(epochs.count), 2)) s per epoch, "
             + "\(Int(Double(examples) / max(trainingSeconds, 1e-9)).formatted) samples/s")
         if !written.isEmpty { log("Pictures: " + written.joined(separator: ", ")) }
@@ -318,7 +319,25 @@ enum TrainCommand {
             written.append(path)
         }
         let title = "\(options.dataset), \(test.inputs.columnCount)-\(options.hidden)-\(classNames.count) MLP"
-        try write("curves.svg", TrainingCurves.svg(epochs: epochs, title: "Training \(title)"))
+        let duringEpochs = epochs.flatMap { epoch in
+            epoch.lossSteps.enumerated().map { index, value in
+                (x: Double(epoch.number - 1) + (Double(index) + 0.5) / Double(epoch.lossSteps.count), y: value)
+            }
+        }
+        try write("loss.svg", LineChart(
+            title: "Training \(title): cross-entropy loss", xLabel: "epoch", yLabel: "loss",
+            series: [.init(name: "during the epoch", points: duringEpochs),
+                     .init(name: "epoch mean", points: epochs.map { (Double($0.number), $0.loss) })]).svg())
+        try write("accuracy.svg", LineChart(
+            title: "Training \(title): accuracy", xLabel: "epoch", yLabel: "accuracy",
+            series: [.init(name: "train (during the epoch)", points: epochs.map { (Double($0.number), $0.trainAccuracy) }),
+                     .init(name: "test (after the epoch)", points: epochs.map { (Double($0.number), $0.testAccuracy) })]).svg())
+        if let toy = ToyDataset(rawValue: options.dataset) {
+            let plot = DecisionBoundaryPlot(
+                title: "\(toy.rawValue.capitalized): learned regions, test accuracy \(percent(epochs.last?.testAccuracy ?? 0))",
+                data: test) { grid in (try? TrainingCode.checked { network.logits(grid).argmax(alongAxis: 1) }) ?? [] }
+            try write("decision-boundary.svg", plot.svg())
+        }
         try write("confusion.svg", ImagePictures.confusionMatrix(confusion, classNames: classNames,
                                                                   title: "Confusion matrix: \(title), test set"))
         guard let images, images.count == predictions.count else { return written }

@@ -96,7 +96,8 @@ func index(of offset: Int, in shape: [Int]) -> String {
 
 /// A number with up to 6 significant digits.
 public func describe(_ x: Double) -> String {
-    if x == 0 || x.isNaN || x.isInfinite { return "\(x)" }
+    if x == 0 { return "0" }
+    if x.isNaN || x.isInfinite { return "\(x)" }
     let magnitude = Swift.abs(x)
     if magnitude >= 1e-4, magnitude < 1e6 {
         let digits = Swift.max(0, 5 - Int(log10Floor(magnitude)))

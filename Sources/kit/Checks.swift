@@ -27,8 +27,14 @@ struct CheckRun {
     /// The last lines of the test process's output, shown when it stopped early.
     var outputTail: String = ""
 
+    /// The checks of `stage` that ran (a check that skipped itself, e.g. for want of real data, counts for nothing).
     func checks(of stage: Stage, bonus: Bool? = nil) -> [CheckResult] {
-        checks.filter { $0.stage == stage.number && (bonus == nil || $0.isBonus == bonus) }
+        checks.filter { $0.stage == stage.number && !$0.skipped && (bonus == nil || $0.isBonus == bonus) }
+    }
+
+    /// The checks of `stage` that skipped themselves.
+    func skippedChecks(of stage: Stage) -> [CheckResult] {
+        checks.filter { $0.stage == stage.number && $0.skipped }
     }
 
     func result(_ stage: Stage) -> StageResult {

@@ -93,7 +93,7 @@ struct ComparisonTests {
         #expect(describe(0.09003057317038046) == "0.0900306")
         #expect(describe(-1234.56789) == "-1234.57")
         #expect(describe(3) == "3")
-        #expect(describe(0) == "0.0" && describe(.nan) == "nan")
+        #expect(describe(0) == "0" && describe(.nan) == "nan")
         #expect(describe(1e-7) == "1e-07")
     }
 }

@@ -28,7 +28,7 @@ public enum Course {
                     + "and the answer is `output * (outputGradient - dot)`.",
             ],
             bonus: "sigmoid, tanh, leaky ReLU, ELU and SELU, forward and backward",
-            points: 1.25, bonusPoints: 0.5,
+            points: 1.25, bonusPoints: 1,
             demo: "softmax and ReLU of the lecture's examples"),
         Stage(
             number: 2, title: "Dense layer",
@@ -87,7 +87,7 @@ public enum Course {
                     + "`parameters` is `hidden.parameters + output.parameters`.",
             ],
             bonus: "MultilayerNetwork: a network of any depth",
-            points: 1.25, bonusPoints: 0.5, buildsOn: [1, 2, 3],
+            points: 1.25, bonusPoints: 1, buildsOn: [1, 2, 3],
             demo: "class probabilities of an untrained 2 → 8 → 3 network"),
         Stage(
             number: 5, title: "One-hot encoding",
@@ -144,7 +144,7 @@ public enum Course {
                     + "`optimizer.step(network.parameters)`, and return the loss from before the update.",
             ],
             bonus: "Adam and dropout",
-            points: 1.25, bonusPoints: 0.5, buildsOn: [4, 5, 6],
+            points: 1.25, bonusPoints: 1, buildsOn: [4, 5, 6],
             demo: "the loss falling while a small network learns two half moons"),
         Stage(
             number: 8, title: "Toy classification",
@@ -216,7 +216,7 @@ public enum Course {
                     + "flatten, dense 120, ReLU, dense 84, ReLU, dense 10 — no softmax at the end (the loss adds it).",
             ],
             bonus: "strided and 1×1 convolutions, dilation, a residual block, sigmoid and tanh layers",
-            points: 4, bonusPoints: 0.5, buildsOn: [1, 2, 3, 7],
+            points: 4, bonusPoints: 1, buildsOn: [1, 2, 3, 7],
             demo: "your LeNet-5 layer by layer on two images, with its parameter count"),
     ]
 

@@ -65,6 +65,9 @@ struct StageCheck {
             return false
         }
         for check in required { print("  \(symbol(check)) \(check.name)") }
+        for check in run.skippedChecks(of: stage) {
+            print("  " + terminal.dim("– \(check.name) (skipped here: it does not count; `swift test --filter \(stage.filter)` says why)"))
+        }
         if !bonus.isEmpty {
             print("")
             print("  " + terminal.dim("Bonus (optional" + (stage.bonus.map { ": " + $0 } ?? "") + ")"))

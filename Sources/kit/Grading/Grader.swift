@@ -238,7 +238,8 @@ struct Grader {
         let started = Date()
         let filter = "StageTests\\.\(stage.filter)"
         let (run, result, ended) = try workspace.runChecks(filter: filter, salt: salt, limits: .checks(seconds: timeout))
-        var outcomes = run.checks.filter { $0.stage == stage.number }.map(outcome)
+        // A check that skipped itself (real data not on this machine) did not run: it earns and costs nothing.
+        var outcomes = run.checks.filter { $0.stage == stage.number && !$0.skipped }.map(outcome)
         var stageRun = StageRun(checks: outcomes)
         if ended && !result.timedOut {
             for index in outcomes.indices where outcomes[index].status != .passed && outcomes[index].status != .failed {
@@ -289,7 +290,7 @@ struct Grader {
         let status: CheckOutcome.Status = !check.ended ? .notRun : check.passed ? .passed : .failed
         return CheckOutcome(id: check.id, name: check.name, stage: check.stage, isBonus: check.isBonus,
                             isHidden: check.file.contains("/" + GradingWorkspace.hiddenFolder + "/"),
-                            status: status, messages: check.skipped ? ["skipped"] : check.issues)
+                            status: status, messages: check.issues)
     }
 
     /// What a crashed process said: the runtime's error line, or its signal.

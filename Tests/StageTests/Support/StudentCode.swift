@@ -44,14 +44,20 @@ func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 func expectClose(_ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
                  hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
     guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
-    Issue.record(Comment(rawValue: difference + (hint.map { ". " + $0 } ?? "")), sourceLocation: sourceLocation)
+    Issue.record(Comment(rawValue: difference + sentence(hint)), sourceLocation: sourceLocation)
+}
+
+/// ". Hint text", capitalized, or "" without a hint.
+private func sentence(_ hint: String?) -> String {
+    guard let hint, let first = hint.first else { return "" }
+    return ". " + first.uppercased() + hint.dropFirst()
 }
 
 /// Records a failure when two numbers differ beyond `tolerance`.
 func expectClose(_ actual: Double, _ expected: Double, _ name: String, tolerance: Tolerance = Tolerance(),
                  hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
     guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
-    Issue.record(Comment(rawValue: difference + (hint.map { ". " + $0 } ?? "")), sourceLocation: sourceLocation)
+    Issue.record(Comment(rawValue: difference + sentence(hint)), sourceLocation: sourceLocation)
 }
 
 /// Records `message` as a failure unless `condition` holds.

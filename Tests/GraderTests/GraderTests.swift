@@ -364,6 +364,108 @@ struct ScannerTests {
     }
 }
 
+// MARK: Sample submissions (kit fixtures)
+
+let packageKit = Kit(root: packageRoot, terminal: Terminal(colour: false))
+
+@Suite("grader · sample submissions built from their descriptions")
+struct SampleSubmissionTests {
+    let source = fixtures.appendingPathComponent("submissions")
+
+    @Test("every description builds, every edit changes its reference file, and expected.json lists exactly these submissions")
+    func descriptionsBuild() throws {
+        let names = try SampleSubmissions.names(in: source)
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("expected.json"))) as? [String: Any]
+        #expect(Set(names) == Set(((expected?["submissions"] as? [String: Any]) ?? [:]).keys))
+        let samples = SampleSubmissions(kit: packageKit)
+        for name in names {
+            let folder = source.appendingPathComponent(name)
+            let tree = try samples.build(folder)
+            let description = try SampleSubmissions.parse(Data(contentsOf: folder.appendingPathComponent("fixture.json")), in: name)
+            let exercises = description.root.isEmpty ? "Exercises" : description.root + "/Exercises"
+            for number in description.solutions + description.stubs {
+                let stage = try #require(Course.stage(number))
+                #expect(tree.keys.contains { $0.hasPrefix("\(exercises)/\(stage.folder)/") }, "\(name): stage \(number)")
+            }
+            for file in Set(description.edits.map(\.file)) {
+                let reference = try Data(contentsOf: packageRoot.appendingPathComponent("Solutions/\(file)"))
+                #expect(tree["\(exercises)/\(file)"] != reference, "\(name): \(file) is still the reference")
+            }
+            // Stage files copied as they are, not edited: the same bytes as Solutions/.
+            for (path, contents) in tree where path.hasPrefix(exercises + "/") {
+                let file = String(path.dropFirst(exercises.count + 1))
+                guard let number = Course.stages.first(where: { file.hasPrefix($0.folder + "/") })?.number,
+                      description.solutions.contains(number), !description.edits.contains(where: { $0.file == file }) else { continue }
+                #expect(contents == (try Data(contentsOf: packageRoot.appendingPathComponent("Solutions/\(file)"))), "\(name): \(file)")
+            }
+        }
+    }
+
+    /// Builds a fixture made of `description` (and `files`) in a scratch folder; returns the error's message, or nil.
+    func buildError(_ description: String, files: [String: String] = [:]) throws -> String? {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fixture-\(UUID().uuidString)/sample")
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(description.utf8).write(to: folder.appendingPathComponent("fixture.json"))
+        for (path, text) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        do {
+            _ = try SampleSubmissions(kit: packageKit).build(folder)
+            return nil
+        } catch let error as KitError {
+            return error.message
+        }
+    }
+
+    @Test("an edit that no longer fits its reference fails loudly, naming the fixture, the file and the text", arguments: [
+        (#"{"solutions": [2], "edits": [{"file": "02-DenseLayer/Dense.swift", "replace": "no such text", "with": "x"}]}"#,
+         "occurs 0 times in Solutions/02-DenseLayer/Dense.swift"),
+        (#"{"solutions": [2], "edits": [{"file": "02-DenseLayer/Dense.swift", "replace": "weight", "with": "w"}]}"#,
+         "it must occur exactly once (give more of the text around it)"),
+        (#"{"solutions": [1], "edits": [{"file": "02-DenseLayer/Dense.swift", "replace": "a", "with": "b"}]}"#,
+         "the submission has no such file"),
+        (#"{"solutions": [2], "edits": [{"file": "02-DenseLayer/Dense.swift", "replace": "a", "with": "a"}]}"#,
+         "\"replace\" and \"with\" are the same"),
+        (#"{"solution": [2]}"#, "unknown key \"solution\""),
+        (#"{"solutions": [42]}"#, "there is no stage 42"),
+        (#"{"solutions": [1], "stubs": [1]}"#, "stage 1 is in both"),
+    ])
+    func wrongDescriptions(description: String, expected: String) throws {
+        let message = try buildError(description)
+        #expect(message?.contains(expected) == true, "\(message ?? "no error")")
+        #expect(message?.contains("/sample/fixture.json: ") == true, "\(message ?? "no error")")
+    }
+
+    @Test("a file of the fixture and a stage from Solutions/ may not both give the same file")
+    func conflict() throws {
+        let message = try buildError(#"{"solutions": [1]}"#, files: ["Exercises/01-Activations/Activations.swift": "// mine"])
+        #expect(message?.contains("comes both from") == true, "\(message ?? "no error")")
+        #expect(try buildError(#"{"comment": "only my own file"}"#, files: ["Exercises/01-Activations/Activations.swift": "// mine"]) == nil)
+    }
+
+    @Test("lists of lines are joined with line breaks; edits apply in order; the output folder is only ever replaced when kit fixtures wrote it")
+    func writing() throws {
+        let description = try SampleSubmissions.parse(Data(#"{"edits": [{"file": "01-Activations/Activations.swift", "replace": ["a", "b"], "with": "c"}]}"#.utf8), in: "x")
+        #expect(description.edits == [SampleSubmissions.Edit(file: "01-Activations/Activations.swift", replace: "a\nb", with: "c")])
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("fixtures-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: out.appendingPathComponent("notes.txt"))
+        #expect(throws: KitError.self) { try SampleSubmissions(kit: packageKit).write(from: source, to: out) }
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("notes.txt").path))
+        try FileManager.default.removeItem(at: out.appendingPathComponent("notes.txt"))
+        let written = try SampleSubmissions(kit: packageKit).write(from: source, to: out)
+        try FileManager.default.createDirectory(at: out.appendingPathComponent("stale"), withIntermediateDirectories: true)
+        try SampleSubmissions(kit: packageKit).write(from: source, to: out)
+        #expect(try SampleSubmissions.names(in: out) == written.map(\.name))
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("empty/README.txt").path))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("correct/fixture.json").path))
+    }
+}
+
 // MARK: Submissions and processes
 
 @Suite("grader · submissions and limited processes")
@@ -371,8 +473,11 @@ struct SubmissionTests {
     let stageFiles: [(stage: Stage, names: [String])] = Course.stages.prefix(8).map { ($0, [$0.file]) }
 
     @Test("a whole copy of the kit: only the stage files are taken; its tests and manifest are ignored")
-    func wholeKit() {
-        let found = SubmissionFiles.collect(from: fixtures.appendingPathComponent("submissions/edited-tests"), stageFiles: stageFiles)
+    func wholeKit() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grader-kit-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try SampleSubmissions(kit: packageKit).write(from: fixtures.appendingPathComponent("submissions"), to: folder)
+        let found = SubmissionFiles.collect(from: folder.appendingPathComponent("edited-tests"), stageFiles: stageFiles)
         #expect(Set(found.files.keys) == [1, 5])
         #expect(found.ignored.contains("NeuralKit-main/Package.swift"))
         #expect(found.ignored.contains("NeuralKit-main/Tests/StageTests/Stage01ActivationsTests.swift"))
@@ -439,10 +544,20 @@ struct EndToEndTests {
     func samples() throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("grader-e2e-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
+        // The submissions are built from their descriptions by the maintainers' command, as CI does.
+        let submissions = out.appendingPathExtension("submissions")
+        defer { try? FileManager.default.removeItem(at: submissions) }
+        let build = Process()
+        build.executableURL = try kitExecutable()
+        build.arguments = ["fixtures", "--out", submissions.path]
+        build.currentDirectoryURL = packageRoot
+        try build.run()
+        build.waitUntilExit()
+        try #require(build.terminationStatus == 0, "kit fixtures failed")
         let salt = GradeCommand.randomSalt()
         let process = Process()
         process.executableURL = try kitExecutable()
-        process.arguments = ["grade", "--submissions", fixtures.appendingPathComponent("submissions").path, "--out", out.path,
+        process.arguments = ["grade", "--submissions", submissions.path, "--out", out.path,
                              "--rubric", fixtures.appendingPathComponent("rubric.json").path,
                              "--hidden-tests", fixtures.appendingPathComponent("hidden-tests").path,
                              "--expect", fixtures.appendingPathComponent("expected.json").path,
@@ -461,8 +576,8 @@ struct EndToEndTests {
         let text = try String(contentsOf: log, encoding: .utf8)
         #expect(process.terminationStatus == 0, "\(text)")
 
-        let students = try FileManager.default.contentsOfDirectory(atPath: fixtures.appendingPathComponent("submissions").path)
-            .filter { !$0.hasPrefix(".") }
+        let students = try SampleSubmissions.names(in: submissions)
+        #expect(students == (try SampleSubmissions.names(in: fixtures.appendingPathComponent("submissions"))))
         let csv = try String(contentsOf: out.appendingPathComponent("grades.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").count == students.count + 1)
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as? [String: Any]

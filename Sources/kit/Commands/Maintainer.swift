@@ -48,4 +48,42 @@ extension Command {
         if differences == 0 { print("\(Kit.stubsFolder)/ matches Exercises/.") }
         return differences == 0 || arguments.flag("update") ? 0 : 1
     }
+
+    static let fixtures = Command(
+        name: "fixtures", summary: "Build the grader's sample submissions from their descriptions (for kit grade's own tests).",
+        usage: "swift run kit fixtures --out DIR [--submissions DIR]",
+        details: """
+        Each folder of Tests/GraderFixtures/submissions/ describes a sample submission in its \
+        fixture.json: the stages taken from Solutions/ as they are, the stages left as stubs, \
+        small edits of the reference (each must match its file exactly once, so a changed \
+        reference is caught), and beside it the few files that are the student's own. This \
+        writes the real submissions to DIR, one folder each, for `kit grade --submissions DIR`. \
+        DIR must be new, empty, or written by an earlier run. Without --out, only checks \
+        that every description builds. See docs/instructors.md, "The grader's own tests".
+        """,
+        options: [
+            Option(name: "out", takesValue: true, usage: "--out DIR           where the submissions are written"),
+            Option(name: "submissions", takesValue: true,
+                   usage: "--submissions DIR   the descriptions (default \(SampleSubmissions.folder))"),
+        ],
+        maximumPositionals: 0, hidden: true
+    ) { arguments, kit in
+        let source = arguments.options["submissions"].map { URL(fileURLWithPath: $0).standardizedFileURL }
+            ?? kit.url(SampleSubmissions.folder)
+        let samples = SampleSubmissions(kit: kit)
+        guard let out = arguments.options["out"] else {
+            let names = try SampleSubmissions.names(in: source)
+            _ = try samples.buildAll(from: source, names: names)
+            print("Every description builds (\(names.count) sample submissions in \(source.path)).")
+            return 0
+        }
+        let target = URL(fileURLWithPath: out).standardizedFileURL
+        let written = try samples.write(from: source, to: target)
+        for entry in written {
+            print("  \(entry.name): \(entry.files) stage file\(entry.files == 1 ? "" : "s")"
+                + (entry.edits == 0 ? "" : ", \(entry.edits) edit\(entry.edits == 1 ? "" : "s")"))
+        }
+        print("Wrote \(written.count) sample submissions to \(target.path).")
+        return 0
+    }
 }

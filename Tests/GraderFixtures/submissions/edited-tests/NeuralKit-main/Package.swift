@@ -1,51 +1,15 @@
 // swift-tools-version: 6.0
+// A student's edited manifest: the exercises are built from the reference
+// solutions, so that every stage would pass. The grader uses its own manifest.
 import PackageDescription
-
-/// `NEURALKIT_REFERENCE=1 swift test` builds the student module from
-/// `Solutions/`, so every check runs against the reference: the maintainers'
-/// proof that the autograder can be passed.
-let reference = Context.environment["NEURALKIT_REFERENCE"] == "1"
-
-/// The core is compiled optimized even in debug builds, so that students'
-/// `swift test` runs stay quick while their own code stays debuggable. Release
-/// builds (training, benchmarks) also use the build machine's vector
-/// instructions; the kernels never fuse a multiply and an add, so the numbers
-/// stay the same bits as on any other machine.
-#if arch(x86_64)
-let optimized: [SwiftSetting] = [
-    .unsafeFlags(["-O"]),
-    .unsafeFlags(["-target-cpu", "native"], .when(configuration: .release)),
-]
-#else
-let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]
-#endif
 
 let package = Package(
     name: "NeuralKit",
-    products: [
-        .library(name: "NeuralKit", targets: ["NeuralKit"]),
-        .executable(name: "kit", targets: ["kit"]),
-    ],
     targets: [
-        // The system zlib (inflate for `.gz` data files): a module map that links
-        // `-lz`. Linux: `zlib1g-dev`; macOS: in the SDK.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "NeuralKit", dependencies: ["CZlib"], swiftSettings: optimized),
-        .target(name: "Exercises", dependencies: ["NeuralKit"],
-                path: "Solutions"),
-        reference
-            ? .target(name: "Solutions", dependencies: ["Exercises"], path: "Sources/SolutionsShim")
-            : .target(name: "Solutions", dependencies: ["NeuralKit"], path: "Solutions"),
-        // The `kit` command does not link the student's code, so that it still
-        // runs, and can say which file is wrong, when a stage does not compile.
-        // Stubs/ holds the original stubs that `kit reset` puts back.
-        .executableTarget(name: "kit", dependencies: ["NeuralKit"], exclude: ["Stubs"]),
-        // What `kit` runs on the course code: the stages' demos, training, benchmarks.
-        .executableTarget(name: "kit-demos", dependencies: ["NeuralKit", "Exercises", "Solutions"],
-                          path: "Sources/kit-demos"),
+        .target(name: "NeuralKit", dependencies: ["CZlib"]),
+        .target(name: "Exercises", dependencies: ["NeuralKit"], path: "Solutions"),
+        .target(name: "Solutions", dependencies: ["Exercises"], path: "Sources/SolutionsShim"),
         .testTarget(name: "StageTests", dependencies: ["NeuralKit", "Exercises", "Solutions"]),
-        .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"]),
-        // Runs the `kit` command on a scratch copy of the kit (slow: only with NEURALKIT_KIT_TESTS=1).
-        .testTarget(name: "KitTests", dependencies: ["NeuralKit"]),
     ]
 )

@@ -99,7 +99,7 @@ struct Stage02DenseLayer {
               "∂L/∂b has shape \(run.db.shape), expected b's shape [outputs] = \([outputs])" + biasHint)
         check(run.dx.shape == [batch, inputs],
               "backward returned shape \(run.dx.shape), expected X's shape [batch, inputs] = \([batch, inputs])"
-              + (run.dx.shape == [inputs, outputs] ? ": that is W's shape; return ∂L/∂X = G·Wᵀ, not ∂L/∂W"
+              + (run.dx.shape == [inputs, outputs] ? ": that is W's shape; return ∂L/∂X = G·Wᵀ, not Xᵀ·G"
                  : run.dx.shape == [inputs, batch] ? ": is a transpose swapped? G·Wᵀ is [batch, outputs]·[outputs, inputs]" : ""))
     }
 
@@ -256,7 +256,7 @@ private struct DenseCase {
 
     var inputGradientMistakes: [(Tensor, String)] {
         [
-            mistake("backward returned ∂L/∂W: it must return ∂L/∂X = G·Wᵀ (and store ∂L/∂W in weight.gradient)") {
+            mistake("backward returned the weight gradient Xᵀ·G: it must return ∂L/∂X = G·Wᵀ (and store Xᵀ·G in weight.gradient)") {
                 x.transposed().matmul(g)
             },
             mistake("that is W·Gᵀ, the transpose of ∂L/∂X: use G·Wᵀ") { w.matmul(g.transposed()) },
@@ -305,14 +305,23 @@ private func mistake(_ hint: String, _ make: () -> Tensor) -> (Tensor, String)? 
 }
 
 /// `expectClose`, with the hint of the first likely mistake that `actual` matches, or else `otherwise`.
+/// A recognised mistake of the wrong shape gets its own hint only, without the generic guess
+/// ("is a transpose swapped?") that `mismatch` adds to a shape difference.
+///
+/// The grader's rubric gives partial credit by the gradient a message names (∂L/∂W, ∂L/∂b,
+/// ∂L/∂X): a hint about one gradient must never name another.
 private func expectDense(_ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
                          likelyMistakes: [(Tensor, String)], otherwise: String,
                          sourceLocation: SourceLocation = #_sourceLocation) {
-    guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
-    let hint = likelyMistakes.first { candidate, _ in
+    guard var difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
+    let recognised = likelyMistakes.first { candidate, _ in
         mismatch(actual, candidate, tolerance: .gradient) == nil
             && mismatch(expected, candidate, tolerance: .gradient) != nil
-    }?.1 ?? otherwise
+    }?.1
+    if recognised != nil, actual.shape != expected.shape {
+        difference = "\(name) has shape \(actual.shape), expected \(expected.shape)"
+    }
+    let hint = recognised ?? otherwise
     let separator = difference.hasSuffix("?") || difference.hasSuffix(".") ? " " : ". "
     let sentence = hint.prefix(1).uppercased() + hint.dropFirst()
     Issue.record(Comment(rawValue: difference + separator + sentence), sourceLocation: sourceLocation)

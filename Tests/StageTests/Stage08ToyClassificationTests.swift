@@ -84,7 +84,42 @@ struct Stage08ToyClassification {
         check(losses.count == 3, "train(epochs: 3) returned \(losses.count) losses: return one (the epoch's mean) per epoch")
         for (number, loss) in losses.enumerated() {
             expectClose(loss, log(3), "the loss of epoch \(number + 1) with logits all 0",
-                        hint: "return the MEAN loss of the epoch's batches, not their sum")
+                        hint: "return the MEAN loss of the epoch's examples, not the sum of its batch losses")
+        }
+    }
+
+    @Test("each epoch's loss weights every batch's loss by its size (the short last batch counts less)")
+    func trainWeightsTheBatchLossesBySize() throws {
+        // 10 examples in batches of 4, 4 and 2, each example with its own loss: the mean over the
+        // examples is the same whatever the order, the plain mean of the 3 batch losses is not.
+        let data = try indexedDataset(count: 10, classes: 3, seed: 870)
+        let network = IndexedLogits(classes: 3, seed: 871)
+        var generator = testGenerator(seed: 872)
+        let losses = try student(8) {
+            Exercises.train(network, on: data, epochs: 3, batchSize: 4, optimizer: Solutions.SGD(learningRate: 0.1), using: &generator)
+        }
+        let batches = network.batches
+        try #require(losses.count == 3 && batches.count == 9 && batches.allSatisfy { !$0.isEmpty },
+                     Comment(rawValue: "train(epochs: 3) of 10 examples in batches of 4 returned \(losses.count) losses and "
+                        + "trained on batches of \(batches.map(\.count)), expected 3 losses and 3 epochs of batches of 4, 4 and 2 "
+                        + "(see the check that every epoch trains on each example once)"))
+        let (expected, batchLosses) = try reference { () -> (Double, [Double]) in
+            let targets = try Solutions.oneHot(data.labels, classes: 3)
+            let expected = Solutions.crossEntropy(Solutions.softmax(network.logits(of: Array(0..<10))), targets: targets)
+            let batchLosses = try batches.map { batch in
+                Solutions.crossEntropy(Solutions.softmax(network.logits(of: batch)),
+                                       targets: try Solutions.oneHot(batch.map { data.labels[$0] }, classes: 3))
+            }
+            return (expected, batchLosses)
+        }
+        for (number, loss) in losses.enumerated() {
+            let epoch = batchLosses[(3 * number)..<(3 * number + 3)]
+            let unweighted = epoch.reduce(0, +) / Double(epoch.count)
+            expectClose(loss, expected, "the loss of epoch \(number + 1), whose batches have 4, 4 and 2 examples",
+                        hint: Tolerance().accepts(loss, unweighted)
+                            ? "that is the plain mean of the 3 batch losses, but the last batch has only 2 examples: weight "
+                                + "each batch's loss by its size (total += loss · batch.count) and divide by data.count"
+                            : "the epoch's loss is the mean over its examples: Σ (batch loss × batch size) / data.count")
         }
     }
 
@@ -200,6 +235,31 @@ private final class SpyNetwork: Classifier {
     func epochs(of count: Int) -> [[(index: Int, label: Int)]] {
         stride(from: 0, to: seen.count, by: max(count, 1)).map { Array(seen[$0..<min($0 + count, seen.count)]) }
     }
+}
+
+/// A classifier without parameters whose logits depend on the example (the index in its input's
+/// first column), so that every example has its own loss. Records the batches it is trained on.
+private final class IndexedLogits: Classifier {
+    let table: Tensor
+    private var lastInput: Tensor?
+    private(set) var batches: [[Int]] = []
+
+    init(classes: Int, seed: UInt64) { table = randomTensor([10, classes], seed: seed, scale: 2) }
+
+    func logits(of indices: [Int]) -> Tensor { table.rows(indices) }
+
+    func logits(_ input: Tensor) -> Tensor {
+        lastInput = input
+        return logits(of: (0..<input.rowCount).map { min(max(Int(input[$0, 0].rounded()), 0), table.rowCount - 1) })
+    }
+
+    func backward(logitsGradient: Tensor) -> Tensor {
+        guard let input = lastInput else { return logitsGradient }
+        batches.append((0..<input.rowCount).map { Int(input[$0, 0].rounded()) })
+        return Tensor(zeros: input.shape)
+    }
+
+    var parameters: [Parameter] { [] }
 }
 
 /// `count` examples whose first feature is their index, with random labels.

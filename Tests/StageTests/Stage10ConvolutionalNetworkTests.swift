@@ -23,8 +23,10 @@ struct Stage10ConvolutionalNetwork {
             let actual = try student(10) { try Exercises.convolutionOutputSize(input: w, kernel: f, stride: s, padding: p, dilation: d) }
             let span = d * (f - 1) + 1
             var hint = ""
-            if actual == (w - span + 2 * p + s - 1) / s + 1 || actual == (w - span + 2 * p) / s {
+            if actual == (w - span + 2 * p + s - 1) / s + 1 {
                 hint = ": (\(w) − \(span) + 2·\(p)) / \(s) is not whole here; the size is its floor plus 1 (Int division floors)"
+            } else if actual == (w - span + 2 * p) / s {
+                hint = ": add 1 for the first position: ⌊(W − F′ + 2P) / S⌋ + 1"
             } else if actual == (w - f + 2 * p) / s + 1, d != 1 {
                 hint = ": with dilation \(d) the kernel spans D(F − 1) + 1 = \(span) pixels, not \(f)"
             } else if actual == (w - span + p) / s + 1 {
@@ -150,20 +152,43 @@ struct Stage10ConvolutionalNetwork {
              Exercises.Conv2D(weight: w, bias: Tensor([0]), stride: 2).forward(x),
              Exercises.Conv2D(weight: w, bias: Tensor([1]), padding: 1).forward(x))
         }
-        let flippedHint = "the kernel must not be flipped: y[i, j] = Σ w[u, v] · x[i + u, j + v] (cross-correlation); "
-            + "a flipped kernel gives −30 instead of 30"
+        // The kernel turned by 180° (true convolution); for this kernel that is −w.
+        let flipped = Tensor(shape: w.shape, scalars: w.scalars.reversed())
+        let (flippedPlain, flippedStrided, flippedPadded) = try reference { () -> (Tensor, Tensor, Tensor) in
+            (Solutions.Conv2D(weight: flipped, bias: Tensor([0])).forward(x),
+             Solutions.Conv2D(weight: flipped, bias: Tensor([0]), stride: 2).forward(x),
+             Solutions.Conv2D(weight: flipped, bias: Tensor([1]), padding: 1).forward(x))
+        }
+        /// The flipped-kernel hint only when the output is the flipped kernel's; the size rule for a wrong shape.
+        func hint(_ actual: Tensor, _ expected: Tensor, flippedResult: Tensor, stride: Int, padding: Int,
+                  otherwise: String) -> String {
+            if actual.shape != expected.shape {
+                let side = (7 - 3 + 2 * padding) / stride + 1
+                return "the output is ⌊(W − F + 2P) / S⌋ + 1 = ⌊(7 − 3 + 2·\(padding)) / \(stride)⌋ + 1 = \(side) per side, "
+                    + "so [1, 1, \(side), \(side)] here"
+            }
+            if mismatch(actual, flippedResult) == nil {
+                return "the kernel must not be flipped: y[i, j] = Σ w[u, v] · x[i·S − P + u, j·S − P + v] (cross-correlation); "
+                    + "a flipped kernel gives −30 instead of 30"
+            }
+            return otherwise
+        }
         let expectedPlain = Tensor(shape: [1, 1, 5, 5], scalars: Array((0..<5).map { _ in row }.joined()))
-        expectClose(plain, expectedPlain, "the 7×7 image convolved with the 3×3 edge kernel", hint: flippedHint)
+        expectClose(plain, expectedPlain, "the 7×7 image convolved with the 3×3 edge kernel",
+                    hint: hint(plain, expectedPlain, flippedResult: flippedPlain, stride: 1, padding: 0,
+                               otherwise: "y[i, j] = Σ over u, v of w[u, v] · x[i + u, j + v]; work out y[0, 2] = 30 by hand"))
         // The walkthrough's claim: the flipped kernel [−1, 0, 1] (true convolution) gives −30 instead of 30.
-        expectClose(try reference { Solutions.Conv2D(weight: -w, bias: Tensor([0])).forward(x) }, -expectedPlain,
-                    "the reference with the flipped kernel")
-        expectClose(strided, Tensor(shape: [1, 1, 3, 3], scalars: Array((0..<3).map { _ in [0, 30, 0] }.joined())),
-                    "the same with stride 2", hint: "with stride 2, output (i, j) reads the patch at (2i, 2j)")
+        expectClose(flippedPlain, -expectedPlain, "the reference with the flipped kernel")
+        let expectedStrided = Tensor(shape: [1, 1, 3, 3], scalars: Array((0..<3).map { _ in [0, 30, 0] }.joined()))
+        expectClose(strided, expectedStrided, "the same with stride 2",
+                    hint: hint(strided, expectedStrided, flippedResult: flippedStrided, stride: 2, padding: 0,
+                               otherwise: "with stride 2, output (i, j) reads the patch at (2i, 2j)"))
         let paddedRow: [Double] = [-30, 0, 0, 30, 30, 0, 0]
         let edgeRow: [Double] = [-20, 0, 0, 20, 20, 0, 0]   // first and last rows: one row of each patch is padding
         let expectedPadded = Tensor(shape: [1, 1, 7, 7], scalars: edgeRow + Array((0..<5).map { _ in paddedRow }.joined()) + edgeRow) + 1
         expectClose(padded, expectedPadded, "the same with padding 1 and bias 1",
-                    hint: "padding 1 adds a border of zeros on all four sides; the bias is added at every position")
+                    hint: hint(padded, expectedPadded, flippedResult: flippedPadded, stride: 1, padding: 1,
+                               otherwise: "padding 1 adds a border of zeros on all four sides; the bias is added at every position"))
     }
 
     @Test("Conv2D backward: ∂L/∂x matches finite differences", arguments: ConvolutionCase.cases)
@@ -249,17 +274,40 @@ struct Stage10ConvolutionalNetwork {
                     hint: spreadHint(dx) + (c.window > c.stride ? "; windows overlap here: add (+=), do not overwrite" : ""))
     }
 
-    @Test("MaxPool2D gives a tied window's gradient to its first maximum in row-major order")
+    @Test("MaxPool2D gives a tied window's whole gradient to one of its maxima")
     func maxPoolTies() throws {
-        // The rule stated in MaxPool2D's documentation: top row first, left to right.
+        // docs/10-convolutional-network.md: windows [[5, 5], [2, 5]] and [[1, 7], [7, 7]], gradients 1 and 2.
+        // Any one maximum may take the gradient (each choice is a valid subgradient); the reference
+        // takes the first in row-major order. Spreading it over the maxima is wrong.
         let x = Tensor(shape: [1, 1, 2, 4], scalars: [5, 5, 1, 7, 2, 5, 7, 7])
         let g = Tensor(shape: [1, 1, 1, 2], scalars: [1, 2])
         let pool = Exercises.MaxPool2D(window: 2, stride: 2)
         try forwardFirst(pool, x, expectedShape: [1, 1, 1, 2], name: "MaxPool2D(window: 2, stride: 2)")
         let dx = try student(10) { pool.backward(g) }
-        expectClose(dx, Tensor(shape: [1, 1, 2, 4], scalars: [1, 0, 0, 2, 0, 0, 0, 0]), "MaxPool2D.backward with ties",
-                    hint: "on a tie, the whole gradient goes to the first maximum met scanning the window row by row "
-                        + "(keep the first: replace the best only when a value is strictly larger)")
+        try #require(dx.shape == x.shape, Comment(rawValue: "MaxPool2D.backward with ties has shape \(dx.shape), expected "
+            + "the input's shape \(x.shape)"))
+        // (flat offsets of the window, of its maxima, its gradient)
+        let windows: [(cells: [Int], maxima: [Int], gradient: Double)] = [([0, 1, 4, 5], [0, 1, 5], 1), ([2, 3, 6, 7], [3, 6, 7], 2)]
+        let values = dx.scalars
+        for (number, window) in windows.enumerated() {
+            let name = number == 0 ? "the window [[5, 5], [2, 5]] (gradient 1)" : "the window [[1, 7], [7, 7]] (gradient 2)"
+            let got = "[" + window.cells.map { values[$0] == 0 ? "0" : describe(values[$0]) }.joined(separator: ", ") + "]"
+            let receivers = window.maxima.filter { values[$0] != 0 }
+            let others = window.cells.filter { !window.maxima.contains($0) && values[$0] != 0 }
+            let whole = receivers.count == 1 && Tolerance().accepts(values[receivers[0]], window.gradient)
+            guard !whole || !others.isEmpty else { continue }
+            let why: String
+            if receivers.count > 1 {
+                why = "the gradient is spread over \(receivers.count) of the tied maxima: give the whole of it to ONE of them "
+                    + "(e.g. the first met scanning the window row by row: replace the best only when a value is strictly larger)"
+            } else if !others.isEmpty {
+                why = "an input that is not a maximum of the window got some of the gradient: only the maximum's position gets it"
+            } else {
+                why = "one of the tied maxima must get the whole gradient \(describe(window.gradient))"
+            }
+            Issue.record(Comment(rawValue: "MaxPool2D.backward with ties: \(name) gives its inputs (row by row) "
+                + "\(got), expected \(describe(window.gradient)) at one of the maxima and 0 elsewhere: \(why)"))
+        }
     }
 
     @Test("AvgPool2D forward matches the reference", arguments: PoolingCase.cases)

@@ -13,8 +13,9 @@ import NeuralKit
 /// `[N, C, H, W] → [N, C, H′, W′]` with `H′ = ⌊(H − F) / S⌋ + 1`.
 ///
 /// Backward sends each output's gradient to the one input that held the
-/// maximum of its window. Ties: the first maximum in row-major order within
-/// the window (top row first, left to right) gets the gradient.
+/// maximum of its window. Ties: the whole gradient goes to ONE of the tied
+/// maxima, whichever you pick (the reference picks the first in row-major
+/// order: top row first, left to right); never split it between them.
 public final class MaxPool2D: Layer {
     public let window: Int
     public let stride: Int

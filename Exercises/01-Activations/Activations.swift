@@ -66,7 +66,9 @@ public final class ReLU: Layer {
 
 /// Sigmoid: `σ(x) = 1 / (1 + e⁻ˣ)`.
 public func sigmoid(_ x: Tensor) -> Tensor {
-    // TODO: for large negative x, e⁻ˣ overflows: use eˣ / (1 + eˣ) there.
+    // TODO: 1 / (1 + e⁻ˣ) is already safe: for x below about −710, e⁻ˣ overflows to ∞ and 1/∞ = 0.
+    // The trap is the other form, eˣ / (1 + eˣ): for x above about 710 it is ∞/∞ = NaN. If you use
+    // eˣ / (1 + eˣ) (the usual choice for x < 0), use it on that side only.
     return notImplemented("sigmoid", placeholder: x)
 }
 

@@ -58,9 +58,10 @@ public final class Conv2D: Layer {
     /// `[N, C, H, W] → [N, K, H′, W′]` with `H′ = ⌊(H − D(kH − 1) − 1 + 2P) / S⌋ + 1`, and so for `W′`.
     public func forward(_ input: Tensor) -> Tensor {
         // TODO: cache the input (`self.input = input`). Take K, kH, kW from `weight.value.shape`,
-        // H′ and W′ from your `convolutionOutputSize`. Then loop over n, k, i, j, and inside over
-        // c, u, v: read x at row i·S − P + u·D and column j·S − P + v·D, skipping reads outside
-        // the image (they are the zero padding). Start each sum at b[k].
+        // H′ and W′ from your `convolutionOutputSize` (it throws, and forward does not:
+        // `let h = (try? convolutionOutputSize(…)) ?? 0`, never `try!`). Then loop over n, k, i, j,
+        // and inside over c, u, v: read x at row i·S − P + u·D and column j·S − P + v·D, skipping
+        // reads outside the image (they are the zero padding). Start each sum at b[k].
         return notImplemented("Conv2D.forward", placeholder: input)
     }
 

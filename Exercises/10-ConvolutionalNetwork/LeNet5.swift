@@ -36,7 +36,8 @@ public final class LeNet5: Layer, Classifier {
         // TODO: `self.init(body: Sequential(Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator),
         // ReLU(), MaxPool2D(window: 2, stride: 2), ...))`, the layers of the table in order, with
         // `Dense(inputs:outputs:initialization: .heNormal, using: &generator)` from stage 3.
-        // The first dense layer's inputs depend on imageSize: use your shape functions.
+        // The first dense layer's inputs depend on imageSize: use your shape functions (they throw:
+        // `let size = (try? poolingOutputSize(…)) ?? 0`, never `try!`).
         self.init(body: notImplemented("LeNet5.init", placeholder: Sequential([])))
     }
 

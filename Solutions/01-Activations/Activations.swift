@@ -59,7 +59,8 @@ public final class ReLU: Layer {
 
 /// Sigmoid: `σ(x) = 1 / (1 + e⁻ˣ)`.
 public func sigmoid(_ x: Tensor) -> Tensor {
-    // Written in two branches so that neither exponent overflows.
+    // 1 / (1 + e⁻ˣ) alone would be safe (e⁻ˣ = ∞ gives 1/∞ = 0); eˣ / (1 + eˣ) is NaN
+    // (∞/∞) for x above about 710, so it is used only for x < 0, where eˣ ≤ 1.
     x.map { $0 >= 0 ? 1 / (1 + exp(-$0)) : exp($0) / (1 + exp($0)) }
 }
 

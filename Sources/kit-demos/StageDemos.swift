@@ -15,8 +15,11 @@ enum StageDemos {
         case 5: oneHotEncoding()
         case 6: crossEntropyDemo()
         case 7:
-            sgd()
-            print("")
+            // With --reference only the reference's learning-rate chart: the moons demo runs the student's SGD.
+            if options["reference"] == nil {
+                sgd()
+                print("")
+            }
             do {
                 try runLearningRateDemo(student: options["reference"] == nil,
                                         outputDirectory: options["output"] ?? "runs/07-learning-rates")

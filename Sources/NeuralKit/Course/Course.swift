@@ -182,8 +182,8 @@ public enum Course {
                     + "the loss `crossEntropy(softmax(logits), targets:)`, count where `classIndices(logits)` equals the labels, "
                     + "`network.backward(logitsGradient: softmaxCrossEntropyBackward(...))`, `optimizer.step(network.parameters)`.",
                 "Keep `totalLoss += loss * Double(batch.count)`, `correct`, `seen`; after each step build "
-                    + "`BatchProgress(batch: index + 1, batchCount: batches.count, examples: seen, loss: loss, meanLoss: totalLoss / seen, "
-                    + "accuracy: correct / seen)` and `if !afterBatch(progress) { break }`. `confusionMatrix`: `matrix[label][prediction] += 1`. "
+                    + "`BatchProgress(batch: index + 1, batchCount: batches.count, examples: seen, loss: loss, meanLoss: totalLoss / Double(seen), "
+                    + "accuracy: Double(correct) / Double(seen))` and `if !afterBatch(progress) { break }`. `confusionMatrix`: `matrix[label][prediction] += 1`. "
                     + "`classify`: `preprocess(image.reshaped([1] + image.shape))`, `softmax` of the logits, label = `classIndices(p)[0]`, "
                     + "probabilities = `p.scalars`.",
             ],

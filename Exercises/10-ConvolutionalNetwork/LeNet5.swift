@@ -1,6 +1,6 @@
 import NeuralKit
 
-// Stage 10 · Convolutional network — LeNet-5
+// Stage 10 · Convolution, pooling, LeNet-5 — LeNet-5
 //
 // LeCun's network for digits, in the lectures' version for a 28×28×1 image:
 //

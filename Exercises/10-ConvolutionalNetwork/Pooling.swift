@@ -1,6 +1,6 @@
 import NeuralKit
 
-// Stage 10 · Convolutional network — pooling
+// Stage 10 · Convolution, pooling, LeNet-5 — pooling
 //
 // Pooling shrinks each channel on its own: a window slides over the image
 // and keeps one number, the largest (max pooling) or the mean (average

@@ -1,6 +1,6 @@
 import NeuralKit
 
-// Stage 10 · Convolutional network — Conv2D
+// Stage 10 · Convolution, pooling, LeNet-5 — Conv2D
 //
 // A convolution layer slides `filters` small kernels over the image. At each
 // position, each kernel takes the dot product with the patch under it (all

@@ -1,6 +1,6 @@
 import NeuralKit
 
-// Stage 10 · Convolutional network — flatten
+// Stage 10 · Convolution, pooling, LeNet-5 — flatten
 //
 // Between the convolutional part and the dense part, each example's
 // channels × height × width values become one row. The order is row-major,

@@ -1,6 +1,6 @@
 import NeuralKit
 
-// Stage 10 · Convolutional network — shape arithmetic
+// Stage 10 · Convolution, pooling, LeNet-5 — shape arithmetic
 //
 // Before writing a layer, know what comes out of it: the output size of a
 // convolution or a pooling window sliding over the input, the number of

@@ -258,7 +258,7 @@ struct Stage03Initialization {
         // ReLU units, no biases. With your heNormal, drawn from the grading
         // generator: one network ends anywhere between about 0.45 and 1.4, so
         // this takes the geometric mean of 4 networks, which any correct
-        // N(0, 2 / fanIn) keeps between 0.3 and 2 (the median is about 0.75).
+        // N(0, 2 / fanIn) keeps between 0.3 and 2 (the median is about 0.8).
         var generator = testGenerator(seed: 15)
         let studentStds = try student(3) {
             (0..<4).map { _ in
@@ -268,7 +268,7 @@ struct Stage03Initialization {
         let studentStd = exp(studentStds.map { log($0) }.reduce(0, +) / Double(studentStds.count))
         check(studentStd >= 0.3 && studentStd <= 2,
               "with your heNormal, the activations' standard deviation after 10 ReLU layers is \(short(studentStd)) "
-              + "(the geometric mean of 4 networks; the input's is 1), where N(0, 2 / fanIn) keeps it near 0.75. "
+              + "(the geometric mean of 4 networks; the input's is 1), where N(0, 2 / fanIn) keeps it near 0.8. "
               + (studentStd == 0 ? "Every activation is 0: are the weights all 0?"
                  : studentStd < 0.3 ? "The signal shrinks at every layer: the weights' variance is too small"
                  : "The signal grows at every layer: the weights' variance is too large"))

@@ -1,6 +1,6 @@
 import NeuralKit
 
-// Stage 10 · Convolutional network — bonus: more activations as layers
+// Stage 10 · Convolution, pooling, LeNet-5 — bonus: more activations as layers
 //
 // Stage 1's activations work element by element, so they work on images as
 // well as on rows. As layers, they cache their input (or output) for backward.

@@ -1,6 +1,6 @@
 import NeuralKit
 
-// Stage 10 · Convolutional network — bonus: a residual block
+// Stage 10 · Convolution, pooling, LeNet-5 — bonus: a residual block
 //
 // A residual block learns a correction to its input instead of a whole new
 // map: y = relu(x + F(x)), with F = conv → ReLU → conv. The shortcut carries

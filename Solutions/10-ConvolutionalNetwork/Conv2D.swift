@@ -12,9 +12,15 @@ import NeuralKit
 // Tensors are `[batch, channels, height, width]`; weights are
 // `[filters, inputChannels, kernelHeight, kernelWidth]`.
 //
-// This reference computes the layer as one matrix product per batch
-// ("im2col"): every patch becomes a column, so the convolution is
-// `W (K × CFF) · columns (CFF × positions)`, which `Tensor.matmul` runs fast.
+// This reference computes the layer as one matrix product per image
+// ("im2col"): every patch of the image becomes a column, so the convolution
+// is `W (K × C·kH·kW) · columns (C·kH·kW × H′·W′)`, already in the output's
+// `[K, H′, W′]` order. The images of a batch are independent, so they are
+// shared out over the cores (`Parallel.forEachChunk`), and each worker keeps
+// its patch matrix in cache. The core does the data movement
+// (`ConvolutionGeometry.im2col`/`col2im`) and the products (`MatrixKernels`)
+// on raw buffers: the same arithmetic as `Tensor.matmul`, without a `Tensor`
+// per image.
 
 /// A 2-D convolution (cross-correlation) with stride, zero padding, dilation and bias:
 ///
@@ -34,8 +40,6 @@ public final class Conv2D: Layer {
     public let dilation: Int
     /// The input of the last forward pass, `[batch, inputChannels, height, width]`.
     public private(set) var input: Tensor?
-    /// The patches of the last forward pass, `[C·kH·kW, batch·outH·outW]`.
-    private var columns: Tensor?
 
     /// A layer with the given kernels `[filters, inputChannels, kH, kW]` and biases `[filters]`.
     public init(weight: Tensor, bias: Tensor, stride: Int = 1, padding: Int = 0, dilation: Int = 1) {
@@ -59,71 +63,122 @@ public final class Conv2D: Layer {
 
     /// `[N, C, H, W] → [N, K, H′, W′]` with `H′ = ⌊(H − D(kH − 1) − 1 + 2P) / S⌋ + 1`, and so for `W′`.
     public func forward(_ input: Tensor) -> Tensor {
-        guard let g = geometry(input.shape) else { return Tensor(zeros: [input.shape.first ?? 0, weight.value.shape.first ?? 0, 1, 1]) }
+        guard let (n, k, g) = geometry(input.shape) else {
+            return Tensor(zeros: [input.shape.first ?? 0, weight.value.shape.first ?? 0, 1, 1])
+        }
         self.input = input
-        let cols = im2col(input, g)
-        columns = cols
-        let product = weight.value.reshaped([g.k, g.rows]).matmul(cols)      // [K, N·H′·W′]
-        let positions = g.outH * g.outW
-        var out = [Double](repeating: 0, count: g.n * g.k * positions)
-        product.withUnsafeScalars { p in
-            bias.value.withUnsafeScalars { b in
-                out.withUnsafeMutableBufferPointer { y in
-                    for k in 0..<g.k {
-                        for n in 0..<g.n {
-                            let from = (k * g.n + n) * positions, to = (n * g.k + k) * positions
-                            for q in 0..<positions { y[to + q] = p[from + q] + b[k] }
+        let (rows, positions) = (g.patchSize, g.positions)
+        // No images, filters or channels: nothing to multiply (and buffers without an address).
+        guard n * k > 0, input.count > 0 else {
+            return Tensor(zeros: [n, k, g.outputHeight, g.outputWidth]) + bias.value.reshaped([k, 1, 1])
+        }
+        // Every output is written below: no need to fill the array with zeros first.
+        let out = [Double](unsafeUninitializedCapacity: n * k * positions) { y, initialized in
+            input.withUnsafeScalars { x in
+                weight.value.withUnsafeScalars { w in
+                    bias.value.withUnsafeScalars { b in
+                        Parallel.forEachChunk(n) { images in
+                            let columns = UnsafeMutablePointer<Double>.allocate(capacity: max(rows * positions, 1))
+                            defer { columns.deallocate() }
+                            for image in images {
+                                // y[image] = W · columns + b, a [K, H′·W′] matrix.
+                                let output = y.baseAddress! + image * k * positions
+                                g.im2col(x.baseAddress! + image * g.imageSize, into: columns)
+                                MatrixKernels.multiply(w.baseAddress!, columns, into: output, m: k, k: rows, n: positions)
+                                for filter in 0..<k {
+                                    let row = output + filter * positions
+                                    for q in 0..<positions { row[q] += b[filter] }
+                                }
+                            }
                         }
                     }
                 }
             }
+            initialized = n * k * positions
         }
-        return Tensor(shape: [g.n, g.k, g.outH, g.outW], scalars: out)
+        return Tensor(shape: [n, k, g.outputHeight, g.outputWidth], scalars: out)
     }
 
     /// From `∂L/∂y` `[N, K, H′, W′]`: `∂L/∂w` (every position and example adds
     /// its patch times its gradient), `∂L/∂b` (the sum over examples and
     /// positions), and returns `∂L/∂x` (each output's gradient goes back to
     /// the patch it came from, times the kernel).
+    ///
+    /// Per image, with `G` its `[K, H′·W′]` gradient: `∂L/∂w += G · columnsᵀ`
+    /// and `∂L/∂columns = Wᵀ · G`, which `col2im` adds back onto the pixels.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let x = input ?? Tensor(zeros: [outputGradient.shape.first ?? 0, weight.value.shape.count > 1 ? weight.value.shape[1] : 0, 1, 1])
-        guard let g = geometry(x.shape), let cols = columns else { return Tensor(zeros: x.shape) }
-        guard outputGradient.shape == [g.n, g.k, g.outH, g.outW] else {
+        guard let (n, k, g) = geometry(x.shape) else { return Tensor(zeros: x.shape) }
+        guard outputGradient.shape == [n, k, g.outputHeight, g.outputWidth] else {
             Problems.invalidShape("Conv2D.backward: the output gradient has shape \(outputGradient.shape), "
-                + "expected \([g.n, g.k, g.outH, g.outW]) (the shape of the forward pass's output)")
+                + "expected \([n, k, g.outputHeight, g.outputWidth]) (the shape of the forward pass's output)")
             return Tensor(zeros: x.shape)
         }
-        // ∂L/∂y as a [K, N·H′·W′] matrix, in the order of the columns.
-        let positions = g.outH * g.outW
-        var dy = [Double](repeating: 0, count: g.k * g.n * positions)
-        var db = [Double](repeating: 0, count: g.k)
-        outputGradient.withUnsafeScalars { src in
-            dy.withUnsafeMutableBufferPointer { d in
-                for n in 0..<g.n {
-                    for k in 0..<g.k {
-                        let from = (n * g.k + k) * positions, to = (k * g.n + n) * positions
-                        var total = 0.0
-                        for q in 0..<positions { d[to + q] = src[from + q]; total += src[from + q] }
-                        db[k] += total
+        let (rows, positions) = (g.patchSize, g.positions)
+        guard n * k > 0, x.count > 0 else {
+            weight.gradient = Tensor(zeros: weight.value.shape)
+            bias.gradient = n > 0 ? outputGradient.sum(alongAxis: 3).sum(alongAxis: 2).sum(alongAxis: 0) : Tensor(zeros: [k])
+            return Tensor(zeros: x.shape)
+        }
+        let weightT = weight.value.reshaped([k, rows]).transposed()              // [C·kH·kW, K]
+        var dx = [Double](repeating: 0, count: x.count)
+        // ∂L/∂w summed over groups of `groupSize` images (image by image, in
+        // order), then the groups added in order: the same bits on any number of cores.
+        let groupSize = 8
+        let groups = (n + groupSize - 1) / groupSize
+        var dwGroups = [Double](repeating: 0, count: max(groups, 1) * k * rows)
+        var dbImages = [Double](repeating: 0, count: max(n, 1) * k)
+        x.withUnsafeScalars { xs in
+            outputGradient.withUnsafeScalars { dy in
+                weightT.withUnsafeScalars { wt in
+                    dx.withUnsafeMutableBufferPointer { dxs in
+                        dwGroups.withUnsafeMutableBufferPointer { dw in
+                            dbImages.withUnsafeMutableBufferPointer { db in
+                                Parallel.forEachChunk(groups) { chunk in
+                                    let columns = UnsafeMutablePointer<Double>.allocate(capacity: max(rows * positions, 1))
+                                    defer { columns.deallocate() }
+                                    for group in chunk {
+                                        for image in (group * groupSize)..<min((group + 1) * groupSize, n) {
+                                            let gradient = dy.baseAddress! + image * k * positions    // [K, H′·W′]
+                                            g.im2col(xs.baseAddress! + image * g.imageSize, into: columns)
+                                            MatrixKernels.multiplyTransposingOther(
+                                                gradient, columns, into: dw.baseAddress! + group * k * rows,
+                                                m: k, k: positions, n: rows, accumulating: true)
+                                            for filter in 0..<k {
+                                                var total = 0.0
+                                                for q in 0..<positions { total += gradient[filter * positions + q] }
+                                                db[image * k + filter] = total
+                                            }
+                                            // ∂L/∂columns = Wᵀ G, reusing the patch buffer.
+                                            MatrixKernels.multiply(wt.baseAddress!, gradient, into: columns,
+                                                                   m: rows, k: k, n: positions)
+                                            g.col2im(columns, addingInto: dxs.baseAddress! + image * g.imageSize)
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-        let dyMatrix = Tensor(shape: [g.k, g.n * positions], scalars: dy)
-        weight.gradient = dyMatrix.matmul(cols.transposed()).reshaped(weight.value.shape)
-        bias.gradient = Tensor(shape: [g.k], scalars: db)
-        let dcols = weight.value.reshaped([g.k, g.rows]).transposed().matmul(dyMatrix)
-        return col2im(dcols, g)
+        var dw = [Double](repeating: 0, count: k * rows)
+        var db = [Double](repeating: 0, count: k)
+        for group in 0..<groups {
+            for e in 0..<(k * rows) { dw[e] += dwGroups[group * k * rows + e] }
+        }
+        for image in 0..<n {
+            for filter in 0..<k { db[filter] += dbImages[image * k + filter] }
+        }
+        weight.gradient = Tensor(shape: weight.value.shape, scalars: dw)
+        bias.gradient = Tensor(shape: [k], scalars: db)
+        return Tensor(shape: x.shape, scalars: dx)
     }
 
-    // MARK: - im2col
+    // MARK: - Shapes
 
-    private struct Geometry {
-        let n, c, h, w, k, kh, kw, outH, outW: Int
-        var rows: Int { c * kh * kw }
-    }
-
-    private func geometry(_ shape: [Int]) -> Geometry? {
+    /// `(N, K, geometry of one image)`, or nil with a recorded problem.
+    private func geometry(_ shape: [Int]) -> (Int, Int, ConvolutionGeometry)? {
         let ws = weight.value.shape
         guard ws.count == 4 else {
             Problems.invalidShape("Conv2D: the weight must have shape [filters, inputChannels, kH, kW], got \(ws)")
@@ -138,78 +193,24 @@ public final class Conv2D: Layer {
                 + "have depth \(ws[1]) (weight \(ws)): the kernel depth must equal the input channels")
             return nil
         }
+        guard bias.value.count == ws[0] else {
+            Problems.invalidShape("Conv2D: the bias has shape \(bias.value.shape), expected [\(ws[0])] (one per filter)")
+            return nil
+        }
         do {
-            let outH = try convolutionOutputSize(input: shape[2], kernel: ws[2], stride: stride, padding: padding, dilation: dilation)
-            let outW = try convolutionOutputSize(input: shape[3], kernel: ws[3], stride: stride, padding: padding, dilation: dilation)
-            return Geometry(n: shape[0], c: shape[1], h: shape[2], w: shape[3], k: ws[0], kh: ws[2], kw: ws[3],
-                            outH: outH, outW: outW)
+            // Checks the sizes and explains what does not fit.
+            _ = try convolutionOutputSize(input: shape[2], kernel: ws[2], stride: stride, padding: padding, dilation: dilation)
+            _ = try convolutionOutputSize(input: shape[3], kernel: ws[3], stride: stride, padding: padding, dilation: dilation)
         } catch {
             Problems.invalidShape("Conv2D on input \(shape) with weight \(ws): \(error)")
             return nil
         }
-    }
-
-    /// Row `(c·kH + u)·kW + v`, column `(n·H′ + i)·W′ + j` holds `x[n, c, i·S − P + u·D, j·S − P + v·D]` (0 outside).
-    private func im2col(_ x: Tensor, _ g: Geometry) -> Tensor {
-        let columnCount = g.n * g.outH * g.outW
-        var cols = [Double](repeating: 0, count: g.rows * columnCount)
-        let (s, p, d) = (stride, padding, dilation)
-        x.withUnsafeScalars { src in
-            cols.withUnsafeMutableBufferPointer { dst in
-                for c in 0..<g.c {
-                    for u in 0..<g.kh {
-                        for v in 0..<g.kw {
-                            let row = ((c * g.kh + u) * g.kw + v) * columnCount
-                            for n in 0..<g.n {
-                                let plane = (n * g.c + c) * g.h * g.w
-                                for i in 0..<g.outH {
-                                    let y = i * s - p + u * d
-                                    guard y >= 0, y < g.h else { continue }
-                                    let to = row + (n * g.outH + i) * g.outW
-                                    let from = plane + y * g.w
-                                    for j in 0..<g.outW {
-                                        let xx = j * s - p + v * d
-                                        if xx >= 0, xx < g.w { dst[to + j] = src[from + xx] }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        guard let g = ConvolutionGeometry(channels: shape[1], height: shape[2], width: shape[3],
+                                          kernelHeight: ws[2], kernelWidth: ws[3],
+                                          stride: stride, padding: padding, dilation: dilation) else {
+            Problems.invalidShape("Conv2D on input \(shape) with weight \(ws): the sizes do not fit")
+            return nil
         }
-        return Tensor(shape: [g.rows, columnCount], scalars: cols)
-    }
-
-    /// The adjoint of `im2col`: adds each column entry back to the input pixel it was read from.
-    private func col2im(_ cols: Tensor, _ g: Geometry) -> Tensor {
-        let columnCount = g.n * g.outH * g.outW
-        var dx = [Double](repeating: 0, count: g.n * g.c * g.h * g.w)
-        let (s, p, d) = (stride, padding, dilation)
-        cols.withUnsafeScalars { src in
-            dx.withUnsafeMutableBufferPointer { dst in
-                for c in 0..<g.c {
-                    for u in 0..<g.kh {
-                        for v in 0..<g.kw {
-                            let row = ((c * g.kh + u) * g.kw + v) * columnCount
-                            for n in 0..<g.n {
-                                let plane = (n * g.c + c) * g.h * g.w
-                                for i in 0..<g.outH {
-                                    let y = i * s - p + u * d
-                                    guard y >= 0, y < g.h else { continue }
-                                    let from = row + (n * g.outH + i) * g.outW
-                                    let to = plane + y * g.w
-                                    for j in 0..<g.outW {
-                                        let xx = j * s - p + v * d
-                                        if xx >= 0, xx < g.w { dst[to + xx] += src[from + j] }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return Tensor(shape: [g.n, g.c, g.h, g.w], scalars: dx)
+        return (shape[0], ws[0], g)
     }
 }

@@ -36,19 +36,30 @@ public final class MaxPool2D: Layer {
         var positions = [Int](repeating: 0, count: out.count)
         let (f, s) = (window, stride)
         input.withUnsafeScalars { x in
-            var o = 0
-            for plane in 0..<(n * c) {
-                let base = plane * h * w
-                for i in 0..<outH {
-                    for j in 0..<outW {
-                        var best = base + i * s * w + j * s
-                        for u in 0..<f {
-                            let row = base + (i * s + u) * w + j * s
-                            for v in 0..<f where x[row + v] > x[best] { best = row + v }
+            out.withUnsafeMutableBufferPointer { y in
+                positions.withUnsafeMutableBufferPointer { where_ in
+                    // Every channel of every image on its own: shared out over the cores.
+                    Parallel.forEachChunk(n * c, minimumChunk: 16) { planes in
+                        for plane in planes {
+                            let base = plane * h * w
+                            var o = plane * outH * outW
+                            for i in 0..<outH {
+                                for j in 0..<outW {
+                                    var best = base + i * s * w + j * s
+                                    var largest = x[best]
+                                    for u in 0..<f {
+                                        let row = base + (i * s + u) * w + j * s
+                                        for v in 0..<f where x[row + v] > largest {
+                                            best = row + v
+                                            largest = x[best]
+                                        }
+                                    }
+                                    y[o] = largest
+                                    where_[o] = best
+                                    o += 1
+                                }
+                            }
                         }
-                        out[o] = x[best]
-                        positions[o] = best
-                        o += 1
                     }
                 }
             }
@@ -66,7 +77,11 @@ public final class MaxPool2D: Layer {
         }
         var dx = [Double](repeating: 0, count: shape.reduce(1, *))
         outputGradient.withUnsafeScalars { g in
-            for (o, position) in maxPositions.enumerated() { dx[position] += g[o] }
+            maxPositions.withUnsafeBufferPointer { positions in
+                dx.withUnsafeMutableBufferPointer { d in
+                    for o in 0..<positions.count { d[positions[o]] += g[o] }
+                }
+            }
         }
         return Tensor(shape: shape, scalars: dx)
     }

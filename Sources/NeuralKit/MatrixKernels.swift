@@ -1,0 +1,236 @@
+import Dispatch
+import Foundation
+
+/// Matrix products on raw row-major buffers, for layers that multiply many
+/// small matrices (a convolution multiplies once per image) and cannot afford
+/// a `Tensor` for each.
+///
+/// Each call runs on the calling thread; run several at once with
+/// `Parallel.forEachChunk`. Every sum is formed in a fixed order that depends
+/// only on the sizes (never on threads or on the machine), with a separate
+/// multiply and add, so results are the same bits everywhere.
+public enum MatrixKernels {
+    /// `c = a · b` for `a` `[m, k]`, `b` `[k, n]`, `c` `[m, n]` (every row
+    /// contiguous): `c[i, j] = Σₚ a[i, p] · b[p, j]`, summed in the order
+    /// p = 0, 1, …, k−1, exactly as `Tensor.matmul`.
+    ///
+    /// Made for short, wide products (a few rows, many columns): sixteen
+    /// columns of `b` at a time stay in cache while every row of `a` passes.
+    public static func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                                into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else { c.update(repeating: 0, count: m * n); return }
+        var j = 0
+        while j + 16 <= n {
+            var i = 0
+            while i + 4 <= m { rows4x16(a, b, c, i, j, k, n); i += 4 }
+            if i + 2 <= m { rows2x16(a, b, c, i, j, k, n); i += 2 }
+            if i < m { rows1x16(a, b, c, i, j, k, n) }
+            j += 16
+        }
+        if j < n {
+            for i in 0..<m {
+                let aRow = a + i * k
+                for jj in j..<n {
+                    var sum = 0.0
+                    var bp = b + jj
+                    for p in 0..<k { sum += aRow[p] * bp.pointee; bp += n }
+                    c[i * n + jj] = sum
+                }
+            }
+        }
+    }
+
+    /// `c = a · bᵀ` (or `c += a · bᵀ` when `accumulating`) for `a` `[m, k]`,
+    /// `b` `[n, k]`, `c` `[m, n]`: `c[i, j] = Σₚ a[i, p] · b[j, p]`, the dot
+    /// product of row `i` of `a` with row `j` of `b`.
+    ///
+    /// Each dot product is summed in eight interleaved partial sums (p ≡ 0…7
+    /// mod 8, each in increasing p), added pairwise in a fixed tree, then the
+    /// last k mod 8 terms in order: a fixed order that depends only on `k`.
+    public static func multiplyTransposingOther(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                                                into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int,
+                                                accumulating: Bool = false) {
+        guard m > 0, n > 0 else { return }
+        var i = 0
+        while i + 2 <= m {
+            var j = 0
+            while j + 4 <= n { dots2x4(a, b, c, i, j, k, n, accumulating); j += 4 }
+            while j < n {
+                for r in i..<(i + 2) { store(dot(a + r * k, b + j * k, k), c + r * n + j, accumulating) }
+                j += 1
+            }
+            i += 2
+        }
+        if i < m {
+            for j in 0..<n { store(dot(a + i * k, b + j * k, k), c + i * n + j, accumulating) }
+        }
+    }
+
+    // MARK: - Micro-kernels
+
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Double>) -> SIMD8<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
+    }
+
+    @inline(__always)
+    private static func store(_ value: Double, _ p: UnsafeMutablePointer<Double>, _ accumulating: Bool) {
+        if accumulating { p.pointee += value } else { p.pointee = value }
+    }
+
+    private static func rows4x16(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+                                 _ i: Int, _ j: Int, _ k: Int, _ n: Int) {
+        var c00 = SIMD8<Double>(), c01 = SIMD8<Double>()
+        var c10 = SIMD8<Double>(), c11 = SIMD8<Double>()
+        var c20 = SIMD8<Double>(), c21 = SIMD8<Double>()
+        var c30 = SIMD8<Double>(), c31 = SIMD8<Double>()
+        let a0 = a + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k
+        var bp = b + j
+        for p in 0..<k {
+            let b0 = load(bp), b1 = load(bp + 8)
+            let x0 = SIMD8(repeating: a0[p]), x1 = SIMD8(repeating: a1[p])
+            let x2 = SIMD8(repeating: a2[p]), x3 = SIMD8(repeating: a3[p])
+            c00 += x0 * b0; c01 += x0 * b1
+            c10 += x1 * b0; c11 += x1 * b1
+            c20 += x2 * b0; c21 += x2 * b1
+            c30 += x3 * b0; c31 += x3 * b1
+            bp += n
+        }
+        let o = c + i * n + j
+        store(c00, o); store(c01, o + 8)
+        store(c10, o + n); store(c11, o + n + 8)
+        store(c20, o + 2 * n); store(c21, o + 2 * n + 8)
+        store(c30, o + 3 * n); store(c31, o + 3 * n + 8)
+    }
+
+    private static func rows2x16(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+                                 _ i: Int, _ j: Int, _ k: Int, _ n: Int) {
+        var c00 = SIMD8<Double>(), c01 = SIMD8<Double>()
+        var c10 = SIMD8<Double>(), c11 = SIMD8<Double>()
+        let a0 = a + i * k, a1 = a0 + k
+        var bp = b + j
+        for p in 0..<k {
+            let b0 = load(bp), b1 = load(bp + 8)
+            let x0 = SIMD8(repeating: a0[p]), x1 = SIMD8(repeating: a1[p])
+            c00 += x0 * b0; c01 += x0 * b1
+            c10 += x1 * b0; c11 += x1 * b1
+            bp += n
+        }
+        let o = c + i * n + j
+        store(c00, o); store(c01, o + 8)
+        store(c10, o + n); store(c11, o + n + 8)
+    }
+
+    private static func rows1x16(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+                                 _ i: Int, _ j: Int, _ k: Int, _ n: Int) {
+        var c00 = SIMD8<Double>(), c01 = SIMD8<Double>()
+        let a0 = a + i * k
+        var bp = b + j
+        for p in 0..<k {
+            let x0 = SIMD8(repeating: a0[p])
+            c00 += x0 * load(bp); c01 += x0 * load(bp + 8)
+            bp += n
+        }
+        let o = c + i * n + j
+        store(c00, o); store(c01, o + 8)
+    }
+
+    /// The eight lanes of `v` added pairwise: ((0+1)+(2+3)) + ((4+5)+(6+7)).
+    @inline(__always)
+    private static func total(_ v: SIMD8<Double>) -> Double {
+        ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
+    }
+
+    /// `[total(s0), total(s1), …, total(s7)]`, with vector additions: the
+    /// same pairs are added in the same order, so the same bits.
+    @inline(__always)
+    private static func totals(_ s0: SIMD8<Double>, _ s1: SIMD8<Double>, _ s2: SIMD8<Double>, _ s3: SIMD8<Double>,
+                               _ s4: SIMD8<Double>, _ s5: SIMD8<Double>, _ s6: SIMD8<Double>, _ s7: SIMD8<Double>)
+        -> SIMD8<Double> {
+        // Each step adds neighbouring lanes of two vectors: the lanes of the
+        // result hold the pair sums of the first, then those of the second.
+        @inline(__always)
+        func pairs(_ x: SIMD8<Double>, _ y: SIMD8<Double>) -> SIMD8<Double> {
+            SIMD8(lowHalf: x.evenHalf, highHalf: y.evenHalf) + SIMD8(lowHalf: x.oddHalf, highHalf: y.oddHalf)
+        }
+        return pairs(pairs(pairs(s0, s1), pairs(s2, s3)), pairs(pairs(s4, s5), pairs(s6, s7)))
+    }
+
+    /// The dot product of two rows of length `k`, in the order described at `multiplyTransposingOther`.
+    @inline(__always)
+    private static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ k: Int) -> Double {
+        var acc = SIMD8<Double>()
+        var p = 0
+        while p + 8 <= k { acc += load(x + p) * load(y + p); p += 8 }
+        var sum = total(acc)
+        while p < k { sum += x[p] * y[p]; p += 1 }
+        return sum
+    }
+
+    private static func dots2x4(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
+                                _ i: Int, _ j: Int, _ k: Int, _ n: Int, _ accumulating: Bool) {
+        let a0 = a + i * k, a1 = a0 + k
+        let b0 = b + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k
+        var s00 = SIMD8<Double>(), s01 = SIMD8<Double>(), s02 = SIMD8<Double>(), s03 = SIMD8<Double>()
+        var s10 = SIMD8<Double>(), s11 = SIMD8<Double>(), s12 = SIMD8<Double>(), s13 = SIMD8<Double>()
+        var p = 0
+        while p + 8 <= k {
+            let x0 = load(a0 + p), x1 = load(a1 + p)
+            let y0 = load(b0 + p), y1 = load(b1 + p), y2 = load(b2 + p), y3 = load(b3 + p)
+            s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3
+            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3
+            p += 8
+        }
+        // The eight totals at once, added in the same tree as `total`.
+        let t = totals(s00, s01, s02, s03, s10, s11, s12, s13)
+        var t00 = t[0], t01 = t[1], t02 = t[2], t03 = t[3]
+        var t10 = t[4], t11 = t[5], t12 = t[6], t13 = t[7]
+        while p < k {
+            t00 += a0[p] * b0[p]; t01 += a0[p] * b1[p]; t02 += a0[p] * b2[p]; t03 += a0[p] * b3[p]
+            t10 += a1[p] * b0[p]; t11 += a1[p] * b1[p]; t12 += a1[p] * b2[p]; t13 += a1[p] * b3[p]
+            p += 1
+        }
+        let o = c + i * n + j
+        store(t00, o, accumulating); store(t01, o + 1, accumulating)
+        store(t02, o + 2, accumulating); store(t03, o + 3, accumulating)
+        store(t10, o + n, accumulating); store(t11, o + n + 1, accumulating)
+        store(t12, o + n + 2, accumulating); store(t13, o + n + 3, accumulating)
+    }
+}
+
+/// Work split over the machine's cores.
+public enum Parallel {
+    /// Calls `body` with contiguous chunks that together cover `0..<count`,
+    /// on all cores, and returns when all are done. Chunks have at least
+    /// `minimumChunk` items (so small jobs stay on one thread); there are a
+    /// few per core, handed out as cores become free, so that a core busy
+    /// with another program does not hold the others up.
+    ///
+    /// `body` may run on several threads at once: for different items it must
+    /// write to different memory. Results must not depend on how the items are
+    /// chunked (each item computed on its own), so that they are the same on
+    /// any number of cores.
+    public static func forEachChunk(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let chunks = Swift.min(4 * cores, count / Swift.max(minimumChunk, 1))
+        guard cores > 1, chunks > 1 else { body(0..<count); return }
+        withoutActuallyEscaping(body) { body in
+            let task = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                task.value((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
+            }
+        }
+    }
+
+    private struct UncheckedSendable<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+}

@@ -11,13 +11,14 @@ import NeuralKit
 /// same batch size and initialization) for a side-by-side figure.
 enum BenchCommand {
     static let usage = """
-        usage: kit bench [--epochs E] [--batch-size B] [--examples N] [--hidden H] [--seed S] [--json]
+        usage: kit bench [--model mlp|lenet] [--epochs E] [--batch-size B] [--examples N] [--hidden H] [--seed S] [--json]
         """
 
     static func run(_ words: [String]) -> Int32 {
         var epochs = 3, batchSize = 64, examples = 60_000, hidden = 100
         var seed: UInt64 = 1
         var json = false
+        var lenet = false
         var index = 0
         func int(_ name: String) -> Int? {
             index += 1
@@ -35,6 +36,13 @@ enum BenchCommand {
             case "--hidden": guard let v = int("--hidden") else { return 2 }; hidden = v
             case "--seed": guard let v = int("--seed") else { return 2 }; seed = UInt64(v)
             case "--json": json = true
+            case "--model":
+                index += 1
+                guard index < words.count, ["mlp", "lenet"].contains(words[index]) else {
+                    FileHandle.standardError.write(Data("kit bench: --model takes mlp or lenet\n\(usage)\n".utf8))
+                    return 2
+                }
+                lenet = words[index] == "lenet"
             case "--help", "-h": print(usage); return 0
             default:
                 FileHandle.standardError.write(Data("kit bench: unknown option \(words[index])\n\(usage)\n".utf8))
@@ -44,11 +52,11 @@ enum BenchCommand {
         }
 
         var generator = SeededGenerator(seed: seed)
-        let inputs = Tensor.uniform(shape: [examples, 784], low: 0, high: 1, using: &generator)
+        let inputs = Tensor.uniform(shape: lenet ? [examples, 1, 28, 28] : [examples, 784], low: 0, high: 1, using: &generator)
         let labels = (0..<examples).map { _ in generator.nextInt(below: 10) }
         guard let data = try? Dataset(inputs: inputs, labels: labels, classCount: 10) else { return 1 }
         let code = TrainingCode.reference
-        guard let network = try? code.makeNetwork(784, hidden, 10, &generator),
+        guard let network = try? (lenet ? code.makeLeNet(28, 10, &generator) : code.makeNetwork(784, hidden, 10, &generator)),
               let optimizer = try? code.makeOptimizer(0.05, 0.9) else { return 1 }
         var configuration = "release"
         #if DEBUG
@@ -56,7 +64,7 @@ enum BenchCommand {
         print("warning: a debug build; measure with: swift run -c release kit bench")
         #endif
         if !json {
-            print("One epoch of the 784-\(hidden)-10 network (the reference, stage 9's trainEpoch) on \(examples.formatted) "
+            print("One epoch of \(lenet ? "LeNet-5" : "the 784-\(hidden)-10 network") (the reference, stage 9's trainEpoch) on \(examples.formatted) "
                 + "random 28×28 examples, batches of \(batchSize), SGD with momentum, Double (float64); \(configuration) build, "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
         }
@@ -74,7 +82,7 @@ enum BenchCommand {
         let best = times.min() ?? 1
         if json {
             let summary: [String: Any] = [
-                "implementation": "NeuralKit (Swift, Double)", "examples": examples, "batch_size": batchSize,
+                "implementation": "NeuralKit (Swift, Double)", "model": lenet ? "lenet" : "mlp", "examples": examples, "batch_size": batchSize,
                 "seconds_per_epoch": (best * 10_000).rounded() / 10_000, "samples_per_second": Int(Double(examples) / best),
                 "configuration": configuration,
             ]
@@ -82,9 +90,9 @@ enum BenchCommand {
                 print(String(decoding: data, as: UTF8.self))
             }
         } else {
-            print("NeuralKit, 784-\(hidden)-10, batch \(batchSize): best epoch \(String(format: "%.3f", best)) s, "
+            print("NeuralKit, \(lenet ? "LeNet-5" : "784-\(hidden)-10"), batch \(batchSize): best epoch \(String(format: "%.3f", best)) s, "
                 + "\(Int(Double(examples) / best).formatted) samples/s")
-            print("numpy, same network and batch size: python3 Tests/Benchmarks/mlp_numpy.py --batch-size \(batchSize)")
+            print("numpy, same network and batch size: python3 Tests/Benchmarks/\(lenet ? "lenet" : "mlp")_numpy.py --batch-size \(batchSize)")
         }
         return 0
     }

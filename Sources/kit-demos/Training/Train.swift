@@ -16,7 +16,7 @@ enum TrainCommand {
         var dataset = "spirals"
         var model = "mlp"
         var epochs: Int?
-        var batchSize = 64
+        var batchSizeOption: Int?
         var learningRate: Double?
         var momentum = 0.9
         var decayOption: Double?
@@ -33,12 +33,15 @@ enum TrainCommand {
         var dataDirectory = DataDirectory.resolve()
 
         var toy: ToyDataset? { ToyDataset(rawValue: dataset) }
+        var isLeNet: Bool { model == "lenet" }
+        /// LeNet-5: batches of 32, 0.02 × 0.8 per epoch (≥ 89% on Fashion-MNIST, ≥ 97.5% on MNIST 8k/2k in 10 epochs).
+        var batchSize: Int { batchSizeOption ?? (isLeNet ? 32 : 64) }
         /// Images: 10 epochs; the toy sets are small, so more epochs take no longer.
         var epochCount: Int { epochs ?? (toy == nil ? 10 : 200) }
         /// Images: 0.05 × 0.85 per epoch (≥ 87% on Fashion-MNIST, ≥ 94.5% on MNIST 8k/2k in 10 epochs);
         /// toy datasets: 0.1, constant (spirals: about 99% in 200 epochs).
-        var rate: Double { learningRate ?? (toy == nil ? 0.05 : 0.1) }
-        var decay: Double { decayOption ?? (toy == nil ? 0.85 : 1) }
+        var rate: Double { learningRate ?? (isLeNet ? 0.02 : toy == nil ? 0.05 : 0.1) }
+        var decay: Double { decayOption ?? (isLeNet ? 0.8 : toy == nil ? 0.85 : 1) }
 
         static func parse(_ words: [String]) throws -> Options {
             var words = words
@@ -65,7 +68,7 @@ enum TrainCommand {
                 case "--dataset": options.dataset = try value(word).lowercased().replacingOccurrences(of: "_", with: "-")
                 case "--model": options.model = try value(word)
                 case "--epochs": options.epochs = try number(word, Int.self)
-                case "--batch-size": options.batchSize = try number(word, Int.self)
+                case "--batch-size": options.batchSizeOption = try number(word, Int.self)
                 case "--learning-rate", "--lr": options.learningRate = try number(word, Double.self)
                 case "--momentum": options.momentum = try number(word, Double.self)
                 case "--decay": options.decayOption = try number(word, Double.self)
@@ -90,8 +93,11 @@ enum TrainCommand {
                 }
                 index += 1
             }
-            guard options.model == "mlp" else {
-                throw KitError("--model \(options.model): the only model so far is mlp (784-\(options.hidden)-10, stages 4–9)")
+            guard options.model == "mlp" || options.model == "lenet" else {
+                throw KitError("--model \(options.model): choose mlp (784-\(options.hidden)-10, stages 4–9) or lenet (LeNet-5, stage 10)")
+            }
+            if options.isLeNet, options.toy != nil {
+                throw KitError("--model lenet needs images: --dataset mnist or fashion-mnist")
             }
             guard options.epochCount > 0, options.batchSize > 0, options.hidden > 0, options.rate > 0 else {
                 throw KitError("--epochs, --batch-size, --hidden and --learning-rate must be positive")
@@ -142,15 +148,26 @@ enum TrainCommand {
         }
 
         // The data.
-        let (train, test, images, description) = try loadData(options, code: code, log: log)
+        var (train, test, images, description) = try loadData(options, code: code, log: log)
         let inputs = train.inputs.columnCount
         var initializer = SeededGenerator(seed: options.seed)
         var shuffling = SeededGenerator(seed: options.seed &+ 1_000_003)
-        let network = try code.makeNetwork(inputs, options.hidden, train.classCount, &initializer)
+        let network: any Classifier
+        let architecture: String
+        if options.isLeNet, let images {
+            // LeNet-5 sees each example as a 1-channel image: [N, 784] → [N, 1, 28, 28].
+            train.inputs = train.inputs.reshaped([train.count, 1, images.height, images.width])
+            test.inputs = test.inputs.reshaped([test.count, 1, images.height, images.width])
+            network = try code.makeLeNet(images.height, train.classCount, &initializer)
+            architecture = "LeNet-5"
+        } else {
+            network = try code.makeNetwork(inputs, options.hidden, train.classCount, &initializer)
+            architecture = "\(inputs)-\(options.hidden)-\(train.classCount)"
+        }
         let optimizer = try code.makeOptimizer(options.rate, options.momentum)
         let parameters = network.parameters.reduce(0) { $0 + $1.value.count }
         log("\(description)")
-        log("Network \(inputs)-\(options.hidden)-\(train.classCount) (\(parameters.formatted) parameters), \(code.name); "
+        log("Network \(architecture) (\(parameters.formatted) parameters), \(code.name); "
             + "SGD learning rate \(options.rate) × \(options.decay) per epoch, momentum \(options.momentum), "
             + "batches of \(options.batchSize), seed \(options.seed)")
         #if DEBUG
@@ -318,7 +335,8 @@ enum TrainCommand {
             try svg.write(toFile: path, atomically: true, encoding: .utf8)
             written.append(path)
         }
-        let title = "\(options.dataset), \(test.inputs.columnCount)-\(options.hidden)-\(classNames.count) MLP"
+        let title = options.isLeNet ? "\(options.dataset), LeNet-5"
+            : "\(options.dataset), \(test.inputs.columnCount)-\(options.hidden)-\(classNames.count) MLP"
         let duringEpochs = epochs.flatMap { epoch in
             epoch.lossSteps.enumerated().map { index, value in
                 (x: Double(epoch.number - 1) + (Double(index) + 0.5) / Double(epoch.lossSteps.count), y: value)
@@ -368,6 +386,13 @@ enum TrainCommand {
                 first.value, height: images.height, width: images.width, columns: 10,
                 title: "First-layer weights: \(first.value.shape[1]) units as \(images.height)×\(images.width) images",
                 subtitle: "red: ink at that pixel raises the unit's input, blue lowers it (each unit scaled to its own largest weight)"))
+        } else if let first = network.parameters.first, first.value.rank == 4, first.value.shape[1] == 1 {
+            // LeNet-5's first convolution: each filter [1, F, F] as an F×F image.
+            let (filters, height, width) = (first.value.shape[0], first.value.shape[2], first.value.shape[3])
+            try write("filters.svg", ImagePictures.weightImages(
+                first.value.reshaped([filters, height * width]).transposed(), height: height, width: width,
+                columns: filters, title: "First-layer filters: \(filters) learned \(height)×\(width) kernels",
+                subtitle: "red: ink there raises the response, blue lowers it", scale: 12))
         }
         return written
     }

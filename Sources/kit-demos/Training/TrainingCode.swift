@@ -10,6 +10,8 @@ struct TrainingCode {
     /// "reference" or "your code".
     let name: String
     let makeNetwork: (_ inputs: Int, _ hidden: Int, _ outputs: Int, _ generator: inout SeededGenerator) throws -> any Classifier
+    /// LeNet-5 (stage 10) for square greyscale images of the given side.
+    let makeLeNet: (_ imageSize: Int, _ classes: Int, _ generator: inout SeededGenerator) throws -> any Classifier
     let makeOptimizer: (_ learningRate: Double, _ momentum: Double) throws -> any Optimizer
     let setLearningRate: (any Optimizer, Double) -> Void
     let dataset: (ImageDataset) throws -> Dataset
@@ -30,6 +32,7 @@ struct TrainingCode {
         makeNetwork: { inputs, hidden, outputs, generator in
             Solutions.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &generator)
         },
+        makeLeNet: { size, classes, generator in Solutions.LeNet5(imageSize: size, classes: classes, using: &generator) },
         makeOptimizer: { Solutions.SGD(learningRate: $0, momentum: $1) },
         setLearningRate: { optimizer, rate in (optimizer as? Solutions.SGD)?.learningRate = rate },
         dataset: { try Solutions.dataset(from: $0) },
@@ -51,6 +54,12 @@ struct TrainingCode {
         makeNetwork: { inputs, hidden, outputs, generator in
             var copy = generator
             let network = try checked { Exercises.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &copy) }
+            generator = copy
+            return network
+        },
+        makeLeNet: { size, classes, generator in
+            var copy = generator
+            let network = try checked { Exercises.LeNet5(imageSize: size, classes: classes, using: &copy) }
             generator = copy
             return network
         },

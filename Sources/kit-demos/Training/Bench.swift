@@ -92,7 +92,7 @@ enum BenchCommand {
         } else {
             print("NeuralKit, \(lenet ? "LeNet-5" : "784-\(hidden)-10"), batch \(batchSize): best epoch \(String(format: "%.3f", best)) s, "
                 + "\(Int(Double(examples) / best).formatted) samples/s")
-            print("numpy, same network and batch size: python3 Tests/Benchmarks/\(lenet ? "lenet" : "mlp")_numpy.py --batch-size \(batchSize)")
+            print("numpy, same network and batch size: python3 Tests/Benchmarks/" + (lenet ? "lenet_numpy.py --batch \(batchSize)" : "mlp_numpy.py --batch-size \(batchSize)"))
         }
         return 0
     }

@@ -146,6 +146,14 @@ struct GradingWorkspace {
     func build(timeout: TimeInterval) throws -> (result: LimitedResult, failures: [CompileFailure]) {
         let arguments = ["swift", "build", "--product", testProduct,
                          "--explicit-target-dependency-import-check", "error"]
+        // The student module is compiled afresh every time: its files change between submissions
+        // and between the as-is and on-reference builds, and an incremental build was seen to keep
+        // a previous version's object file. Removing its objects costs a few seconds.
+        let objects = root.appendingPathComponent(".build/debug/Exercises.build")
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: objects.path)) ?? []
+        where name.hasSuffix(".o") || name.hasSuffix(".swiftdeps") || name.hasSuffix(".priors") {
+            try? FileManager.default.removeItem(at: objects.appendingPathComponent(name))
+        }
         let result = try LimitedProcess.run(["/usr/bin/env"] + arguments, in: root, environment: buildEnvironment,
                                             limits: ResourceLimits(seconds: timeout, keptOutputBytes: 512 * 1024))
         let failures = result.succeeded ? [] : CheckRunner.compileFailures(in: result.output, root: root)

@@ -37,7 +37,7 @@ public final class LeNet5: Layer, Classifier {
         // ReLU(), MaxPool2D(window: 2, stride: 2), ...))`, the layers of the table in order, with
         // `Dense(inputs:outputs:initialization: .heNormal, using: &generator)` from stage 3.
         // The first dense layer's inputs depend on imageSize: use your shape functions (they throw:
-        // `let size = (try? poolingOutputSize(…)) ?? 0`, never `try!`).
+        // `let size = (try? poolingOutputSize(…)) ?? 0`; a forced `try` would stop every check).
         self.init(body: notImplemented("LeNet5.init", placeholder: Sequential([])))
     }
 

@@ -59,7 +59,7 @@ public final class Conv2D: Layer {
     public func forward(_ input: Tensor) -> Tensor {
         // TODO: cache the input (`self.input = input`). Take K, kH, kW from `weight.value.shape`,
         // H′ and W′ from your `convolutionOutputSize` (it throws, and forward does not:
-        // `let h = (try? convolutionOutputSize(…)) ?? 0`, never `try!`). Then loop over n, k, i, j,
+        // `let h = (try? convolutionOutputSize(…)) ?? 0`; a forced `try` would stop every check). Then loop over n, k, i, j,
         // and inside over c, u, v: read x at row i·S − P + u·D and column j·S − P + v·D, skipping
         // reads outside the image (they are the zero padding). Start each sum at b[k].
         return notImplemented("Conv2D.forward", placeholder: input)

@@ -33,7 +33,7 @@ public final class MaxPool2D: Layer {
 
     public func forward(_ input: Tensor) -> Tensor {
         // TODO: save `inputShape`; H′, W′ from your `poolingOutputSize` (it throws: `let h =
-        // (try? poolingOutputSize(…)) ?? 0`, never `try!`). For each (n, c, i, j), scan
+        // (try? poolingOutputSize(…)) ?? 0`; a forced `try` would stop every check). For each (n, c, i, j), scan
         // the window at rows i·S ..< i·S + F, columns j·S ..< j·S + F; keep the largest value and
         // append its flat index (((n·C + c)·H + row)·W + column) to `maxPositions`.
         return notImplemented("MaxPool2D.forward", placeholder: input)

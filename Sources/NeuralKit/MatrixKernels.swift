@@ -28,15 +28,30 @@ public enum MatrixKernels {
             if i < m { rows1x16(a, b, c, i, j, k, n) }
             j += 16
         }
-        if j < n {
-            for i in 0..<m {
-                let aRow = a + i * k
-                for jj in j..<n {
-                    var sum = 0.0
-                    var bp = b + jj
-                    for p in 0..<k { sum += aRow[p] * bp.pointee; bp += n }
-                    c[i * n + jj] = sum
-                }
+        // The last n mod 16 columns: eight, then four at a time, then one by one.
+        for i in 0..<m {
+            let aRow = a + i * k, cRow = c + i * n
+            var jj = j
+            if jj + 8 <= n {
+                var sum = SIMD8<Double>()
+                var bp = b + jj
+                for p in 0..<k { sum += SIMD8(repeating: aRow[p]) * load(bp); bp += n }
+                store(sum, cRow + jj)
+                jj += 8
+            }
+            if jj + 4 <= n {
+                var sum = SIMD4<Double>()
+                var bp = b + jj
+                for p in 0..<k { sum += SIMD4(repeating: aRow[p]) * UnsafeRawPointer(bp).loadUnaligned(as: SIMD4<Double>.self); bp += n }
+                UnsafeMutableRawPointer(cRow + jj).storeBytes(of: sum, as: SIMD4<Double>.self)
+                jj += 4
+            }
+            while jj < n {
+                var sum = 0.0
+                var bp = b + jj
+                for p in 0..<k { sum += aRow[p] * bp.pointee; bp += n }
+                cRow[jj] = sum
+                jj += 1
             }
         }
     }

@@ -38,9 +38,15 @@ public final class Dense: Layer {
     /// From `G = ∂L/∂Y` `[batch, outputs]`:
     /// `∂L/∂W = Xᵀ G`, `∂L/∂b = Σ over the batch of G`, and returns `∂L/∂X = G Wᵀ`.
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        let x = input ?? Tensor(zeros: [outputGradient.rowCount, weight.value.rowCount])
-        weight.gradient = x.transposed().matmul(outputGradient)
-        bias.gradient = outputGradient.sum(alongAxis: 0)
+        backwardSkippingInput(outputGradient)
         return outputGradient.matmul(weight.value.transposed())
+    }
+
+    /// `∂L/∂W` and `∂L/∂b` only: a first layer's input is the data, which needs no gradient.
+    public func backwardSkippingInput(_ outputGradient: Tensor) {
+        let x = input ?? Tensor(zeros: [outputGradient.rowCount, weight.value.rowCount])
+        // Xᵀ G, without building Xᵀ: the same numbers as `x.transposed().matmul(outputGradient)`.
+        weight.gradient = x.transposedMatmul(outputGradient)
+        bias.gradient = outputGradient.sum(alongAxis: 0)
     }
 }

@@ -48,6 +48,11 @@ public final class TwoLayerNetwork: Layer, Classifier {
         hidden.backward(activation.backward(output.backward(logitsGradient)))
     }
 
+    /// As `backward(logitsGradient:)` for training, without `∂L/∂x` (the data needs no gradient).
+    public func backwardSkippingInput(logitsGradient: Tensor) {
+        hidden.backwardSkippingInput(activation.backward(output.backward(logitsGradient)))
+    }
+
     /// Backward from `∂L/∂probabilities`: through softmax, then as `backward(logitsGradient:)`.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let p = probabilities ?? Tensor(zeros: outputGradient.shape)
@@ -85,6 +90,8 @@ public final class MultilayerNetwork: Layer, Classifier {
 
     @discardableResult
     public func backward(logitsGradient: Tensor) -> Tensor { body.backward(logitsGradient) }
+
+    public func backwardSkippingInput(logitsGradient: Tensor) { body.backwardSkippingInput(logitsGradient) }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let p = probabilities ?? Tensor(zeros: outputGradient.shape)

@@ -31,17 +31,20 @@ public final class SGD: Optimizer {
     }
 
     public func step(_ parameters: [Parameter]) {
+        // In place (`update`, `+=`): no new tensor per parameter and step.
+        let (rate, momentum) = (learningRate, momentum)
         for parameter in parameters {
             var gradient = parameter.gradient
             if weightDecay != 0 { gradient += weightDecay * parameter.value }
             if momentum == 0 {
-                parameter.value -= learningRate * gradient
+                parameter.value.update(with: gradient) { w, g in w - rate * g }
             } else {
                 let key = ObjectIdentifier(parameter)
-                let previous = velocities[key] ?? Tensor(zeros: parameter.value.shape)
-                let velocity = momentum * previous - learningRate * gradient
-                velocities[key] = velocity
+                // Taken out of the dictionary while it changes, so that it is not copied.
+                var velocity = velocities.removeValue(forKey: key) ?? Tensor(zeros: parameter.value.shape)
+                velocity.update(with: gradient) { v, g in momentum * v - rate * g }
                 parameter.value += velocity
+                velocities[key] = velocity
             }
         }
     }

@@ -86,7 +86,8 @@ public func trainEpoch(_ network: any Classifier, on data: Dataset, batchSize: I
         let logits = network.logits(data.inputs.rows(batch))
         let loss = crossEntropy(softmax(logits), targets: targets)
         correct += zip(classIndices(logits), labels).filter { $0 == $1 }.count
-        network.backward(logitsGradient: softmaxCrossEntropyBackward(logits: logits, targets: targets))
+        // The images need no gradient: `backwardSkippingInput` spares the first layer that work.
+        network.backwardSkippingInput(logitsGradient: softmaxCrossEntropyBackward(logits: logits, targets: targets))
         optimizer.step(network.parameters)
         totalLoss += loss * Double(batch.count)
         seen += batch.count

@@ -107,6 +107,15 @@ public final class Conv2D: Layer {
     /// Per image, with `G` its `[K, H′·W′]` gradient: `∂L/∂w += G · columnsᵀ`
     /// and `∂L/∂columns = Wᵀ · G`, which `col2im` adds back onto the pixels.
     public func backward(_ outputGradient: Tensor) -> Tensor {
+        backward(outputGradient, findingInputGradient: true)
+    }
+
+    /// `∂L/∂w` and `∂L/∂b` only: a first layer's input is the image, which needs no gradient.
+    public func backwardSkippingInput(_ outputGradient: Tensor) {
+        _ = backward(outputGradient, findingInputGradient: false)
+    }
+
+    private func backward(_ outputGradient: Tensor, findingInputGradient: Bool) -> Tensor {
         let x = input ?? Tensor(zeros: [outputGradient.shape.first ?? 0, weight.value.shape.count > 1 ? weight.value.shape[1] : 0, 1, 1])
         guard let (n, k, g) = geometry(x.shape) else { return Tensor(zeros: x.shape) }
         guard outputGradient.shape == [n, k, g.outputHeight, g.outputWidth] else {
@@ -121,7 +130,7 @@ public final class Conv2D: Layer {
             return Tensor(zeros: x.shape)
         }
         let weightT = weight.value.reshaped([k, rows]).transposed()              // [C·kH·kW, K]
-        var dx = [Double](repeating: 0, count: x.count)
+        var dx = [Double](repeating: 0, count: findingInputGradient ? x.count : 0)
         // ∂L/∂w summed over groups of `groupSize` images (image by image, in
         // order), then the groups added in order: the same bits on any number of cores.
         let groupSize = 8
@@ -149,6 +158,7 @@ public final class Conv2D: Layer {
                                                 for q in 0..<positions { total += gradient[filter * positions + q] }
                                                 db[image * k + filter] = total
                                             }
+                                            guard findingInputGradient else { continue }
                                             // ∂L/∂columns = Wᵀ G, reusing the patch buffer.
                                             MatrixKernels.multiply(wt.baseAddress!, gradient, into: columns,
                                                                    m: rows, k: k, n: positions)
@@ -172,7 +182,7 @@ public final class Conv2D: Layer {
         }
         weight.gradient = Tensor(shape: weight.value.shape, scalars: dw)
         bias.gradient = Tensor(shape: [k], scalars: db)
-        return Tensor(shape: x.shape, scalars: dx)
+        return findingInputGradient ? Tensor(shape: x.shape, scalars: dx) : Tensor(zeros: [0])
     }
 
     // MARK: - Shapes

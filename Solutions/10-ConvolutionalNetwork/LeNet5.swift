@@ -64,5 +64,8 @@ public final class LeNet5: Layer, Classifier {
     @discardableResult
     public func backward(logitsGradient: Tensor) -> Tensor { body.backward(logitsGradient) }
 
+    /// For training: the first convolution's input is the image, which needs no gradient.
+    public func backwardSkippingInput(logitsGradient: Tensor) { body.backwardSkippingInput(logitsGradient) }
+
     public func backward(_ outputGradient: Tensor) -> Tensor { body.backward(outputGradient) }
 }

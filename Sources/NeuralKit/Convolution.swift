@@ -41,6 +41,25 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     /// `columns[(c·kH + u)·kW + v, i·W′ + j] = image[c, i·S − P + u·D, j·S − P + v·D]`,
     /// 0 where that falls in the padding.
     public func im2col(_ image: UnsafePointer<Double>, into columns: UnsafeMutablePointer<Double>) {
+        if stride == 1, padding == 0, dilation == 1 {
+            // The common case (LeNet's): every row of the patch matrix is a run of
+            // image rows, each a contiguous piece of `outputWidth` pixels.
+            var destination = columns
+            for c in 0..<channels {
+                for u in 0..<kernelHeight {
+                    for v in 0..<kernelWidth {
+                        var source = image + (c * height + u) * width + v
+                        for _ in 0..<outputHeight {
+                            // A loop, not `update(from:count:)`: the runs are short (LeNet: 24 and 8).
+                            for j in 0..<outputWidth { destination[j] = source[j] }
+                            destination += outputWidth
+                            source += width
+                        }
+                    }
+                }
+            }
+            return
+        }
         forEachRow { row, source, rowInImage, first, end in
             let destination = columns + row
             guard let source, let rowInImage else {
@@ -62,6 +81,23 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     /// in the padding are dropped). Each pixel receives its entries in the
     /// order of the rows.
     public func col2im(_ columns: UnsafePointer<Double>, addingInto image: UnsafeMutablePointer<Double>) {
+        if stride == 1, padding == 0, dilation == 1 {
+            // The common case, as in `im2col`.
+            var source = columns
+            for c in 0..<channels {
+                for u in 0..<kernelHeight {
+                    for v in 0..<kernelWidth {
+                        var destination = image + (c * height + u) * width + v
+                        for _ in 0..<outputHeight {
+                            for j in 0..<outputWidth { destination[j] += source[j] }
+                            source += outputWidth
+                            destination += width
+                        }
+                    }
+                }
+            }
+            return
+        }
         forEachRow { row, source, rowInImage, first, end in
             guard let source, let rowInImage else { return }
             let from = columns + row

@@ -10,12 +10,12 @@ public func numericalGradient(at x: Tensor, step h: Double = 1e-5, of f: (Tensor
     var probe = x
     for i in 0..<x.count {
         let original = x.scalars[i]
-        probe.scalars[i] = original + h
+        probe.storage[i] = original + h
         let plus = f(probe)
-        probe.scalars[i] = original - h
+        probe.storage[i] = original - h
         let minus = f(probe)
-        probe.scalars[i] = original
-        gradient.scalars[i] = (plus - minus) / (2 * h)
+        probe.storage[i] = original
+        gradient.storage[i] = (plus - minus) / (2 * h)
     }
     return gradient
 }

@@ -30,6 +30,11 @@ public protocol Layer: AnyObject {
     /// ∂L/∂x from ∂L/∂y, using the cache of the last `forward`; fills the
     /// parameters' gradients.
     func backward(_ outputGradient: Tensor) -> Tensor
+    /// What `backward` does to the parameters' gradients, without computing
+    /// ∂L/∂x: for the first layer of a model, whose input is the data and
+    /// needs no gradient. (Given: the default calls `backward`. A layer may
+    /// skip the work, as the reference `Dense` and `Conv2D` do.)
+    func backwardSkippingInput(_ outputGradient: Tensor)
     /// The tensors the layer learns (none for an activation).
     var parameters: [Parameter] { get }
     /// Whether the layer is training (dropout drops only while training).
@@ -39,6 +44,8 @@ public protocol Layer: AnyObject {
 extension Layer {
     /// `layer(x)` is `layer.forward(x)`.
     public func callAsFunction(_ input: Tensor) -> Tensor { forward(input) }
+
+    public func backwardSkippingInput(_ outputGradient: Tensor) { _ = backward(outputGradient) }
 
     public var parameters: [Parameter] { [] }
 
@@ -66,6 +73,12 @@ public final class Sequential: Layer {
         layers.reversed().reduce(outputGradient) { g, layer in layer.backward(g) }
     }
 
+    /// Backward through every layer but the first, which only fills its parameters' gradients.
+    public func backwardSkippingInput(_ outputGradient: Tensor) {
+        guard let first = layers.first else { return }
+        first.backwardSkippingInput(layers.dropFirst().reversed().reduce(outputGradient) { g, layer in layer.backward(g) })
+    }
+
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
     public var isTraining: Bool {
@@ -83,7 +96,15 @@ public protocol Classifier: AnyObject {
     /// Backward from `∂L/∂logits`, filling every parameter's gradient; returns `∂L/∂input`.
     @discardableResult
     func backward(logitsGradient: Tensor) -> Tensor
+    /// Backward from `∂L/∂logits` for training: fills every parameter's
+    /// gradient, and may skip `∂L/∂input`, which training does not use.
+    /// (Given: the default calls `backward(logitsGradient:)`.)
+    func backwardSkippingInput(logitsGradient: Tensor)
     var parameters: [Parameter] { get }
+}
+
+extension Classifier {
+    public func backwardSkippingInput(logitsGradient: Tensor) { backward(logitsGradient: logitsGradient) }
 }
 
 extension Sequential: Classifier {
@@ -92,6 +113,8 @@ extension Sequential: Classifier {
 
     @discardableResult
     public func backward(logitsGradient: Tensor) -> Tensor { backward(logitsGradient) }
+
+    public func backwardSkippingInput(logitsGradient: Tensor) { backwardSkippingInput(logitsGradient) }
 }
 
 /// Updates parameters from their gradients: SGD, momentum, Adam.

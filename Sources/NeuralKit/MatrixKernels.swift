@@ -7,8 +7,9 @@ import Foundation
 ///
 /// Each call runs on the calling thread; run several at once with
 /// `Parallel.forEachChunk`. Every sum is formed in a fixed order that depends
-/// only on the sizes (never on threads or on the machine), with a separate
-/// multiply and add, so results are the same bits everywhere.
+/// only on the sizes (never on threads or on the machine), and each step is a
+/// fused multiply-add (`addingProduct`: one rounding, as IEEE 754 defines it,
+/// in hardware or in the C library alike), so results are the same bits everywhere.
 public enum MatrixKernels {
     /// `c = a · b` for `a` `[m, k]`, `b` `[k, n]`, `c` `[m, n]` (every row
     /// contiguous): `c[i, j] = Σₚ a[i, p] · b[p, j]`, summed in the order
@@ -18,38 +19,55 @@ public enum MatrixKernels {
     /// columns of `b` at a time stay in cache while every row of `a` passes.
     public static func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
                                 into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
+        multiply(a, rowStride: k, columnStride: 1, b, into: c, m: m, k: k, n: n)
+    }
+
+    /// `c = aᵀ · b` for `a` `[k, m]`, `b` `[k, n]`, `c` `[m, n]`:
+    /// `c[i, j] = Σₚ a[p, i] · b[p, j]`, the same sums in the same order as
+    /// `multiply` of the transpose of `a`, without building it.
+    public static func multiplyTransposingFirst(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+                                                into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
+        multiply(a, rowStride: 1, columnStride: m, b, into: c, m: m, k: k, n: n)
+    }
+
+    /// `multiply` with element `(i, p)` of the left operand at `a[i·rowStride + p·columnStride]`.
+    static func multiply(_ a: UnsafePointer<Double>, rowStride rs: Int, columnStride cs: Int, _ b: UnsafePointer<Double>,
+                         into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
         guard m > 0, n > 0 else { return }
         guard k > 0 else { c.update(repeating: 0, count: m * n); return }
         var j = 0
         while j + 16 <= n {
             var i = 0
-            while i + 4 <= m { rows4x16(a, b, c, i, j, k, n); i += 4 }
-            if i + 2 <= m { rows2x16(a, b, c, i, j, k, n); i += 2 }
-            if i < m { rows1x16(a, b, c, i, j, k, n) }
+            while i + 4 <= m { rows4x16(a + i * rs, rs, cs, b + j, c + i * n + j, k, n); i += 4 }
+            if i + 2 <= m { rows2x16(a + i * rs, rs, cs, b + j, c + i * n + j, k, n); i += 2 }
+            if i < m { rows1x16(a + i * rs, cs, b + j, c + i * n + j, k, n) }
             j += 16
         }
         // The last n mod 16 columns: eight, then four at a time, then one by one.
         for i in 0..<m {
-            let aRow = a + i * k, cRow = c + i * n
+            let aRow = a + i * rs, cRow = c + i * n
             var jj = j
             if jj + 8 <= n {
                 var sum = SIMD8<Double>()
-                var bp = b + jj
-                for p in 0..<k { sum += SIMD8(repeating: aRow[p]) * load(bp); bp += n }
+                var ap = aRow, bp = b + jj
+                for _ in 0..<k { sum = sum.addingProduct(SIMD8(repeating: ap.pointee), load(bp)); ap += cs; bp += n }
                 store(sum, cRow + jj)
                 jj += 8
             }
             if jj + 4 <= n {
                 var sum = SIMD4<Double>()
-                var bp = b + jj
-                for p in 0..<k { sum += SIMD4(repeating: aRow[p]) * UnsafeRawPointer(bp).loadUnaligned(as: SIMD4<Double>.self); bp += n }
+                var ap = aRow, bp = b + jj
+                for _ in 0..<k {
+                    sum = sum.addingProduct(SIMD4(repeating: ap.pointee), UnsafeRawPointer(bp).loadUnaligned(as: SIMD4<Double>.self))
+                    ap += cs; bp += n
+                }
                 UnsafeMutableRawPointer(cRow + jj).storeBytes(of: sum, as: SIMD4<Double>.self)
                 jj += 4
             }
             while jj < n {
                 var sum = 0.0
-                var bp = b + jj
-                for p in 0..<k { sum += aRow[p] * bp.pointee; bp += n }
+                var ap = aRow, bp = b + jj
+                for _ in 0..<k { sum = sum.addingProduct(ap.pointee, bp.pointee); ap += cs; bp += n }
                 cRow[jj] = sum
                 jj += 1
             }
@@ -99,61 +117,57 @@ public enum MatrixKernels {
         if accumulating { p.pointee += value } else { p.pointee = value }
     }
 
-    private static func rows4x16(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-                                 _ i: Int, _ j: Int, _ k: Int, _ n: Int) {
+    /// Rows `a0…a3` (each `rs` apart, elements `cs` apart) times sixteen
+    /// columns of `b`, into `c` (rows `n` apart): 4×16 sums in registers.
+    private static func rows4x16(_ a0: UnsafePointer<Double>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Double>,
+                                 _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int) {
         var c00 = SIMD8<Double>(), c01 = SIMD8<Double>()
         var c10 = SIMD8<Double>(), c11 = SIMD8<Double>()
         var c20 = SIMD8<Double>(), c21 = SIMD8<Double>()
         var c30 = SIMD8<Double>(), c31 = SIMD8<Double>()
-        let a0 = a + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k
-        var bp = b + j
-        for p in 0..<k {
+        var ap = a0, bp = b
+        for _ in 0..<k {
             let b0 = load(bp), b1 = load(bp + 8)
-            let x0 = SIMD8(repeating: a0[p]), x1 = SIMD8(repeating: a1[p])
-            let x2 = SIMD8(repeating: a2[p]), x3 = SIMD8(repeating: a3[p])
-            c00 += x0 * b0; c01 += x0 * b1
-            c10 += x1 * b0; c11 += x1 * b1
-            c20 += x2 * b0; c21 += x2 * b1
-            c30 += x3 * b0; c31 += x3 * b1
-            bp += n
+            let x0 = SIMD8(repeating: ap[0]), x1 = SIMD8(repeating: ap[rs])
+            let x2 = SIMD8(repeating: ap[2 * rs]), x3 = SIMD8(repeating: ap[3 * rs])
+            c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1)
+            c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1)
+            c20 = c20.addingProduct(x2, b0); c21 = c21.addingProduct(x2, b1)
+            c30 = c30.addingProduct(x3, b0); c31 = c31.addingProduct(x3, b1)
+            ap += cs; bp += n
         }
-        let o = c + i * n + j
-        store(c00, o); store(c01, o + 8)
-        store(c10, o + n); store(c11, o + n + 8)
-        store(c20, o + 2 * n); store(c21, o + 2 * n + 8)
-        store(c30, o + 3 * n); store(c31, o + 3 * n + 8)
+        store(c00, c); store(c01, c + 8)
+        store(c10, c + n); store(c11, c + n + 8)
+        store(c20, c + 2 * n); store(c21, c + 2 * n + 8)
+        store(c30, c + 3 * n); store(c31, c + 3 * n + 8)
     }
 
-    private static func rows2x16(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-                                 _ i: Int, _ j: Int, _ k: Int, _ n: Int) {
+    private static func rows2x16(_ a0: UnsafePointer<Double>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Double>,
+                                 _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int) {
         var c00 = SIMD8<Double>(), c01 = SIMD8<Double>()
         var c10 = SIMD8<Double>(), c11 = SIMD8<Double>()
-        let a0 = a + i * k, a1 = a0 + k
-        var bp = b + j
-        for p in 0..<k {
+        var ap = a0, bp = b
+        for _ in 0..<k {
             let b0 = load(bp), b1 = load(bp + 8)
-            let x0 = SIMD8(repeating: a0[p]), x1 = SIMD8(repeating: a1[p])
-            c00 += x0 * b0; c01 += x0 * b1
-            c10 += x1 * b0; c11 += x1 * b1
-            bp += n
+            let x0 = SIMD8(repeating: ap[0]), x1 = SIMD8(repeating: ap[rs])
+            c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1)
+            c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1)
+            ap += cs; bp += n
         }
-        let o = c + i * n + j
-        store(c00, o); store(c01, o + 8)
-        store(c10, o + n); store(c11, o + n + 8)
+        store(c00, c); store(c01, c + 8)
+        store(c10, c + n); store(c11, c + n + 8)
     }
 
-    private static func rows1x16(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-                                 _ i: Int, _ j: Int, _ k: Int, _ n: Int) {
+    private static func rows1x16(_ a0: UnsafePointer<Double>, _ cs: Int, _ b: UnsafePointer<Double>,
+                                 _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int) {
         var c00 = SIMD8<Double>(), c01 = SIMD8<Double>()
-        let a0 = a + i * k
-        var bp = b + j
-        for p in 0..<k {
-            let x0 = SIMD8(repeating: a0[p])
-            c00 += x0 * load(bp); c01 += x0 * load(bp + 8)
-            bp += n
+        var ap = a0, bp = b
+        for _ in 0..<k {
+            let x0 = SIMD8(repeating: ap.pointee)
+            c00 = c00.addingProduct(x0, load(bp)); c01 = c01.addingProduct(x0, load(bp + 8))
+            ap += cs; bp += n
         }
-        let o = c + i * n + j
-        store(c00, o); store(c01, o + 8)
+        store(c00, c); store(c01, c + 8)
     }
 
     /// The eight lanes of `v` added pairwise: ((0+1)+(2+3)) + ((4+5)+(6+7)).
@@ -182,9 +196,9 @@ public enum MatrixKernels {
     private static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, _ k: Int) -> Double {
         var acc = SIMD8<Double>()
         var p = 0
-        while p + 8 <= k { acc += load(x + p) * load(y + p); p += 8 }
+        while p + 8 <= k { acc = acc.addingProduct(load(x + p), load(y + p)); p += 8 }
         var sum = total(acc)
-        while p < k { sum += x[p] * y[p]; p += 1 }
+        while p < k { sum = sum.addingProduct(x[p], y[p]); p += 1 }
         return sum
     }
 
@@ -198,8 +212,10 @@ public enum MatrixKernels {
         while p + 8 <= k {
             let x0 = load(a0 + p), x1 = load(a1 + p)
             let y0 = load(b0 + p), y1 = load(b1 + p), y2 = load(b2 + p), y3 = load(b3 + p)
-            s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3
-            s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3
+            s00 = s00.addingProduct(x0, y0); s01 = s01.addingProduct(x0, y1)
+            s02 = s02.addingProduct(x0, y2); s03 = s03.addingProduct(x0, y3)
+            s10 = s10.addingProduct(x1, y0); s11 = s11.addingProduct(x1, y1)
+            s12 = s12.addingProduct(x1, y2); s13 = s13.addingProduct(x1, y3)
             p += 8
         }
         // The eight totals at once, added in the same tree as `total`.
@@ -207,8 +223,10 @@ public enum MatrixKernels {
         var t00 = t[0], t01 = t[1], t02 = t[2], t03 = t[3]
         var t10 = t[4], t11 = t[5], t12 = t[6], t13 = t[7]
         while p < k {
-            t00 += a0[p] * b0[p]; t01 += a0[p] * b1[p]; t02 += a0[p] * b2[p]; t03 += a0[p] * b3[p]
-            t10 += a1[p] * b0[p]; t11 += a1[p] * b1[p]; t12 += a1[p] * b2[p]; t13 += a1[p] * b3[p]
+            t00 = t00.addingProduct(a0[p], b0[p]); t01 = t01.addingProduct(a0[p], b1[p])
+            t02 = t02.addingProduct(a0[p], b2[p]); t03 = t03.addingProduct(a0[p], b3[p])
+            t10 = t10.addingProduct(a1[p], b0[p]); t11 = t11.addingProduct(a1[p], b1[p])
+            t12 = t12.addingProduct(a1[p], b2[p]); t13 = t13.addingProduct(a1[p], b3[p])
             p += 1
         }
         let o = c + i * n + j

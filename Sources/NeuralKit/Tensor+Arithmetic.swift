@@ -51,7 +51,7 @@ extension Tensor {
         if shape == a.shape, b.count == 1 || (b.shape.last == a.shape.last && b.count == b.shape.last) {
             var out = a
             let width = b.count
-            out.scalars.withUnsafeMutableBufferPointer { o in
+            out.storage.withUnsafeMutableBufferPointer { o in
                 b.scalars.withUnsafeBufferPointer { y in
                     var i = 0
                     while i < o.count {
@@ -123,11 +123,11 @@ extension Tensor {
         return out
     }
 
-    public static func + (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "add", +) }
-    public static func - (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "subtract", -) }
+    public static func + (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "add") { $0 + $1 } }
+    public static func - (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "subtract") { $0 - $1 } }
     /// Element-wise (Hadamard) product; `matmul` is the matrix product.
-    public static func * (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "multiply", *) }
-    public static func / (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "divide", /) }
+    public static func * (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "multiply") { $0 * $1 } }
+    public static func / (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "divide") { $0 / $1 } }
 
     public static func + (a: Tensor, s: Double) -> Tensor { a.map { $0 + s } }
     public static func - (a: Tensor, s: Double) -> Tensor { a.map { $0 - s } }
@@ -139,11 +139,35 @@ extension Tensor {
     public static func / (s: Double, a: Tensor) -> Tensor { a.map { s / $0 } }
     public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
 
-    public static func += (a: inout Tensor, b: Tensor) { a = a + b }
-    public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
-    public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
-    public static func *= (a: inout Tensor, s: Double) { a = a * s }
-    public static func /= (a: inout Tensor, s: Double) { a = a / s }
+    /// Combines `other` into this tensor element by element, in place:
+    /// `self[i] = combine(self[i], other[i])`. Shapes broadcast as in `zip`;
+    /// when they are equal no new storage is made (an optimizer's update of a
+    /// large weight matrix, for instance).
+    @inlinable
+    public mutating func update(with other: Tensor, operation: String = "combine",
+                                _ combine: (Double, Double) -> Double) {
+        guard shape == other.shape else { self = Tensor.zip(self, other, operation: operation, combine); return }
+        withUnsafeMutableScalars { o in
+            other.withUnsafeScalars { y in
+                for i in 0..<o.count { o[i] = combine(o[i], y[i]) }
+            }
+        }
+    }
+
+    /// Applies `transform` to every scalar, in place.
+    @inlinable
+    public mutating func update(_ transform: (Double) -> Double) {
+        withUnsafeMutableScalars { o in
+            for i in 0..<o.count { o[i] = transform(o[i]) }
+        }
+    }
+
+    // The compound assignments work in place (no copy of `a`).
+    public static func += (a: inout Tensor, b: Tensor) { a.update(with: b, operation: "add") { $0 + $1 } }
+    public static func -= (a: inout Tensor, b: Tensor) { a.update(with: b, operation: "subtract") { $0 - $1 } }
+    public static func *= (a: inout Tensor, b: Tensor) { a.update(with: b, operation: "multiply") { $0 * $1 } }
+    public static func *= (a: inout Tensor, s: Double) { a.update { $0 * s } }
+    public static func /= (a: inout Tensor, s: Double) { a.update { $0 / s } }
 
     /// Each scalar squared.
     public func squared() -> Tensor { map { $0 * $0 } }

@@ -25,9 +25,9 @@ extension Tensor {
 
     /// The matrix product: `[m, k] · [k, n] → [m, n]`, `c[i, j] = Σₚ a[i, p] · b[p, j]`.
     ///
-    /// Every element is summed in the order p = 0, 1, …, k−1 with a separate
-    /// multiply and add, so the result is the same bits on every platform and
-    /// for any number of threads.
+    /// Every element is summed in the order p = 0, 1, …, k−1, each step a
+    /// fused multiply-add, so the result is the same bits on every platform
+    /// and for any number of threads.
     public func matmul(_ other: Tensor) -> Tensor {
         guard rank == 2, other.rank == 2 else {
             Problems.invalidShape("matmul needs two matrices (rank 2), got shapes \(shape) and \(other.shape)")
@@ -40,22 +40,45 @@ extension Tensor {
                 + (other.shape[1] == k ? "; is the right side transposed?" : ""))
             return Tensor(zeros: [m, n])
         }
+        return Tensor.product(self, rowStride: k, columnStride: 1, other, m: m, k: k, n: n)
+    }
+
+    /// `selfᵀ · other` without building the transpose: `[k, m]ᵀ · [k, n] → [m, n]`,
+    /// the same numbers as `transposed().matmul(other)`. A dense layer's
+    /// `∂L/∂W = Xᵀ G` is one.
+    public func transposedMatmul(_ other: Tensor) -> Tensor {
+        guard rank == 2, other.rank == 2 else {
+            Problems.invalidShape("transposedMatmul needs two matrices (rank 2), got shapes \(shape) and \(other.shape)")
+            return Tensor(zeros: [columnCount, other.columnCount])
+        }
+        let (k, m, n) = (shape[0], shape[1], other.shape[1])
+        guard other.shape[0] == k else {
+            Problems.invalidShape("transposedMatmul: shapes \(shape) and \(other.shape) do not fit: the rows of the left (\(k)) "
+                + "must equal the rows of the right (\(other.shape[0]))")
+            return Tensor(zeros: [m, n])
+        }
+        return Tensor.product(self, rowStride: 1, columnStride: m, other, m: m, k: k, n: n)
+    }
+
+    /// `[m, k] · [k, n]` where element `(i, p)` of the left is `a.scalars[i·rowStride + p·columnStride]`.
+    private static func product(_ a: Tensor, rowStride: Int, columnStride: Int, _ b: Tensor, m: Int, k: Int, n: Int) -> Tensor {
         // An empty operand's storage may have no address: the product is zeros (or empty).
         guard m > 0, k > 0, n > 0 else { return Tensor(zeros: [m, n]) }
-        var result = [Double](repeating: 0, count: m * n)
-        scalars.withUnsafeBufferPointer { a in
-            other.scalars.withUnsafeBufferPointer { b in
-                result.withUnsafeMutableBufferPointer { c in
+        let result = [Double](unsafeUninitializedCapacity: m * n) { c, initialized in
+            a.scalars.withUnsafeBufferPointer { a in
+                b.scalars.withUnsafeBufferPointer { b in
                     let operands = Operands(a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
-                    // Rows in chunks of four on both cores, when there is enough work to pay for it;
+                    // Rows in chunks of four on all cores, when there is enough work to pay for it;
                     // each row's sums do not depend on the chunk it falls in.
                     let chunk = m * k * n >= 1 << 17 ? 4 : m
                     Parallel.forEachChunk(m, minimumChunk: chunk) { rows in
-                        MatrixKernels.multiply(operands.a + rows.lowerBound * k, operands.b,
+                        MatrixKernels.multiply(operands.a + rows.lowerBound * rowStride, rowStride: rowStride,
+                                               columnStride: columnStride, operands.b,
                                                into: operands.c + rows.lowerBound * n, m: rows.count, k: k, n: n)
                     }
                 }
             }
+            initialized = m * n
         }
         return Tensor(shape: [m, n], scalars: result)
     }

@@ -10,21 +10,24 @@ public struct Tensor: Equatable, Sendable {
     /// The size of each dimension, outermost first.
     public private(set) var shape: [Int]
     /// The scalars in row-major order: the last index varies fastest.
-    public internal(set) var scalars: [Double]
+    public var scalars: [Double] { storage }
+    /// `scalars`, visible to `@inlinable` code: see `withUnsafeMutableScalars`.
+    @usableFromInline
+    internal var storage: [Double]
 
     /// A tensor with the given shape and scalars (`scalars.count` must equal
     /// the product of `shape`).
     public init(shape: [Int], scalars: [Double]) {
         guard let count = Tensor.elementCount(shape) else {
             Problems.invalidShape("Tensor(shape: \(shape)): sizes must not be negative")
-            self.shape = [0]; self.scalars = []; return
+            self.shape = [0]; self.storage = []; return
         }
         guard count == scalars.count else {
             Problems.invalidShape("Tensor(shape: \(shape), scalars:) needs \(count) scalars, got \(scalars.count)")
-            self.shape = shape; self.scalars = Array(repeating: 0, count: count); return
+            self.shape = shape; self.storage = Array(repeating: 0, count: count); return
         }
         self.shape = shape
-        self.scalars = scalars
+        self.storage = scalars
     }
 
     /// A tensor of the given shape filled with `value`.
@@ -102,23 +105,29 @@ extension Tensor {
     /// The scalar at `indices` (one index per dimension).
     public subscript(_ indices: Int...) -> Double {
         get { offset(indices).map { scalars[$0] } ?? 0 }
-        set { if let o = offset(indices) { scalars[o] = newValue } }
+        set { if let o = offset(indices) { storage[o] = newValue } }
     }
 
     /// The scalar at row `i`, column `j` of a matrix.
     public subscript(_ i: Int, _ j: Int) -> Double {
         get { offset(i, j).map { scalars[$0] } ?? 0 }
-        set { if let o = offset(i, j) { scalars[o] = newValue } }
+        set { if let o = offset(i, j) { storage[o] = newValue } }
     }
 
+    // Both are `@inlinable`, so that a loop in `body` compiles into the
+    // caller: an optimized caller of `map` or `update` then inlines the
+    // closure it passes, instead of calling it for every scalar.
+
     /// Calls `body` with the scalars' storage, for loops that must be fast.
+    @inlinable
     public func withUnsafeScalars<R>(_ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
-        try scalars.withUnsafeBufferPointer(body)
+        try storage.withUnsafeBufferPointer(body)
     }
 
     /// Calls `body` with the scalars' storage to write them in place.
+    @inlinable
     public mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
-        try scalars.withUnsafeMutableBufferPointer(body)
+        try storage.withUnsafeMutableBufferPointer(body)
     }
 }
 

@@ -4,6 +4,20 @@ import NeuralKit
 // kit-demos: what `swift run kit run N` runs. It links the student's code
 // (the Exercises module), so `kit` itself builds even when a stage does not compile.
 
+#if canImport(Glibc)
+import Glibc
+// Training makes and frees the same large buffers (a batch, a weight matrix's
+// gradient) at every step. glibc gives freed blocks of more than 128 KB back
+// to the system, and each new one then costs page faults and zeroing: have it
+// keep them for reuse instead, as macOS's allocator does. (`mallopt` is in
+// <malloc.h>, which Swift's Glibc module does not include.)
+if let symbol = dlsym(nil, "mallopt") {
+    let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
+    _ = mallopt(-3, 32 << 20)   // M_MMAP_THRESHOLD: the largest allowed, 32 MB
+    _ = mallopt(-1, 1 << 30)    // M_TRIM_THRESHOLD
+}
+#endif
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "shape": exit(runShapeCommand(Array(arguments.dropFirst())))

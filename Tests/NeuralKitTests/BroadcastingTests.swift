@@ -23,6 +23,25 @@ private func broadcastByLoops(_ a: Tensor, _ b: Tensor, _ op: (Double, Double) -
 
 @Suite("Tensor · broadcasting arithmetic")
 struct Broadcasting {
+    @Test("compound assignments and update(with:) change only the tensor assigned to, in place or by broadcasting")
+    func inPlaceUpdates() {
+        let original = Tensor([[1, 2], [3, 4]])
+        var a = original
+        a += Tensor([[10, 20], [30, 40]])
+        #expect(a == Tensor([[11, 22], [33, 44]]))
+        #expect(original == Tensor([[1, 2], [3, 4]]))        // a copy is never changed
+        a -= Tensor([1, 2])                                  // broadcast: a new shape is allowed
+        #expect(a == Tensor([[10, 20], [32, 42]]))
+        a *= 0.5
+        a /= 2
+        #expect(a == Tensor([[2.5, 5], [8, 10.5]]))
+        var v = Tensor([1, 2, 3])
+        v.update(with: Tensor([1, 1, 1])) { v, g in 0.9 * v - 0.1 * g }
+        #expect(isClose(v, Tensor([0.8, 1.7, 2.6]), tolerance: 1e-15))
+        let (_, messages) = recordingProblems { v += Tensor([1, 2]) }
+        #expect(messages.count == 1 && messages.first?.contains("cannot add tensors of shapes [3] and [2]") == true)
+    }
+
     @Test("[b, n] + [n] adds the vector to every row")
     func rowVector() {
         let x = Tensor([[1, 2, 3], [4, 5, 6]])

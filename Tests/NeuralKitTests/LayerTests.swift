@@ -78,6 +78,21 @@ struct SequentialTests {
         #expect(isClose(numericA, Tensor([9]), tolerance: 1e-8))
     }
 
+    @Test("backwardSkippingInput fills the same gradients as backward, and never asks the first layer for ∂L/∂x")
+    func skippingTheInputGradient() {
+        let log = CallLog()
+        let a = Scale("a", 2, log: log), b = Scale("b", 3, log: log)
+        let model = Sequential([a, AddOne(log: log), b])
+        _ = model.forward(Tensor([[1, 2]]))
+        log.calls = []
+        model.backwardSkippingInput(logitsGradient: Tensor([[1, 1]]))
+        #expect(b.weight.gradient == Tensor([8]))
+        #expect(a.weight.gradient == Tensor([9]))
+        // Scale has no backwardSkippingInput of its own: the default runs its backward.
+        #expect(log.calls == ["b.backward", "addOne.backward", "a.backward"])
+        Sequential().backwardSkippingInput(Tensor([[1]]))   // no layers: nothing to do, no crash
+    }
+
     @Test("parameters are collected in layer order, and counted")
     func parameters() {
         let log = CallLog()

@@ -33,6 +33,40 @@ struct Matmul {
         #expect(isClose(c, naiveMatmul(a, b), tolerance: 1e-12))
     }
 
+    @Test("transposedMatmul is transposed().matmul, to the bit", arguments: sizes)
+    func transposedMatmul(size: (Int, Int, Int)) {
+        let (m, k, n) = size
+        var g = SeededGenerator(seed: UInt64(m * 1000 + k + 7))
+        let a = Tensor.normal(shape: [k, m], using: &g), b = Tensor.normal(shape: [k, n], using: &g)
+        withoutProblems {
+            #expect(a.transposedMatmul(b) == a.transposed().matmul(b))
+        }
+    }
+
+    @Test("transposedMatmul explains shapes that do not fit, and handles empty ones")
+    func transposedMatmulShapes() {
+        let (c, messages) = recordingProblems { Tensor(ones: [2, 3]).transposedMatmul(Tensor(ones: [4, 5])) }
+        #expect(messages == ["transposedMatmul: shapes [2, 3] and [4, 5] do not fit: the rows of the left (2) "
+                             + "must equal the rows of the right (4)"])
+        #expect(c == Tensor(zeros: [3, 5]))
+        withoutProblems {
+            #expect(Tensor(zeros: [0, 3]).transposedMatmul(Tensor(zeros: [0, 2])) == Tensor(zeros: [3, 2]))
+        }
+    }
+
+    @Test("each element is a chain of fused multiply-adds in the order p = 0…k−1: the same bits on any machine")
+    func fusedMultiplyAddsInOrder() {
+        // Tiles, column edges and the last row all follow the order.
+        var g = SeededGenerator(seed: 11)
+        let a = Tensor.normal(shape: [9, 40], using: &g), b = Tensor.normal(shape: [40, 21], using: &g)
+        let c = withoutProblems { a.matmul(b) }
+        for (i, j) in [(0, 0), (4, 17), (8, 20)] {
+            var total = 0.0
+            for p in 0..<40 { total = total.addingProduct(a[i, p], b[p, j]) }
+            #expect(c[i, j] == total)
+        }
+    }
+
     @Test("a worked 2×3 by 3×2 product")
     func workedExample() {
         let a = Tensor([[1, 2, 3], [4, 5, 6]]), b = Tensor([[7, 8], [9, 10], [11, 12]])

@@ -125,6 +125,24 @@ struct Stage02DenseLayer {
                     otherwise: "backward must use the input of the most recent forward pass")
     }
 
+    @Test("backwardSkippingInput fills the same ∂L/∂W and ∂L/∂b as backward")
+    func skippingTheInputGradient() throws {
+        let c = DenseCase(seed: 9)
+        let (dW, db) = try withShapeHint(c) {
+            try student(2) { () -> (Tensor, Tensor) in
+                let layer = c.studentLayer()
+                _ = layer.forward(c.x)
+                layer.backwardSkippingInput(c.g)
+                return (layer.weight.gradient, layer.bias.gradient)
+            }
+        }
+        let (expectedW, expectedB) = try reference { (c.x.transposed().matmul(c.g), c.g.sum(alongAxis: 0)) }
+        let hint = "training calls it for the first layer (its input, the data, needs no gradient): it must fill the "
+            + "parameters' gradients exactly as backward does. Without a backwardSkippingInput of your own, Layer's runs backward"
+        expectClose(dW, expectedW, "∂L/∂W after backwardSkippingInput", tolerance: .tight, hint: hint)
+        expectClose(db, expectedB, "∂L/∂b after backwardSkippingInput", tolerance: .tight, hint: hint)
+    }
+
     @Test("the layer's parameters hold the gradients of the last backward pass")
     func parametersHoldTheGradients() throws {
         let c = DenseCase(seed: 7)

@@ -232,6 +232,27 @@ struct Stage10ConvolutionalNetwork {
         expectClose(db, numericB, "Conv2D(\(c)).bias.gradient", tolerance: .gradient, hint: biasHint)
     }
 
+    @Test("Conv2D backwardSkippingInput fills the same ∂L/∂w and ∂L/∂b as backward", arguments: ConvolutionCase.cases)
+    func convolutionSkippingTheInputGradient(case c: ConvolutionCase) throws {
+        let (x, w, b, g) = c.tensors(seed: seeds[2] + 10)
+        let layer = Exercises.Conv2D(weight: w, bias: b, stride: c.stride, padding: c.padding)
+        try forwardFirst(layer, x, expectedShape: c.outputShape, name: "Conv2D(\(c))")
+        let (dw, db) = try student(10) { () -> (Tensor, Tensor) in
+            layer.backwardSkippingInput(g)
+            return (layer.weight.gradient, layer.bias.gradient)
+        }
+        let model = Solutions.Conv2D(weight: w, bias: b, stride: c.stride, padding: c.padding)
+        let (expectedW, expectedB) = try reference { () -> (Tensor, Tensor) in
+            _ = model.forward(x)
+            _ = model.backward(g)
+            return (model.weight.gradient, model.bias.gradient)
+        }
+        let hint = "training calls it for the first layer (its input, the image, needs no gradient): it must fill the "
+            + "parameters' gradients exactly as backward does. Without a backwardSkippingInput of your own, Layer's runs backward"
+        expectClose(dw, expectedW, "Conv2D(\(c)).weight.gradient after backwardSkippingInput", tolerance: .gradient, hint: hint)
+        expectClose(db, expectedB, "Conv2D(\(c)).bias.gradient after backwardSkippingInput", tolerance: .gradient, hint: hint)
+    }
+
     // MARK: Pooling
 
     @Test("MaxPool2D forward matches the reference", arguments: PoolingCase.cases)

@@ -11,7 +11,7 @@ import NeuralKit
 ///   "solutions": [1, 2, 3, 4],
 ///   "stubs": [5],
 ///   "edits": [{"file": "02-DenseLayer/Dense.swift",
-///              "replace": "x.transposed().matmul(outputGradient)",
+///              "replace": "x.transposedMatmul(outputGradient)",
 ///              "with": "outputGradient.transposed().matmul(x)"}],
 ///   "root": "NeuralKit-main"
 /// }

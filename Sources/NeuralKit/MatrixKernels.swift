@@ -43,34 +43,81 @@ public enum MatrixKernels {
             if i < m { rows1x16(a + i * rs, cs, b + j, c + i * n + j, k, n) }
             j += 16
         }
-        // The last n mod 16 columns: eight, then four at a time, then one by one.
-        for i in 0..<m {
-            let aRow = a + i * rs, cRow = c + i * n
-            var jj = j
-            if jj + 8 <= n {
-                var sum = SIMD8<Double>()
-                var ap = aRow, bp = b + jj
-                for _ in 0..<k { sum = sum.addingProduct(SIMD8(repeating: ap.pointee), load(bp)); ap += cs; bp += n }
-                store(sum, cRow + jj)
-                jj += 8
+        // The last n mod 16 columns (all of them when n < 16, as for a layer of ten
+        // outputs): four rows at a time, whose independent sums keep the
+        // multiply-add units busy, then the rows left over.
+        guard j < n else { return }
+        var i = 0
+        while i + 4 <= m { lastColumns4(a + i * rs, rs, cs, b, c + i * n, from: j, k, n); i += 4 }
+        while i < m { lastColumns1(a + i * rs, cs, b, c + i * n, from: j, k, n); i += 1 }
+    }
+
+    /// Columns `j..<n` of four rows of `c` (eight, then four at a time, then one by one).
+    private static func lastColumns4(_ a0: UnsafePointer<Double>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Double>,
+                                     _ c: UnsafeMutablePointer<Double>, from j: Int, _ k: Int, _ n: Int) {
+        var j = j
+        if j + 8 <= n {
+            var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), s2 = SIMD8<Double>(), s3 = SIMD8<Double>()
+            var ap = a0, bp = b + j
+            for _ in 0..<k {
+                let y = load(bp)
+                s0 = s0.addingProduct(SIMD8(repeating: ap[0]), y); s1 = s1.addingProduct(SIMD8(repeating: ap[rs]), y)
+                s2 = s2.addingProduct(SIMD8(repeating: ap[2 * rs]), y); s3 = s3.addingProduct(SIMD8(repeating: ap[3 * rs]), y)
+                ap += cs; bp += n
             }
-            if jj + 4 <= n {
-                var sum = SIMD4<Double>()
-                var ap = aRow, bp = b + jj
-                for _ in 0..<k {
-                    sum = sum.addingProduct(SIMD4(repeating: ap.pointee), UnsafeRawPointer(bp).loadUnaligned(as: SIMD4<Double>.self))
-                    ap += cs; bp += n
-                }
-                UnsafeMutableRawPointer(cRow + jj).storeBytes(of: sum, as: SIMD4<Double>.self)
-                jj += 4
+            store(s0, c + j); store(s1, c + n + j); store(s2, c + 2 * n + j); store(s3, c + 3 * n + j)
+            j += 8
+        }
+        if j + 4 <= n {
+            var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
+            var ap = a0, bp = b + j
+            for _ in 0..<k {
+                let y = load4(bp)
+                s0 = s0.addingProduct(SIMD4(repeating: ap[0]), y); s1 = s1.addingProduct(SIMD4(repeating: ap[rs]), y)
+                s2 = s2.addingProduct(SIMD4(repeating: ap[2 * rs]), y); s3 = s3.addingProduct(SIMD4(repeating: ap[3 * rs]), y)
+                ap += cs; bp += n
             }
-            while jj < n {
-                var sum = 0.0
-                var ap = aRow, bp = b + jj
-                for _ in 0..<k { sum = sum.addingProduct(ap.pointee, bp.pointee); ap += cs; bp += n }
-                cRow[jj] = sum
-                jj += 1
+            store4(s0, c + j); store4(s1, c + n + j); store4(s2, c + 2 * n + j); store4(s3, c + 3 * n + j)
+            j += 4
+        }
+        while j < n {
+            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+            var ap = a0, bp = b + j
+            for _ in 0..<k {
+                let y = bp.pointee
+                s0 = s0.addingProduct(ap[0], y); s1 = s1.addingProduct(ap[rs], y)
+                s2 = s2.addingProduct(ap[2 * rs], y); s3 = s3.addingProduct(ap[3 * rs], y)
+                ap += cs; bp += n
             }
+            c[j] = s0; c[n + j] = s1; c[2 * n + j] = s2; c[3 * n + j] = s3
+            j += 1
+        }
+    }
+
+    /// Columns `j..<n` of one row of `c`.
+    private static func lastColumns1(_ a0: UnsafePointer<Double>, _ cs: Int, _ b: UnsafePointer<Double>,
+                                     _ c: UnsafeMutablePointer<Double>, from j: Int, _ k: Int, _ n: Int) {
+        var j = j
+        if j + 8 <= n {
+            var sum = SIMD8<Double>()
+            var ap = a0, bp = b + j
+            for _ in 0..<k { sum = sum.addingProduct(SIMD8(repeating: ap.pointee), load(bp)); ap += cs; bp += n }
+            store(sum, c + j)
+            j += 8
+        }
+        if j + 4 <= n {
+            var sum = SIMD4<Double>()
+            var ap = a0, bp = b + j
+            for _ in 0..<k { sum = sum.addingProduct(SIMD4(repeating: ap.pointee), load4(bp)); ap += cs; bp += n }
+            store4(sum, c + j)
+            j += 4
+        }
+        while j < n {
+            var sum = 0.0
+            var ap = a0, bp = b + j
+            for _ in 0..<k { sum = sum.addingProduct(ap.pointee, bp.pointee); ap += cs; bp += n }
+            c[j] = sum
+            j += 1
         }
     }
 
@@ -110,6 +157,16 @@ public enum MatrixKernels {
     @inline(__always)
     static func store(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
+    }
+
+    @inline(__always)
+    static func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+    }
+
+    @inline(__always)
+    static func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
     }
 
     @inline(__always)
@@ -251,7 +308,6 @@ public enum Parallel {
     /// any number of cores.
     public static func forEachChunk(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
         let chunks = Swift.min(4 * cores, count / Swift.max(minimumChunk, 1))
         guard cores > 1, chunks > 1 else { body(0..<count); return }
         withoutActuallyEscaping(body) { body in
@@ -261,6 +317,10 @@ public enum Parallel {
             }
         }
     }
+
+    /// The number of cores, asked once: `activeProcessorCount` reads it from
+    /// the system on every call (16 µs on Linux, longer than a small product).
+    public static let cores = ProcessInfo.processInfo.activeProcessorCount
 
     private struct UncheckedSendable<Value>: @unchecked Sendable {
         let value: Value

@@ -171,14 +171,18 @@ extension Tensor {
             return self
         }
         let width = shape.dropFirst().reduce(1, *)
-        var result = [Double]()
-        result.reserveCapacity(indices.count * width)
-        for i in indices {
-            guard i >= 0, i < shape[0] else {
-                Problems.invalidShape("row \(i) is out of range: the tensor has \(shape[0]) rows (shape \(shape))")
-                result.append(contentsOf: repeatElement(0, count: width)); continue
+        var result = [Double](repeating: 0, count: indices.count * width)
+        storage.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { destination in
+                for (row, i) in indices.enumerated() {
+                    guard i >= 0, i < shape[0] else {
+                        Problems.invalidShape("row \(i) is out of range: the tensor has \(shape[0]) rows (shape \(shape))")
+                        continue
+                    }
+                    guard width > 0 else { continue }
+                    (destination.baseAddress! + row * width).update(from: source.baseAddress! + i * width, count: width)
+                }
             }
-            result.append(contentsOf: scalars[(i * width)..<((i + 1) * width)])
         }
         return Tensor(shape: [indices.count] + shape.dropFirst(), scalars: result)
     }

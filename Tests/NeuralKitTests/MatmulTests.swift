@@ -18,9 +18,11 @@ private func naiveMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
 @Suite("Tensor · matmul")
 struct Matmul {
     /// (m, k, n): small non-square; k > 128 (the k-blocking); m·k·n ≥ 2¹⁸ (two threads), with odd
-    /// m (uneven split) and with both at once; one row with much work (stays on one thread).
+    /// m (uneven split) and with both at once; one row with much work (stays on one thread); fewer
+    /// than 16 columns (eight, four and single columns, four rows at a time), as in a 10-class output layer.
     static let sizes: [(Int, Int, Int)] = [
         (3, 5, 2), (1, 7, 1), (4, 1, 6), (2, 300, 3), (101, 64, 50), (65, 129, 33), (2, 257, 600), (1, 600, 500),
+        (9, 13, 15), (64, 100, 10),
     ]
 
     @Test("matmul agrees with the naive triple loop", arguments: sizes)

@@ -56,30 +56,8 @@ public enum MatrixKernels {
     private static func lastColumns4(_ a0: UnsafePointer<Double>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Double>,
                                      _ c: UnsafeMutablePointer<Double>, from j: Int, _ k: Int, _ n: Int) {
         var j = j
-        if j + 8 <= n {
-            var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), s2 = SIMD8<Double>(), s3 = SIMD8<Double>()
-            var ap = a0, bp = b + j
-            for _ in 0..<k {
-                let y = load(bp)
-                s0 = s0.addingProduct(SIMD8(repeating: ap[0]), y); s1 = s1.addingProduct(SIMD8(repeating: ap[rs]), y)
-                s2 = s2.addingProduct(SIMD8(repeating: ap[2 * rs]), y); s3 = s3.addingProduct(SIMD8(repeating: ap[3 * rs]), y)
-                ap += cs; bp += n
-            }
-            store(s0, c + j); store(s1, c + n + j); store(s2, c + 2 * n + j); store(s3, c + 3 * n + j)
-            j += 8
-        }
-        if j + 4 <= n {
-            var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
-            var ap = a0, bp = b + j
-            for _ in 0..<k {
-                let y = load4(bp)
-                s0 = s0.addingProduct(SIMD4(repeating: ap[0]), y); s1 = s1.addingProduct(SIMD4(repeating: ap[rs]), y)
-                s2 = s2.addingProduct(SIMD4(repeating: ap[2 * rs]), y); s3 = s3.addingProduct(SIMD4(repeating: ap[3 * rs]), y)
-                ap += cs; bp += n
-            }
-            store4(s0, c + j); store4(s1, c + n + j); store4(s2, c + 2 * n + j); store4(s3, c + 3 * n + j)
-            j += 4
-        }
+        if j + 8 <= n { columns4(SIMD8<Double>.self, a0, rs, cs, b + j, c + j, k, n); j += 8 }
+        if j + 4 <= n { columns4(SIMD4<Double>.self, a0, rs, cs, b + j, c + j, k, n); j += 4 }
         while j < n {
             var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
             var ap = a0, bp = b + j
@@ -94,24 +72,30 @@ public enum MatrixKernels {
         }
     }
 
+    /// `V.scalarCount` columns of four rows of `c`.
+    @inline(__always)
+    private static func columns4<V: SIMD>(_: V.Type, _ a0: UnsafePointer<Double>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Double>,
+                                          _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int) where V.Scalar == Double {
+        var s0 = V(), s1 = V(), s2 = V(), s3 = V()
+        var ap = a0, bp = b
+        for _ in 0..<k {
+            let y = UnsafeRawPointer(bp).loadUnaligned(as: V.self)
+            s0 = s0.addingProduct(V(repeating: ap[0]), y); s1 = s1.addingProduct(V(repeating: ap[rs]), y)
+            s2 = s2.addingProduct(V(repeating: ap[2 * rs]), y); s3 = s3.addingProduct(V(repeating: ap[3 * rs]), y)
+            ap += cs; bp += n
+        }
+        UnsafeMutableRawPointer(c).storeBytes(of: s0, as: V.self)
+        UnsafeMutableRawPointer(c + n).storeBytes(of: s1, as: V.self)
+        UnsafeMutableRawPointer(c + 2 * n).storeBytes(of: s2, as: V.self)
+        UnsafeMutableRawPointer(c + 3 * n).storeBytes(of: s3, as: V.self)
+    }
+
     /// Columns `j..<n` of one row of `c`.
     private static func lastColumns1(_ a0: UnsafePointer<Double>, _ cs: Int, _ b: UnsafePointer<Double>,
                                      _ c: UnsafeMutablePointer<Double>, from j: Int, _ k: Int, _ n: Int) {
         var j = j
-        if j + 8 <= n {
-            var sum = SIMD8<Double>()
-            var ap = a0, bp = b + j
-            for _ in 0..<k { sum = sum.addingProduct(SIMD8(repeating: ap.pointee), load(bp)); ap += cs; bp += n }
-            store(sum, c + j)
-            j += 8
-        }
-        if j + 4 <= n {
-            var sum = SIMD4<Double>()
-            var ap = a0, bp = b + j
-            for _ in 0..<k { sum = sum.addingProduct(SIMD4(repeating: ap.pointee), load4(bp)); ap += cs; bp += n }
-            store4(sum, c + j)
-            j += 4
-        }
+        if j + 8 <= n { columns1(SIMD8<Double>.self, a0, cs, b + j, c + j, k, n); j += 8 }
+        if j + 4 <= n { columns1(SIMD4<Double>.self, a0, cs, b + j, c + j, k, n); j += 4 }
         while j < n {
             var sum = 0.0
             var ap = a0, bp = b + j
@@ -119,6 +103,19 @@ public enum MatrixKernels {
             c[j] = sum
             j += 1
         }
+    }
+
+    /// `V.scalarCount` columns of one row of `c`.
+    @inline(__always)
+    private static func columns1<V: SIMD>(_: V.Type, _ a0: UnsafePointer<Double>, _ cs: Int, _ b: UnsafePointer<Double>,
+                                          _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int) where V.Scalar == Double {
+        var sum = V()
+        var ap = a0, bp = b
+        for _ in 0..<k {
+            sum = sum.addingProduct(V(repeating: ap.pointee), UnsafeRawPointer(bp).loadUnaligned(as: V.self))
+            ap += cs; bp += n
+        }
+        UnsafeMutableRawPointer(c).storeBytes(of: sum, as: V.self)
     }
 
     /// `c = a · bᵀ` (or `c += a · bᵀ` when `accumulating`) for `a` `[m, k]`,
@@ -157,16 +154,6 @@ public enum MatrixKernels {
     @inline(__always)
     static func store(_ v: SIMD8<Double>, _ p: UnsafeMutablePointer<Double>) {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
-    }
-
-    @inline(__always)
-    static func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
-    }
-
-    @inline(__always)
-    static func store4(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
     }
 
     @inline(__always)

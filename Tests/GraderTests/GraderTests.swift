@@ -472,6 +472,15 @@ struct SampleSubmissionTests {
 struct SubmissionTests {
     let stageFiles: [(stage: Stage, names: [String])] = Course.stages.prefix(8).map { ($0, [$0.file]) }
 
+    @Test("builds of submissions drop the kit's switches but keep the processor the core is compiled for")
+    func buildEnvironment() {
+        let environment = GradingWorkspace.buildEnvironment([
+            "PATH": "/usr/bin", "NEURALKIT_REFERENCE": "1", "NEURALKIT_DATA": "/data", "KIT_SALT": "x",
+            "NEURALKIT_TARGET_CPU": "haswell",
+        ])
+        #expect(environment == ["PATH": "/usr/bin", "NEURALKIT_TARGET_CPU": "haswell"])
+    }
+
     @Test("a whole copy of the kit: only the stage files are taken; its tests and manifest are ignored")
     func wholeKit() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grader-kit-\(UUID().uuidString)")

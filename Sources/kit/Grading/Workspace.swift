@@ -133,11 +133,14 @@ struct GradingWorkspace {
     }
 
     /// The environment of the builds: the instructor's, without the switches
-    /// that would build the reference as the student's module.
-    var buildEnvironment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        for key in environment.keys where key.hasPrefix("NEURALKIT_") || key.hasPrefix("KIT_") { environment[key] = nil }
-        return environment
+    /// that would build the reference as the student's module. The processor
+    /// the core is compiled for stays: the builds must agree with the warm-up.
+    var buildEnvironment: [String: String] { Self.buildEnvironment(ProcessInfo.processInfo.environment) }
+
+    static func buildEnvironment(_ environment: [String: String]) -> [String: String] {
+        environment.filter { key, _ in
+            !(key.hasPrefix("NEURALKIT_") || key.hasPrefix("KIT_")) || key == "NEURALKIT_TARGET_CPU"
+        }
     }
 
     /// Builds the tests of the grading copy. Only what changed recompiles.

@@ -82,7 +82,8 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     /// order of the rows.
     public func col2im(_ columns: UnsafePointer<Double>, addingInto image: UnsafeMutablePointer<Double>) {
         if stride == 1, padding == 0, dilation == 1 {
-            // The common case, as in `im2col`.
+            // The common case, as in `im2col`. (Written out twice: one helper
+            // taking a closure for both measured 30% slower in LeNet-5's training.)
             var source = columns
             for c in 0..<channels {
                 for u in 0..<kernelHeight {

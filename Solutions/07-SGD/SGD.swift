@@ -31,19 +31,20 @@ public final class SGD: Optimizer {
     }
 
     public func step(_ parameters: [Parameter]) {
-        // In place (`update`, `+=`): no new tensor per parameter and step.
-        let (rate, momentum) = (learningRate, momentum)
+        // In place (`*=`, `add(_:scaledBy:)`, `+=`): no new tensor per parameter and
+        // step, and a large weight matrix is shared out between the cores.
         for parameter in parameters {
             var gradient = parameter.gradient
-            if weightDecay != 0 { gradient += weightDecay * parameter.value }
+            if weightDecay != 0 { gradient.add(parameter.value, scaledBy: weightDecay) }
             if momentum == 0 {
-                parameter.value.update(with: gradient) { w, g in w - rate * g }
+                parameter.value.add(gradient, scaledBy: -learningRate)        // w ← w − η ∇w
             } else {
                 let key = ObjectIdentifier(parameter)
                 // Taken out of the dictionary while it changes, so that it is not copied.
                 var velocity = velocities.removeValue(forKey: key) ?? Tensor(zeros: parameter.value.shape)
-                velocity.update(with: gradient) { v, g in momentum * v - rate * g }
-                parameter.value += velocity
+                velocity *= momentum                                           // α Δw(n−1)
+                velocity.add(gradient, scaledBy: -learningRate)                // − η ∇w
+                parameter.value += velocity                                    // w ← w + Δw(n)
                 velocities[key] = velocity
             }
         }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Matrix products on raw row-major buffers, for layers that multiply many
@@ -16,7 +15,7 @@ public enum MatrixKernels {
     /// p = 0, 1, …, k−1, exactly as `Tensor.matmul`.
     ///
     /// Made for short, wide products (a few rows, many columns): sixteen
-    /// columns of `b` at a time stay in cache while every row of `a` passes.
+    /// columns of `b`, 128 rows of them, stay in cache while every row of `a` passes.
     public static func multiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
                                 into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
         multiply(a, rowStride: k, columnStride: 1, b, into: c, m: m, k: k, n: n)
@@ -31,26 +30,45 @@ public enum MatrixKernels {
     }
 
     /// `multiply` with element `(i, p)` of the left operand at `a[i·rowStride + p·columnStride]`.
+    ///
+    /// Sixteen columns of `c` at a time, eight rows at a time: 8×16 sums in
+    /// registers, two loads of `b` for sixteen multiply-adds. The sums over `p`
+    /// go in slices of `kSlice`: one slice of sixteen columns of `b` (16 KB)
+    /// stays in the L1 cache while every row of `a` passes, and each slice
+    /// goes on from the sums the previous one left in `c`, so the sums are the
+    /// same as in one pass.
     static func multiply(_ a: UnsafePointer<Double>, rowStride rs: Int, columnStride cs: Int, _ b: UnsafePointer<Double>,
                          into c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int) {
         guard m > 0, n > 0 else { return }
         guard k > 0 else { c.update(repeating: 0, count: m * n); return }
-        var j = 0
-        while j + 16 <= n {
-            var i = 0
-            while i + 4 <= m { rows4x16(a + i * rs, rs, cs, b + j, c + i * n + j, k, n); i += 4 }
-            if i + 2 <= m { rows2x16(a + i * rs, rs, cs, b + j, c + i * n + j, k, n); i += 2 }
-            if i < m { rows1x16(a + i * rs, cs, b + j, c + i * n + j, k, n) }
-            j += 16
+        let fullColumns = n - n % 16
+        var p = 0
+        while p < k, fullColumns > 0 {
+            let count = Swift.min(kSlice, k - p), continuing = p > 0
+            let a = a + p * cs, b = b + p * n
+            var j = 0
+            while j < fullColumns {
+                var i = 0
+                while i + 8 <= m { rows8x16(a + i * rs, rs, cs, b + j, c + i * n + j, count, n, continuing); i += 8 }
+                if i + 4 <= m { rows4x16(a + i * rs, rs, cs, b + j, c + i * n + j, count, n, continuing); i += 4 }
+                if i + 2 <= m { rows2x16(a + i * rs, rs, cs, b + j, c + i * n + j, count, n, continuing); i += 2 }
+                if i < m { rows1x16(a + i * rs, cs, b + j, c + i * n + j, count, n, continuing) }
+                j += 16
+            }
+            p += count
         }
         // The last n mod 16 columns (all of them when n < 16, as for a layer of ten
         // outputs): four rows at a time, whose independent sums keep the
         // multiply-add units busy, then the rows left over.
-        guard j < n else { return }
+        guard fullColumns < n else { return }
         var i = 0
-        while i + 4 <= m { lastColumns4(a + i * rs, rs, cs, b, c + i * n, from: j, k, n); i += 4 }
-        while i < m { lastColumns1(a + i * rs, cs, b, c + i * n, from: j, k, n); i += 1 }
+        while i + 4 <= m { lastColumns4(a + i * rs, rs, cs, b, c + i * n, from: fullColumns, k, n); i += 4 }
+        while i < m { lastColumns1(a + i * rs, cs, b, c + i * n, from: fullColumns, k, n); i += 1 }
     }
+
+    /// The length of the slices of the sums in `multiply`: 128 rows of sixteen
+    /// columns of `b` fill 16 KB, a third of a recent core's L1 data cache.
+    static let kSlice = 128
 
     /// Columns `j..<n` of four rows of `c` (eight, then four at a time, then one by one).
     private static func lastColumns4(_ a0: UnsafePointer<Double>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Double>,
@@ -161,14 +179,49 @@ public enum MatrixKernels {
         if accumulating { p.pointee += value } else { p.pointee = value }
     }
 
-    /// Rows `a0…a3` (each `rs` apart, elements `cs` apart) times sixteen
-    /// columns of `b`, into `c` (rows `n` apart): 4×16 sums in registers.
+    /// Rows `a0…a7` (each `rs` apart, elements `cs` apart) times sixteen
+    /// columns of `b`, into `c` (rows `n` apart), over `k` terms: 8×16 sums in
+    /// registers, which start from zero, or from `c` when `continuing`.
+    private static func rows8x16(_ a0: UnsafePointer<Double>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Double>,
+                                 _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int, _ continuing: Bool) {
+        var c00 = SIMD8<Double>(), c01 = SIMD8<Double>(), c10 = SIMD8<Double>(), c11 = SIMD8<Double>()
+        var c20 = SIMD8<Double>(), c21 = SIMD8<Double>(), c30 = SIMD8<Double>(), c31 = SIMD8<Double>()
+        var c40 = SIMD8<Double>(), c41 = SIMD8<Double>(), c50 = SIMD8<Double>(), c51 = SIMD8<Double>()
+        var c60 = SIMD8<Double>(), c61 = SIMD8<Double>(), c70 = SIMD8<Double>(), c71 = SIMD8<Double>()
+        if continuing {
+            c00 = load(c); c01 = load(c + 8); c10 = load(c + n); c11 = load(c + n + 8)
+            c20 = load(c + 2 * n); c21 = load(c + 2 * n + 8); c30 = load(c + 3 * n); c31 = load(c + 3 * n + 8)
+            c40 = load(c + 4 * n); c41 = load(c + 4 * n + 8); c50 = load(c + 5 * n); c51 = load(c + 5 * n + 8)
+            c60 = load(c + 6 * n); c61 = load(c + 6 * n + 8); c70 = load(c + 7 * n); c71 = load(c + 7 * n + 8)
+        }
+        var ap = a0, bp = b
+        for _ in 0..<k {
+            let b0 = load(bp), b1 = load(bp + 8)
+            var x = SIMD8(repeating: ap[0]); c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+            x = SIMD8(repeating: ap[rs]); c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+            x = SIMD8(repeating: ap[2 * rs]); c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+            x = SIMD8(repeating: ap[3 * rs]); c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+            x = SIMD8(repeating: ap[4 * rs]); c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
+            x = SIMD8(repeating: ap[5 * rs]); c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+            x = SIMD8(repeating: ap[6 * rs]); c60 = c60.addingProduct(x, b0); c61 = c61.addingProduct(x, b1)
+            x = SIMD8(repeating: ap[7 * rs]); c70 = c70.addingProduct(x, b0); c71 = c71.addingProduct(x, b1)
+            ap += cs; bp += n
+        }
+        store(c00, c); store(c01, c + 8); store(c10, c + n); store(c11, c + n + 8)
+        store(c20, c + 2 * n); store(c21, c + 2 * n + 8); store(c30, c + 3 * n); store(c31, c + 3 * n + 8)
+        store(c40, c + 4 * n); store(c41, c + 4 * n + 8); store(c50, c + 5 * n); store(c51, c + 5 * n + 8)
+        store(c60, c + 6 * n); store(c61, c + 6 * n + 8); store(c70, c + 7 * n); store(c71, c + 7 * n + 8)
+    }
+
+    /// Four rows, as `rows8x16`.
     private static func rows4x16(_ a0: UnsafePointer<Double>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Double>,
-                                 _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int) {
-        var c00 = SIMD8<Double>(), c01 = SIMD8<Double>()
-        var c10 = SIMD8<Double>(), c11 = SIMD8<Double>()
-        var c20 = SIMD8<Double>(), c21 = SIMD8<Double>()
-        var c30 = SIMD8<Double>(), c31 = SIMD8<Double>()
+                                 _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int, _ continuing: Bool) {
+        var c00 = SIMD8<Double>(), c01 = SIMD8<Double>(), c10 = SIMD8<Double>(), c11 = SIMD8<Double>()
+        var c20 = SIMD8<Double>(), c21 = SIMD8<Double>(), c30 = SIMD8<Double>(), c31 = SIMD8<Double>()
+        if continuing {
+            c00 = load(c); c01 = load(c + 8); c10 = load(c + n); c11 = load(c + n + 8)
+            c20 = load(c + 2 * n); c21 = load(c + 2 * n + 8); c30 = load(c + 3 * n); c31 = load(c + 3 * n + 8)
+        }
         var ap = a0, bp = b
         for _ in 0..<k {
             let b0 = load(bp), b1 = load(bp + 8)
@@ -180,16 +233,15 @@ public enum MatrixKernels {
             c30 = c30.addingProduct(x3, b0); c31 = c31.addingProduct(x3, b1)
             ap += cs; bp += n
         }
-        store(c00, c); store(c01, c + 8)
-        store(c10, c + n); store(c11, c + n + 8)
-        store(c20, c + 2 * n); store(c21, c + 2 * n + 8)
-        store(c30, c + 3 * n); store(c31, c + 3 * n + 8)
+        store(c00, c); store(c01, c + 8); store(c10, c + n); store(c11, c + n + 8)
+        store(c20, c + 2 * n); store(c21, c + 2 * n + 8); store(c30, c + 3 * n); store(c31, c + 3 * n + 8)
     }
 
+    /// Two rows, as `rows8x16`.
     private static func rows2x16(_ a0: UnsafePointer<Double>, _ rs: Int, _ cs: Int, _ b: UnsafePointer<Double>,
-                                 _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int) {
-        var c00 = SIMD8<Double>(), c01 = SIMD8<Double>()
-        var c10 = SIMD8<Double>(), c11 = SIMD8<Double>()
+                                 _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int, _ continuing: Bool) {
+        var c00 = SIMD8<Double>(), c01 = SIMD8<Double>(), c10 = SIMD8<Double>(), c11 = SIMD8<Double>()
+        if continuing { c00 = load(c); c01 = load(c + 8); c10 = load(c + n); c11 = load(c + n + 8) }
         var ap = a0, bp = b
         for _ in 0..<k {
             let b0 = load(bp), b1 = load(bp + 8)
@@ -198,13 +250,14 @@ public enum MatrixKernels {
             c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1)
             ap += cs; bp += n
         }
-        store(c00, c); store(c01, c + 8)
-        store(c10, c + n); store(c11, c + n + 8)
+        store(c00, c); store(c01, c + 8); store(c10, c + n); store(c11, c + n + 8)
     }
 
+    /// One row, as `rows8x16`.
     private static func rows1x16(_ a0: UnsafePointer<Double>, _ cs: Int, _ b: UnsafePointer<Double>,
-                                 _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int) {
+                                 _ c: UnsafeMutablePointer<Double>, _ k: Int, _ n: Int, _ continuing: Bool) {
         var c00 = SIMD8<Double>(), c01 = SIMD8<Double>()
+        if continuing { c00 = load(c); c01 = load(c + 8) }
         var ap = a0, bp = b
         for _ in 0..<k {
             let x0 = SIMD8(repeating: ap.pointee)
@@ -278,39 +331,5 @@ public enum MatrixKernels {
         store(t02, o + 2, accumulating); store(t03, o + 3, accumulating)
         store(t10, o + n, accumulating); store(t11, o + n + 1, accumulating)
         store(t12, o + n + 2, accumulating); store(t13, o + n + 3, accumulating)
-    }
-}
-
-/// Work split over the machine's cores.
-public enum Parallel {
-    /// Calls `body` with contiguous chunks that together cover `0..<count`,
-    /// on all cores, and returns when all are done. Chunks have at least
-    /// `minimumChunk` items (so small jobs stay on one thread); there are a
-    /// few per core, handed out as cores become free, so that a core busy
-    /// with another program does not hold the others up.
-    ///
-    /// `body` may run on several threads at once: for different items it must
-    /// write to different memory. Results must not depend on how the items are
-    /// chunked (each item computed on its own), so that they are the same on
-    /// any number of cores.
-    public static func forEachChunk(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-        guard count > 0 else { return }
-        let chunks = Swift.min(4 * cores, count / Swift.max(minimumChunk, 1))
-        guard cores > 1, chunks > 1 else { body(0..<count); return }
-        withoutActuallyEscaping(body) { body in
-            let task = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                task.value((count * chunk / chunks)..<(count * (chunk + 1) / chunks))
-            }
-        }
-    }
-
-    /// The number of cores, asked once: `activeProcessorCount` reads it from
-    /// the system on every call (16 µs on Linux, longer than a small product).
-    public static let cores = ProcessInfo.processInfo.activeProcessorCount
-
-    private struct UncheckedSendable<Value>: @unchecked Sendable {
-        let value: Value
-        init(_ value: Value) { self.value = value }
     }
 }

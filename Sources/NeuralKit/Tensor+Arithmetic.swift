@@ -21,23 +21,67 @@ extension Tensor {
     /// Combines two tensors element by element after broadcasting them to a common shape.
     ///
     /// (`@inlinable`, as is `map`: an optimized caller compiles `combine` into
-    /// the loop instead of calling it for every scalar, several times faster.)
-    @inlinable
+    /// the loop instead of calling it for every scalar, several times faster.
+    /// So are the common broadcasts: a row vector for every row, as a layer's
+    /// bias, and a column for every column, as a row's maximum in softmax.)
+    @inlinable @inline(__always)
     public static func zip(_ a: Tensor, _ b: Tensor, operation: String = "combine",
                            _ combine: (Double, Double) -> Double) -> Tensor {
-        if a.shape == b.shape {
-            var out = a
-            out.withUnsafeMutableScalars { o in
-                b.withUnsafeScalars { y in
-                    for i in 0..<o.count { o[i] = combine(o[i], y[i]) }
+        let pattern: BroadcastPattern
+        if a.shape == b.shape { pattern = .elementwise } else { pattern = broadcastPattern(a.shape, b.shape) }
+        let count = a.count
+        let result = a.withUnsafeScalars { x in
+            b.withUnsafeScalars { y in
+                [Double](unsafeUninitializedCapacity: count) { o, initialized in
+                    switch pattern {
+                    case .elementwise:
+                        for i in 0..<count { o[i] = combine(x[i], y[i]) }
+                    case .rows(let width):
+                        for r in 0..<(count / width) {
+                            let (row, source) = (o.baseAddress! + r * width, x.baseAddress! + r * width)
+                            for j in 0..<width { row[j] = combine(source[j], y[j]) }
+                        }
+                    case .columns(let width):
+                        for r in 0..<(count / width) {
+                            let (row, source, value) = (o.baseAddress! + r * width, x.baseAddress! + r * width, y[r])
+                            for j in 0..<width { row[j] = combine(source[j], value) }
+                        }
+                    case .other:
+                        initialized = 0
+                        return
+                    }
+                    initialized = count
                 }
             }
-            return out
         }
-        return broadcastingZip(a, b, operation: operation, combine)
+        if case .other = pattern { return broadcastingZip(a, b, operation: operation, combine) }
+        return Tensor(fittingShape: a.shape, storage: result)
     }
 
-    /// `zip` for shapes that differ.
+    /// How `b` stretches to the shape of `a` in `zip`, when it is one of the common ways.
+    @usableFromInline
+    enum BroadcastPattern {
+        /// The same shape.
+        case elementwise
+        /// `b` is a row of `width` scalars (or one scalar, width 1), for every row of `a`.
+        case rows(width: Int)
+        /// `b` is a column, one scalar for each row of `width` scalars of `a` (`[m, 1]` with `[m, n]`).
+        case columns(width: Int)
+        /// Anything else, and shapes that do not fit.
+        case other
+    }
+
+    @usableFromInline
+    static func broadcastPattern(_ a: [Int], _ b: [Int]) -> BroadcastPattern {
+        guard let shape = broadcastShape(a, b), shape == a, let last = a.last, last > 0 else { return .other }
+        let bCount = b.reduce(1, *)
+        if bCount == 1 { return .rows(width: 1) }
+        if b.last == last, bCount == last { return .rows(width: last) }
+        if b.count == a.count, b.last == 1, b.dropLast() == a.dropLast() { return .columns(width: last) }
+        return .other
+    }
+
+    /// `zip` for the other broadcasts, and for shapes that do not fit.
     @usableFromInline
     static func broadcastingZip(_ a: Tensor, _ b: Tensor, operation: String,
                                 _ combine: (Double, Double) -> Double) -> Tensor {
@@ -46,21 +90,6 @@ extension Tensor {
                 + "sizes must match, or be 1, in each dimension counted from the last"
                 + reductionHint(a.shape, b.shape))
             return Tensor(zeros: a.shape)
-        }
-        // Fast path: a row vector (or a scalar) applied to every row.
-        if shape == a.shape, b.count == 1 || (b.shape.last == a.shape.last && b.count == b.shape.last) {
-            var out = a
-            let width = b.count
-            out.storage.withUnsafeMutableBufferPointer { o in
-                b.scalars.withUnsafeBufferPointer { y in
-                    var i = 0
-                    while i < o.count {
-                        for j in 0..<width { o[i + j] = combine(o[i + j], y[j]) }
-                        i += width
-                    }
-                }
-            }
-            return out
         }
         let rank = shape.count
         let stridesA = broadcastStrides(a.shape, rank: rank)
@@ -116,11 +145,13 @@ extension Tensor {
     /// Applies `transform` to every scalar.
     @inlinable
     public func map(_ transform: (Double) -> Double) -> Tensor {
-        var out = self
-        out.withUnsafeMutableScalars { o in
-            for i in 0..<o.count { o[i] = transform(o[i]) }
+        let result = withUnsafeScalars { x in
+            [Double](unsafeUninitializedCapacity: x.count) { o, initialized in
+                for i in 0..<x.count { o[i] = transform(x[i]) }
+                initialized = x.count
+            }
         }
-        return out
+        return Tensor(fittingShape: shape, storage: result)
     }
 
     public static func + (a: Tensor, b: Tensor) -> Tensor { zip(a, b, operation: "add") { $0 + $1 } }
@@ -162,12 +193,61 @@ extension Tensor {
         }
     }
 
-    // The compound assignments work in place (no copy of `a`).
-    public static func += (a: inout Tensor, b: Tensor) { a.update(with: b, operation: "add") { $0 + $1 } }
-    public static func -= (a: inout Tensor, b: Tensor) { a.update(with: b, operation: "subtract") { $0 - $1 } }
+    // The compound assignments work in place (no copy of `a`). Those an optimizer
+    // uses on whole weight matrices share the work between the cores.
+    public static func += (a: inout Tensor, b: Tensor) { a.add(b, scaledBy: 1) }
+    public static func -= (a: inout Tensor, b: Tensor) { a.add(b, scaledBy: -1) }
     public static func *= (a: inout Tensor, b: Tensor) { a.update(with: b, operation: "multiply") { $0 * $1 } }
-    public static func *= (a: inout Tensor, s: Double) { a.update { $0 * s } }
-    public static func /= (a: inout Tensor, s: Double) { a.update { $0 / s } }
+    public static func *= (a: inout Tensor, s: Double) {
+        let count = a.count
+        a.withUnsafeMutableScalars { o in
+            guard let o = o.baseAddress else { return }
+            forEachPart(of: count) { part in for i in part { o[i] *= s } }
+        }
+    }
+    public static func /= (a: inout Tensor, s: Double) {
+        let count = a.count
+        a.withUnsafeMutableScalars { o in
+            guard let o = o.baseAddress else { return }
+            forEachPart(of: count) { part in for i in part { o[i] /= s } }
+        }
+    }
+
+    /// Adds `factor · other` in place: `self[i] += factor · other[i]`, so
+    /// `w.add(g, scaledBy: -η)` is a step of gradient descent, `w ← w − η g`.
+    /// Shapes broadcast as in `zip`.
+    ///
+    /// (A product then a sum, each rounded, as `w - η * g` is: the same numbers
+    /// as `update(with:)` and that closure.)
+    public mutating func add(_ other: Tensor, scaledBy factor: Double) {
+        guard shape == other.shape else {
+            update(with: other, operation: factor == -1 ? "subtract" : "add") { $0 + factor * $1 }
+            return
+        }
+        let count = self.count
+        withUnsafeMutableScalars { o in
+            other.withUnsafeScalars { y in
+                guard let o = o.baseAddress, let y = y.baseAddress else { return }
+                // Without a multiplication when it is not needed: x + 1·y is x + y anyway,
+                // but the loop is quicker.
+                switch factor {
+                case 1: Tensor.forEachPart(of: count) { part in for i in part { o[i] += y[i] } }
+                case -1: Tensor.forEachPart(of: count) { part in for i in part { o[i] -= y[i] } }
+                default: Tensor.forEachPart(of: count) { part in for i in part { o[i] += factor * y[i] } }
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with ranges that together cover `0..<count`: for a large
+    /// tensor one range per core, the same ranges every time (the first on the
+    /// calling thread), so that each core finds its part of a weight matrix in
+    /// its cache: the part whose gradient it computed (`Tensor.matmul` splits
+    /// its rows the same way) and whose values it reads in the next forward pass.
+    private static func forEachPart(of count: Int, _ body: (Range<Int>) -> Void) {
+        let large = count >= 1 << 14
+        Parallel.forEachChunk(count, minimumChunk: large ? Swift.max(count / Parallel.cores, 1) : count, body)
+    }
 
     /// Each scalar squared.
     public func squared() -> Tensor { map { $0 * $0 } }

@@ -68,10 +68,14 @@ extension Tensor {
             a.scalars.withUnsafeBufferPointer { a in
                 b.scalars.withUnsafeBufferPointer { b in
                     let operands = Operands(a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
-                    // Rows in chunks of four on all cores, when there is enough work to pay for it;
-                    // each row's sums do not depend on the chunk it falls in.
-                    let chunk = m * k * n >= 1 << 17 ? 4 : m
-                    Parallel.forEachChunk(m, minimumChunk: chunk) { rows in
+                    // Rows in groups of eight (the kernel's tile), one share for each core, when
+                    // there is enough work to pay for it: the more rows a share has, the more
+                    // often each slice of `b` is used while it is in cache. Each row's sums do
+                    // not depend on the share it falls in.
+                    let groups = (m + 7) / 8
+                    let share = m * k * n >= 1 << 17 ? Swift.max(groups / Parallel.cores, 1) : groups
+                    Parallel.forEachChunk(groups, minimumChunk: share) { chunk in
+                        let rows = (8 * chunk.lowerBound)..<Swift.min(8 * chunk.upperBound, m)
                         MatrixKernels.multiply(operands.a + rows.lowerBound * rowStride, rowStride: rowStride,
                                                columnStride: columnStride, operands.b,
                                                into: operands.c + rows.lowerBound * n, m: rows.count, k: k, n: n)

@@ -18,11 +18,7 @@ extension Tensor {
 
     /// The sum along `axis`: Σᵢ x[…, i, …].
     public func sum(alongAxis axis: Int, keepingDimension: Bool = false) -> Tensor {
-        reduce(alongAxis: axis, keepingDimension: keepingDimension, name: "sum") { values in
-            var total = 0.0
-            for v in values { total += v }
-            return total
-        }
+        fold(alongAxis: axis, keepingDimension: keepingDimension, name: "sum", fromZero: true) { $0 + $1 }
     }
 
     /// The mean along `axis`.
@@ -33,12 +29,13 @@ extension Tensor {
 
     /// The maximum along `axis`.
     public func max(alongAxis axis: Int, keepingDimension: Bool = false) -> Tensor {
-        reduce(alongAxis: axis, keepingDimension: keepingDimension, name: "max") { $0.max() ?? -.infinity }
+        // As `Array.max()`: a later value replaces the maximum so far when it is larger.
+        fold(alongAxis: axis, keepingDimension: keepingDimension, name: "max", empty: -.infinity) { $0 < $1 ? $1 : $0 }
     }
 
     /// The minimum along `axis`.
     public func min(alongAxis axis: Int, keepingDimension: Bool = false) -> Tensor {
-        reduce(alongAxis: axis, keepingDimension: keepingDimension, name: "min") { $0.min() ?? .infinity }
+        fold(alongAxis: axis, keepingDimension: keepingDimension, name: "min", empty: .infinity) { $1 < $0 ? $1 : $0 }
     }
 
     /// The index of the largest value along `axis` (the first one on a tie),
@@ -50,6 +47,52 @@ extension Tensor {
             for (i, v) in values.enumerated() where v > values[best] || (values[best].isNaN && !v.isNaN) { best = i }
             return Double(best)
         }.scalars.map { Int($0) }
+    }
+
+    /// Folds the values along `axis` in order, `step(…step(step(first, second), third)…)`,
+    /// starting from 0 when `fromZero` (then `step(0, first)` comes first); `empty`
+    /// when there are none. All the results are computed together, a slice of
+    /// the input at a time, so that the loops run over contiguous scalars.
+    private func fold(alongAxis axis: Int, keepingDimension: Bool, name: String, fromZero: Bool = false,
+                      empty: Double = 0, _ step: (Double, Double) -> Double) -> Tensor {
+        guard axis >= 0, axis < rank else {
+            Problems.invalidShape("\(name)(alongAxis: \(axis)) on shape \(shape): axis must be 0..<\(rank)")
+            return Tensor(zeros: shape.isEmpty ? [] : Array(shape.dropLast()))
+        }
+        let outer = shape[..<axis].reduce(1, *)
+        let n = shape[axis]
+        let inner = shape[(axis + 1)...].reduce(1, *)
+        let result = [Double](unsafeUninitializedCapacity: outer * inner) { r, initialized in
+            storage.withUnsafeBufferPointer { x in
+                guard inner > 0 else { return }
+                if inner == 1 {
+                    // Along the last axis: one running value for each row.
+                    for o in 0..<outer {
+                        let row = x.baseAddress! + o * n
+                        var value = n == 0 ? empty : fromZero ? step(0, row[0]) : row[0]
+                        for k in 1..<Swift.max(n, 1) { value = step(value, row[k]) }
+                        r[o] = value
+                    }
+                    return
+                }
+                for o in 0..<outer {
+                    let r = r.baseAddress! + o * inner
+                    if n == 0 || fromZero {
+                        r.initialize(repeating: n == 0 ? empty : 0, count: inner)
+                    } else {
+                        r.initialize(from: x.baseAddress! + o * n * inner, count: inner)
+                    }
+                    for k in (fromZero ? 0 : 1)..<Swift.max(n, fromZero ? 0 : 1) {
+                        let slice = x.baseAddress! + (o * n + k) * inner
+                        for i in 0..<inner { r[i] = step(r[i], slice[i]) }
+                    }
+                }
+            }
+            initialized = outer * inner
+        }
+        var newShape = shape
+        if keepingDimension { newShape[axis] = 1 } else { newShape.remove(at: axis) }
+        return Tensor(shape: newShape, scalars: result)
     }
 
     /// Reduces the values along `axis` with `combine`, which receives them in order.

@@ -30,6 +30,14 @@ public struct Tensor: Equatable, Sendable {
         self.storage = scalars
     }
 
+    /// A tensor of `shape` and `storage` that fit (an element-wise result, the
+    /// shape of its operand), without the checks of `init(shape:scalars:)`.
+    @usableFromInline
+    internal init(fittingShape shape: [Int], storage: [Double]) {
+        self.shape = shape
+        self.storage = storage
+    }
+
     /// A tensor of the given shape filled with `value`.
     public init(repeating value: Double, shape: [Int]) {
         let count = Tensor.elementCount(shape) ?? 0
@@ -170,19 +178,27 @@ extension Tensor {
             Problems.invalidShape("rows(_:) needs a tensor of rank 1 or more, got shape \(shape)")
             return self
         }
-        let width = shape.dropFirst().reduce(1, *)
-        var result = [Double](repeating: 0, count: indices.count * width)
-        storage.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { destination in
-                for (row, i) in indices.enumerated() {
-                    guard i >= 0, i < shape[0] else {
-                        Problems.invalidShape("row \(i) is out of range: the tensor has \(shape[0]) rows (shape \(shape))")
-                        continue
+        let width = shape.dropFirst().reduce(1, *), count = shape[0]
+        for i in indices where i < 0 || i >= count {
+            Problems.invalidShape("row \(i) is out of range: the tensor has \(count) rows (shape \(shape))")
+        }
+        let result = [Double](unsafeUninitializedCapacity: indices.count * width) { destination, initialized in
+            storage.withUnsafeBufferPointer { source in
+                // A mini-batch of images comes from all over the dataset, from memory rather
+                // than cache: two cores fetching at once wait half as long.
+                let share = indices.count * width >= 1 << 15 ? Swift.max(indices.count / Parallel.cores, 1) : indices.count
+                Parallel.forEachChunk(indices.count, minimumChunk: share) { rows in
+                    for row in rows where width > 0 {
+                        let i = indices[row], target = destination.baseAddress! + row * width
+                        if i >= 0, i < count {
+                            target.initialize(from: source.baseAddress! + i * width, count: width)
+                        } else {
+                            target.initialize(repeating: 0, count: width)
+                        }
                     }
-                    guard width > 0 else { continue }
-                    (destination.baseAddress! + row * width).update(from: source.baseAddress! + i * width, count: width)
                 }
             }
+            initialized = indices.count * width
         }
         return Tensor(shape: [indices.count] + shape.dropFirst(), scalars: result)
     }

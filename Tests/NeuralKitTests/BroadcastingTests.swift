@@ -162,3 +162,70 @@ struct Broadcasting {
         #expect(max(Tensor([-1, 2]), 0).scalars == [0, 2] && min(Tensor([-1, 2]), 0).scalars == [-1, 0])
     }
 }
+
+@Suite("Tensor · element-wise updates of large tensors")
+struct LargeUpdates {
+    /// Large enough to be shared between cores (more than 16,384 scalars), with an odd count.
+    static let (a, b): (Tensor, Tensor) = {
+        var g = SeededGenerator(seed: 21)
+        return (Tensor.normal(shape: [301, 97], using: &g), Tensor.normal(shape: [301, 97], using: &g))
+    }()
+
+    @Test("+=, -=, *= and /= give the same numbers as the operators, every scalar of a large tensor")
+    func compoundAssignments() {
+        let (a, b) = (Self.a, Self.b)
+        var x = a
+        x += b
+        #expect(x.scalars == (a + b).scalars)
+        x = a
+        x -= b
+        #expect(x.scalars == (a - b).scalars)
+        x = a
+        x *= 0.9
+        #expect(x.scalars == (a * 0.9).scalars)
+        x = a
+        x /= 3
+        #expect(x.scalars == (a / 3).scalars)
+        #expect(a == Self.a)                     // the copy that was assigned from is untouched
+    }
+
+    @Test("add(_:scaledBy:) is x + f·y, rounded as update(with:) rounds it", arguments: [1.0, -1.0, -0.05, 2.5])
+    func addScaled(factor: Double) {
+        let (a, b) = (Self.a, Self.b)
+        var x = a, y = a
+        x.add(b, scaledBy: factor)
+        y.update(with: b) { $0 + factor * $1 }
+        #expect(x.scalars == y.scalars)
+        // A step of gradient descent on a small vector, and broadcasting.
+        var w = Tensor([1, 2, 3])
+        w.add(Tensor([10, 20, 30]), scaledBy: -0.1)
+        #expect(isClose(w, Tensor([0, 0, 0]), tolerance: 1e-15))
+        var m = Tensor([[1, 2], [3, 4]])
+        m.add(Tensor([1, 1]), scaledBy: 2)
+        #expect(m == Tensor([[3, 4], [5, 6]]))
+        let (_, messages) = recordingProblems { m.add(Tensor([1, 2, 3]), scaledBy: -1) }
+        #expect(messages.count == 1 && messages.first?.contains("cannot subtract tensors of shapes [2, 2] and [3]") == true)
+    }
+
+    @Test("the common broadcasts (a row for every row, a column for every column, a scalar) match loops",
+          arguments: [([301, 97], [97]), ([301, 97], [301, 1]), ([301, 97], [1]), ([301, 97], [1, 97]), ([0, 4], [4]),
+                      ([3, 0], [3, 1])])
+    func commonBroadcasts(shapes: ([Int], [Int])) {
+        var g = SeededGenerator(seed: 5)
+        let a = Tensor.normal(shape: shapes.0, using: &g), b = Tensor.normal(shape: shapes.1, using: &g)
+        let columns = shapes.0.last ?? 1, bColumns = shapes.1.last ?? 1
+        func byLoops(_ op: (Double, Double) -> Double) -> [Double] {
+            a.scalars.indices.map { i in
+                let (row, column) = (i / columns, i % columns)
+                let j = b.count == 1 ? 0 : bColumns == 1 ? row : column
+                return op(a.scalars[i], b.scalars[j])
+            }
+        }
+        withoutProblems {
+            #expect((a + b).shape == a.shape && (a + b).scalars == byLoops(+))
+            #expect((a - b).scalars == byLoops(-))
+            #expect((a * b).scalars == byLoops(*))
+            #expect((a / b).scalars == byLoops(/))
+        }
+    }
+}

@@ -107,3 +107,35 @@ struct Reductions {
         #expect(indices.count == 2 * 3)
     }
 }
+
+@Suite("Tensor · reductions in order")
+struct ReductionOrder {
+    @Test("sum along an axis adds in order from zero, exactly as a loop does; max and min keep Array's rule for NaN",
+          arguments: 0..<3)
+    func exactlyAsLoops(axis: Int) {
+        var g = SeededGenerator(seed: 17)
+        var x = Tensor.normal(shape: [5, 6, 7], using: &g) * 1e8
+        x[1, 2, 3] = .nan
+        x[4, 0, 6] = .nan
+        x[0, 0, 0] = -0.0
+        withoutProblems {
+            #expect(x.sum(alongAxis: axis).scalars.map(\.bitPattern)
+                    == reduceByLoops(x, axis: axis) { $0.reduce(0, +) }.scalars.map(\.bitPattern))
+            #expect(x.max(alongAxis: axis).scalars.map(\.bitPattern)
+                    == reduceByLoops(x, axis: axis) { $0.max()! }.scalars.map(\.bitPattern))
+            #expect(x.min(alongAxis: axis).scalars.map(\.bitPattern)
+                    == reduceByLoops(x, axis: axis) { $0.min()! }.scalars.map(\.bitPattern))
+        }
+    }
+
+    @Test("along an axis of length 0: sums are 0, maxima −∞, minima +∞; no values, an empty result")
+    func emptyAxes() {
+        withoutProblems {
+            #expect(Tensor(zeros: [3, 0]).sum(alongAxis: 1) == Tensor([0, 0, 0]))
+            #expect(Tensor(zeros: [3, 0]).max(alongAxis: 1) == Tensor([-.infinity, -.infinity, -.infinity]))
+            #expect(Tensor(zeros: [0, 2]).min(alongAxis: 0) == Tensor([.infinity, .infinity]))
+            #expect(Tensor(zeros: [3, 0]).sum(alongAxis: 0).shape == [0])
+            #expect(Tensor(zeros: [0, 2]).sum(alongAxis: 1, keepingDimension: true).shape == [0, 1])
+        }
+    }
+}

@@ -27,7 +27,10 @@ extension Tensor {
     ///
     /// Every element is summed in the order p = 0, 1, …, k−1, each step a
     /// fused multiply-add, so the result is the same bits on every platform
-    /// and for any number of threads.
+    /// and for any number of threads. A sum of 512 terms or more is summed
+    /// so in two halves, p < h and p ≥ h (h about k/2, a multiple of 8), and
+    /// the two added: the two cores of a training step each keep their half
+    /// of a weight matrix in cache.
     public func matmul(_ other: Tensor) -> Tensor {
         guard rank == 2, other.rank == 2 else {
             Problems.invalidShape("matmul needs two matrices (rank 2), got shapes \(shape) and \(other.shape)")
@@ -64,21 +67,39 @@ extension Tensor {
     private static func product(_ a: Tensor, rowStride: Int, columnStride: Int, _ b: Tensor, m: Int, k: Int, n: Int) -> Tensor {
         // An empty operand's storage may have no address: the product is zeros (or empty).
         guard m > 0, k > 0, n > 0 else { return Tensor(zeros: [m, n]) }
+        let half = sumSplit(k), parts = half < k ? 2 : 1
+        // The sums over the second half of p, added at the end.
+        var second = [Double](repeating: 0, count: parts == 2 ? m * n : 0)
         let result = [Double](unsafeUninitializedCapacity: m * n) { c, initialized in
             a.scalars.withUnsafeBufferPointer { a in
                 b.scalars.withUnsafeBufferPointer { b in
-                    let operands = Operands(a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
-                    // Rows in groups of eight (the kernel's tile), one share for each core, when
-                    // there is enough work to pay for it: the more rows a share has, the more
-                    // often each slice of `b` is used while it is in cache. Each row's sums do
-                    // not depend on the share it falls in.
-                    let groups = (m + 7) / 8
-                    let share = m * k * n >= 1 << 17 ? Swift.max(groups / Parallel.cores, 1) : groups
-                    Parallel.forEachChunk(groups, minimumChunk: share) { chunk in
-                        let rows = (8 * chunk.lowerBound)..<Swift.min(8 * chunk.upperBound, m)
-                        MatrixKernels.multiply(operands.a + rows.lowerBound * rowStride, rowStride: rowStride,
-                                               columnStride: columnStride, operands.b,
-                                               into: operands.c + rows.lowerBound * n, m: rows.count, k: k, n: n)
+                    second.withUnsafeMutableBufferPointer { t in
+                        let operands = Operands(a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!, t: t.baseAddress)
+                        // When there is enough work to pay for it, one job per core: each half of
+                        // the sums on its own core, and the rows, in groups of eight (the kernel's
+                        // tile), shared among the cores each half has. The first job, on the calling
+                        // thread, is always the first half of the first rows, so that a core finds
+                        // the same part of a weight matrix in its cache every time: the rows of W
+                        // that the first half of X·W reads are those of Xᵀ·G that it computes, and
+                        // those that `add(_:scaledBy:)` updates there. No sum depends on the job it
+                        // falls in.
+                        let groups = (m + 7) / 8
+                        let large = m * k * n >= 1 << 17
+                        let shares = large ? Swift.max(1, Swift.min(groups, Parallel.cores / parts)) : 1
+                        let jobs = parts * shares
+                        Parallel.forEachChunk(jobs, minimumChunk: large ? 1 : jobs) { chunk in
+                            for job in chunk {
+                                let (part, share) = (job % parts, job / parts)
+                                let rows = (8 * (groups * share / shares))..<Swift.min(8 * (groups * (share + 1) / shares), m)
+                                let terms = part == 0 ? 0..<half : half..<k
+                                let target = part == 0 ? operands.c : operands.t!
+                                MatrixKernels.multiply(operands.a + rows.lowerBound * rowStride + terms.lowerBound * columnStride,
+                                                       rowStride: rowStride, columnStride: columnStride,
+                                                       operands.b + terms.lowerBound * n, into: target + rows.lowerBound * n,
+                                                       m: rows.count, k: terms.count, n: n)
+                            }
+                        }
+                        if parts == 2 { for i in 0..<(m * n) { c[i] += t[i] } }
                     }
                 }
             }
@@ -86,9 +107,13 @@ extension Tensor {
         }
         return Tensor(shape: [m, n], scalars: result)
     }
+
+    /// Where the sums of a product with `k` terms are split in two (see `matmul`):
+    /// at about k/2, a multiple of 8, for `k` ≥ 512; `k` (not split) for shorter sums.
+    static func sumSplit(_ k: Int) -> Int { k >= 512 ? 8 * ((k + 7) / 8 / 2) : k }
 }
 
 /// Pointers moved into concurrent work: the rows each chunk writes do not overlap.
 private struct Operands: @unchecked Sendable {
-    let a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>
+    let a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, t: UnsafeMutablePointer<Double>?
 }

@@ -19,10 +19,11 @@ private func naiveMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
 struct Matmul {
     /// (m, k, n): small non-square; k > 128 (the k-blocking); m·k·n ≥ 2¹⁸ (two threads), with odd
     /// m (uneven split) and with both at once; one row with much work (stays on one thread); fewer
-    /// than 16 columns (eight, four and single columns, four rows at a time), as in a 10-class output layer.
+    /// than 16 columns (eight, four and single columns, four rows at a time), as in a 10-class output layer;
+    /// k ≥ 512 (sums in two halves), as in a first layer on MNIST.
     static let sizes: [(Int, Int, Int)] = [
         (3, 5, 2), (1, 7, 1), (4, 1, 6), (2, 300, 3), (101, 64, 50), (65, 129, 33), (2, 257, 600), (1, 600, 500),
-        (9, 13, 15), (64, 100, 10),
+        (9, 13, 15), (64, 100, 10), (33, 784, 20),
     ]
 
     @Test("matmul agrees with the naive triple loop", arguments: sizes)
@@ -67,6 +68,25 @@ struct Matmul {
             for p in 0..<40 { total = total.addingProduct(a[i, p], b[p, j]) }
             #expect(c[i, j] == total)
         }
+    }
+
+    @Test("a sum of 512 terms or more is two such chains, p < h and p ≥ h (h = k/2 rounded to a multiple of 8), added",
+          arguments: [(512, 256), (784, 392), (785, 392), (1000, 496)])
+    func longSumsInTwoHalves(k: Int, half: Int) {
+        var g = SeededGenerator(seed: UInt64(k))
+        let a = Tensor.normal(shape: [5, k], using: &g), b = Tensor.normal(shape: [k, 19], using: &g)
+        let c = withoutProblems { a.matmul(b) }
+        for (i, j) in [(0, 0), (2, 17), (4, 18)] {
+            var first = 0.0, second = 0.0
+            for p in 0..<half { first = first.addingProduct(a[i, p], b[p, j]) }
+            for p in half..<k { second = second.addingProduct(a[i, p], b[p, j]) }
+            #expect(c[i, j] == first + second)
+        }
+        // Just below the limit, one chain.
+        let a2 = Tensor.normal(shape: [2, 511], using: &g), b2 = Tensor.normal(shape: [511, 3], using: &g)
+        var total = 0.0
+        for p in 0..<511 { total = total.addingProduct(a2[1, p], b2[p, 2]) }
+        #expect(withoutProblems { a2.matmul(b2) }[1, 2] == total)
     }
 
     @Test("a worked 2×3 by 3×2 product")

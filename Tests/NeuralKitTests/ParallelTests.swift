@@ -70,11 +70,14 @@ struct ParallelWork {
     @Test("a tensor's results do not depend on how the work was shared")
     func sameNumbersAnyChunking() {
         var g = SeededGenerator(seed: 11)
-        let a = Tensor.normal(shape: [300, 200], using: &g), b = Tensor.normal(shape: [200, 70], using: &g)
-        let whole = a.matmul(b)
-        // Row by row: each row's product on its own, on one thread.
-        var rows = [Double]()
-        for i in 0..<300 { rows += a.rows([i]).matmul(b).scalars }
-        #expect(whole.scalars == rows)
+        for k in [200, 784] {
+            let a = Tensor.normal(shape: [300, k], using: &g), b = Tensor.normal(shape: [k, 70], using: &g)
+            let whole = a.matmul(b)
+            // Row by row: each row's product on its own, on one thread.
+            var rows = [Double]()
+            for i in 0..<300 { rows += a.rows([i]).matmul(b).scalars }
+            #expect(whole.scalars == rows)
+            #expect(a.transposed().transposedMatmul(b).scalars == rows)
+        }
     }
 }

@@ -19,8 +19,8 @@ import NeuralKit
 // shared out over the cores (`Parallel.forEachChunk`), and each worker keeps
 // its patch matrix in cache. The core does the data movement
 // (`ConvolutionGeometry.im2col`/`col2im`) and the products (`MatrixKernels`)
-// on raw buffers: the same arithmetic as `Tensor.matmul`, without a `Tensor`
-// per image.
+// on raw buffers: the arithmetic of `Tensor.matmul` (for sums of fewer than
+// 512 terms, as LeNet-5's are), without a `Tensor` per image.
 
 /// A 2-D convolution (cross-correlation) with stride, zero padding, dilation and bias:
 ///

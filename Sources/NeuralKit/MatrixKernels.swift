@@ -12,7 +12,8 @@ import Foundation
 public enum MatrixKernels {
     /// `c = a · b` for `a` `[m, k]`, `b` `[k, n]`, `c` `[m, n]` (every row
     /// contiguous): `c[i, j] = Σₚ a[i, p] · b[p, j]`, summed in the order
-    /// p = 0, 1, …, k−1, exactly as `Tensor.matmul`.
+    /// p = 0, 1, …, k−1, exactly as `Tensor.matmul` sums fewer than 512 terms
+    /// (it sums more in two halves, each with this kernel).
     ///
     /// Made for short, wide products (a few rows, many columns): sixteen
     /// columns of `b`, 128 rows of them, stay in cache while every row of `a` passes.

@@ -22,9 +22,12 @@ public enum Parallel {
         guard cores > 1, chunks > 1 else { body(0..<count); return }
         withoutActuallyEscaping(body) { body in
             let chunk = { (index: Int) in body((count * index / chunks)..<(count * (index + 1) / chunks)) }
+            // (The workers' ticket packs three numbers in one 64-bit word.)
+            #if arch(x86_64) || arch(arm64)
             if #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *), Workers.shared.run(chunks, chunk) {
                 return
             }
+            #endif
             // Called from inside a chunk, or by a second thread while the workers
             // are busy (tests run in parallel): Dispatch's threads take it.
             let task = UncheckedSendable(chunk)
@@ -65,16 +68,21 @@ final class Workers: @unchecked Sendable {
     private let finished = Atomic<Int>(0)
     /// Whether a job is running: a second caller meanwhile is turned away.
     private let busy = Atomic<Bool>(false)
-    /// Threads that went to sleep, and the signal that wakes them.
-    private let sleepers = Atomic<Int>(0)
-    private let wakeUp = DispatchSemaphore(value: 0)
+    /// One for each thread: whether it sleeps, and the signal that wakes it.
+    private let sleepers: [Sleeper]
     /// The current job's chunks; read only by a thread that has claimed one.
     private var job: ((Int) -> Void)?
     private var jobNumber = 0
 
+    private final class Sleeper: Sendable {
+        let asleep = Atomic<Bool>(false)
+        let wakeUp = DispatchSemaphore(value: 0)
+    }
+
     private init(threads: Int) {
-        for _ in 0..<max(threads, 0) {
-            let thread = Thread { [unowned self] in self.work() }
+        sleepers = (0..<max(threads, 0)).map { _ in Sleeper() }
+        for sleeper in sleepers {
+            let thread = Thread { [unowned self] in self.work(sleeper) }
             thread.qualityOfService = .userInitiated
             thread.start()
         }
@@ -92,7 +100,9 @@ final class Workers: @unchecked Sendable {
         // The caller takes the first chunk itself, so that a job split in two runs the
         // same half on the same core every time, and finds that half's data in its cache.
         ticket.store(jobNumber << 32 | count << 16 | 1, ordering: .sequentiallyConsistent)
-        for _ in 0..<sleepers.exchange(0, ordering: .sequentiallyConsistent) { wakeUp.signal() }
+        for sleeper in sleepers where sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent) {
+            sleeper.wakeUp.signal()
+        }
         chunk(0)
         finished.add(1, ordering: .releasing)
         runChunks(of: jobNumber)
@@ -116,16 +126,16 @@ final class Workers: @unchecked Sendable {
     }
 
     /// A worker's life: wait for a job it has not seen, help with it, again.
-    private func work() {
+    private func work(_ sleeper: Sleeper) {
         var seen = 0
         while true {
-            seen = nextJob(after: seen)
+            seen = nextJob(after: seen, sleeper)
             runChunks(of: seen)
         }
     }
 
     /// Watches the ticket for a job other than `seen` for `watchNanoseconds`, then sleeps until one is posted.
-    private func nextJob(after seen: Int) -> Int {
+    private func nextJob(after seen: Int, _ sleeper: Sleeper) -> Int {
         var deadline: UInt64 = 0
         var looks = 0
         while true {
@@ -136,10 +146,14 @@ final class Workers: @unchecked Sendable {
             let now = DispatchTime.now().uptimeNanoseconds
             if deadline == 0 { deadline = now + Self.watchNanoseconds; continue }
             guard now > deadline else { continue }
-            // Counted as a sleeper before the last look, so that `run` either
-            // sees the count (and signals) or was seen here.
-            sleepers.add(1, ordering: .sequentiallyConsistent)
-            if ticket.load(ordering: .sequentiallyConsistent) >> 32 == seen { wakeUp.wait() }
+            // Marked asleep before the last look, so that `run` either sees the mark
+            // (and signals) or posted its job before that look.
+            sleeper.asleep.store(true, ordering: .sequentiallyConsistent)
+            if ticket.load(ordering: .sequentiallyConsistent) >> 32 == seen
+                || !sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent) {
+                // Asleep, or `run` took the mark away and signals: take its signal.
+                sleeper.wakeUp.wait()
+            }
             deadline = 0
         }
     }

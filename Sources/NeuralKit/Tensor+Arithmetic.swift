@@ -221,7 +221,11 @@ extension Tensor {
     /// as `update(with:)` and that closure.)
     public mutating func add(_ other: Tensor, scaledBy factor: Double) {
         guard shape == other.shape else {
-            update(with: other, operation: factor == -1 ? "subtract" : "add") { $0 + factor * $1 }
+            switch factor {
+            case 1: update(with: other, operation: "add") { $0 + $1 }
+            case -1: update(with: other, operation: "subtract") { $0 - $1 }
+            default: update(with: other, operation: "add") { $0 + factor * $1 }
+            }
             return
         }
         let count = self.count
@@ -242,8 +246,9 @@ extension Tensor {
     /// Calls `body` with ranges that together cover `0..<count`: for a large
     /// tensor one range per core, the same ranges every time (the first on the
     /// calling thread), so that each core finds its part of a weight matrix in
-    /// its cache: the part whose gradient it computed (`Tensor.matmul` splits
-    /// its rows the same way) and whose values it reads in the next forward pass.
+    /// its cache: about the part whose gradient it computed and whose values it
+    /// reads in the next forward pass (`Tensor.matmul` splits the rows of a
+    /// product, and the sums of a long one, in halves too).
     private static func forEachPart(of count: Int, _ body: (Range<Int>) -> Void) {
         let large = count >= 1 << 14
         Parallel.forEachChunk(count, minimumChunk: large ? Swift.max(count / Parallel.cores, 1) : count, body)

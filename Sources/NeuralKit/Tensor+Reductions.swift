@@ -68,9 +68,10 @@ extension Tensor {
                 if inner == 1 {
                     // Along the last axis: one running value for each row.
                     for o in 0..<outer {
+                        guard n > 0 else { r[o] = empty; continue }
                         let row = x.baseAddress! + o * n
-                        var value = n == 0 ? empty : fromZero ? step(0, row[0]) : row[0]
-                        for k in 1..<Swift.max(n, 1) { value = step(value, row[k]) }
+                        var value = fromZero ? step(0, row[0]) : row[0]
+                        for k in 1..<n { value = step(value, row[k]) }
                         r[o] = value
                     }
                     return

@@ -16,9 +16,13 @@ let reference = Context.environment["NEURALKIT_REFERENCE"] == "1"
 ///
 /// A build that will run on other machines than the one that builds it (a
 /// Gradescope image) names a processor they all have instead:
-/// `NEURALKIT_TARGET_CPU=haswell` (AVX2 and FMA: x86-64 processors since about 2015).
+/// `NEURALKIT_TARGET_CPU=haswell` (AVX2 and FMA: Intel's processors since 2013's Haswell and AMD's
+/// since 2015, though not some later budget Celeron, Pentium and Atom chips).
+///
+/// SwiftPM does not rebuild when the processor changes: a `.build` folder made on one machine
+/// and reused on an older one can stop with "illegal instruction". `swift package clean` fixes that.
 #if arch(x86_64)
-let targetCPU = Context.environment["NEURALKIT_TARGET_CPU"] ?? "native"
+let targetCPU = Context.environment["NEURALKIT_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 } ?? "native"
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", targetCPU])]
 #else
 let optimized: [SwiftSetting] = [.unsafeFlags(["-O"])]

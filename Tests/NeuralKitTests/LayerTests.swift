@@ -38,6 +38,19 @@ private final class Scale: Layer {
     }
 }
 
+/// `Scale` with a `backwardSkippingInput` of its own, which computes ∂L/∂w only.
+private final class SkippingScale: Layer {
+    let scale: Scale
+    init(_ name: String, _ w: Double, log: CallLog) { scale = Scale(name, w, log: log) }
+    func forward(_ input: Tensor) -> Tensor { scale.forward(input) }
+    func backward(_ outputGradient: Tensor) -> Tensor { scale.backward(outputGradient) }
+    func backwardSkippingInput(_ outputGradient: Tensor) {
+        scale.log.calls.append("\(scale.name).backwardSkippingInput")
+        scale.weight.gradient = Tensor([(outputGradient * (scale.input ?? outputGradient)).sum()])
+    }
+    var parameters: [Parameter] { scale.parameters }
+}
+
 /// y = x + 1, with no parameters (the protocol's defaults).
 private final class AddOne: Layer {
     let log: CallLog
@@ -90,6 +103,14 @@ struct SequentialTests {
         #expect(a.weight.gradient == Tensor([9]))
         // Scale has no backwardSkippingInput of its own: the default runs its backward.
         #expect(log.calls == ["b.backward", "addOne.backward", "a.backward"])
+        // A first layer that has one is asked for it, and for nothing else.
+        let first = SkippingScale("first", 2, log: log), last = Scale("last", 3, log: log)
+        let skipping = Sequential([first, AddOne(log: log), last])
+        _ = skipping.forward(Tensor([[1, 2]]))
+        log.calls = []
+        skipping.backwardSkippingInput(logitsGradient: Tensor([[1, 1]]))
+        #expect(log.calls == ["last.backward", "addOne.backward", "first.backwardSkippingInput"])
+        #expect(first.scale.weight.gradient == Tensor([9]) && last.weight.gradient == Tensor([8]))
         Sequential().backwardSkippingInput(Tensor([[1]]))   // no layers: nothing to do, no crash
     }
 

@@ -232,7 +232,8 @@ struct GradeCommand {
             }
             func differs(_ actual: Double, _ wanted: Any?) -> Bool {
                 guard let wanted = (wanted as? NSNumber)?.doubleValue else { return false }
-                return abs(actual - wanted) > 0.01
+                // The expected scores have four decimals.
+                return abs(actual - wanted) > 0.0005
             }
             for (key, wanted) in (expectation["stages"] as? [String: Any]) ?? [:] {
                 let actual = grade.stages.first { String($0.stage.number) == key }?.points ?? 0

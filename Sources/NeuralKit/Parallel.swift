@@ -8,9 +8,9 @@ public enum Parallel {
     /// on all cores, and returns when all are done. Chunks have at least
     /// `minimumChunk` items (so small jobs stay on one thread); there are at
     /// most a few per core, handed out as cores become free, so that a core
-    /// busy with another program does not hold the others up. The calling
-    /// thread always takes the first: a job in one chunk per core gives the
-    /// same chunk to the same core each time it runs.
+    /// busy with another program does not hold the others up. Unless another
+    /// job is running, the calling thread takes the first: a job in one chunk
+    /// per core gives the same chunk to the same core each time it runs.
     ///
     /// `body` may run on several threads at once: for different items it must
     /// write to different memory. Results must not depend on how the items are

@@ -68,39 +68,38 @@ extension Tensor {
         // An empty operand's storage may have no address: the product is zeros (or empty).
         guard m > 0, k > 0, n > 0 else { return Tensor(zeros: [m, n]) }
         let half = sumSplit(k), parts = half < k ? 2 : 1
-        // The sums over the second half of p, added at the end.
-        var second = [Double](repeating: 0, count: parts == 2 ? m * n : 0)
+        // The sums over the second half of p, added at the end (every one written before).
+        let second = parts == 2 ? UnsafeMutablePointer<Double>.allocate(capacity: m * n) : nil
+        defer { second?.deallocate() }
         let result = [Double](unsafeUninitializedCapacity: m * n) { c, initialized in
             a.scalars.withUnsafeBufferPointer { a in
                 b.scalars.withUnsafeBufferPointer { b in
-                    second.withUnsafeMutableBufferPointer { t in
-                        let operands = Operands(a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!, t: t.baseAddress)
-                        // When there is enough work to pay for it, one job per core: each half of
-                        // the sums on its own core, and the rows, in groups of eight (the kernel's
-                        // tile), shared among the cores each half has. The first job, on the calling
-                        // thread, is always the first half of the first rows, so that a core finds
-                        // the same part of a weight matrix in its cache every time: the rows of W
-                        // that the first half of X·W reads are those of Xᵀ·G that it computes, and
-                        // those that `add(_:scaledBy:)` updates there. No sum depends on the job it
-                        // falls in.
-                        let groups = (m + 7) / 8
-                        let large = m * k * n >= 1 << 17
-                        let shares = large ? Swift.max(1, Swift.min(groups, Parallel.cores / parts)) : 1
-                        let jobs = parts * shares
-                        Parallel.forEachChunk(jobs, minimumChunk: large ? 1 : jobs) { chunk in
-                            for job in chunk {
-                                let (part, share) = (job % parts, job / parts)
-                                let rows = (8 * (groups * share / shares))..<Swift.min(8 * (groups * (share + 1) / shares), m)
-                                let terms = part == 0 ? 0..<half : half..<k
-                                let target = part == 0 ? operands.c : operands.t!
-                                MatrixKernels.multiply(operands.a + rows.lowerBound * rowStride + terms.lowerBound * columnStride,
-                                                       rowStride: rowStride, columnStride: columnStride,
-                                                       operands.b + terms.lowerBound * n, into: target + rows.lowerBound * n,
-                                                       m: rows.count, k: terms.count, n: n)
-                            }
+                    let operands = Operands(a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!, t: second)
+                    // When there is enough work to pay for it, one job per core: each half of
+                    // the sums on its own core, and the rows, in groups of eight (the kernel's
+                    // tile), shared among the cores each half has. The first job, on the calling
+                    // thread, is always the first half of the first rows, so that a core finds
+                    // the same part of a weight matrix in its cache every time: the rows of W
+                    // that the first half of X·W reads are those of Xᵀ·G that it computes, and
+                    // those that `add(_:scaledBy:)` updates there. No sum depends on the job it
+                    // falls in.
+                    let groups = (m + 7) / 8
+                    let large = m * k * n >= 1 << 17
+                    let shares = large ? Swift.max(1, Swift.min(groups, Parallel.cores / parts)) : 1
+                    let jobs = parts * shares
+                    Parallel.forEachChunk(jobs, minimumChunk: large ? 1 : jobs) { chunk in
+                        for job in chunk {
+                            let (part, share) = (job % parts, job / parts)
+                            let rows = (8 * (groups * share / shares))..<Swift.min(8 * (groups * (share + 1) / shares), m)
+                            let terms = part == 0 ? 0..<half : half..<k
+                            let target = part == 0 ? operands.c : operands.t!
+                            MatrixKernels.multiply(operands.a + rows.lowerBound * rowStride + terms.lowerBound * columnStride,
+                                                   rowStride: rowStride, columnStride: columnStride,
+                                                   operands.b + terms.lowerBound * n, into: target + rows.lowerBound * n,
+                                                   m: rows.count, k: terms.count, n: n)
                         }
-                        if parts == 2 { for i in 0..<(m * n) { c[i] += t[i] } }
                     }
+                    if let t = second { for i in 0..<(m * n) { c[i] += t[i] } }
                 }
             }
             initialized = m * n

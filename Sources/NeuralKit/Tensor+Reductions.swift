@@ -55,65 +55,66 @@ extension Tensor {
     /// the input at a time, so that the loops run over contiguous scalars.
     private func fold(alongAxis axis: Int, keepingDimension: Bool, name: String, fromZero: Bool = false,
                       empty: Double = 0, _ step: (Double, Double) -> Double) -> Tensor {
-        guard axis >= 0, axis < rank else {
-            Problems.invalidShape("\(name)(alongAxis: \(axis)) on shape \(shape): axis must be 0..<\(rank)")
-            return Tensor(zeros: shape.isEmpty ? [] : Array(shape.dropLast()))
-        }
-        let outer = shape[..<axis].reduce(1, *)
-        let n = shape[axis]
-        let inner = shape[(axis + 1)...].reduce(1, *)
-        let result = [Double](unsafeUninitializedCapacity: outer * inner) { r, initialized in
-            storage.withUnsafeBufferPointer { x in
-                guard inner > 0 else { return }
-                if inner == 1 {
-                    // Along the last axis: one running value for each row.
+        alongAxis(axis, keepingDimension: keepingDimension, name: name) { outer, n, inner in
+            [Double](unsafeUninitializedCapacity: outer * inner) { r, initialized in
+                initialized = outer * inner
+                storage.withUnsafeBufferPointer { x in
+                    guard inner > 0 else { return }
+                    if inner == 1 {
+                        // Along the last axis: one running value for each row.
+                        for o in 0..<outer {
+                            guard n > 0 else { r[o] = empty; continue }
+                            let row = x.baseAddress! + o * n
+                            var value = fromZero ? step(0, row[0]) : row[0]
+                            for k in 1..<n { value = step(value, row[k]) }
+                            r[o] = value
+                        }
+                        return
+                    }
                     for o in 0..<outer {
-                        guard n > 0 else { r[o] = empty; continue }
-                        let row = x.baseAddress! + o * n
-                        var value = fromZero ? step(0, row[0]) : row[0]
-                        for k in 1..<n { value = step(value, row[k]) }
-                        r[o] = value
-                    }
-                    return
-                }
-                for o in 0..<outer {
-                    let r = r.baseAddress! + o * inner
-                    if n == 0 || fromZero {
-                        r.initialize(repeating: n == 0 ? empty : 0, count: inner)
-                    } else {
-                        r.initialize(from: x.baseAddress! + o * n * inner, count: inner)
-                    }
-                    for k in (fromZero ? 0 : 1)..<Swift.max(n, fromZero ? 0 : 1) {
-                        let slice = x.baseAddress! + (o * n + k) * inner
-                        for i in 0..<inner { r[i] = step(r[i], slice[i]) }
+                        let r = r.baseAddress! + o * inner
+                        if n == 0 || fromZero {
+                            r.initialize(repeating: n == 0 ? empty : 0, count: inner)
+                        } else {
+                            r.initialize(from: x.baseAddress! + o * n * inner, count: inner)
+                        }
+                        for k in (fromZero ? 0 : 1)..<Swift.max(n, fromZero ? 0 : 1) {
+                            let slice = x.baseAddress! + (o * n + k) * inner
+                            for i in 0..<inner { r[i] = step(r[i], slice[i]) }
+                        }
                     }
                 }
             }
-            initialized = outer * inner
         }
-        var newShape = shape
-        if keepingDimension { newShape[axis] = 1 } else { newShape.remove(at: axis) }
-        return Tensor(shape: newShape, scalars: result)
     }
 
     /// Reduces the values along `axis` with `combine`, which receives them in order.
     func reduce(alongAxis axis: Int, keepingDimension: Bool, name: String,
                 _ combine: ([Double]) -> Double) -> Tensor {
+        alongAxis(axis, keepingDimension: keepingDimension, name: name) { outer, n, inner in
+            var result = [Double](repeating: 0, count: outer * inner)
+            var values = [Double](repeating: 0, count: n)
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    for k in 0..<n { values[k] = storage[(o * n + k) * inner + i] }
+                    result[o * inner + i] = combine(values)
+                }
+            }
+            return result
+        }
+    }
+
+    /// A reduction along `axis`: `reduce` gets the sizes of the dimensions
+    /// before the axis (together), of the axis and after it (together), and
+    /// returns the `outer × inner` results. A missing axis is a problem.
+    @inline(__always)
+    private func alongAxis(_ axis: Int, keepingDimension: Bool, name: String,
+                           _ reduce: (_ outer: Int, _ n: Int, _ inner: Int) -> [Double]) -> Tensor {
         guard axis >= 0, axis < rank else {
             Problems.invalidShape("\(name)(alongAxis: \(axis)) on shape \(shape): axis must be 0..<\(rank)")
             return Tensor(zeros: shape.isEmpty ? [] : Array(shape.dropLast()))
         }
-        let outer = shape[..<axis].reduce(1, *)
-        let n = shape[axis]
-        let inner = shape[(axis + 1)...].reduce(1, *)
-        var result = [Double](repeating: 0, count: outer * inner)
-        var values = [Double](repeating: 0, count: n)
-        for o in 0..<outer {
-            for i in 0..<inner {
-                for k in 0..<n { values[k] = scalars[(o * n + k) * inner + i] }
-                result[o * inner + i] = combine(values)
-            }
-        }
+        let result = reduce(shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
         var newShape = shape
         if keepingDimension { newShape[axis] = 1 } else { newShape.remove(at: axis) }
         return Tensor(shape: newShape, scalars: result)

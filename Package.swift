@@ -1,10 +1,26 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
-/// `NEURALKIT_REFERENCE=1 swift test` builds the student module from
-/// `Solutions/`, so every check runs against the reference: the maintainers'
-/// proof that the autograder can be passed.
-let reference = Context.environment["NEURALKIT_REFERENCE"] == "1"
+/// `NEURALKIT_REFERENCE=1 swift test` is the maintainers' check: it builds the
+/// student module from `Solutions/`, so every check runs against the reference
+/// (the proof that the autograder can be passed), and it adds the kit's own
+/// suites (the core, the docs' numbers, the `kit` command, the grader).
+let maintainers = Context.environment["NEURALKIT_REFERENCE"] == "1"
+
+/// Whether this copy has the reference solutions. The student edition (`kit
+/// release`) and the grader's copies do not: their `Solutions` module is built
+/// from the stubs, which declare the same API with no answers in it, and the
+/// stage suites replay the reference's values from a recording instead
+/// (Tests/StageTests/Support/Reference.swift).
+let hasReference = FileManager.default.fileExists(atPath: Context.packageDirectory + "/Solutions")
+if maintainers && !hasReference {
+    fatalError("NEURALKIT_REFERENCE=1 needs the reference solutions (Solutions/), which this copy of the kit does not have.")
+}
+/// Code that may run the reference knows when it is only the stubs.
+let withoutReference: [SwiftSetting] = hasReference ? [] : [.define("NEURALKIT_NO_REFERENCE")]
+/// The edition's recording of the reference for the public seeds (data, not sources).
+let recording = FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests/StageTests/Recording") ? ["Recording"] : []
 
 /// The core is compiled optimized even in debug builds, so that students'
 /// `swift test` runs stay quick while their own code stays debuggable. On
@@ -40,23 +56,35 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "NeuralKit", dependencies: ["CZlib"], swiftSettings: optimized),
         .target(name: "Exercises", dependencies: ["NeuralKit"],
-                path: reference ? "Solutions" : "Exercises"),
-        reference
+                path: maintainers ? "Solutions" : "Exercises"),
+        maintainers
             ? .target(name: "Solutions", dependencies: ["Exercises"], path: "Sources/SolutionsShim")
-            : .target(name: "Solutions", dependencies: ["NeuralKit"], path: "Solutions"),
+            : hasReference
+                ? .target(name: "Solutions", dependencies: ["NeuralKit"], path: "Solutions")
+                : .target(name: "Solutions", dependencies: ["NeuralKit"], path: "Sources/kit/Stubs", exclude: ["README.md"]),
         // The `kit` command does not link the student's code, so that it still
         // runs, and can say which file is wrong, when a stage does not compile.
         // Stubs/ holds the original stubs that `kit reset` puts back.
         .executableTarget(name: "kit", dependencies: ["NeuralKit"], exclude: ["Stubs"]),
         // What `kit` runs on the course code: the stages' demos, training, benchmarks.
         .executableTarget(name: "kit-demos", dependencies: ["NeuralKit", "Exercises", "Solutions"],
-                          path: "Sources/kit-demos"),
-        .testTarget(name: "StageTests", dependencies: ["NeuralKit", "Exercises", "Solutions"]),
+                          path: "Sources/kit-demos", swiftSettings: withoutReference),
+        // The stage suites: all a student's `swift test` runs.
+        .testTarget(name: "StageTests", dependencies: ["NeuralKit", "Exercises", "Solutions"],
+                    exclude: recording, swiftSettings: withoutReference),
+    ] + (maintainers ? maintainersTests : [])
+)
+
+/// The kit's own suites, for maintainers and CI (`NEURALKIT_REFERENCE=1`).
+var maintainersTests: [Target] {
+    [
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"]),
+        // The walkthroughs' numbers and formulas.md, computed with the reference.
+        .testTarget(name: "DocsTests", dependencies: ["NeuralKit", "Solutions"]),
         // Runs the `kit` command on a scratch copy of the kit (slow: only with NEURALKIT_KIT_TESTS=1).
         .testTarget(name: "KitTests", dependencies: ["NeuralKit"]),
         // The instructor's grader (`kit grade`): unit tests always; grading the sample
         // submissions in Tests/GraderFixtures/ (not a target) end to end only with NEURALKIT_GRADER_TESTS=1.
         .testTarget(name: "GraderTests", dependencies: ["kit", "NeuralKit"]),
     ]
-)
+}

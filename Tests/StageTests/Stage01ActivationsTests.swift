@@ -10,7 +10,7 @@ struct Stage01Activations {
     func reluMatchesReference(seed: UInt64) throws {
         let x = randomTensor([4, 7], seed: seed)
         let actual = try student(1) { Exercises.relu(x) }
-        expectClose(actual, try reference { Solutions.relu(x) }, "relu(x)", tolerance: .tight)
+        expectClose(actual, try reference(x) { Solutions.relu(x) }, "relu(x)", tolerance: .tight)
     }
 
     @Test("relu passes positive values and zeroes negative ones")
@@ -25,7 +25,7 @@ struct Stage01Activations {
         let x = randomTensor([3, 5], seed: seed).map { $0 >= 0 ? $0 + 0.1 : $0 - 0.1 }
         let g = randomTensor([3, 5], seed: seed + 100)
         let actual = try student(1) { Exercises.reluBackward(g, input: x) }
-        let numeric = numericalGradient(at: x) { weightedSum(Solutions.relu($0), g) }
+        let numeric = try reference(x, g) { numericalGradient(at: x) { weightedSum(Solutions.relu($0), g) } }
         expectClose(actual, numeric, "reluBackward", tolerance: .gradient,
                     hint: "∂L/∂x is ∂L/∂y where x > 0 and 0 elsewhere")
     }
@@ -34,7 +34,7 @@ struct Stage01Activations {
     func softmaxMatchesReference(seed: UInt64) throws {
         let z = randomTensor([5, 3], seed: seed, scale: 3)
         let actual = try student(1) { Exercises.softmax(z) }
-        expectClose(actual, try reference { Solutions.softmax(z) }, "softmax(z)",
+        expectClose(actual, try reference(z) { Solutions.softmax(z) }, "softmax(z)",
                     hint: "softmax is taken along each row: one row is one example")
     }
 
@@ -64,7 +64,7 @@ struct Stage01Activations {
         check(p.scalars.allSatisfy(\.isFinite),
               "softmax of logits near 1000 gave \(p.scalars.first { !$0.isFinite } ?? 0): exp(1000) overflows. "
               + "Subtract each row's maximum before exp; it does not change the result")
-        expectClose(p, try reference { Solutions.softmax(z) }, "softmax of large logits")
+        expectClose(p, try reference(z) { Solutions.softmax(z) }, "softmax of large logits")
     }
 
     @Test("softmax does not change when a constant is added to a row")
@@ -79,9 +79,9 @@ struct Stage01Activations {
     func softmaxBackwardMatchesFiniteDifferences(seed: UInt64) throws {
         let z = randomTensor([4, 3], seed: seed)
         let g = randomTensor([4, 3], seed: seed + 100)
-        let y = try reference { Solutions.softmax(z) }
+        let y = try reference(z) { Solutions.softmax(z) }
         let actual = try student(1) { Exercises.softmaxBackward(g, output: y) }
-        let numeric = numericalGradient(at: z) { weightedSum(Solutions.softmax($0), g) }
+        let numeric = try reference(z, g) { numericalGradient(at: z) { weightedSum(Solutions.softmax($0), g) } }
         expectClose(actual, numeric, "softmaxBackward", tolerance: .gradient,
                     hint: "each row's gradient is y ⊙ (g − Σ g ⊙ y), the sum taken over that row")
     }
@@ -94,8 +94,8 @@ struct Stage01Activations {
             let layer = Exercises.ReLU()
             return (layer(x), layer.backward(g))
         }
-        expectClose(y, try reference { Solutions.relu(x) }, "ReLU layer forward")
-        expectClose(dx, try reference { Solutions.reluBackward(g, input: x) }, "ReLU layer backward")
+        expectClose(y, try reference(x) { Solutions.relu(x) }, "ReLU layer forward")
+        expectClose(dx, try reference(g, x) { Solutions.reluBackward(g, input: x) }, "ReLU layer backward")
     }
 }
 
@@ -129,7 +129,7 @@ struct Stage01Bonus {
     func forwardMatchesReference(activation: Activation) throws {
         let x = randomTensor([3, 6], seed: 21, scale: 2)
         let actual = try student(1) { activation.student(x) }
-        expectClose(actual, try reference { activation.reference(x) }, "\(activation.name)(x)")
+        expectClose(actual, try reference(x, activation.name) { activation.reference(x) }, "\(activation.name)(x)")
     }
 
     @Test("backward matches finite differences", arguments: activations)
@@ -137,7 +137,7 @@ struct Stage01Bonus {
         let x = randomTensor([3, 6], seed: 22, scale: 2).map { $0 >= 0 ? $0 + 0.1 : $0 - 0.1 }
         let g = randomTensor([3, 6], seed: 23)
         let actual = try student(1) { activation.studentBackward(g, x) }
-        let numeric = numericalGradient(at: x) { weightedSum(activation.reference($0), g) }
+        let numeric = try reference(x, g, activation.name) { numericalGradient(at: x) { weightedSum(activation.reference($0), g) } }
         expectClose(actual, numeric, "\(activation.name)Backward", tolerance: .gradient)
     }
 

@@ -11,13 +11,6 @@ func student<T>(_ stage: Int, _ body: () throws -> T) throws -> T {
     return result
 }
 
-/// Runs the reference solution. Its problems are the kit's bugs, not the student's.
-func reference<T>(_ body: () throws -> T) throws -> T {
-    let (result, problems) = try Problems.collect(body)
-    if let problem = problems.first { throw KitError("the reference solution failed (a bug in the kit): \(problem)") }
-    return result
-}
-
 /// A problem in the student's code, worded for the student.
 struct StudentProblem: Error, CustomStringConvertible {
     let stage: Int

@@ -32,6 +32,63 @@ struct DocsNumbers {
         expectDoc("03-initialization.md", contains: "median \(median)")
     }
 
+    @Test("docs/03: after 10 ReLU layers He keeps the scale, N(0, 1) blows it up, 0.01 makes it vanish")
+    func initializationTable() throws {
+        // The walkthrough's table uses SeededGenerator(seed: 3), the same for everyone.
+        func std(_ weights: (Int, Int, inout SeededGenerator) -> Tensor) -> Double {
+            var generator = SeededGenerator(seed: 3)
+            var h = Tensor.normal(shape: [200, 100], standardDeviation: 1, using: &generator)
+            for _ in 0..<10 { h = h.matmul(weights(100, 100, &generator)).map { Swift.max($0, 0) } }
+            let mean = h.scalars.reduce(0, +) / Double(h.count)
+            return (h.scalars.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(h.count)).squareRoot()
+        }
+        let he = std { Solutions.heNormal(inputs: $0, outputs: $1, using: &$2) }
+        let unit = std { Tensor.normal(shape: [$0, $1], standardDeviation: 1, using: &$2) }
+        let small = std { Tensor.normal(shape: [$0, $1], standardDeviation: 0.01, using: &$2) }
+        let doc = Tolerance(absolute: 0, relative: 0.001)
+        check(doc.accepts(he, 0.8207), "docs/03 says 0.8207 with He; the reference gives \(he)")
+        check(doc.accepts(unit, 2.565e8), "docs/03 says 2.565e8 with N(0, 1); the reference gives \(unit)")
+        check(doc.accepts(small, 2.565e-12), "docs/03 says 2.565e-12 with N(0, 0.01²); the reference gives \(small)")
+    }
+
+    // MARK: docs/04-two-layer-network.md
+
+    @Test("docs/04: the worked example's intermediate numbers, from the reference layers")
+    func twoLayerWorkedExample() throws {
+        // x = [1, 2], 2 → 3 → 2, ∂L/∂logits = [1, −1] (the stage 4 suite checks the student's logits and gradients).
+        let x = Tensor([[1, 2]]), g = Tensor([[1, -1]])
+        let w1 = Tensor([[1, -1, 0.5], [0.5, 1, -1]]), b1 = Tensor([0, 0, 0.5])
+        let w2 = Tensor([[0.5, -0.5], [1, 0], [-1, 1]]), b2 = Tensor([0, 0.5])
+        let hidden = Solutions.Dense(weight: w1, bias: b1), output = Solutions.Dense(weight: w2, bias: b2)
+        let h = hidden.forward(x)
+        expectExactly(h, Tensor([[2, 1, -1]]), "h")
+        expectExactly(Solutions.relu(h), Tensor([[2, 1, 0]]), "a")
+        _ = output.forward(Solutions.relu(h))
+        let da = output.backward(g)
+        expectExactly(da, Tensor([[1, 1, -2]]), "∂L/∂a")
+        expectExactly(Solutions.reluBackward(da, input: h), Tensor([[1, 1, 0]]), "∂L/∂h")
+        // Without ReLU the two layers are one: W = W₁W₂, b = b₁W₂ + b₂.
+        let w = w1.matmul(w2), b = b1.reshaped([1, 3]).matmul(w2) + b2
+        expectExactly(w, Tensor([[-1, 0], [2.25, -1.25]]), "W₁W₂")
+        expectExactly(b, Tensor([[-0.5, 1]]), "b₁W₂ + b₂")
+        expectExactly(x.matmul(w) + b, Tensor([[3, -1.5]]), "xW + b")
+        expectExactly(output.forward(h), Tensor([[3, -1.5]]), "the logits without ReLU")
+    }
+
+    // MARK: docs/10-convolutional-network.md
+
+    @Test("docs/10: the vertical-edge kernel gives 30 at the edge, and flipped (true convolution) −30")
+    func flippedKernel() throws {
+        // The stage 10 suite checks the student's 30; this checks the walkthrough's claim about the flipped kernel.
+        let x = Tensor(shape: [1, 1, 7, 7]) { $0 % 7 < 4 ? 10 : 0 }
+        let w = Tensor(shape: [1, 1, 3, 3], scalars: [1, 0, -1, 1, 0, -1, 1, 0, -1])
+        let flipped = Tensor(shape: w.shape, scalars: w.scalars.reversed())
+        let row: [Double] = [0, 0, 30, 30, 0]
+        let edge = Tensor(shape: [1, 1, 5, 5], scalars: Array((0..<5).map { _ in row }.joined()))
+        expectExactly(Solutions.Conv2D(weight: w, bias: Tensor([0])).forward(x), edge, "the edge kernel on the 7×7 image")
+        expectExactly(Solutions.Conv2D(weight: flipped, bias: Tensor([0])).forward(x), -edge, "the flipped kernel on the 7×7 image")
+    }
+
     // MARK: docs/06-cross-entropy.md
 
     @Test("docs/06: −log p for p = 0.5 and 0.01, and for p = 0 after the floor")
@@ -167,6 +224,13 @@ struct DocsNumbers {
 // MARK: - Helpers
 
 /// A doc's text with its line breaks as spaces (so that a phrase may wrap), or "" if it is missing.
+/// Records a failure unless `actual` is `expected` (to rounding): a number of the walkthrough.
+private func expectExactly(_ actual: Tensor, _ expected: Tensor, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    if let difference = mismatch(actual, expected, name: name + " (walkthrough)") {
+        Issue.record(Comment(rawValue: difference), sourceLocation: sourceLocation)
+    }
+}
+
 private func docText(_ name: String) -> String {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     return (try? String(contentsOf: root.appendingPathComponent("docs/" + name), encoding: .utf8)) ?? ""

@@ -10,7 +10,7 @@ struct Stage02DenseLayer {
     func forwardMatchesReference(seed: UInt64) throws {
         let c = DenseCase(seed: seed)
         let y = try c.studentForward()
-        expectDense(y, try reference { c.referenceLayer().forward(c.x) }, "forward(X)", tolerance: .tight,
+        expectDense(y, try c.referenceForward(), "forward(X)", tolerance: .tight,
                     likelyMistakes: c.forwardMistakes,
                     otherwise: "Y = X·W + b, with X [batch, inputs] on the left and b added to every row")
     }
@@ -116,7 +116,7 @@ struct Stage02DenseLayer {
                 return layer.weight.gradient
             }
         }
-        let expected = try reference { c.x.transposed().matmul(c.g) }
+        let expected = try c.referenceBackward().dW
         expectDense(dW, expected, "∂L/∂W after two forward passes", tolerance: .tight,
                     likelyMistakes: [
                         (first.transposed().matmul(c.g),
@@ -136,7 +136,7 @@ struct Stage02DenseLayer {
                 return (layer.weight.gradient, layer.bias.gradient)
             }
         }
-        let (expectedW, expectedB) = try reference { (c.x.transposed().matmul(c.g), c.g.sum(alongAxis: 0)) }
+        let (expectedW, expectedB) = try c.referenceBackward()
         let hint = "training calls it for the first layer (its input, the data, needs no gradient): it must fill the "
             + "parameters' gradients exactly as backward does. Without a backwardSkippingInput of your own, Layer's runs backward"
         expectClose(dW, expectedW, "∂L/∂W after backwardSkippingInput", tolerance: .tight, hint: hint)
@@ -158,7 +158,7 @@ struct Stage02DenseLayer {
             }
         }
         try #require(parameters.count == 2, "`parameters` must be [weight, bias]; it has \(parameters.count) entries")
-        let (dW, db) = try reference { (c.x.transposed().matmul(c.g), c.g.sum(alongAxis: 0)) }
+        let (dW, db) = try c.referenceBackward()
         expectClose(parameters[0].value, c.w, "parameters[0].value (W) after backward", tolerance: .tight,
                     hint: "backward computes gradients only; it must not change W (the optimizer does, in stage 7)")
         expectClose(parameters[1].value, c.b, "parameters[1].value (b) after backward", tolerance: .tight,
@@ -182,7 +182,7 @@ struct Stage02DenseLayer {
     func batchOfOne() throws {
         let c = DenseCase(seed: 8, batch: 1)
         let run = try c.studentBackward()
-        expectDense(run.y, try reference { c.referenceLayer().forward(c.x) }, "forward(X) for a batch of 1",
+        expectDense(run.y, try c.referenceForward(), "forward(X) for a batch of 1",
                     likelyMistakes: c.forwardMistakes, otherwise: "Y = X·W + b also when X has a single row")
         expectDense(run.dx, try c.numericInputGradient(), "∂L/∂X for a batch of 1", tolerance: .gradient,
                     likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
@@ -198,8 +198,10 @@ struct Stage02DenseLayer {
 /// The inputs of one check: X, W, b and G = ∂L/∂Y, with every dimension
 /// different by default (batch 4, inputs 5, outputs 3), so that a swapped
 /// transpose gives a wrong shape instead of a lucky pass.
-private struct DenseCase {
+private struct DenseCase: ReferenceInput {
     let x: Tensor, w: Tensor, b: Tensor, g: Tensor
+
+    var record: Record { [x, w, b, g].record }
 
     init(x: Tensor, w: Tensor, b: Tensor, g: Tensor) {
         (self.x, self.w, self.b, self.g) = (x, w, b, g)
@@ -225,7 +227,22 @@ private struct DenseCase {
     }
 
     func studentLayer() -> Exercises.Dense { Exercises.Dense(weight: w, bias: b) }
-    func referenceLayer() -> Solutions.Dense { Solutions.Dense(weight: w, bias: b) }
+
+    /// The reference layer's Y = forward(X).
+    func referenceForward() throws -> Tensor {
+        try reference(self) { Solutions.Dense(weight: w, bias: b).forward(x) }
+    }
+
+    /// The gradients the reference layer fills after forward(X) and backward(G).
+    func referenceBackward() throws -> (dW: Tensor, db: Tensor) {
+        let (dW, db) = try reference(self) { () -> (Tensor, Tensor) in
+            let layer = Solutions.Dense(weight: w, bias: b)
+            _ = layer.forward(x)
+            _ = layer.backward(g)
+            return (layer.weight.gradient, layer.bias.gradient)
+        }
+        return (dW, db)
+    }
 
     /// The student's forward only, so that it earns its checks before backward is written.
     func studentForward() throws -> Tensor {
@@ -246,15 +263,15 @@ private struct DenseCase {
 
     // Finite differences of L = Σ (Y ⊙ G), Y from the reference forward: ∂L/∂Y = G.
     func numericInputGradient() throws -> Tensor {
-        try reference { numericalGradient(at: x) { weightedSum(Solutions.Dense(weight: w, bias: b).forward($0), g) } }
+        try reference(self) { numericalGradient(at: x) { weightedSum(Solutions.Dense(weight: w, bias: b).forward($0), g) } }
     }
 
     func numericWeightGradient() throws -> Tensor {
-        try reference { numericalGradient(at: w) { weightedSum(Solutions.Dense(weight: $0, bias: b).forward(x), g) } }
+        try reference(self) { numericalGradient(at: w) { weightedSum(Solutions.Dense(weight: $0, bias: b).forward(x), g) } }
     }
 
     func numericBiasGradient() throws -> Tensor {
-        try reference { numericalGradient(at: b) { weightedSum(Solutions.Dense(weight: w, bias: $0).forward(x), g) } }
+        try reference(self) { numericalGradient(at: b) { weightedSum(Solutions.Dense(weight: w, bias: $0).forward(x), g) } }
     }
 
     // Wrong answers a student is likely to give, each with what to do about it.

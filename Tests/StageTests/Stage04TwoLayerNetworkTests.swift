@@ -18,8 +18,10 @@ private let gradientNames = ["hidden.weight.gradient", "hidden.bias.gradient",
                              "dx (the ∂L/∂x returned by backward)"]
 
 /// A batch of inputs and the weights of a two-layer network: [5, 4] → 6 → 3.
-private struct Setup {
+private struct Setup: ReferenceInput {
     var x, w1, b1, w2, b2: Tensor
+
+    var record: Record { [x, w1, b1, w2, b2].record }
 
     init(x: Tensor, w1: Tensor, b1: Tensor, w2: Tensor, b2: Tensor) {
         (self.x, self.w1, self.b1, self.w2, self.b2) = (x, w1, b1, w2, b2)
@@ -52,7 +54,7 @@ private struct Setup {
                                   output: Solutions.Dense(weight: w2, bias: b2))
     }
 
-    // Plain tensor algebra, for the reference and for the typical mistakes.
+    // The reference's numbers and the typical mistakes: call these only inside `reference(...)`.
 
     /// The hidden layer before ReLU.
     var h: Tensor { x.matmul(w1) + b1 }
@@ -112,10 +114,21 @@ private func gradients(of network: Exercises.TwoLayerNetwork, dx: Tensor) -> [Te
 }
 
 /// A typical mistake: what it would produce, and what to tell the student who made it.
-private struct Suspect {
+private struct Suspect: Recordable {
     /// One value per compared tensor; nil where the mistake has no telltale value.
     let values: [Tensor?]
     let hint: String
+
+    init(values: [Tensor?], hint: String) {
+        (self.values, self.hint) = (values, hint)
+    }
+
+    var record: Record { .list([values.record, hint.record]) }
+
+    init(record: Record) throws {
+        guard case .list(let items) = record, items.count == 2 else { throw RecordError.wrongKind(record, expected: "a likely mistake") }
+        try self.init(values: [Tensor?](record: items[0]), hint: String(record: items[1]))
+    }
 }
 
 /// Compares each named tensor with the expected one. When one is off and
@@ -193,8 +206,8 @@ struct Stage04TwoLayerNetwork {
     func logitsMatchReference(seed: UInt64) throws {
         let s = Setup(seed: seed)
         let z = try student(4) { s.studentNetwork().logits(s.x) }
-        let expected = try reference { s.referenceNetwork().logits(s.x) }
-        let suspects = try reference { s.logitsMistakes.map { Suspect(values: [$0.logits], hint: $0.hint) } }
+        let expected = try reference(s) { s.referenceNetwork().logits(s.x) }
+        let suspects = try reference(s) { s.logitsMistakes.map { Suspect(values: [$0.logits], hint: $0.hint) } }
         expectAllClose([z], [expected], names: ["logits"], suspects: suspects,
                        hints: ["logits(x) is output.forward(activation.forward(hidden.forward(x)))"])
     }
@@ -203,8 +216,8 @@ struct Stage04TwoLayerNetwork {
     func forwardMatchesReference(seed: UInt64) throws {
         let s = Setup(seed: seed)
         let p = try student(4) { s.studentNetwork().forward(s.x) }
-        let expected = try reference { s.referenceNetwork().forward(s.x) }
-        let suspects = try reference {
+        let expected = try reference(s) { s.referenceNetwork().forward(s.x) }
+        let suspects = try reference(s) {
             [Suspect(values: [s.logits], hint: "forward returns the logits: apply softmax to them")]
             + s.logitsMistakes.dropLast().map { Suspect(values: [Solutions.softmax($0.logits)], hint: $0.hint) }
         }
@@ -243,15 +256,15 @@ struct Stage04TwoLayerNetwork {
             forwardOutput = network.logits(s.x)
             return gradients(of: network, dx: network.backward(logitsGradient: g))
         }
-        guard forwardIsRight(forwardOutput, try reference { s.logits }, "logits") else { return }
-        let expected = try reference { () -> [Tensor] in
+        guard forwardIsRight(forwardOutput, try reference(s) { s.logits }, "logits") else { return }
+        let expected = try reference(s, g) { () -> [Tensor] in
             let network = s.referenceNetwork()
             _ = network.logits(s.x)
             let dx = network.backward(logitsGradient: g)
             return [network.hidden.weight.gradient, network.hidden.bias.gradient,
                     network.output.weight.gradient, network.output.bias.gradient, dx]
         }
-        let suspects = try reference { s.logitsBackwardMistakes(g) }
+        let suspects = try reference(s, g) { s.logitsBackwardMistakes(g) }
         expectAllClose(actual, expected, names: gradientNames, suspects: suspects, hints: gradientHints)
     }
 
@@ -266,8 +279,8 @@ struct Stage04TwoLayerNetwork {
             forwardOutput = network.logits(s.x)
             return gradients(of: network, dx: network.backward(logitsGradient: c))
         }
-        guard forwardIsRight(forwardOutput, try reference { s.logits }, "logits") else { return }
-        let numeric = try reference {
+        guard forwardIsRight(forwardOutput, try reference(s) { s.logits }, "logits") else { return }
+        let numeric = try reference(s, c) {
             Setup.differentiable.map { path in
                 numericalGradient(at: s[keyPath: path]) { value in
                     let probe = s.with(path, value)
@@ -276,7 +289,7 @@ struct Stage04TwoLayerNetwork {
             }
         }
         expectAllClose(actual, numeric, names: gradientNames, tolerance: .gradient,
-                       suspects: try reference { s.logitsBackwardMistakes(c) }, hints: gradientHints)
+                       suspects: try reference(s, c) { s.logitsBackwardMistakes(c) }, hints: gradientHints)
     }
 
     @Test("backward from ∂L/∂probabilities goes through softmax first, as the reference", arguments: seeds)
@@ -289,15 +302,15 @@ struct Stage04TwoLayerNetwork {
             forwardOutput = network.forward(s.x)
             return gradients(of: network, dx: network.backward(g))
         }
-        guard forwardIsRight(forwardOutput, try reference { Solutions.softmax(s.logits) }, "forward(x)") else { return }
-        let expected = try reference { () -> [Tensor] in
+        guard forwardIsRight(forwardOutput, try reference(s) { Solutions.softmax(s.logits) }, "forward(x)") else { return }
+        let expected = try reference(s, g) { () -> [Tensor] in
             let network = s.referenceNetwork()
             _ = network.forward(s.x)
             let dx = network.backward(g)
             return [network.hidden.weight.gradient, network.hidden.bias.gradient,
                     network.output.weight.gradient, network.output.bias.gradient, dx]
         }
-        let suspects = try reference { s.probabilitiesBackwardMistakes(g) }
+        let suspects = try reference(s, g) { s.probabilitiesBackwardMistakes(g) }
         expectAllClose(actual, expected, names: gradientNames, suspects: suspects, hints: gradientHints)
     }
 
@@ -312,8 +325,8 @@ struct Stage04TwoLayerNetwork {
             forwardOutput = network.forward(s.x)
             return gradients(of: network, dx: network.backward(c))
         }
-        guard forwardIsRight(forwardOutput, try reference { Solutions.softmax(s.logits) }, "forward(x)") else { return }
-        let numeric = try reference {
+        guard forwardIsRight(forwardOutput, try reference(s) { Solutions.softmax(s.logits) }, "forward(x)") else { return }
+        let numeric = try reference(s, c) {
             Setup.differentiable.map { path in
                 numericalGradient(at: s[keyPath: path]) { value in
                     let probe = s.with(path, value)
@@ -322,7 +335,7 @@ struct Stage04TwoLayerNetwork {
             }
         }
         expectAllClose(actual, numeric, names: gradientNames, tolerance: .gradient,
-                       suspects: try reference { s.probabilitiesBackwardMistakes(c) }, hints: gradientHints)
+                       suspects: try reference(s, c) { s.probabilitiesBackwardMistakes(c) }, hints: gradientHints)
     }
 
     @Test("backward uses the probabilities of the last forward pass")
@@ -337,8 +350,9 @@ struct Stage04TwoLayerNetwork {
             forwardOutput = network.forward(lastX)
             return gradients(of: network, dx: network.backward(g))
         }
-        guard forwardIsRight(forwardOutput, try reference { s.with(\.x, lastX).referenceNetwork().forward(lastX) }, "forward(x) of the second forward pass") else { return }
-        let expected = try reference { () -> [Tensor] in
+        guard forwardIsRight(forwardOutput, try reference(s, lastX) { s.with(\.x, lastX).referenceNetwork().forward(lastX) },
+                             "forward(x) of the second forward pass") else { return }
+        let expected = try reference(s, lastX, g) { () -> [Tensor] in
             let network = s.referenceNetwork()
             _ = network.forward(lastX)
             let dx = network.backward(g)
@@ -356,23 +370,6 @@ struct Stage04TwoLayerNetwork {
                       w1: Tensor([[1, -1, 0.5], [0.5, 1, -1]]), b1: Tensor([0, 0, 0.5]),
                       w2: Tensor([[0.5, -0.5], [1, 0], [-1, 1]]), b2: Tensor([0, 0.5]))
         let g = Tensor([[1, -1]])
-        // The walkthrough's intermediate numbers, from the reference layers.
-        try reference {
-            let hidden = Solutions.Dense(weight: s.w1, bias: s.b1), output = Solutions.Dense(weight: s.w2, bias: s.b2)
-            let h = hidden.forward(s.x)
-            expectClose(h, Tensor([[2, 1, -1]]), "h (walkthrough)")
-            expectClose(Solutions.relu(h), Tensor([[2, 1, 0]]), "a (walkthrough)")
-            _ = output.forward(Solutions.relu(h))
-            let da = output.backward(g)
-            expectClose(da, Tensor([[1, 1, -2]]), "∂L/∂a (walkthrough)")
-            expectClose(Solutions.reluBackward(da, input: h), Tensor([[1, 1, 0]]), "∂L/∂h (walkthrough)")
-            // Without ReLU the two layers are one: W = W₁W₂, b = b₁W₂ + b₂.
-            let w = s.w1.matmul(s.w2), b = s.b1.reshaped([1, 3]).matmul(s.w2) + s.b2
-            expectClose(w, Tensor([[-1, 0], [2.25, -1.25]]), "W₁W₂ (walkthrough)")
-            expectClose(b, Tensor([[-0.5, 1]]), "b₁W₂ + b₂ (walkthrough)")
-            expectClose(s.x.matmul(w) + b, Tensor([[3, -1.5]]), "xW + b (walkthrough)")
-            expectClose(output.forward(h), Tensor([[3, -1.5]]), "the logits without ReLU (walkthrough)")
-        }
         let (z, p, grads) = try studentBackward { () -> (Tensor, Tensor, [Tensor]) in
             let network = s.studentNetwork()
             let z = network.logits(s.x)
@@ -409,11 +406,14 @@ struct Stage04TwoLayerNetwork {
         check(values == again, "two networks from generators with the same seed differ: draw every weight from `generator`")
         check(values[0] != other[0], "networks from generators with different seeds have the same weights: "
               + "draw the weights from `generator`")
-        let expected = try reference {
-            Solutions.TwoLayerNetwork(hidden: Solutions.Dense(weight: values[0], bias: values[1]),
-                                      output: Solutions.Dense(weight: values[2], bias: values[3])).forward(x)
+        // Its forward pass must be the one of a network built from the same weights (whose checks are above).
+        let rebuilt = try student(4) {
+            Exercises.TwoLayerNetwork(hidden: Exercises.Dense(weight: values[0], bias: values[1]),
+                                      output: Exercises.Dense(weight: values[2], bias: values[3])).forward(x)
         }
-        expectClose(p, expected, "forward(x) of a He-initialized network")
+        expectClose(p, rebuilt, "forward(x) of a He-initialized network",
+                    hint: "the convenience init must make `hidden` (inputs → hidden) and `output` (hidden → outputs) as "
+                        + "TwoLayerNetwork(hidden:output:) would, with ReLU between them")
     }
 }
 
@@ -494,20 +494,21 @@ struct Stage04Bonus {
             let network = try studentMultilayer(multilayerSizes, values, seed: seed)
             return (network.logits(x), network.forward(x))
         }
-        let (expectedZ, expectedP, linear) = try reference { () -> (Tensor, Tensor, Tensor) in
+        let (expectedZ, expectedP, suspects) = try reference(values, x) { () -> (Tensor, Tensor, [Suspect]) in
             let network = referenceMultilayer(multilayerSizes, values)
+            let (z, p) = (network.logits(x), network.forward(x))
             let linear = stride(from: 0, to: values.count, by: 2).reduce(x) { $0.matmul(values[$1]) + values[$1 + 1] }
-            return (network.logits(x), network.forward(x), linear)
+            return (z, p, [Suspect(values: [linear, Solutions.softmax(linear)],
+                                   hint: "there is no ReLU between the Dense layers"),
+                           Suspect(values: [Solutions.relu(z), Solutions.softmax(Solutions.relu(z))],
+                                   hint: "a ReLU follows the last Dense layer: the logits come straight from it"),
+                           Suspect(values: [p, nil],
+                                   hint: "logits are the scores before softmax: softmax belongs in forward"),
+                           Suspect(values: [nil, z],
+                                   hint: "forward returns the logits: apply softmax to them")])
         }
         expectAllClose([z, p], [expectedZ, expectedP], names: ["logits", "forward(x) (the probabilities)"],
-                       suspects: [Suspect(values: [linear, Solutions.softmax(linear)],
-                                          hint: "there is no ReLU between the Dense layers"),
-                                  Suspect(values: [Solutions.relu(expectedZ), Solutions.softmax(Solutions.relu(expectedZ))],
-                                          hint: "a ReLU follows the last Dense layer: the logits come straight from it"),
-                                  Suspect(values: [expectedP, nil],
-                                          hint: "logits are the scores before softmax: softmax belongs in forward"),
-                                  Suspect(values: [nil, expectedZ],
-                                          hint: "forward returns the logits: apply softmax to them")],
+                       suspects: suspects,
                        hints: ["Dense, ReLU, Dense, ReLU, Dense: a ReLU between two Dense layers, none at the ends", nil])
     }
 
@@ -528,9 +529,9 @@ struct Stage04Bonus {
             let dx2 = network.backward(g)
             return (fromLogits, network.parameters.map(\.gradient) + [dx2])
         }
-        guard forwardIsRight(forwardOutput, try reference { referenceMultilayer(multilayerSizes, values).logits(x) },
+        guard forwardIsRight(forwardOutput, try reference(values, x) { referenceMultilayer(multilayerSizes, values).logits(x) },
                              "logits") else { return }
-        let (expectedFromLogits, expectedFromProbabilities) = try reference { () -> ([Tensor], [Tensor]) in
+        let (expectedFromLogits, expectedFromProbabilities) = try reference(values, x, g) { () -> ([Tensor], [Tensor]) in
             let network = referenceMultilayer(multilayerSizes, values)
             _ = network.logits(x)
             let dx = network.backward(logitsGradient: g)
@@ -561,15 +562,15 @@ struct Stage04Bonus {
             let dx = network.backward(c)
             return network.parameters.map(\.gradient) + [dx]
         }
-        guard forwardIsRight(forwardOutput, try reference { referenceMultilayer(multilayerSizes, values).forward(x) },
+        guard forwardIsRight(forwardOutput, try reference(values, x) { referenceMultilayer(multilayerSizes, values).forward(x) },
                              "forward(x)") else { return }
-        let withoutSoftmaxBackward = try reference { () -> [Tensor] in
+        let withoutSoftmaxBackward = try reference(values, x, c) { () -> [Tensor] in
             let network = referenceMultilayer(multilayerSizes, values)
             _ = network.logits(x)
             let dx = network.backward(logitsGradient: c)
             return network.parameters.map(\.gradient) + [dx]
         }
-        let numeric = try reference { () -> [Tensor] in
+        let numeric = try reference(values, x, c) { () -> [Tensor] in
             let parameters = values.indices.map { i in
                 numericalGradient(at: values[i]) { v in
                     var changed = values
@@ -600,22 +601,21 @@ struct Stage04Bonus {
             let dx = network.backward(g)
             return [z, p] + network.parameters.map(\.gradient) + [dx]
         }
-        let (expected, withReLU) = try reference { () -> ([Tensor], Tensor) in
-            let z = x.matmul(values[0]) + values[1]
+        let (expected, suspects) = try reference(values, x, g) { () -> ([Tensor], [Suspect]) in
+            let layer = Solutions.Dense(weight: values[0], bias: values[1])
+            let z = layer.forward(x)
             let p = Solutions.softmax(z)
-            let dz = Solutions.softmaxBackward(g, output: p)
-            return ([z, p, x.transposed().matmul(dz), dz.sum(alongAxis: 0), dz.matmul(values[0].transposed())],
-                    Solutions.relu(z))
-        }
-        let withoutSoftmaxBackward = try reference {
-            [nil, nil, x.transposed().matmul(g), g.sum(alongAxis: 0), g.matmul(values[0].transposed())]
+            let dx = layer.backward(Solutions.softmaxBackward(g, output: p))
+            let expected = [z, p, layer.weight.gradient, layer.bias.gradient, dx]
+            let withReLU = Solutions.relu(z)
+            let dxWithoutSoftmaxBackward = layer.backward(g)
+            return (expected, [Suspect(values: [withReLU, Solutions.softmax(withReLU)],
+                                       hint: "a ReLU follows the only Dense layer: ReLUs go between Dense layers, so [4, 3] has none"),
+                               Suspect(values: [nil, nil, layer.weight.gradient, layer.bias.gradient, dxWithoutSoftmaxBackward],
+                                       hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")])
         }
         // Backward is checked only on the right forward pass.
         let forwardIsRight = zip(actual.prefix(2), expected.prefix(2)).allSatisfy { mismatch($0, $1) == nil }
-        expectAllClose(forwardIsRight ? actual : Array(actual.prefix(2)), expected, names: names,
-                       suspects: [Suspect(values: [withReLU, Solutions.softmax(withReLU)],
-                                          hint: "a ReLU follows the only Dense layer: ReLUs go between Dense layers, so [4, 3] has none"),
-                                  Suspect(values: withoutSoftmaxBackward,
-                                          hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")])
+        expectAllClose(forwardIsRight ? actual : Array(actual.prefix(2)), expected, names: names, suspects: suspects)
     }
 }

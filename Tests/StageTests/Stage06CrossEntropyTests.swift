@@ -14,7 +14,7 @@ struct Stage06CrossEntropy {
     func lossMatchesReference(seed: UInt64) throws {
         let (p, y) = try randomBatch(seed: seed)
         let actual = try student(6) { Exercises.crossEntropy(p, targets: y) }
-        let expected = try reference { Solutions.crossEntropy(p, targets: y) }
+        let expected = try reference(p, y) { Solutions.crossEntropy(p, targets: y) }
         expectClose(actual, expected, "crossEntropy(p, targets: y) for \(Self.batch) examples",
                     hint: scaleHint(actual / expected, of: "the loss"))
     }
@@ -64,7 +64,7 @@ struct Stage06CrossEntropy {
     func lossBackwardMatchesFiniteDifferences(seed: UInt64) throws {
         let (p, y) = try randomBatch(seed: seed + 10)
         let actual = try student(6) { Exercises.crossEntropyBackward(p, targets: y) }
-        let numeric = numericalGradient(at: p) { Solutions.crossEntropy($0, targets: y) }
+        let numeric = try reference(p, y) { numericalGradient(at: p) { Solutions.crossEntropy($0, targets: y) } }
         expectClose(actual, numeric, "crossEntropyBackward", tolerance: .gradient,
                     hint: scaleHint(ratio(actual, numeric), of: "crossEntropyBackward", gradient: true)
                         ?? "∂L/∂p is −y / (N · p), element by element")
@@ -85,7 +85,14 @@ struct Stage06CrossEntropy {
         // docs/06-cross-entropy.md, the derivation: ∂L/∂p through softmaxBackward is (p − y) / N.
         let (p, y) = walkthroughBatch
         let dp = try student(6) { Exercises.crossEntropyBackward(p, targets: y) }
-        let dz = try reference { Solutions.softmaxBackward(dp, output: p) }
+        try #require(dp.shape == p.shape, Comment(rawValue: "crossEntropyBackward has shape \(dp.shape), expected \(p.shape): "
+            + "the gradient has the shape of the probabilities"))
+        // softmaxBackward is linear in the gradient it is given: from the reference's answer for each
+        // one-hot gradient, its answer for yours is their sum weighted by your values.
+        let answers = try reference(p) { () -> [Tensor] in
+            (0..<p.count).map { i in Solutions.softmaxBackward(Tensor(shape: p.shape) { $0 == i ? 1 : 0 }, output: p) }
+        }
+        let dz = zip(dp.scalars, answers).reduce(Tensor(zeros: p.shape)) { sum, term in sum + term.0 * term.1 }
         expectClose(dz, Tensor([[-0.15, 0.1, 0.05], [0.05, 0.25, -0.3]]),
                     "softmaxBackward(crossEntropyBackward(p, y), output: p)",
                     hint: "the chain rule through softmax must give (p − y) / N: check crossEntropyBackward's −y / (N · p)")
@@ -118,7 +125,7 @@ struct Stage06CrossEntropy {
         let z = randomTensor([Self.batch, Self.classes], seed: seed + 20, scale: 2)
         let y = try randomTargets(seed: seed + 30)
         let actual = try student(6) { Exercises.softmaxCrossEntropyBackward(logits: z, targets: y) }
-        let numeric = numericalGradient(at: z) { Solutions.crossEntropy(Solutions.softmax($0), targets: y) }
+        let numeric = try reference(z, y) { numericalGradient(at: z) { Solutions.crossEntropy(Solutions.softmax($0), targets: y) } }
         expectClose(actual, numeric, "softmaxCrossEntropyBackward", tolerance: .gradient,
                     hint: scaleHint(ratio(actual, numeric), of: "softmaxCrossEntropyBackward", gradient: true)
                         ?? "∂L/∂z is (softmax(z) − y) / N")
@@ -129,7 +136,7 @@ struct Stage06CrossEntropy {
         let z = randomTensor([Self.batch, Self.classes], seed: seed + 40)
         let y = try randomTargets(seed: seed + 50)
         let actual = try student(6) { Exercises.softmaxCrossEntropyBackward(logits: z, targets: y) }
-        let expected = try reference { (Solutions.softmax(z) - y) / Double(Self.batch) }
+        let expected = try reference(z, y) { (Solutions.softmax(z) - y) / Double(Self.batch) }
         expectClose(actual, expected, "softmaxCrossEntropyBackward",
                     hint: scaleHint(ratio(actual, expected), of: "softmaxCrossEntropyBackward", gradient: true)
                         ?? "with p = softmax(z), the gradient is (p − y) / N")
@@ -154,13 +161,13 @@ private let walkthroughBatch = (Tensor([[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]]), Tens
 private func randomTargets(seed: UInt64) throws -> Tensor {
     var generator = testGenerator(seed: seed)
     let labels = (0..<Stage06CrossEntropy.batch).map { _ in generator.nextInt(below: Stage06CrossEntropy.classes) }
-    return try reference { try Solutions.oneHot(labels, classes: Stage06CrossEntropy.classes) }
+    return try reference(labels) { try Solutions.oneHot(labels, classes: Stage06CrossEntropy.classes) }
 }
 
 /// Probabilities kept in [0.1, 0.8] (rows still sum to 1: 3 × 0.1 + 0.7), with one-hot targets.
 private func randomBatch(seed: UInt64) throws -> (Tensor, Tensor) {
     let z = randomTensor([Stage06CrossEntropy.batch, Stage06CrossEntropy.classes], seed: seed)
-    let p = try reference { 0.1 + 0.7 * Solutions.softmax(z) }
+    let p = try reference(z) { 0.1 + 0.7 * Solutions.softmax(z) }
     return (p, try randomTargets(seed: seed + 100))
 }
 

@@ -86,29 +86,34 @@ struct Stage07SGD {
 
     @Test("a plain SGD step matches the reference on two parameters", arguments: seeds)
     func sgdStepMatchesReference(seed: UInt64) throws {
-        let (mine, theirs) = parameterPairs(seed: seed)
+        let start = ParameterStart(seed: seed)
+        let mine = start.parameters()
         try student(7) { Exercises.SGD(learningRate: 0.05).step(mine) }
-        try reference { Solutions.SGD(learningRate: 0.05).step(theirs) }
-        for (a, b) in zip(mine, theirs) {
-            expectClose(a.value, b.value, "\(a.name) after one step", hint: "w ← w − η∇w, for every parameter passed in")
+        let expected = try reference(start) { () -> [Tensor] in
+            let theirs = start.parameters()
+            Solutions.SGD(learningRate: 0.05).step(theirs)
+            return theirs.map(\.value)
+        }
+        for (a, b) in zip(mine, expected) {
+            expectClose(a.value, b, "\(a.name) after one step", hint: "w ← w − η∇w, for every parameter passed in")
         }
     }
 
     @Test("momentum carries each parameter's last step over three steps, like the reference", arguments: seeds)
     func momentumMatchesReference(seed: UInt64) throws {
-        let (mine, theirs) = parameterPairs(seed: seed)
+        let start = ParameterStart(seed: seed)
+        // A new gradient each step, the same for both.
+        let gradients = start.stepGradients(steps: 3, seed: seed &* 31)
+        let expected = try reference(start, gradients) {
+            referenceSteps(from: start, gradients: gradients, by: Solutions.SGD(learningRate: 0.05, momentum: 0.9))
+        }
+        let mine = start.parameters()
         let myOptimizer = try student(7) { Exercises.SGD(learningRate: 0.05, momentum: 0.9) }
-        let theirOptimizer = Solutions.SGD(learningRate: 0.05, momentum: 0.9)
         for step in 1...3 {
-            // A new gradient each step, the same for both.
-            for (index, (a, b)) in zip(mine, theirs).enumerated() {
-                a.gradient = randomTensor(a.value.shape, seed: seed &* 31 &+ UInt64(10 * step + index))
-                b.gradient = a.gradient
-            }
+            for (a, gradient) in zip(mine, gradients[step - 1]) { a.gradient = gradient }
             try student(7) { myOptimizer.step(mine) }
-            try reference { theirOptimizer.step(theirs) }
-            for (a, b) in zip(mine, theirs) {
-                expectClose(a.value, b.value, "\(a.name) after momentum step \(step)",
+            for (a, b) in zip(mine, expected[step - 1]) {
+                expectClose(a.value, b, "\(a.name) after momentum step \(step)",
                             hint: step == 1 ? "the first step has no previous Δw: it is −η∇w, as without momentum"
                                 : "Δw(n) = αΔw(n−1) − η∇w, then w ← w + Δw(n); keep one Δw per parameter "
                                 + "(`velocities[ObjectIdentifier(parameter)]`) and store the new one each step")
@@ -118,34 +123,47 @@ struct Stage07SGD {
 
     @Test("weight decay adds λw to the gradient, like the reference", arguments: seeds)
     func weightDecayMatchesReference(seed: UInt64) throws {
-        let (mine, theirs) = parameterPairs(seed: seed)
+        let start = ParameterStart(seed: seed)
+        let mine = start.parameters()
         try student(7) { Exercises.SGD(learningRate: 0.05, weightDecay: 0.1).step(mine) }
-        try reference { Solutions.SGD(learningRate: 0.05, weightDecay: 0.1).step(theirs) }
-        for (a, b) in zip(mine, theirs) {
-            expectClose(a.value, b.value, "\(a.name) after a step with weight decay 0.1",
+        let expected = try reference(start) { () -> [Tensor] in
+            let theirs = start.parameters()
+            Solutions.SGD(learningRate: 0.05, weightDecay: 0.1).step(theirs)
+            return theirs.map(\.value)
+        }
+        for (a, b) in zip(mine, expected) {
+            expectClose(a.value, b, "\(a.name) after a step with weight decay 0.1",
                         hint: "the step uses ∇w + λw: weight decay pulls every weight towards 0")
         }
     }
 
     // MARK: A training step
 
-    @Test("trainStep returns the loss before the update and updates every parameter like the reference", arguments: seeds)
+    @Test("trainStep returns the loss before the update and gives the optimizer the reference's gradients", arguments: seeds)
     func trainStepMatchesReference(seed: UInt64) throws {
-        let (mine, theirs) = try twoLayerNetworks(seed: seed)
+        let weights = NetworkWeights(seed: seed)
+        let mine = try weights.studentNetwork()
         // Six different examples, each with its own class, so that rows paired with the wrong targets show.
         let x = randomTensor([6, 5], seed: seed &+ 500)
         let y = oneHotTargets([2, 0, 1, 1, 2, 0], classes: 3)
-        let myLoss = try student(7) {
-            Exercises.trainStep(mine, inputs: x, targets: y, optimizer: Solutions.SGD(learningRate: 0.1))
-        }
-        let theirLoss = try reference {
-            Solutions.trainStep(theirs, inputs: x, targets: y, optimizer: Solutions.SGD(learningRate: 0.1))
+        let myOptimizer = OptimizerSpy()
+        let myLoss = try student(7) { Exercises.trainStep(mine, inputs: x, targets: y, optimizer: myOptimizer) }
+        let (theirLoss, theirGradients) = try reference(weights, x, y) { () -> (Double, [Tensor?]) in
+            let (network, optimizer) = (weights.referenceNetwork(), OptimizerSpy())
+            let loss = Solutions.trainStep(network, inputs: x, targets: y, optimizer: optimizer)
+            return (loss, network.parameters.map(optimizer.gradient(of:)))
         }
         expectClose(myLoss, theirLoss, "trainStep's loss",
                     hint: "return the mean cross-entropy of softmax(logits) against the targets, computed before the update")
         let names = ["hidden.weight", "hidden.bias", "output.weight", "output.bias"]
-        for ((a, b), name) in zip(zip(mine.parameters, theirs.parameters), names) {
-            expectClose(a.value, b.value, "\(name) after one trainStep",
+        for ((parameter, expected), name) in zip(zip(mine.parameters, theirGradients), names) {
+            let steps = myOptimizer.steps(of: parameter)
+            guard steps == 1, let gradient = myOptimizer.gradient(of: parameter), let expected else {
+                Issue.record(Comment(rawValue: "trainStep gave \(name) to optimizer.step \(steps) times: give every parameter "
+                    + "once, after backward (optimizer.step(network.parameters))"))
+                continue
+            }
+            expectClose(gradient, expected, "\(name)'s gradient when trainStep calls optimizer.step",
                         hint: "backward from ∂L/∂logits = (softmax(z) − y)/N through the whole network first, "
                         + "then one optimizer.step(network.parameters): stepping before every gradient is computed "
                         + "uses stale gradients")
@@ -154,7 +172,7 @@ struct Stage07SGD {
 
     @Test("the loss on a fixed batch falls over 20 training steps")
     func lossFallsOnAFixedBatch() throws {
-        let (mine, _) = try twoLayerNetworks(seed: 77)
+        let mine = try NetworkWeights(seed: 77).studentNetwork()
         let x = randomTensor([8, 5], seed: 78)
         let y = oneHotTargets([0, 1, 2, 0, 1, 2, 0, 1], classes: 3)
         let losses = try student(7) { () -> [Double] in
@@ -174,18 +192,18 @@ struct Stage07SGD {
 struct Stage07Bonus {
     @Test("Adam matches the reference over five steps", arguments: seeds)
     func adamMatchesReference(seed: UInt64) throws {
-        let (mine, theirs) = parameterPairs(seed: seed)
+        let start = ParameterStart(seed: seed)
+        let gradients = start.stepGradients(steps: 5, seed: seed &* 37)
+        let expected = try reference(start, gradients) {
+            referenceSteps(from: start, gradients: gradients, by: Solutions.Adam(learningRate: 0.01))
+        }
+        let mine = start.parameters()
         let myOptimizer = try student(7) { Exercises.Adam(learningRate: 0.01) }
-        let theirOptimizer = Solutions.Adam(learningRate: 0.01)
         for step in 1...5 {
-            for (index, (a, b)) in zip(mine, theirs).enumerated() {
-                a.gradient = randomTensor(a.value.shape, seed: seed &* 37 &+ UInt64(10 * step + index))
-                b.gradient = a.gradient
-            }
+            for (a, gradient) in zip(mine, gradients[step - 1]) { a.gradient = gradient }
             try student(7) { myOptimizer.step(mine) }
-            try reference { theirOptimizer.step(theirs) }
-            for (a, b) in zip(mine, theirs) {
-                expectClose(a.value, b.value, "\(a.name) after Adam step \(step)",
+            for (a, b) in zip(mine, expected[step - 1]) {
+                expectClose(a.value, b, "\(a.name) after Adam step \(step)",
                             hint: step == 1 ? "with the bias corrections, the first step moves each weight by about η"
                                 : "count the steps once per call of step (not per parameter); β₁ᵗ and β₂ᵗ use that count")
             }
@@ -243,29 +261,67 @@ struct Stage07Bonus {
 
 // MARK: - Helpers
 
-/// Two parameters of different shapes, as two identical sets (mine, theirs), with random gradients.
-private func parameterPairs(seed: UInt64) -> ([Parameter], [Parameter]) {
-    let shapes = [[3, 4], [4]]
-    func make() -> [Parameter] {
-        shapes.enumerated().map { index, shape in
-            let p = Parameter(index == 0 ? "weight" : "bias", randomTensor(shape, seed: seed &* 13 &+ UInt64(index)))
-            p.gradient = randomTensor(shape, seed: seed &* 17 &+ UInt64(index) &+ 1000)
-            return p
+/// Two parameters of different shapes ([3, 4] and [4]) with random values and gradients.
+private struct ParameterStart: ReferenceInput {
+    let values: [Tensor]
+    let gradients: [Tensor]
+
+    init(seed: UInt64) {
+        let shapes = [[3, 4], [4]]
+        values = shapes.indices.map { randomTensor(shapes[$0], seed: seed &* 13 &+ UInt64($0)) }
+        gradients = shapes.indices.map { randomTensor(shapes[$0], seed: seed &* 17 &+ UInt64($0) &+ 1000) }
+    }
+
+    var record: Record { [values, gradients].record }
+
+    /// New parameters ("weight", "bias") holding these values and gradients.
+    func parameters() -> [Parameter] {
+        zip(values, gradients).enumerated().map { index, start in
+            let parameter = Parameter(index == 0 ? "weight" : "bias", start.0)
+            parameter.gradient = start.1
+            return parameter
         }
     }
-    return (make(), make())
+
+    /// A new random gradient for each parameter at each step.
+    func stepGradients(steps: Int, seed: UInt64) -> [[Tensor]] {
+        (1...steps).map { step in
+            values.indices.map { randomTensor(values[$0].shape, seed: seed &+ UInt64(10 * step + $0)) }
+        }
+    }
 }
 
-/// A student's and a reference two-layer network (5 → 7 → 3) with the same weights.
-private func twoLayerNetworks(seed: UInt64) throws -> (Exercises.TwoLayerNetwork, Solutions.TwoLayerNetwork) {
-    let w1 = randomTensor([5, 7], seed: seed &+ 300, scale: 0.6), b1 = randomTensor([7], seed: seed &+ 301, scale: 0.1)
-    let w2 = randomTensor([7, 3], seed: seed &+ 302, scale: 0.6), b2 = randomTensor([3], seed: seed &+ 303, scale: 0.1)
-    let mine = try student(7) {
-        Exercises.TwoLayerNetwork(hidden: Exercises.Dense(weight: w1, bias: b1), output: Exercises.Dense(weight: w2, bias: b2))
+/// The values after each step of `optimizer`, each step with its own gradients (call it inside `reference`).
+private func referenceSteps(from start: ParameterStart, gradients: [[Tensor]], by optimizer: any Optimizer) -> [[Tensor]] {
+    let parameters = start.parameters()
+    return gradients.map { step in
+        for (parameter, gradient) in zip(parameters, step) { parameter.gradient = gradient }
+        optimizer.step(parameters)
+        return parameters.map(\.value)
     }
-    let theirs = Solutions.TwoLayerNetwork(hidden: Solutions.Dense(weight: w1, bias: b1),
-                                           output: Solutions.Dense(weight: w2, bias: b2))
-    return (mine, theirs)
+}
+
+/// The weights of a two-layer network 5 → 7 → 3.
+private struct NetworkWeights: ReferenceInput {
+    let w1, b1, w2, b2: Tensor
+
+    init(seed: UInt64) {
+        (w1, b1) = (randomTensor([5, 7], seed: seed &+ 300, scale: 0.6), randomTensor([7], seed: seed &+ 301, scale: 0.1))
+        (w2, b2) = (randomTensor([7, 3], seed: seed &+ 302, scale: 0.6), randomTensor([3], seed: seed &+ 303, scale: 0.1))
+    }
+
+    var record: Record { [w1, b1, w2, b2].record }
+
+    func studentNetwork() throws -> Exercises.TwoLayerNetwork {
+        try student(7) {
+            Exercises.TwoLayerNetwork(hidden: Exercises.Dense(weight: w1, bias: b1), output: Exercises.Dense(weight: w2, bias: b2))
+        }
+    }
+
+    /// The reference network with these weights (call it inside `reference`).
+    func referenceNetwork() -> Solutions.TwoLayerNetwork {
+        Solutions.TwoLayerNetwork(hidden: Solutions.Dense(weight: w1, bias: b1), output: Solutions.Dense(weight: w2, bias: b2))
+    }
 }
 
 /// One-hot rows, built here so that these checks do not depend on stage 5.

@@ -18,14 +18,12 @@ struct Stage08ToyClassification {
               + "expected [1, 0, 2]: the class of a row is the column of its largest logit")
     }
 
-    @Test("predict matches the reference on a network's logits", arguments: seeds)
+    @Test("predict matches the reference on a model's logits", arguments: seeds)
     func predictMatchesReference(seed: UInt64) throws {
-        let network = Solutions.TwoLayerNetwork(
-            hidden: Solutions.Dense(weight: randomTensor([4, 6], seed: seed &+ 800), bias: randomTensor([6], seed: seed &+ 801)),
-            output: Solutions.Dense(weight: randomTensor([6, 5], seed: seed &+ 802), bias: randomTensor([5], seed: seed &+ 803)))
+        let (weight, bias) = (randomTensor([4, 5], seed: seed &+ 800), randomTensor([5], seed: seed &+ 801))
         let x = randomTensor([9, 4], seed: seed &+ 804)
-        let predicted = try student(8) { Exercises.predict(network, x) }
-        let expected = try reference { Solutions.predict(network, x) }
+        let predicted = try student(8) { Exercises.predict(LinearModel(weight: weight, bias: bias), x) }
+        let expected = try reference(weight, bias, x) { Solutions.predict(LinearModel(weight: weight, bias: bias), x) }
         check(predicted == expected, "predict gave \(predicted), expected \(expected): one class per example (row), "
               + "the column of its largest logit")
     }
@@ -48,7 +46,7 @@ struct Stage08ToyClassification {
         let labels = (0..<40).map { _ in generator.nextInt(below: 4) }
         let predicted = labels.map { generator.nextUnit() < 0.7 ? $0 : generator.nextInt(below: 4) }
         let actual = try student(8) { Exercises.accuracy(predicted: predicted, labels: labels) }
-        expectClose(actual, try reference { Solutions.accuracy(predicted: predicted, labels: labels) }, "accuracy",
+        expectClose(actual, try reference(predicted, labels) { Solutions.accuracy(predicted: predicted, labels: labels) }, "accuracy",
                     hint: "the number of positions with predicted[i] == labels[i], divided by labels.count")
     }
 
@@ -60,7 +58,7 @@ struct Stage08ToyClassification {
         let spy = SpyNetwork(classes: 3)
         var generator = testGenerator(seed: 821)
         let losses = try student(8) {
-            Exercises.train(spy, on: data, epochs: 3, batchSize: 4, optimizer: Solutions.SGD(learningRate: 0.1), using: &generator)
+            Exercises.train(spy, on: data, epochs: 3, batchSize: 4, optimizer: OptimizerSpy(), using: &generator)
         }
         let epochs = spy.epochs(of: data.count)
         check(epochs.count == 3 && epochs.allSatisfy { $0.count == data.count },
@@ -96,22 +94,22 @@ struct Stage08ToyClassification {
         let network = IndexedLogits(classes: 3, seed: 871)
         var generator = testGenerator(seed: 872)
         let losses = try student(8) {
-            Exercises.train(network, on: data, epochs: 3, batchSize: 4, optimizer: Solutions.SGD(learningRate: 0.1), using: &generator)
+            Exercises.train(network, on: data, epochs: 3, batchSize: 4, optimizer: OptimizerSpy(), using: &generator)
         }
         let batches = network.batches
         try #require(losses.count == 3 && batches.count == 9 && batches.allSatisfy { !$0.isEmpty },
                      Comment(rawValue: "train(epochs: 3) of 10 examples in batches of 4 returned \(losses.count) losses and "
                         + "trained on batches of \(batches.map(\.count)), expected 3 losses and 3 epochs of batches of 4, 4 and 2 "
                         + "(see the check that every epoch trains on each example once)"))
-        let (expected, batchLosses) = try reference { () -> (Double, [Double]) in
-            let targets = try Solutions.oneHot(data.labels, classes: 3)
-            let expected = Solutions.crossEntropy(Solutions.softmax(network.logits(of: Array(0..<10))), targets: targets)
-            let batchLosses = try batches.map { batch in
-                Solutions.crossEntropy(Solutions.softmax(network.logits(of: batch)),
-                                       targets: try Solutions.oneHot(batch.map { data.labels[$0] }, classes: 3))
+        // Each example's own loss, from the reference: a batch's loss is the mean of its examples'.
+        let exampleLosses = try reference(network.table, data.labels) { () -> [Double] in
+            try (0..<data.count).map { i in
+                Solutions.crossEntropy(Solutions.softmax(network.table.rows([i])),
+                                       targets: try Solutions.oneHot([data.labels[i]], classes: 3))
             }
-            return (expected, batchLosses)
         }
+        let expected = exampleLosses.reduce(0, +) / Double(exampleLosses.count)
+        let batchLosses = batches.map { batch in batch.map { exampleLosses[$0] }.reduce(0, +) / Double(batch.count) }
         for (number, loss) in losses.enumerated() {
             let epoch = batchLosses[(3 * number)..<(3 * number + 3)]
             let unweighted = epoch.reduce(0, +) / Double(epoch.count)
@@ -129,9 +127,9 @@ struct Stage08ToyClassification {
         let (first, second, third) = (SpyNetwork(classes: 3), SpyNetwork(classes: 3), SpyNetwork(classes: 3))
         var a = testGenerator(seed: 831), b = testGenerator(seed: 831), c = testGenerator(seed: 832)
         try student(8) {
-            Exercises.train(first, on: data, epochs: 2, batchSize: 5, optimizer: Solutions.SGD(learningRate: 0.1), using: &a)
-            Exercises.train(second, on: data, epochs: 2, batchSize: 5, optimizer: Solutions.SGD(learningRate: 0.1), using: &b)
-            Exercises.train(third, on: data, epochs: 2, batchSize: 5, optimizer: Solutions.SGD(learningRate: 0.1), using: &c)
+            Exercises.train(first, on: data, epochs: 2, batchSize: 5, optimizer: OptimizerSpy(), using: &a)
+            Exercises.train(second, on: data, epochs: 2, batchSize: 5, optimizer: OptimizerSpy(), using: &b)
+            Exercises.train(third, on: data, epochs: 2, batchSize: 5, optimizer: OptimizerSpy(), using: &c)
         }
         check(first.seen.map(\.index) == second.seen.map(\.index),
               "two runs of train with generators of the same seed visited the examples in different orders: "
@@ -146,20 +144,22 @@ struct Stage08ToyClassification {
         // One batch of all the examples: the order inside it does not change the update,
         // so any correct shuffle gives the reference's numbers.
         let data = ToyDataset.blobs.generate(count: 30, seed: saltedSeed(seed &+ 840))
-        let (mine, theirs) = (network(seed: seed), network(seed: seed))
-        var a = testGenerator(seed: seed &+ 841), b = testGenerator(seed: seed &+ 842)
+        let (weight, bias) = (randomTensor([2, data.classCount], seed: seed &+ 860), randomTensor([data.classCount], seed: seed &+ 861))
+        let mine = LinearModel(weight: weight, bias: bias)
+        var a = testGenerator(seed: seed &+ 841)
         let myLosses = try student(8) {
-            Exercises.train(mine, on: data, epochs: 4, batchSize: 30,
-                            optimizer: Solutions.SGD(learningRate: 0.1, momentum: 0.9), using: &a)
+            Exercises.train(mine, on: data, epochs: 4, batchSize: 30, optimizer: PlainStep(learningRate: 0.5), using: &a)
         }
-        let theirLosses = try reference {
-            Solutions.train(theirs, on: data, epochs: 4, batchSize: 30,
-                            optimizer: Solutions.SGD(learningRate: 0.1, momentum: 0.9), using: &b)
+        let (theirLosses, theirValues) = try reference(data, weight, bias) { () -> ([Double], [Tensor]) in
+            let theirs = LinearModel(weight: weight, bias: bias)
+            var b = SeededGenerator(seed: 842)
+            let losses = Solutions.train(theirs, on: data, epochs: 4, batchSize: 30, optimizer: PlainStep(learningRate: 0.5), using: &b)
+            return (losses, theirs.parameters.map(\.value))
         }
         expectClose(Tensor(myLosses), Tensor(theirLosses), "the losses of 4 full-batch epochs",
                     hint: "each epoch's loss is the mean cross-entropy of its batches, computed before each update")
-        for (p, q) in zip(mine.parameters, theirs.parameters) {
-            expectClose(p.value, q.value, "the network's \(p.name) after 4 epochs",
+        for (p, q) in zip(mine.parameters, theirValues) {
+            expectClose(p.value, q, "the model's \(p.name) after 4 epochs",
                         hint: "one trainStep per batch, with the batch's own one-hot labels and the optimizer passed in")
         }
     }
@@ -267,13 +267,6 @@ private func indexedDataset(count: Int, classes: Int, seed: UInt64) throws -> Da
     var generator = testGenerator(seed: seed)
     let inputs = Tensor(shape: [count, 2]) { $0 % 2 == 0 ? Double($0 / 2) : generator.nextUnit() }
     return try Dataset(inputs: inputs, labels: (0..<count).map { _ in generator.nextInt(below: classes) }, classCount: classes)
-}
-
-/// A reference network 2 → 8 → 3 from seeded random weights.
-private func network(seed: UInt64) -> Solutions.TwoLayerNetwork {
-    Solutions.TwoLayerNetwork(
-        hidden: Solutions.Dense(weight: randomTensor([2, 8], seed: seed &+ 860, scale: 0.8), bias: Tensor(zeros: [8])),
-        output: Solutions.Dense(weight: randomTensor([8, 3], seed: seed &+ 861, scale: 0.5), bias: Tensor(zeros: [3])))
 }
 
 /// A seed for a dropout layer or a dataset, mixed with the grading salt.

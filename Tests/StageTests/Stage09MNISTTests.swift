@@ -31,7 +31,7 @@ struct Stage09MNIST {
         var generator = testGenerator(seed: seed)
         let pixels = Tensor(shape: [5, 4, 7]) { i in Double(generator.nextInt(below: 61 + 45 * (i / 28))) }
         let actual = try student(9) { Exercises.preprocess(pixels) }
-        let expected = try reference { Solutions.preprocess(pixels) }
+        let expected = try reference(pixels) { Solutions.preprocess(pixels) }
         expectClose(actual, expected, "preprocess of 5 images of 4×7 pixels", tolerance: .tight,
                     hint: preprocessHint(actual, pixels: pixels))
     }
@@ -40,7 +40,7 @@ struct Stage09MNIST {
     func idxRoundTripThroughPreprocess() throws {
         let images = try Self.generated.get().test
         let actual = try student(9) { try Exercises.dataset(from: images) }
-        let expected = try reference { try Solutions.dataset(from: images) }
+        let expected = try reference(images) { try Solutions.dataset(from: images) }
         try #require(actual.inputs.shape == [images.count, 784], Comment(rawValue:
             "dataset(from:) of \(images.count) images of 28×28 has inputs of shape \(actual.inputs.shape), expected "
             + "[\(images.count), 784]: preprocess must give one row of height × width values per image"))
@@ -52,28 +52,26 @@ struct Stage09MNIST {
     // MARK: trainEpoch
 
     // The student's trainEpoch shuffles with the student's miniBatches (stage 7), and any correct
-    // shuffle is accepted there (docs/07 does not compare the exact order). So the reference here
-    // trains on exactly the batches the student's miniBatches draws from the same generator.
+    // shuffle is accepted there (docs/07 does not compare the exact order). So these checks train a
+    // model whose result does not depend on the order of the batches (`ExampleTable`: each example
+    // moves its own row of logits), and build what trainEpoch must report on the student's own
+    // batches from each example's reference values.
 
     @Test("trainEpoch matches the reference: parameters, mean loss and accuracy after one epoch", arguments: seeds)
     func trainEpochMatchesReference(seed: UInt64) throws {
         let setup = EpochSetup(seed: seed)
-        let (studentNetwork, referenceNetwork) = (setup.network(), setup.network())
+        let model = setup.model()
         var studentGenerator = setup.shuffling
         let actual = try student(9) {
-            Exercises.trainEpoch(studentNetwork, on: setup.data, batchSize: EpochSetup.batchSize,
+            Exercises.trainEpoch(model, on: setup.data, batchSize: EpochSetup.batchSize,
                                  optimizer: setup.optimizer(), using: &studentGenerator)
         }
         let (batches, generatorAfter) = try setup.studentBatches()
-        var batchLosses: [Double] = []
-        let expected = try reference {
-            referenceEpoch(referenceNetwork, on: setup.data, batches: batches, optimizer: setup.optimizer()) {
-                batchLosses.append($0.loss); return true
-            }
-        }
+        let expected = try setup.expectedEpoch(on: batches)
         let sizes = batches.map { String($0.count) }.joined(separator: " + ")
         check(actual.examples == expected.examples, "trainEpoch trained on \(actual.examples) examples, expected all "
             + "\(expected.examples): every example once per epoch, the last batch keeps the rest (\(expected.examples) = \(sizes))")
+        let batchLosses = expected.progress.map(\.loss)
         let unweighted = batchLosses.reduce(0, +) / Double(max(batchLosses.count, 1))
         let lastSize = batches.last?.count ?? 0
         expectClose(actual.loss, expected.loss, "the epoch's mean loss",
@@ -85,12 +83,10 @@ struct Stage09MNIST {
         expectClose(actual.accuracy, expected.accuracy, "the epoch's accuracy",
                     hint: "count the right answers from the logits of each batch's forward pass (classIndices(logits) "
                         + "against the batch's labels, before optimizer.step), and divide by the examples")
-        for (index, (mine, theirs)) in zip(studentNetwork.parameters, referenceNetwork.parameters).enumerated() {
-            expectClose(mine.value, theirs.value, "parameter \(index) (\(mine.name)) after one epoch",
-                        hint: "train on the batches of miniBatches(count: data.count, batchSize:, using: &generator) in their "
-                            + "order, with one backward(logitsGradient: softmaxCrossEntropyBackward(...)) and one "
-                            + "optimizer.step(network.parameters) per batch")
-        }
+        expectClose(model.table.value, expected.table, "the model's parameter after one epoch",
+                    hint: "train on the batches of miniBatches(count: data.count, batchSize:, using: &generator) in their "
+                        + "order, with one backward(logitsGradient: softmaxCrossEntropyBackward(...)) and one "
+                        + "optimizer.step(network.parameters) per batch")
         check(studentGenerator == generatorAfter, "after trainEpoch the generator is not where your miniBatches leaves it: "
             + "draw the epoch's order once, with miniBatches(count:batchSize:using: &generator), and nothing else")
     }
@@ -101,16 +97,11 @@ struct Stage09MNIST {
         var studentGenerator = setup.shuffling
         var reports: [Exercises.BatchProgress] = []
         _ = try student(9) {
-            Exercises.trainEpoch(setup.network(), on: setup.data, batchSize: EpochSetup.batchSize,
+            Exercises.trainEpoch(setup.model(), on: setup.data, batchSize: EpochSetup.batchSize,
                                  optimizer: setup.optimizer(), using: &studentGenerator) { reports.append($0); return true }
         }
         let (batches, _) = try setup.studentBatches()
-        var expected: [Solutions.BatchProgress] = []
-        _ = try reference {
-            referenceEpoch(setup.network(), on: setup.data, batches: batches, optimizer: setup.optimizer()) {
-                expected.append($0); return true
-            }
-        }
+        let expected = try setup.expectedEpoch(on: batches).progress
         try #require(reports.count == expected.count, Comment(rawValue: "afterBatch was called \(reports.count) times for "
             + "\(expected.count) batches: call it once after each batch's update"))
         for (mine, theirs) in zip(reports, expected) {
@@ -131,20 +122,18 @@ struct Stage09MNIST {
     @Test("trainEpoch stops after the batch where afterBatch returns false")
     func trainEpochStops() throws {
         let setup = EpochSetup(seed: 5)
-        let (studentNetwork, referenceNetwork) = (setup.network(), setup.network())
+        let model = setup.model()
         var studentGenerator = setup.shuffling
         var calls = 0
         let actual = try student(9) {
-            Exercises.trainEpoch(studentNetwork, on: setup.data, batchSize: EpochSetup.batchSize,
+            Exercises.trainEpoch(model, on: setup.data, batchSize: EpochSetup.batchSize,
                                  optimizer: setup.optimizer(), using: &studentGenerator) { progress in
                 calls += 1
                 return progress.batch < 2
             }
         }
         let (batches, _) = try setup.studentBatches()
-        let expected = try reference {
-            referenceEpoch(referenceNetwork, on: setup.data, batches: batches, optimizer: setup.optimizer()) { $0.batch < 2 }
-        }
+        let expected = try setup.expectedEpoch(on: Array(batches.prefix(2)), of: batches.count)
         try #require(calls == 2, Comment(rawValue: "afterBatch was called \(calls) times although it returned false "
             + "after batch 2: stop the loop (break) as soon as it returns false"))
         check(actual.examples == expected.examples, "trainEpoch stopped after batch 2 reports \(actual.examples) "
@@ -154,26 +143,21 @@ struct Stage09MNIST {
                     hint: Tolerance().accepts(actual.loss, overAll)
                         ? "divide by the examples trained on (\(expected.examples)), not by data.count (\(setup.data.count))"
                         : "the mean loss is Σ (batch loss × batch size) / examples trained on, over the 2 batches trained on")
-        for (index, (mine, theirs)) in zip(studentNetwork.parameters, referenceNetwork.parameters).enumerated() {
-            expectClose(mine.value, theirs.value, "parameter \(index) (\(mine.name)) after stopping at batch 2",
-                        hint: "the update of batch 2 happens before afterBatch is asked, none after it")
-        }
+        expectClose(model.table.value, expected.table, "the model's parameter after stopping at batch 2",
+                    hint: "the update of batch 2 happens before afterBatch is asked, none after it")
     }
 
     @Test("trainEpoch learns generated digits: the loss falls and the accuracy is well above chance")
     func trainEpochLearns() throws {
-        // 300 generated 28×28 images of 10 classes, read back from IDX files; a 784 → 32 → 10 network.
-        let (trainImages, testImages) = try (Self.generated.get().train, Self.generated.get().test)
-        let train = try reference { try Solutions.dataset(from: trainImages) }
-        let test = try reference { try Solutions.dataset(from: testImages) }
-        var initializer = testGenerator(seed: 90)
-        let network = Solutions.TwoLayerNetwork(inputs: 784, hidden: 32, outputs: 10, using: &initializer)
-        let optimizer = Solutions.SGD(learningRate: 0.05, momentum: 0.9)
+        // 300 generated 28×28 images of 10 classes, read back from IDX files; softmax regression 784 → 10.
+        let (train, test) = try (Self.generated.get().train.flattened(), Self.generated.get().test.flattened())
+        let model = LinearModel(weight: randomTensor([784, 10], seed: 90, scale: 0.01), bias: Tensor(zeros: [10]))
+        let optimizer = PlainStep(learningRate: 0.1)
         var shuffling = testGenerator(seed: 91)
         var epochs: [EpochStatisticsValues] = []
         for _ in 0..<5 {
             let statistics = try student(9) {
-                Exercises.trainEpoch(network, on: train, batchSize: 20, optimizer: optimizer, using: &shuffling)
+                Exercises.trainEpoch(model, on: train, batchSize: 20, optimizer: optimizer, using: &shuffling)
             }
             epochs.append(EpochStatisticsValues(loss: statistics.loss, accuracy: statistics.accuracy))
         }
@@ -182,9 +166,8 @@ struct Stage09MNIST {
             + "log(0) or a gradient that is too large"))
         check(epochs[4].loss < 0.5 * epochs[0].loss, "the mean loss of 5 epochs is \(losses): it should fall to less "
             + "than half of the first epoch's. Is optimizer.step called after backward, on network.parameters?")
-        let predicted = try reference { Solutions.predict(network, test.inputs) }
-        let accuracy = try reference { Solutions.accuracy(predicted: predicted, labels: test.labels) }
-        check(accuracy > 0.6, "after 5 epochs the network classifies \(Int((accuracy * 100).rounded()))% of 100 new "
+        let accuracy = fractionRight(model, test)
+        check(accuracy > 0.6, "after 5 epochs the model classifies \(Int((accuracy * 100).rounded()))% of 100 new "
             + "generated images right; chance is 10% and the reference reaches well over 60%. Does trainEpoch train "
             + "on every batch (losses \(losses))?")
     }
@@ -209,7 +192,7 @@ struct Stage09MNIST {
         // Right about half the time, so that the diagonal stands out.
         let predicted = labels.map { generator.nextInt(below: 2) == 0 ? $0 : generator.nextInt(below: 4) }
         let actual = try student(9) { Exercises.confusionMatrix(predicted: predicted, labels: labels, classes: 4) }
-        let expected = try reference { Solutions.confusionMatrix(predicted: predicted, labels: labels, classes: 4) }
+        let expected = try reference(predicted, labels) { Solutions.confusionMatrix(predicted: predicted, labels: labels, classes: 4) }
         check(actual == expected, "confusionMatrix of 40 random predictions of 4 classes is \(actual), expected "
             + "\(expected)" + confusionHint(actual, expected))
     }
@@ -218,19 +201,22 @@ struct Stage09MNIST {
 
     @Test("classify gives the reference's class and probabilities for one raw image", arguments: seeds)
     func classifyMatchesReference(seed: UInt64) throws {
-        // Images of 5×6 raw pixels and a 30 → 8 → 4 network.
-        var initializer = testGenerator(seed: seed + 70)
-        let network = Solutions.TwoLayerNetwork(inputs: 30, hidden: 8, outputs: 4, using: &initializer)
+        // Images of 5×6 raw pixels and a model 30 → 4.
+        let (weight, bias) = (randomTensor([30, 4], seed: seed + 70), randomTensor([4], seed: seed + 71))
         var generator = testGenerator(seed: seed + 80)
         for _ in 0..<3 {
             let image = Tensor(shape: [5, 6]) { _ in Double(generator.nextInt(below: 256)) }
-            let actual = try student(9) { Exercises.classify(image, with: network) }
-            let expected = try reference { Solutions.classify(image, with: network) }
+            let actual = try student(9) { Exercises.classify(image, with: LinearModel(weight: weight, bias: bias)) }
+            let (label, probabilities, unscaled) = try reference(weight, bias, image) { () -> (Int, [Double], Tensor) in
+                let model = LinearModel(weight: weight, bias: bias)
+                let expected = Solutions.classify(image, with: model)
+                return (expected.label, expected.probabilities, Solutions.softmax(model.logits(image.reshaped([1, image.count]))))
+            }
             try #require(actual.probabilities.count == 4, Comment(rawValue: "classify returned \(actual.probabilities.count) "
                 + "probabilities for a network of 4 classes: return one per class, the row of softmax(logits)"))
-            expectClose(Tensor(actual.probabilities), Tensor(expected.probabilities), "classify's probabilities",
-                        hint: classifyHint(actual.probabilities, image: image, network: network))
-            check(actual.label == expected.label, "classify's label is \(actual.label), expected \(expected.label): "
+            expectClose(Tensor(actual.probabilities), Tensor(probabilities), "classify's probabilities",
+                        hint: classifyHint(actual.probabilities, unscaled: unscaled))
+            check(actual.label == label, "classify's label is \(actual.label), expected \(label): "
                 + "the label is the class with the largest probability")
         }
     }
@@ -243,24 +229,22 @@ struct Stage09MNIST {
         let all = try #require(RealMNIST.images)
         let train = all.subset(0..<2000), test = all.subset(2000..<3000)
         let actual = try student(9) { try Exercises.dataset(from: train) }
-        let expected = try reference { try Solutions.dataset(from: train) }
+        let expected = train.flattened()
         expectClose(actual.inputs, expected.inputs, "the first 2,000 MNIST test images after preprocess", tolerance: .tight,
                     hint: preprocessHint(actual.inputs, pixels: train.pixelTensor()))
-        var initializer = testGenerator(seed: 95)
-        let network = Solutions.TwoLayerNetwork(inputs: 784, hidden: 64, outputs: 10, using: &initializer)
+        let model = LinearModel(weight: randomTensor([784, 10], seed: 95, scale: 0.01), bias: Tensor(zeros: [10]))
         var shuffling = testGenerator(seed: 96)
-        let optimizer = Solutions.SGD(learningRate: 0.02, momentum: 0.9)
+        let optimizer = PlainStep(learningRate: 0.1)
         var statistics: [Exercises.EpochStatistics] = []
         for _ in 0..<3 {
             statistics.append(try student(9) {
-                Exercises.trainEpoch(network, on: expected, batchSize: 32, optimizer: optimizer, using: &shuffling)
+                Exercises.trainEpoch(model, on: expected, batchSize: 32, optimizer: optimizer, using: &shuffling)
             })
         }
-        let held = try reference { try Solutions.dataset(from: test) }
-        let accuracy = try reference { Solutions.accuracy(predicted: Solutions.predict(network, held.inputs), labels: held.labels) }
+        let accuracy = fractionRight(model, test.flattened())
         let losses = statistics.map { String(format: "%.3f", $0.loss) }.joined(separator: ", ")
-        check(accuracy > 0.8, "after 3 epochs on 2,000 MNIST images (training losses \(losses)) the network "
-            + "classifies \(String(format: "%.1f", accuracy * 100))% of 1,000 others right; the reference reaches about 87%")
+        check(accuracy > 0.8, "after 3 epochs on 2,000 MNIST images (training losses \(losses)) the model "
+            + "classifies \(String(format: "%.1f", accuracy * 100))% of 1,000 others right; with a right trainEpoch it reaches about 85%")
     }
 
     // MARK: Data
@@ -324,30 +308,26 @@ private enum RealMNIST {
         + "Run `swift run kit data mnist` or set NEURALKIT_DATA=DIR to check your code on real digits too."
 }
 
-/// 50 random examples of 7 features and 3 classes, a 7 → 5 → 3 network, SGD with momentum, batches of 16.
+/// 50 examples of 3 classes, each a row [i, noise]; an `ExampleTable` model with random logits;
+/// a plain gradient step; batches of 16.
 private struct EpochSetup {
-    static let batchSize = 16
-    let seed: UInt64
+    static let batchSize = 16, classes = 3, learningRate = 0.5
     let data: Dataset
+    let table: Tensor
     let shuffling: SeededGenerator
 
     init(seed: UInt64) {
-        self.seed = seed
         var generator = testGenerator(seed: seed + 40)
-        let labels = (0..<50).map { _ in generator.nextInt(below: 3) }
-        // The inputs lean towards their class, so that accuracy is not a coin toss.
-        let noise = randomTensor([50, 7], seed: seed + 41)
-        let inputs = Tensor(shape: [50, 7]) { i in noise.scalars[i] + (i % 7 == labels[i / 7] ? 1.5 : 0) }
-        data = (try? Dataset(inputs: inputs, labels: labels, classCount: 3)) ?? ToyDataset.blobs.generate(count: 50)
+        let labels = (0..<50).map { _ in generator.nextInt(below: Self.classes) }
+        let inputs = Tensor(shape: [50, 2]) { $0 % 2 == 0 ? Double($0 / 2) : generator.nextUnit() }
+        data = (try? Dataset(inputs: inputs, labels: labels, classCount: Self.classes)) ?? ToyDataset.blobs.generate(count: 50)
+        table = randomTensor([50, Self.classes], seed: seed + 41, scale: 1.5)
         shuffling = testGenerator(seed: seed + 42)
     }
 
-    func network() -> Solutions.TwoLayerNetwork {
-        var generator = testGenerator(seed: seed + 43)
-        return Solutions.TwoLayerNetwork(inputs: 7, hidden: 5, outputs: 3, using: &generator)
-    }
+    func model() -> ExampleTable { ExampleTable(table) }
 
-    func optimizer() -> Solutions.SGD { Solutions.SGD(learningRate: 0.1, momentum: 0.9) }
+    func optimizer() -> PlainStep { PlainStep(learningRate: Self.learningRate) }
 
     /// The batches the student's `miniBatches` (stage 7) draws from `shuffling`, and the generator
     /// after it. Any correct shuffle is fine; batches that are not a split of `0..<count` fail here.
@@ -363,30 +343,66 @@ private struct EpochSetup {
                         + "(swift test --filter Stage07)"))
         return (batches, generator)
     }
+
+    /// What trainEpoch must report and leave in the table after training on `batches` (the first
+    /// batches of an epoch of `batchCount`), from each example's reference values: a batch's loss is
+    /// the mean of its examples' losses, and example i's row moves by −η · ∂L/∂logitsᵢ / batch size.
+    func expectedEpoch(on batches: [[Int]], of batchCount: Int? = nil) throws -> ExpectedEpoch {
+        let (losses, right, gradients) = try reference(table, data.labels) { () -> ([Double], [Bool], [Tensor]) in
+            var result: ([Double], [Bool], [Tensor]) = ([], [], [])
+            for i in 0..<data.count {
+                let logits = table.rows([i])
+                let targets = try Solutions.oneHot([data.labels[i]], classes: Self.classes)
+                result.0.append(Solutions.crossEntropy(Solutions.softmax(logits), targets: targets))
+                result.1.append(Solutions.classIndices(logits) == [data.labels[i]])
+                result.2.append(Solutions.softmaxCrossEntropyBackward(logits: logits, targets: targets))
+            }
+            return result
+        }
+        var epoch = ExpectedEpoch(table: table)
+        var (total, correct) = (0.0, 0)
+        var rows = table.scalars
+        for (index, batch) in batches.enumerated() {
+            let batchLoss = batch.map { losses[$0] }.reduce(0, +) / Double(batch.count)
+            total += batchLoss * Double(batch.count)
+            correct += batch.filter { right[$0] }.count
+            epoch.examples += batch.count
+            for i in batch {
+                for (k, g) in gradients[i].scalars.enumerated() {
+                    rows[i * Self.classes + k] -= Self.learningRate * g / Double(batch.count)
+                }
+            }
+            epoch.progress.append(ExpectedProgress(batch: index + 1, batchCount: batchCount ?? batches.count,
+                                                   examples: epoch.examples, loss: batchLoss,
+                                                   meanLoss: total / Double(epoch.examples),
+                                                   accuracy: Double(correct) / Double(epoch.examples)))
+        }
+        epoch.loss = total / Double(max(epoch.examples, 1))
+        epoch.accuracy = Double(correct) / Double(max(epoch.examples, 1))
+        epoch.table = Tensor(shape: table.shape, scalars: rows)
+        return epoch
+    }
 }
 
-/// The reference's epoch (Solutions/09-MNIST `trainEpoch`) on the given batches, in their order.
-private func referenceEpoch(_ network: any Classifier, on data: Dataset, batches: [[Int]], optimizer: any Optimizer,
-                            afterBatch: (Solutions.BatchProgress) -> Bool) -> Solutions.EpochStatistics {
-    var totalLoss = 0.0
-    var correct = 0
-    var seen = 0
-    for (index, batch) in batches.enumerated() {
-        let labels = batch.map { data.labels[$0] }
-        let targets = (try? Solutions.oneHot(labels, classes: data.classCount)) ?? Tensor(zeros: [batch.count, data.classCount])
-        let logits = network.logits(data.inputs.rows(batch))
-        let loss = Solutions.crossEntropy(Solutions.softmax(logits), targets: targets)
-        correct += zip(Solutions.classIndices(logits), labels).filter { $0 == $1 }.count
-        network.backward(logitsGradient: Solutions.softmaxCrossEntropyBackward(logits: logits, targets: targets))
-        optimizer.step(network.parameters)
-        totalLoss += loss * Double(batch.count)
-        seen += batch.count
-        let progress = Solutions.BatchProgress(batch: index + 1, batchCount: batches.count, examples: seen, loss: loss,
-                                               meanLoss: totalLoss / Double(seen), accuracy: Double(correct) / Double(seen))
-        if !afterBatch(progress) { break }
-    }
-    let examples = Double(max(seen, 1))
-    return Solutions.EpochStatistics(loss: totalLoss / examples, accuracy: Double(correct) / examples, examples: seen)
+/// What one epoch of trainEpoch must give.
+private struct ExpectedEpoch {
+    var table: Tensor
+    var progress: [ExpectedProgress] = []
+    var examples = 0
+    var loss = 0.0
+    var accuracy = 0.0
+}
+
+/// What afterBatch must be told after one batch.
+private struct ExpectedProgress {
+    let batch, batchCount, examples: Int
+    let loss, meanLoss, accuracy: Double
+}
+
+/// The fraction of `data` that `model`'s largest logit classifies right.
+private func fractionRight(_ model: any Classifier, _ data: Dataset) -> Double {
+    let predicted = model.logits(data.inputs).argmax(alongAxis: 1)
+    return Double(zip(predicted, data.labels).filter { $0 == $1 }.count) / Double(max(data.count, 1))
 }
 
 private struct EpochStatisticsValues {
@@ -436,14 +452,14 @@ private func confusionHint(_ actual: [[Int]], _ expected: [[Int]]) -> String {
     return ""
 }
 
-/// Names the typical mistake behind wrong probabilities from `classify`.
-private func classifyHint(_ actual: [Double], image: Tensor, network: Solutions.TwoLayerNetwork) -> String? {
+/// Names the typical mistake behind wrong probabilities from `classify`: `unscaled` is what the
+/// reference's softmax gives on the raw pixels, without preprocessing.
+private func classifyHint(_ actual: [Double], unscaled: Tensor) -> String? {
     let sum = actual.reduce(0, +)
     if Swift.abs(sum - 1) > 1e-6 {
         return "the probabilities add up to \(String(format: "%.4f", sum)), not 1: return softmax of the logits, not the logits"
     }
-    if let unscaled = try? reference({ Solutions.softmax(network.logits(image.reshaped([1, image.count]))) }),
-       mismatch(Tensor(actual), Tensor(unscaled.scalars)) == nil {
+    if mismatch(Tensor(actual), Tensor(unscaled.scalars)) == nil {
         return "the pixels were not preprocessed: divide them by 255 as in training (call your preprocess), or the "
             + "network sees inputs 255 times larger than the ones it learned from"
     }

@@ -136,8 +136,13 @@ struct Stage10ConvolutionalNetwork {
         for seed in seeds {
             let (x, w, b, _) = c.tensors(seed: seed)
             let actual = try student(10) { Exercises.Conv2D(weight: w, bias: b, stride: c.stride, padding: c.padding).forward(x) }
-            let expected = try reference { Solutions.Conv2D(weight: w, bias: b, stride: c.stride, padding: c.padding).forward(x) }
-            expectClose(actual, expected, "Conv2D(\(c)).forward(x)", hint: try c.forwardHint(actual, expected: expected, x: x, w: w, b: b))
+            let (expected, flipped, unbiased) = try reference(x, w, b, c) { () -> (Tensor, Tensor, Tensor) in
+                (Solutions.Conv2D(weight: w, bias: b, stride: c.stride, padding: c.padding).forward(x),
+                 Solutions.Conv2D(weight: c.flipped(w), bias: b, stride: c.stride, padding: c.padding).forward(x),
+                 Solutions.Conv2D(weight: w, bias: b * 0, stride: c.stride, padding: c.padding).forward(x))
+            }
+            expectClose(actual, expected, "Conv2D(\(c)).forward(x)",
+                        hint: c.forwardHint(actual, expected: expected, flipped: flipped, unbiased: unbiased))
         }
     }
 
@@ -154,7 +159,7 @@ struct Stage10ConvolutionalNetwork {
         }
         // The kernel turned by 180° (true convolution); for this kernel that is −w.
         let flipped = Tensor(shape: w.shape, scalars: w.scalars.reversed())
-        let (flippedPlain, flippedStrided, flippedPadded) = try reference { () -> (Tensor, Tensor, Tensor) in
+        let (flippedPlain, flippedStrided, flippedPadded) = try reference(x, flipped) { () -> (Tensor, Tensor, Tensor) in
             (Solutions.Conv2D(weight: flipped, bias: Tensor([0])).forward(x),
              Solutions.Conv2D(weight: flipped, bias: Tensor([0]), stride: 2).forward(x),
              Solutions.Conv2D(weight: flipped, bias: Tensor([1]), padding: 1).forward(x))
@@ -177,8 +182,6 @@ struct Stage10ConvolutionalNetwork {
         expectClose(plain, expectedPlain, "the 7×7 image convolved with the 3×3 edge kernel",
                     hint: hint(plain, expectedPlain, flippedResult: flippedPlain, stride: 1, padding: 0,
                                otherwise: "y[i, j] = Σ over u, v of w[u, v] · x[i + u, j + v]; work out y[0, 2] = 30 by hand"))
-        // The walkthrough's claim: the flipped kernel [−1, 0, 1] (true convolution) gives −30 instead of 30.
-        expectClose(flippedPlain, -expectedPlain, "the reference with the flipped kernel")
         let expectedStrided = Tensor(shape: [1, 1, 3, 3], scalars: Array((0..<3).map { _ in [0, 30, 0] }.joined()))
         expectClose(strided, expectedStrided, "the same with stride 2",
                     hint: hint(strided, expectedStrided, flippedResult: flippedStrided, stride: 2, padding: 0,
@@ -197,7 +200,7 @@ struct Stage10ConvolutionalNetwork {
         let layer = Exercises.Conv2D(weight: w, bias: b, stride: c.stride, padding: c.padding)
         try forwardFirst(layer, x, expectedShape: c.outputShape, name: "Conv2D(\(c))")
         let dx = try student(10) { layer.backward(g) }
-        let numeric = try reference {
+        let numeric = try reference(x, w, b, g, c) {
             numericalGradient(at: x) { weightedSum(Solutions.Conv2D(weight: w, bias: b, stride: c.stride, padding: c.padding).forward($0), g) }
         }
         expectClose(dx, numeric, "Conv2D(\(c)).backward's ∂L/∂x", tolerance: .gradient,
@@ -214,7 +217,7 @@ struct Stage10ConvolutionalNetwork {
             _ = layer.backward(g)
             return (layer.weight.gradient, layer.bias.gradient)
         }
-        let (numericW, numericB) = try reference { () -> (Tensor, Tensor) in
+        let (numericW, numericB) = try reference(x, w, b, g, c) { () -> (Tensor, Tensor) in
             (numericalGradient(at: w) { weightedSum(Solutions.Conv2D(weight: $0, bias: b, stride: c.stride, padding: c.padding).forward(x), g) },
              numericalGradient(at: b) { weightedSum(Solutions.Conv2D(weight: w, bias: $0, stride: c.stride, padding: c.padding).forward(x), g) })
         }
@@ -241,8 +244,8 @@ struct Stage10ConvolutionalNetwork {
             layer.backwardSkippingInput(g)
             return (layer.weight.gradient, layer.bias.gradient)
         }
-        let model = Solutions.Conv2D(weight: w, bias: b, stride: c.stride, padding: c.padding)
-        let (expectedW, expectedB) = try reference { () -> (Tensor, Tensor) in
+        let (expectedW, expectedB) = try reference(x, w, b, g, c) { () -> (Tensor, Tensor) in
+            let model = Solutions.Conv2D(weight: w, bias: b, stride: c.stride, padding: c.padding)
             _ = model.forward(x)
             _ = model.backward(g)
             return (model.weight.gradient, model.bias.gradient)
@@ -260,7 +263,7 @@ struct Stage10ConvolutionalNetwork {
         for seed in seeds {
             let x = randomTensor(c.inputShape, seed: seed + 20)
             let actual = try student(10) { Exercises.MaxPool2D(window: c.window, stride: c.stride).forward(x) }
-            expectClose(actual, try reference { Solutions.MaxPool2D(window: c.window, stride: c.stride).forward(x) },
+            expectClose(actual, try reference(x, c) { Solutions.MaxPool2D(window: c.window, stride: c.stride).forward(x) },
                         "MaxPool2D(\(c)).forward(x)", tolerance: .tight,
                         hint: "output (i, j) is the largest of x[i·S + u, j·S + v] for u, v in 0..<F; the size is ⌊(H − F) / S⌋ + 1")
         }
@@ -283,12 +286,12 @@ struct Stage10ConvolutionalNetwork {
     @Test("MaxPool2D backward sends each gradient only to its window's maximum", arguments: PoolingCase.cases)
     func maxPoolBackward(case c: PoolingCase) throws {
         let x = randomTensor(c.inputShape, seed: 31)
-        let y = try reference { Solutions.MaxPool2D(window: c.window, stride: c.stride).forward(x) }
+        let y = try reference(x, c) { Solutions.MaxPool2D(window: c.window, stride: c.stride).forward(x) }
         let g = randomTensor(y.shape, seed: 32)
         let pool = Exercises.MaxPool2D(window: c.window, stride: c.stride)
         try forwardFirst(pool, x, expectedShape: y.shape, name: "MaxPool2D(\(c))")
         let dx = try student(10) { pool.backward(g) }
-        let numeric = try reference {
+        let numeric = try reference(x, g, c) {
             numericalGradient(at: x) { weightedSum(Solutions.MaxPool2D(window: c.window, stride: c.stride).forward($0), g) }
         }
         expectClose(dx, numeric, "MaxPool2D(\(c)).backward", tolerance: .gradient,
@@ -336,7 +339,7 @@ struct Stage10ConvolutionalNetwork {
         for seed in seeds {
             let x = randomTensor(c.inputShape, seed: seed + 40)
             let actual = try student(10) { Exercises.AvgPool2D(window: c.window, stride: c.stride).forward(x) }
-            expectClose(actual, try reference { Solutions.AvgPool2D(window: c.window, stride: c.stride).forward(x) },
+            expectClose(actual, try reference(x, c) { Solutions.AvgPool2D(window: c.window, stride: c.stride).forward(x) },
                         "AvgPool2D(\(c)).forward(x)", hint: "output (i, j) is the mean of the F·F values x[i·S + u, j·S + v]")
         }
     }
@@ -344,12 +347,12 @@ struct Stage10ConvolutionalNetwork {
     @Test("AvgPool2D backward shares each gradient equally over its window", arguments: PoolingCase.cases)
     func avgPoolBackward(case c: PoolingCase) throws {
         let x = randomTensor(c.inputShape, seed: 41)
-        let y = try reference { Solutions.AvgPool2D(window: c.window, stride: c.stride).forward(x) }
+        let y = try reference(x, c) { Solutions.AvgPool2D(window: c.window, stride: c.stride).forward(x) }
         let g = randomTensor(y.shape, seed: 42)
         let pool = Exercises.AvgPool2D(window: c.window, stride: c.stride)
         try forwardFirst(pool, x, expectedShape: y.shape, name: "AvgPool2D(\(c))")
         let dx = try student(10) { pool.backward(g) }
-        let numeric = try reference {
+        let numeric = try reference(x, g, c) {
             numericalGradient(at: x) { weightedSum(Solutions.AvgPool2D(window: c.window, stride: c.stride).forward($0), g) }
         }
         expectClose(dx, numeric, "AvgPool2D(\(c)).backward", tolerance: .gradient,
@@ -375,8 +378,8 @@ struct Stage10ConvolutionalNetwork {
             let flatten = Exercises.Flatten()
             return (flatten.forward(x), flatten.backward(g))
         }
-        expectClose(y, try reference { Solutions.Flatten().forward(x) }, "Flatten().forward(x)", tolerance: .tight, hint: flattenHint)
-        let numeric = try reference { numericalGradient(at: x) { weightedSum(Solutions.Flatten().forward($0), g) } }
+        expectClose(y, try reference(x) { Solutions.Flatten().forward(x) }, "Flatten().forward(x)", tolerance: .tight, hint: flattenHint)
+        let numeric = try reference(x, g) { numericalGradient(at: x) { weightedSum(Solutions.Flatten().forward($0), g) } }
         expectClose(dx, numeric, "Flatten.backward", tolerance: .gradient,
                     hint: "backward must put the values back in the same order forward read them ([N, C, H, W])")
     }
@@ -419,13 +422,9 @@ struct Stage10ConvolutionalNetwork {
     @Test("LeNet-5 computes the reference's logits with the same weights", arguments: seeds)
     func leNetForward(seed: UInt64) throws {
         let x = randomTensor([3, 1, 16, 16], seed: seed + 70)
-        let (mine, logits) = try student(10) { () -> (Exercises.LeNet5, Tensor) in
-            var generator = testGenerator(seed: seed + 71)
-            let network = Exercises.LeNet5(imageSize: 16, classes: 4, using: &generator)
-            return (network, network.logits(x))
-        }
-        let twin = try leNetTwin(of: mine, imageSize: 16, classes: 4)
-        expectClose(logits, try reference { twin.logits(x) }, "LeNet5(imageSize: 16, classes: 4).logits(x)",
+        let weights = try LeNetWeights(imageSize: 16, classes: 4, seed: seed + 72)
+        let logits = try student(10) { try weights.studentNetwork(seed: seed + 71).logits(x) }
+        expectClose(logits, try reference(weights, x) { weights.referenceNetwork().logits(x) }, "LeNet5(imageSize: 16, classes: 4).logits(x)",
                     hint: "the layers in order: conv 5×5 (6) → ReLU → max pool 2 → conv 5×5 (16) → ReLU → max pool 2 → flatten "
                         + "→ dense 120 → ReLU → dense 84 → ReLU → dense; no softmax at the end")
     }
@@ -434,39 +433,40 @@ struct Stage10ConvolutionalNetwork {
     func leNetBackward() throws {
         let x = randomTensor([2, 1, 16, 16], seed: 80)
         let g = randomTensor([2, 3], seed: 81)
+        let weights = try LeNetWeights(imageSize: 16, classes: 3, seed: 84)
         let (mine, dx) = try student(10) { () -> (Exercises.LeNet5, Tensor) in
-            var generator = testGenerator(seed: 82)
-            let network = Exercises.LeNet5(imageSize: 16, classes: 3, using: &generator)
+            let network = try weights.studentNetwork(seed: 82)
             _ = network.logits(x)
             return (network, network.backward(logitsGradient: g))
         }
-        let twin = try leNetTwin(of: mine, imageSize: 16, classes: 3)
+        // ∂L/∂x at 6 sampled pixels, then every parameter's gradient at 3 sampled entries.
         var sampler = testGenerator(seed: 83)
-        // ∂L/∂x at a few sampled pixels.
-        try #require(dx.shape == x.shape, "LeNet5.backward(logitsGradient:) has shape \(dx.shape), expected \(x.shape)")
-        for _ in 0..<6 {
-            let i = sampler.nextInt(below: x.count)
-            let numeric = try reference { centralDifference(of: { twin.logits($0) }, at: x, index: i, weights: g) }
-            expectClose(dx.scalars[i], numeric, "LeNet5's ∂L/∂x at \(flatIndex(i, x.shape))", tolerance: .gradient,
-                        hint: "run every layer's backward, last layer first, each on the gradient the next one returned; "
-                            + "if a layer's own check fails, fix that first")
+        let pixels = (0..<6).map { _ in sampler.nextInt(below: x.count) }
+        let entries = weights.values.map { value in (0..<3).map { _ in sampler.nextInt(below: value.count) } }
+        let (numericX, numericParameters) = try reference(weights, x, g, pixels, entries) { () -> ([Double], [[Double]]) in
+            let twin = weights.referenceNetwork()
+            let numericX = pixels.map { centralDifference(of: { twin.logits($0) }, at: x, index: $0, weights: g) }
+            let numericParameters = zip(twin.parameters, entries).map { parameter, indices in
+                indices.map { i in
+                    let original = parameter.value
+                    defer { parameter.value = original }
+                    return centralDifference(of: { parameter.value = $0; return twin.logits(x) }, at: original, index: i, weights: g)
+                }
+            }
+            return (numericX, numericParameters)
         }
-        // Every parameter's gradient at a few sampled entries.
+        try #require(dx.shape == x.shape, "LeNet5.backward(logitsGradient:) has shape \(dx.shape), expected \(x.shape)")
+        let hint = "run every layer's backward, last layer first, each on the gradient the next one returned; "
+            + "if a layer's own check fails, fix that first"
+        for (i, numeric) in zip(pixels, numericX) {
+            expectClose(dx.scalars[i], numeric, "LeNet5's ∂L/∂x at \(flatIndex(i, x.shape))", tolerance: .gradient, hint: hint)
+        }
         let names = ["conv₁ weight", "conv₁ bias", "conv₂ weight", "conv₂ bias", "dense₁ weight", "dense₁ bias",
                      "dense₂ weight", "dense₂ bias", "dense₃ weight", "dense₃ bias"]
-        for (index, (parameter, twinParameter)) in zip(mine.parameters, twin.parameters).enumerated() {
-            for _ in 0..<3 {
-                let i = sampler.nextInt(below: twinParameter.value.count)
-                let original = twinParameter.value
-                let numeric = try reference { () -> Double in
-                    let value = centralDifference(of: { twinParameter.value = $0; return twin.logits(x) }, at: original, index: i, weights: g)
-                    twinParameter.value = original
-                    return value
-                }
+        for (index, (parameter, (indices, numerics))) in zip(mine.parameters, zip(entries, numericParameters)).enumerated() {
+            for (i, numeric) in zip(indices, numerics) {
                 expectClose(parameter.gradient.scalars[i], numeric,
-                            "LeNet5's \(names[index]) gradient at \(flatIndex(i, parameter.value.shape))", tolerance: .gradient,
-                            hint: "run every layer's backward, last layer first, each on the gradient the next one returned; "
-                                + "if a layer's own check fails, fix that first")
+                            "LeNet5's \(names[index]) gradient at \(flatIndex(i, parameter.value.shape))", tolerance: .gradient, hint: hint)
             }
         }
     }
@@ -486,9 +486,9 @@ struct Stage10Bonus {
             let y = layer.forward(x)
             return (y, layer.backward(g), layer.weight.gradient)
         }
-        expectClose(y, try reference { Solutions.Conv2D(weight: w, bias: b, dilation: 2).forward(x) }, "Conv2D(dilation: 2).forward",
+        expectClose(y, try reference(x, w, b) { Solutions.Conv2D(weight: w, bias: b, dilation: 2).forward(x) }, "Conv2D(dilation: 2).forward",
                     hint: "with dilation D, tap (u, v) reads x[i·S − P + u·D, j·S − P + v·D]")
-        let (numericX, numericW) = try reference { () -> (Tensor, Tensor) in
+        let (numericX, numericW) = try reference(x, w, b, g) { () -> (Tensor, Tensor) in
             (numericalGradient(at: x) { weightedSum(Solutions.Conv2D(weight: w, bias: b, dilation: 2).forward($0), g) },
              numericalGradient(at: w) { weightedSum(Solutions.Conv2D(weight: $0, bias: b, dilation: 2).forward(x), g) })
         }
@@ -529,7 +529,9 @@ struct Stage10Bonus {
         }
         check(y.shape == [2, 3, 4, 3], "a 2×2 convolution with stride 2 on 8×6 gives \(y.shape), expected [2, 3, 4, 3], "
             + "the shape MaxPool2D(window: 2) gives")
-        let numeric = try reference { numericalGradient(at: x) { weightedSum(Solutions.Conv2D(weight: w, bias: b, stride: 2).forward($0), g) } }
+        let numeric = try reference(x, w, b, g) {
+            numericalGradient(at: x) { weightedSum(Solutions.Conv2D(weight: w, bias: b, stride: 2).forward($0), g) }
+        }
         expectClose(dx, numeric, "Conv2D(stride: 2)'s ∂L/∂x", tolerance: .gradient)
     }
 
@@ -550,9 +552,10 @@ struct Stage10Bonus {
             Solutions.ResidualBlock(first: Solutions.Conv2D(weight: first, bias: b1, padding: 1),
                                     second: Solutions.Conv2D(weight: second, bias: b2, padding: 1))
         }
-        expectClose(y, try reference { referenceBlock().forward(x) }, "ResidualBlock.forward",
+        let weights = [first, b1, second, b2]
+        expectClose(y, try reference(x, weights) { referenceBlock().forward(x) }, "ResidualBlock.forward",
                     hint: "y = relu(x + conv₂(relu(conv₁(x))))")
-        let numeric = try reference { numericalGradient(at: x) { weightedSum(referenceBlock().forward($0), g) } }
+        let numeric = try reference(x, g, weights) { numericalGradient(at: x) { weightedSum(referenceBlock().forward($0), g) } }
         expectClose(dx, numeric, "ResidualBlock.backward", tolerance: .gradient,
                     hint: "∂L/∂x is the shortcut's gradient plus the gradient through the two convolutions")
     }
@@ -565,20 +568,22 @@ struct Stage10Bonus {
             let sigmoid = Exercises.Sigmoid(), tanh = Exercises.Tanh()
             return (sigmoid.forward(x), sigmoid.backward(g), tanh.forward(x), tanh.backward(g))
         }
-        expectClose(s, try reference { Solutions.sigmoid(x) }, "Sigmoid layer forward")
-        expectClose(t, try reference { Solutions.tanh(x) }, "Tanh layer forward")
-        expectClose(ds, try reference { numericalGradient(at: x) { weightedSum(Solutions.sigmoid($0), g) } }, "Sigmoid layer backward",
-                    tolerance: .gradient)
-        expectClose(dt, try reference { numericalGradient(at: x) { weightedSum(Solutions.tanh($0), g) } }, "Tanh layer backward",
-                    tolerance: .gradient)
+        expectClose(s, try reference(x) { Solutions.sigmoid(x) }, "Sigmoid layer forward")
+        expectClose(t, try reference(x) { Solutions.tanh(x) }, "Tanh layer forward")
+        expectClose(ds, try reference(x, g) { numericalGradient(at: x) { weightedSum(Solutions.sigmoid($0), g) } },
+                    "Sigmoid layer backward", tolerance: .gradient)
+        expectClose(dt, try reference(x, g) { numericalGradient(at: x) { weightedSum(Solutions.tanh($0), g) } },
+                    "Tanh layer backward", tolerance: .gradient)
     }
 }
 
 // MARK: - Helpers
 
 /// A convolution configuration for the checks: non-square inputs and kernels, batch > 1.
-struct ConvolutionCase: CustomTestStringConvertible, CustomStringConvertible, Sendable {
+struct ConvolutionCase: CustomTestStringConvertible, CustomStringConvertible, Sendable, ReferenceInput {
     let input: [Int], weight: [Int], stride: Int, padding: Int
+
+    var record: Record { description.record }
 
     static let cases = [
         // H′ = ⌊(7 − 3 + 2)/2⌋ + 1 = 4, W′ = ⌊(5 − 2 + 2)/2⌋ + 1 = 3 (a floor of 2.5).
@@ -601,32 +606,37 @@ struct ConvolutionCase: CustomTestStringConvertible, CustomStringConvertible, Se
          randomTensor(outputShape, seed: seed + 3))
     }
 
-    /// What a wrong forward pass most likely did.
-    func forwardHint(_ actual: Tensor, expected: Tensor, x: Tensor, w: Tensor, b: Tensor) throws -> String {
+    /// The kernel turned by 180° in its two spatial dimensions (true convolution's kernel).
+    func flipped(_ w: Tensor) -> Tensor {
+        Tensor(shape: w.shape) { flat in
+            let (outer, v) = flat.quotientAndRemainder(dividingBy: weight[3])
+            let (planeIndex, u) = outer.quotientAndRemainder(dividingBy: weight[2])
+            return w.scalars[(planeIndex * weight[2] + weight[2] - 1 - u) * weight[3] + weight[3] - 1 - v]
+        }
+    }
+
+    /// What a wrong forward pass most likely did, given the reference's output with the kernel
+    /// flipped and without the bias.
+    func forwardHint(_ actual: Tensor, expected: Tensor, flipped convolved: Tensor, unbiased: Tensor) -> String {
         if actual.shape != expected.shape {
             return "the output is [N, K, H′, W′] with H′ = ⌊(H − kH + 2P)/S⌋ + 1 = ⌊(\(input[2]) − \(weight[2]) + 2·\(padding))/\(stride)⌋ + 1 "
                 + "= \(outputHeight) and W′ = ⌊(\(input[3]) − \(weight[3]) + 2·\(padding))/\(stride)⌋ + 1 = \(outputWidth): "
                 + "padding goes on both sides, and the division is floored"
         }
-        let flipped = Tensor(shape: w.shape) { flat in
-            let (outer, v) = flat.quotientAndRemainder(dividingBy: weight[3])
-            let (planeIndex, u) = outer.quotientAndRemainder(dividingBy: weight[2])
-            return w.scalars[(planeIndex * weight[2] + weight[2] - 1 - u) * weight[3] + weight[3] - 1 - v]
-        }
-        let convolved = try reference { Solutions.Conv2D(weight: flipped, bias: b, stride: stride, padding: padding).forward(x) }
         if mismatch(actual, convolved) == nil {
             return "this is the kernel flipped (true convolution); here, as in the lectures, a convolution layer computes "
                 + "the cross-correlation y[i, j] = Σ w[u, v] · x[i·S − P + u, j·S − P + v], without flipping"
         }
-        let unbiased = try reference { Solutions.Conv2D(weight: w, bias: b * 0, stride: stride, padding: padding).forward(x) }
         if mismatch(actual, unbiased) == nil { return "add the filter's bias b[k] to every output of filter k" }
         return "y[n, k, i, j] = b[k] + Σ over c, u, v of w[k, c, u, v] · x[n, c, i·S − P + u, j·S − P + v], where x is 0 outside the image"
     }
 }
 
 /// A pooling configuration: non-overlapping and overlapping windows, non-square inputs.
-struct PoolingCase: CustomTestStringConvertible, CustomStringConvertible, Sendable {
+struct PoolingCase: CustomTestStringConvertible, CustomStringConvertible, Sendable, ReferenceInput {
     let inputShape: [Int], window: Int, stride: Int
+
+    var record: Record { testDescription.record }
 
     static let cases = [
         PoolingCase(inputShape: [2, 3, 6, 5], window: 2, stride: 2),   // 3×2: the last column is dropped (floor)
@@ -675,14 +685,47 @@ private func centralDifference(of f: (Tensor) -> Tensor, at value: Tensor, index
     return (weightedSum(f(plus), weights) - weightedSum(f(minus), weights)) / (2 * h)
 }
 
-/// The reference LeNet-5 with the student's weights, so that the two can be compared.
-private func leNetTwin(of network: Exercises.LeNet5, imageSize: Int, classes: Int) throws -> Solutions.LeNet5 {
-    var generator = SeededGenerator(seed: 0)
-    let twin = try reference { Solutions.LeNet5(imageSize: imageSize, classes: classes, using: &generator) }
-    let mine = network.parameters, theirs = twin.parameters
-    try #require(mine.map(\.value.shape) == theirs.map(\.value.shape),
-                 Comment(rawValue: "LeNet5(imageSize: \(imageSize), classes: \(classes)) has parameters of shapes "
-                    + "\(mine.map(\.value.shape)), expected \(theirs.map(\.value.shape))"))
-    for (a, b) in zip(mine, theirs) { b.value = a.value }
-    return twin
+/// Random weights for a LeNet-5 of `imageSize` and `classes`, in the order of its `parameters`, with
+/// the shapes of the reference's: the student's network and the reference's compute with these.
+private struct LeNetWeights: ReferenceInput {
+    let imageSize: Int, classes: Int
+    let values: [Tensor]
+
+    init(imageSize: Int, classes: Int, seed: UInt64) throws {
+        (self.imageSize, self.classes) = (imageSize, classes)
+        let shapes = try reference(imageSize, classes) { () -> [[Int]] in
+            var generator = SeededGenerator(seed: 0)
+            return Solutions.LeNet5(imageSize: imageSize, classes: classes, using: &generator).parameters.map(\.value.shape)
+        }
+        // He-like scales, so that the signal neither vanishes nor explodes through the layers.
+        values = shapes.enumerated().map { index, shape in
+            let fanIn = shape.count == 4 ? shape[1] * shape[2] * shape[3] : shape.count == 2 ? shape[0] : 10
+            return randomTensor(shape, seed: seed &+ UInt64(index), scale: (2 / Double(fanIn)).squareRoot())
+        }
+    }
+
+    var record: Record { .list([imageSize.record, classes.record, values.record]) }
+
+    /// The student's LeNet5(imageSize:classes:using:) with these weights in place of its own
+    /// (after checking that it has parameters of the right shapes). Call it inside `student(10)`.
+    func studentNetwork(seed: UInt64) throws -> Exercises.LeNet5 {
+        var generator = testGenerator(seed: seed)
+        let network = Exercises.LeNet5(imageSize: imageSize, classes: classes, using: &generator)
+        let shapes = network.parameters.map(\.value.shape)
+        // A stub (or an earlier stage's) has its own message: `student(10)` reports it.
+        guard shapes == values.map(\.shape) || !(Problems.log?.problems ?? []).isEmpty else {
+            throw KitError("LeNet5(imageSize: \(imageSize), classes: \(classes)) has parameters of shapes \(shapes), "
+                + "expected \(values.map(\.shape))")
+        }
+        for (parameter, value) in zip(network.parameters, values) { parameter.value = value }
+        return network
+    }
+
+    /// The reference LeNet-5 with these weights (call it inside `reference`).
+    func referenceNetwork() -> Solutions.LeNet5 {
+        var generator = SeededGenerator(seed: 0)
+        let network = Solutions.LeNet5(imageSize: imageSize, classes: classes, using: &generator)
+        for (parameter, value) in zip(network.parameters, values) { parameter.value = value }
+        return network
+    }
 }

@@ -75,7 +75,8 @@ let package = Package(
     ] + (maintainers ? maintainersTests : [])
 )
 
-/// The kit's own suites, for maintainers and CI (`NEURALKIT_REFERENCE=1`).
+/// The kit's own suites, for maintainers and CI (`NEURALKIT_REFERENCE=1`): those whose folder is
+/// here (the grader records the reference in a copy that has only the stage suites).
 var maintainersTests: [Target] {
     [
         .testTarget(name: "NeuralKitTests", dependencies: ["NeuralKit"]),
@@ -86,5 +87,5 @@ var maintainersTests: [Target] {
         // The instructor's grader (`kit grade`): unit tests always; grading the sample
         // submissions in Tests/GraderFixtures/ (not a target) end to end only with NEURALKIT_GRADER_TESTS=1.
         .testTarget(name: "GraderTests", dependencies: ["kit", "NeuralKit"]),
-    ]
+    ].filter { FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests/" + $0.name) }
 }

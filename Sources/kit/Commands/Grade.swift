@@ -105,6 +105,8 @@ struct GradeCommand {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         // The salt goes to stdout, which Gradescope shows to instructors only.
         print("Grading \(submission.path) (salt \(grader.salt), timeout \(Int(grader.timeout)) s)")
+        let recorded = try grader.recordReference()
+        print("Recorded the reference for this salt (\(Reports.duration(recorded))).")
         let grade = grader.grade(student: "submission", submission: submission)
         try Reports.json(Reports.gradescope(grade, rubric: grader.rubric)).write(to: out.appendingPathComponent("results.json"))
         print(Reports.feedback(grade, rubric: grader.rubric))
@@ -135,6 +137,9 @@ struct GradeCommand {
         print("Grading \(students.count) submission\(students.count == 1 ? "" : "s") from \(submissions.path) "
             + "(grading copy: \(grader.workspace.root.path); salt recorded in \(out.path)/run.json)")
 
+        let recorded = try grader.recordReference()
+        print("Recorded the reference's values for this salt\(grader.workspace.hiddenTests == nil ? "" : " and the hidden suites") "
+            + "(\(Reports.duration(recorded))), in a copy of the kit without student code.")
         let started = Date()
         var grades: [SubmissionGrade] = []
         var rows = [Reports.csvHeader()]

@@ -3,6 +3,12 @@ import NeuralKit
 
 /// Grades submissions, one at a time, in the grading copy of the kit.
 ///
+/// First, once per run (`recordReference`): in a second copy of the kit that holds no student
+/// code, the reference solutions run every stage suite with this run's salt and the hidden
+/// suites, and their values are recorded. The grading copy has no Solutions/: its `Solutions`
+/// module is built from the stubs, and every student build replays the recording, so the
+/// reference of a stage is never in the process that runs the student's code for it.
+///
 /// For each submission:
 /// 1. take its stage files (and nothing else); a file that is still the stub is
 ///    "not attempted"; a file with forbidden constructs scores 0 with the reason;
@@ -24,8 +30,14 @@ struct Grader {
     /// Progress messages (verbose mode).
     var log: @Sendable (String) -> Void = { _ in }
 
-    /// The instructor's files, read once.
+    /// The instructor's files as a student's build sees them, read once.
     let base: [String: Data]
+    /// The instructor's reference solutions (Solutions/…), read once.
+    let referenceFiles: [String: Data]
+    /// The copy of the kit that records the reference: the base, the reference solutions, no student code.
+    let referenceCopy: GradingWorkspace
+    /// Where this run's recording of the reference goes.
+    let recording: URL
 
     init(workspace: GradingWorkspace, rubric: Rubric, salt: String, timeout: TimeInterval) throws {
         self.workspace = workspace
@@ -33,19 +45,54 @@ struct Grader {
         self.salt = salt
         self.timeout = timeout
         self.base = try workspace.baseTree()
+        self.referenceFiles = try workspace.referenceTree()
+        var referenceCopy = GradingWorkspace(instructor: workspace.instructor,
+                                             root: URL(fileURLWithPath: workspace.root.path + "-reference"),
+                                             hiddenTests: workspace.hiddenTests)
+        referenceCopy.buildsReference = true
+        self.referenceCopy = referenceCopy
+        self.recording = URL(fileURLWithPath: workspace.root.path + "-recording")
     }
 
     var stages: [Stage] { workspace.stages }
 
-    /// Builds the grading copy with the stubs: the warm start of later builds.
+    /// Builds the grading copy with the stubs, and the copy that records the reference: the
+    /// warm start of later builds.
     func warmUp() throws -> LimitedResult {
-        try workspace.apply(base)
-        let (result, failures) = try workspace.build(timeout: buildTimeout)
+        try build(referenceCopy, base.merging(referenceFiles) { $1 })
+        return try build(workspace, base)
+    }
+
+    @discardableResult
+    private func build(_ copy: GradingWorkspace, _ tree: [String: Data]) throws -> LimitedResult {
+        try copy.apply(tree)
+        let (result, failures) = try copy.build(timeout: buildTimeout)
         if !result.succeeded {
-            throw KitError("the instructor's kit does not build in \(workspace.root.path):\n"
+            throw KitError("the instructor's kit does not build in \(copy.root.path):\n"
                 + (failures.isEmpty ? String(result.output.suffix(3000)) : failures.flatMap(\.errors).prefix(30).joined(separator: "\n")))
         }
         return result
+    }
+
+    /// Records the reference's values for this run's salt and hidden suites: the reference runs
+    /// every stage suite in the copy without student code. Every check must pass there.
+    func recordReference() throws -> TimeInterval {
+        let started = Date()
+        log("  recording the reference in \(referenceCopy.root.path)")
+        try build(referenceCopy, base.merging(referenceFiles) { $1 })
+        try? FileManager.default.removeItem(at: recording)
+        let (run, result, ended) = try referenceCopy.runChecks(filter: "StageTests\\.", salt: salt,
+                                                               limits: .checks(seconds: max(timeout, 120) * 4),
+                                                               reference: .record(recording))
+        let failed = run.checks.filter { !$0.passed && !$0.skipped }
+        guard ended, result.status == 0, failed.isEmpty,
+              FileManager.default.fileExists(atPath: recording.appendingPathComponent("manifest.json").path) else {
+            let details = failed.prefix(5).map { "\($0.name): \($0.issues.first ?? "failed")" }
+            throw KitError("the reference solutions do not pass their own checks with this run's salt and hidden suites, "
+                + "so they cannot be recorded (\(referenceCopy.root.path)):\n"
+                + (details.isEmpty ? Grader.crashSummary(result) : details.joined(separator: "\n")))
+        }
+        return Date().timeIntervalSince(started)
     }
 
     // MARK: One submission
@@ -68,7 +115,7 @@ struct Grader {
     private func gradeOrThrow(student: String, submission: URL) throws -> SubmissionGrade {
         let available = stages
         let stubs = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.stubs($0, in: base)) })
-        let references = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.references($0, in: base)) })
+        let references = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.references($0, in: referenceFiles)) })
         let found = SubmissionFiles.collect(from: submission,
                                             stageFiles: available.map { ($0, stubs[$0.number].map { Array($0.keys) } ?? []) })
 
@@ -237,7 +284,9 @@ struct Grader {
     func runStage(_ stage: Stage) throws -> StageRun {
         let started = Date()
         let filter = "StageTests\\.\(stage.filter)"
-        let (run, result, ended) = try workspace.runChecks(filter: filter, salt: salt, limits: .checks(seconds: timeout))
+        let (run, result, ended) = try workspace.runChecks(filter: filter, salt: salt, limits: .checks(seconds: timeout),
+                                                           reference: .replay(recording))
+        try Grader.refuseRecordingProblems(run)
         // A check that skipped itself (real data not on this machine) did not run: it earns and costs nothing.
         var outcomes = run.checks.filter { $0.stage == stage.number && !$0.skipped }.map(outcome)
         var stageRun = StageRun(checks: outcomes)
@@ -270,7 +319,9 @@ struct Grader {
             }
             let id = outcomes[index].id
             let (single, alone, singleEnded) = try workspace.runChecks(
-                filter: NSRegularExpression.escapedPattern(for: id), salt: salt, limits: .checks(seconds: perCheck))
+                filter: NSRegularExpression.escapedPattern(for: id), salt: salt, limits: .checks(seconds: perCheck),
+                reference: .replay(recording))
+            try Grader.refuseRecordingProblems(single)
             if singleEnded, !alone.timedOut, let check = single.checks.first(where: { $0.id == id }), check.ended {
                 outcomes[index] = outcome(check)
             } else if alone.timedOut {
@@ -285,6 +336,19 @@ struct Grader {
         stageRun.seconds = Date().timeIntervalSince(started)
         return stageRun
     }
+
+    /// A check the recording cannot answer is the kit's problem, never the student's: grading stops
+    /// with an error for the instructor instead of charging the submission.
+    static func refuseRecordingProblems(_ run: CheckRun) throws {
+        for check in run.checks {
+            if let message = check.issues.first(where: { $0.contains(recordingProblemPrefix) }) {
+                throw KitError("the recording of the reference does not fit the check \"\(check.name)\": \(message)")
+            }
+        }
+    }
+
+    /// How the stage suites begin a message about the recording (Tests/StageTests/Support/Reference.swift).
+    static let recordingProblemPrefix = "The kit's recording of the reference"
 
     private func outcome(_ check: CheckResult) -> CheckOutcome {
         let status: CheckOutcome.Status = !check.ended ? .notRun : check.passed ? .passed : .failed

@@ -15,21 +15,25 @@ struct GradingWorkspace {
     /// The instructor's hidden suites, copied to Tests/StageTests/Hidden/.
     let hiddenTests: URL?
 
+    /// Whether this copy runs the reference as the student's module (to record it) instead of student code.
+    var buildsReference = false
+
     /// Where hidden suites go in the grading copy; checks declared there are hidden.
     static let hiddenFolder = "Tests/StageTests/Hidden"
 
     /// The stages whose folder is in the instructor's kit.
     var stages: [Stage] { Course.stages.filter(instructor.isAvailable) }
 
-    /// The instructor's files (relative path → contents): Package.swift,
-    /// Sources/, Tests/ (without the grader's fixtures), Solutions/, Exercises/
-    /// with every stage's original stub, and the hidden suites.
+    /// The instructor's files (relative path → contents) as a student's build sees them:
+    /// Package.swift, Sources/, the stage suites (Tests/StageTests/), Exercises/ with every
+    /// stage's original stub, and the hidden suites. No Solutions/: the `Solutions` module is
+    /// then built from the stubs, and the suites replay the reference from a recording.
     func baseTree() throws -> [String: Data] {
         var tree: [String: Data] = [:]
         tree["Package.swift"] = try Data(contentsOf: instructor.url("Package.swift"))
-        for folder in ["Sources", "Tests", "Solutions", "Exercises"] {
+        for folder in ["Sources", "Tests/StageTests", "Exercises"] {
             try GradingWorkspace.read(instructor.url(folder), as: folder, into: &tree) { path in
-                !path.hasPrefix("Tests/GraderFixtures/") && !path.hasPrefix(GradingWorkspace.hiddenFolder + "/")
+                !path.hasPrefix(GradingWorkspace.hiddenFolder + "/") && !path.hasPrefix("Tests/StageTests/Recording/")
             }
         }
         for stage in stages {
@@ -52,9 +56,21 @@ struct GradingWorkspace {
         files(under: "Exercises/\(stage.folder)/", in: base)
     }
 
+    /// The instructor's reference solutions (Solutions/…, relative path → contents): only the
+    /// copy that records the reference, and the stages graded on the reference, get them.
+    func referenceTree() throws -> [String: Data] {
+        var tree: [String: Data] = [:]
+        try GradingWorkspace.read(instructor.url("Solutions"), as: "Solutions", into: &tree) { _ in true }
+        guard !tree.isEmpty else {
+            throw KitError("\(instructor.url("Solutions").path) is missing or empty: grading needs the reference solutions "
+                + "(this looks like a student edition of the kit)")
+        }
+        return tree
+    }
+
     /// The reference files of each stage: name → contents.
-    func references(_ stage: Stage, in base: [String: Data]) -> [String: Data] {
-        files(under: "Solutions/\(stage.folder)/", in: base)
+    func references(_ stage: Stage, in referenceTree: [String: Data]) -> [String: Data] {
+        files(under: "Solutions/\(stage.folder)/", in: referenceTree)
     }
 
     private func files(under prefix: String, in tree: [String: Data]) -> [String: Data] {
@@ -135,7 +151,12 @@ struct GradingWorkspace {
     /// The environment of the builds: the instructor's, without the switches
     /// that would build the reference as the student's module. The processor
     /// the core is compiled for stays: the builds must agree with the warm-up.
-    var buildEnvironment: [String: String] { Self.buildEnvironment(ProcessInfo.processInfo.environment) }
+    /// The copy that records the reference is built as the maintainers' check.
+    var buildEnvironment: [String: String] {
+        var environment = Self.buildEnvironment(ProcessInfo.processInfo.environment)
+        if buildsReference { environment["NEURALKIT_REFERENCE"] = "1" }
+        return environment
+    }
 
     static func buildEnvironment(_ environment: [String: String]) -> [String: String] {
         environment.filter { key, _ in
@@ -175,7 +196,8 @@ struct GradingWorkspace {
 
     /// Runs the checks matching `filter` (a regular expression over check IDs) in
     /// their own limited process; returns what the event stream says.
-    func runChecks(filter: String, salt: String, limits: ResourceLimits) throws -> (CheckRun, LimitedResult, ended: Bool) {
+    func runChecks(filter: String, salt: String, limits: ResourceLimits,
+                   reference: ReferenceValues) throws -> (CheckRun, LimitedResult, ended: Bool) {
         let scratch = root.appendingPathComponent(".build/grading")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let events = scratch.appendingPathComponent("events-\(UUID().uuidString).jsonl")
@@ -194,6 +216,10 @@ struct GradingWorkspace {
         }
         arguments += ["--event-stream-output-path", events.path, "--event-stream-version", "0", "--filter", filter]
         environment["NEURALKIT_GRADING_SALT"] = salt
+        switch reference {
+        case .record(let folder): environment["NEURALKIT_RECORD"] = folder.path
+        case .replay(let folder): environment["NEURALKIT_RECORDING"] = folder.path
+        }
         // A crash ends at once, without the runtime's backtrace (slow, and its text is the kit's, not the student's).
         environment["SWIFT_BACKTRACE"] = "enable=no"
         environment["NO_COLOR"] = "1"
@@ -201,4 +227,12 @@ struct GradingWorkspace {
         let stream = (try? String(contentsOf: events, encoding: .utf8)) ?? ""
         return (CheckRunner.parse(events: stream), result, stream.contains("\"runEnded\""))
     }
+}
+
+/// Where the checks of a run get the reference's values.
+enum ReferenceValues: Sendable {
+    /// Run the reference and write its values to the folder (the recording copy only).
+    case record(URL)
+    /// Replay them from the folder (every student build).
+    case replay(URL)
 }

@@ -1,8 +1,9 @@
 import NeuralKit
 
-// Models and optimizers of the checks' own, built from the core alone, for the checks of a
-// training loop (stages 7–9). The student's loop and the reference's run on identical copies,
-// so that a difference is the loop's, never an earlier stage's.
+// Models and optimizers of the checks' own, built from the core alone, for the checks of
+// predictions and training loops (stages 7–9). The student's code and the reference's run on
+// identical copies, so that a difference is the stage's, never an earlier stage's. None of them
+// is an answer of a stage: no Dense layer, no SGD with momentum.
 
 /// An optimizer that changes nothing and keeps the gradient each parameter had when it was stepped.
 final class OptimizerSpy: Optimizer {
@@ -27,30 +28,22 @@ final class PlainStep: Optimizer {
     }
 }
 
-/// Softmax regression's scores: logits = x·W + b, with W `[inputs, classes]` and b `[classes]`.
-final class LinearModel: Classifier {
-    let weight: Parameter
-    let bias: Parameter
-    private var input: Tensor?
+/// A classifier with nothing to learn whose logits are a fixed function of its input, x·W.
+final class FixedScores: Classifier {
+    let weight: Tensor
+    private var rows = 0
 
-    init(weight: Tensor, bias: Tensor) {
-        self.weight = Parameter("weight", weight)
-        self.bias = Parameter("bias", bias)
-    }
+    init(_ weight: Tensor) { self.weight = weight }
 
     func logits(_ input: Tensor) -> Tensor {
-        self.input = input
-        return input.matmul(weight.value) + bias.value
+        rows = input.rowCount
+        return input.matmul(weight)
     }
 
     @discardableResult
-    func backward(logitsGradient g: Tensor) -> Tensor {
-        if let input { weight.gradient = input.transposed().matmul(g) }
-        bias.gradient = g.sum(alongAxis: 0)
-        return g.matmul(weight.value.transposed())
-    }
+    func backward(logitsGradient: Tensor) -> Tensor { Tensor(zeros: [rows, weight.rowCount]) }
 
-    var parameters: [Parameter] { [weight, bias] }
+    var parameters: [Parameter] { [] }
 }
 
 /// A model whose logits for example i are row i of its one parameter, `table`; example i is

@@ -57,6 +57,7 @@ enum BenchCommand {
         let labels = (0..<examples).map { _ in generator.nextInt(below: 10) }
         guard let data = try? Dataset(inputs: inputs, labels: labels, classCount: 10) else { return 1 }
         func failed(_ error: Error) -> Int32 {
+            fflush(nil)
             FileHandle.standardError.write(Data("kit bench: \(error)\n".utf8))
             return 1
         }
@@ -69,7 +70,7 @@ enum BenchCommand {
                 code = TrainingCode.student
                 // With --json, standard output holds only the JSON object.
                 if json { FileHandle.standardError.write(Data((StudentEdition.trainsYourCode + "\n").utf8)) }
-                else { print(StudentEdition.trainsYourCode) }
+                else { print(StudentEdition.trainsYourCode); fflush(nil) }
             }
             network = try lenet ? code.makeLeNet(28, 10, &generator) : code.makeNetwork(784, hidden, 10, &generator)
             optimizer = try code.makeOptimizer(0.05, 0.9)

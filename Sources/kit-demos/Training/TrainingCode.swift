@@ -105,8 +105,8 @@ struct TrainingCode {
 
     /// What to do when the student's code has a problem.
     #if NEURALKIT_NO_REFERENCE
-    static let whatToDo = "Training runs your code of stages 1–9 (LeNet-5: also stage 10), so these stages must pass first: "
-        + "swift run kit shows which do."
+    static let whatToDo = "Training runs your stages 4–9 (LeNet-5: stage 10), which build on stages 1–3: "
+        + "finish stages 1–9 first (LeNet-5: 1–10); swift run kit shows which pass."
     #else
     static let whatToDo = "Or train the reference: leave out --student."
     #endif

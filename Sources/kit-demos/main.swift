@@ -39,6 +39,10 @@ while index < arguments.count {
     if word == "--reference" { options["reference"] = "yes" }
     index += 1
 }
+if options["reference"] != nil, !StudentEdition.hasReference {
+    FileHandle.standardError.write(Data("error: \(StudentEdition.noReference(instead: "Leave out --reference to run the demo on your code."))\n".utf8))
+    exit(1)
+}
 print(stage.heading + " · demo: " + stage.demo)
 print("")
 exit(StageDemos.run(stage, options: options))

@@ -1,9 +1,9 @@
 import NeuralKit
-import Solutions
 
 // `kit shape conv2d|pool|dense ...`: the output shape, units, parameters and
-// multiply-accumulates of one layer, computed with the reference's shape
-// arithmetic (Solutions/10-ConvolutionalNetwork/ShapeArithmetic.swift).
+// multiply-accumulates of one layer, computed with the core's
+// `LayerArithmetic` (Sources/NeuralKit/LayerArithmetic.swift), so that it
+// works before stage 10 is written, and in the student edition.
 
 /// Runs `kit shape` with the arguments after `shape`; prints to stdout and returns the exit status.
 func runShapeCommand(_ arguments: [String]) -> Int32 {
@@ -105,8 +105,8 @@ private func printConvolution(_ o: ShapeOptions) throws {
     guard c >= 1 else { throw KitError("the input must have at least 1 channel, got \(c)") }
     let outH: Int, outW: Int
     do {
-        outH = try Solutions.convolutionOutputSize(input: h, kernel: f, stride: s, padding: p, dilation: d)
-        outW = try Solutions.convolutionOutputSize(input: w, kernel: f, stride: s, padding: p, dilation: d)
+        outH = try LayerArithmetic.convolutionOutputSize(input: h, kernel: f, stride: s, padding: p, dilation: d)
+        outW = try LayerArithmetic.convolutionOutputSize(input: w, kernel: f, stride: s, padding: p, dilation: d)
     } catch {
         throw KitError("impossible convolution on \(c)×\(h)×\(w): \(error)")
     }
@@ -118,9 +118,9 @@ private func printConvolution(_ o: ShapeOptions) throws {
     print("  output width:  ⌊(\(w) − \(spanText) + 2·\(p)) / \(s)⌋ + 1 = \(outW)")
     print("  output shape: \(k)×\(outH)×\(outW) (channels×height×width)")
     print("  units: \(k)·\(outH)·\(outW) = \(groupedDigits(k * outH * outW))")
-    let parameters = Solutions.convolutionParameterCount(kernel: f, inputChannels: c, filters: k)
+    let parameters = LayerArithmetic.convolutionParameterCount(kernel: f, inputChannels: c, filters: k)
     print("  parameters: (F·F·C + 1)·K = (\(f)·\(f)·\(c) + 1)·\(k) = \(groupedDigits(parameters))")
-    let macs = Solutions.convolutionMultiplyAccumulates(kernel: f, inputChannels: c, filters: k, outputHeight: outH, outputWidth: outW)
+    let macs = LayerArithmetic.convolutionMultiplyAccumulates(kernel: f, inputChannels: c, filters: k, outputHeight: outH, outputWidth: outW)
     print("  multiply-accumulates: H′·W′·K·F·F·C = \(outH)·\(outW)·\(k)·\(f)·\(f)·\(c) = \(groupedDigits(macs))")
     for note in [strideNote("height", size: h, span: span, padding: p, stride: s), strideNote("width", size: w, span: span, padding: p, stride: s)] {
         if let note { print("  " + note) }
@@ -133,8 +133,8 @@ private func printPooling(_ o: ShapeOptions) throws {
     let s = try o.integer("stride", default: f)
     let outH: Int, outW: Int
     do {
-        outH = try Solutions.poolingOutputSize(input: h, window: f, stride: s)
-        outW = try Solutions.poolingOutputSize(input: w, window: f, stride: s)
+        outH = try LayerArithmetic.poolingOutputSize(input: h, window: f, stride: s)
+        outW = try LayerArithmetic.poolingOutputSize(input: w, window: f, stride: s)
     } catch {
         throw KitError("impossible pooling on \(c)×\(h)×\(w): \(error)")
     }
@@ -156,6 +156,6 @@ private func printDense(_ o: ShapeOptions) throws {
     print("dense: \(m) inputs → \(n) outputs")
     print("  output shape: \(n)")
     print("  units: \(n)")
-    print("  parameters: (M + 1)·N = (\(m) + 1)·\(n) = \(groupedDigits(Solutions.denseParameterCount(inputs: m, outputs: n)))")
-    print("  multiply-accumulates: M·N = \(m)·\(n) = \(groupedDigits(Solutions.denseMultiplyAccumulates(inputs: m, outputs: n)))")
+    print("  parameters: (M + 1)·N = (\(m) + 1)·\(n) = \(groupedDigits(LayerArithmetic.denseParameterCount(inputs: m, outputs: n)))")
+    print("  multiply-accumulates: M·N = \(m)·\(n) = \(groupedDigits(LayerArithmetic.denseMultiplyAccumulates(inputs: m, outputs: n)))")
 }

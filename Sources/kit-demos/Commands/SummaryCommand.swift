@@ -1,10 +1,11 @@
 import NeuralKit
-import Solutions
 
 // `kit summary lenet|mlp`: a model's per-layer table (output shape,
 // activations, parameters, multiply-accumulates) with totals, like the
-// lecture's LeNet table and Keras' `model.summary()`. The numbers come from
-// the reference's shape arithmetic (Solutions/10-ConvolutionalNetwork/ShapeArithmetic.swift).
+// lecture's LeNet table and Keras' `model.summary()`. The table comes from a
+// description of the architecture (each layer's kind and sizes) and the core's
+// `LayerArithmetic`: no network is built, so it works before stage 10 is
+// written, and in the student edition.
 
 /// Runs `kit summary` with the arguments after `summary`; prints to stdout and returns the exit status.
 func runSummaryCommand(_ arguments: [String]) -> Int32 {
@@ -20,7 +21,6 @@ func runSummaryCommand(_ arguments: [String]) -> Int32 {
         i += 2
     }
     guard i == arguments.count else { print("error: unexpected '\(arguments[i...].joined(separator: " "))'\n\(usage)"); return 1 }
-    var generator = SeededGenerator(seed: 0)
     do {
         switch model {
         case "lenet", "lenet5", "LeNet-5":
@@ -28,17 +28,15 @@ func runSummaryCommand(_ arguments: [String]) -> Int32 {
             guard size >= 16, classes >= 1 else {
                 throw KitError("LeNet-5 needs --image-size of at least 16 (two 5×5 convolutions and two poolings) and --classes of at least 1")
             }
-            let network = Solutions.LeNet5(imageSize: size, classes: classes, using: &generator)
             print("LeNet-5 on a 1×\(size)×\(size) image")
-            for line in try summaryTable(network.body.layers, input: [1, size, size]) { print(line) }
+            for line in try summaryTable(ModelLayer.leNet5(classes: classes), input: [1, size, size]) { print(line) }
         case "mlp":
             let sizes = (options["sizes"] ?? "784,100,10").split(separator: ",").compactMap { Int($0) }
             guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 }) else {
                 throw KitError("--sizes must be at least two positive sizes separated by commas, such as 784,100,10")
             }
-            let network = Solutions.MultilayerNetwork(sizes: sizes, using: &generator)
             print("Multilayer perceptron \(sizes.map(String.init).joined(separator: " → "))")
-            for line in try summaryTable(network.body.layers, input: [sizes[0]]) { print(line) }
+            for line in try summaryTable(ModelLayer.multilayerPerceptron(sizes: sizes), input: [sizes[0]]) { print(line) }
         default:
             throw KitError("unknown model '\(model)': use lenet or mlp")
         }
@@ -49,8 +47,35 @@ func runSummaryCommand(_ arguments: [String]) -> Int32 {
     }
 }
 
+/// One layer of a model as the lecture's tables describe it: its kind and its
+/// sizes. The input's size comes from the layer before.
+enum ModelLayer {
+    case convolution(filters: Int, kernel: Int)
+    /// A max pooling window moving by its own size.
+    case maxPool(window: Int)
+    case flatten
+    case dense(outputs: Int)
+    case relu
+
+    /// LeNet-5 (stage 10): conv 6@5×5, ReLU, max pool 2, conv 16@5×5, ReLU, max pool 2,
+    /// flatten, dense 120, ReLU, dense 84, ReLU, dense `classes`.
+    static func leNet5(classes: Int) -> [ModelLayer] {
+        [.convolution(filters: 6, kernel: 5), .relu, .maxPool(window: 2),
+         .convolution(filters: 16, kernel: 5), .relu, .maxPool(window: 2),
+         .flatten, .dense(outputs: 120), .relu, .dense(outputs: 84), .relu, .dense(outputs: classes)]
+    }
+
+    /// The multilayer perceptron of `sizes` (stage 4's network when there are three): dense
+    /// layers from each size to the next, with a ReLU between two of them.
+    static func multilayerPerceptron(sizes: [Int]) -> [ModelLayer] {
+        sizes.dropFirst().enumerated().flatMap { position, units in
+            position == 0 ? [ModelLayer.dense(outputs: units)] : [.relu, .dense(outputs: units)]
+        }
+    }
+}
+
 /// The table's lines: one row per layer from the shape of one example (without the batch).
-func summaryTable(_ layers: [any Layer], input: [Int]) throws -> [String] {
+func summaryTable(_ layers: [ModelLayer], input: [Int]) throws -> [String] {
     var rows: [[String]] = [["layer", "output", "activations", "parameters", "multiply-accumulates"]]
     var shape = input
     var totals = (activations: 0, parameters: 0, macs: 0)
@@ -59,44 +84,31 @@ func summaryTable(_ layers: [any Layer], input: [Int]) throws -> [String] {
         let name: String
         var parameters = 0, macs = 0
         switch layer {
-        case let conv as Solutions.Conv2D:
-            let ws = conv.weight.value.shape
-            guard shape.count == 3, ws.count == 4, ws[1] == shape[0], ws[2] == ws[3] else {
-                throw KitError("a convolution with kernels \(ws) does not fit an input of shape \(shapeText(shape))")
-            }
-            let h = try Solutions.convolutionOutputSize(input: shape[1], kernel: ws[2], stride: conv.stride, padding: conv.padding, dilation: conv.dilation)
-            let w = try Solutions.convolutionOutputSize(input: shape[2], kernel: ws[3], stride: conv.stride, padding: conv.padding, dilation: conv.dilation)
-            name = "conv \(ws[2])×\(ws[3]), \(ws[0]) filters" + (conv.stride == 1 ? "" : ", stride \(conv.stride)")
-                + (conv.padding == 0 ? "" : ", padding \(conv.padding)")
-            parameters = Solutions.convolutionParameterCount(kernel: ws[2], inputChannels: shape[0], filters: ws[0])
-            macs = Solutions.convolutionMultiplyAccumulates(kernel: ws[2], inputChannels: shape[0], filters: ws[0], outputHeight: h, outputWidth: w)
-            shape = [ws[0], h, w]
-        case let pool as Solutions.MaxPool2D:
+        case let .convolution(filters, kernel):
+            guard shape.count == 3 else { throw KitError("a convolution needs channels×height×width, got \(shapeText(shape))") }
+            let height = try LayerArithmetic.convolutionOutputSize(input: shape[1], kernel: kernel)
+            let width = try LayerArithmetic.convolutionOutputSize(input: shape[2], kernel: kernel)
+            name = "conv \(kernel)×\(kernel), \(filters) filters"
+            parameters = LayerArithmetic.convolutionParameterCount(kernel: kernel, inputChannels: shape[0], filters: filters)
+            macs = LayerArithmetic.convolutionMultiplyAccumulates(kernel: kernel, inputChannels: shape[0], filters: filters,
+                                                                  outputHeight: height, outputWidth: width)
+            shape = [filters, height, width]
+        case let .maxPool(window):
             guard shape.count == 3 else { throw KitError("max pooling needs channels×height×width, got \(shapeText(shape))") }
-            name = "max pool \(pool.window)×\(pool.window), stride \(pool.stride)"
-            shape = [shape[0], try Solutions.poolingOutputSize(input: shape[1], window: pool.window, stride: pool.stride),
-                     try Solutions.poolingOutputSize(input: shape[2], window: pool.window, stride: pool.stride)]
-        case let pool as Solutions.AvgPool2D:
-            guard shape.count == 3 else { throw KitError("average pooling needs channels×height×width, got \(shapeText(shape))") }
-            name = "avg pool \(pool.window)×\(pool.window), stride \(pool.stride)"
-            shape = [shape[0], try Solutions.poolingOutputSize(input: shape[1], window: pool.window, stride: pool.stride),
-                     try Solutions.poolingOutputSize(input: shape[2], window: pool.window, stride: pool.stride)]
-        case is Solutions.Flatten:
+            name = "max pool \(window)×\(window), stride \(window)"
+            shape = [shape[0], try LayerArithmetic.poolingOutputSize(input: shape[1], window: window, stride: window),
+                     try LayerArithmetic.poolingOutputSize(input: shape[2], window: window, stride: window)]
+        case .flatten:
             name = "flatten"
             shape = [shape.reduce(1, *)]
-        case let dense as Solutions.Dense:
-            let ws = dense.weight.value.shape
-            guard shape.count == 1, ws.count == 2, ws[0] == shape[0] else {
-                throw KitError("a dense layer with weight \(ws) does not fit an input of shape \(shapeText(shape))")
-            }
-            name = "dense \(ws[1])"
-            parameters = Solutions.denseParameterCount(inputs: ws[0], outputs: ws[1])
-            macs = Solutions.denseMultiplyAccumulates(inputs: ws[0], outputs: ws[1])
-            shape = [ws[1]]
-        case is Solutions.ReLU:
+        case let .dense(outputs):
+            guard shape.count == 1 else { throw KitError("a dense layer needs a flat input, got \(shapeText(shape)): flatten it first") }
+            name = "dense \(outputs)"
+            parameters = LayerArithmetic.denseParameterCount(inputs: shape[0], outputs: outputs)
+            macs = LayerArithmetic.denseMultiplyAccumulates(inputs: shape[0], outputs: outputs)
+            shape = [outputs]
+        case .relu:
             name = "relu"
-        default:
-            name = "\(type(of: layer))".lowercased()
         }
         let activations = shape.reduce(1, *)
         totals.activations += activations

@@ -1,12 +1,14 @@
 import Exercises
 import Foundation
 import NeuralKit
+#if !NEURALKIT_NO_REFERENCE
 import Solutions
+#endif
 
 // Stages 7 and 8 on the command line: train a two-layer network on a toy
 // dataset, print how the loss and the accuracy move, and draw the decision
 // regions it learned. `student: true` runs the code in Exercises/, otherwise
-// the reference in Solutions/.
+// the reference in Solutions/ (an error in the student edition, which has none).
 
 /// The settings the stage 8 checks use: they reach about 97–100% test accuracy on
 /// spirals and moons with the reference.
@@ -42,7 +44,13 @@ private struct ToyStages {
             return Exercises.crossEntropy(Exercises.softmax(network.logits(data.inputs)), targets: targets)
         }) }
 
-    static var reference: ToyStages { ToyStages(
+    #if NEURALKIT_NO_REFERENCE
+    /// The reference solutions: not in the student edition.
+    static var reference: ToyStages {
+        get throws { throw StudentEdition.noReference(instead: "Leave out --reference to run your code.") }
+    }
+    #else
+    static var reference: ToyStages { get throws { ToyStages(
         network: { Solutions.TwoLayerNetwork(inputs: $0, hidden: $1, outputs: $2, using: &$3) },
         sgd: { Solutions.SGD(learningRate: $0, momentum: $1) },
         train: { network, data, batchSize, optimizer, generator in
@@ -53,7 +61,8 @@ private struct ToyStages {
         loss: { network, data in
             let targets = (try? Solutions.oneHot(data.labels, classes: data.classCount)) ?? Tensor(zeros: [data.count, data.classCount])
             return Solutions.crossEntropy(Solutions.softmax(network.logits(data.inputs)), targets: targets)
-        }) }
+        }) } }
+    #endif
 }
 
 /// Runs `body`; a stub not written yet or a shape error becomes a thrown
@@ -69,7 +78,7 @@ private func checked<T>(_ body: () throws -> T) throws -> T {
 /// and `<dataset>-loss.svg` to `outputDirectory`.
 func runToyDemo(dataset: ToyDataset, student: Bool, outputDirectory: String,
                 settings: ToyDemoSettings = ToyDemoSettings()) throws {
-    let stages = student ? ToyStages.student : ToyStages.reference
+    let stages = student ? ToyStages.student : try ToyStages.reference
     let (train, test) = dataset.trainTestSplit(count: settings.count, seed: settings.seed)
     var generator = SeededGenerator(seed: settings.seed &+ 100)
     print("Stage 8 · \(dataset.rawValue): \(train.count) training and \(test.count) test points, "
@@ -118,7 +127,7 @@ func runToyDemo(dataset: ToyDataset, student: Bool, outputDirectory: String,
 func runLearningRateDemo(dataset: ToyDataset = .spirals, student: Bool, outputDirectory: String,
                          learningRates: [(rate: Double, note: String)] = [(0.01, "too low"), (1, "about right"), (10, "too high")],
                          epochs: Int = 60) throws {
-    let stages = student ? ToyStages.student : ToyStages.reference
+    let stages = student ? ToyStages.student : try ToyStages.reference
     let settings = ToyDemoSettings()
     let (train, _) = dataset.trainTestSplit(count: settings.count, seed: settings.seed)
     print("Stage 7 · plain SGD (no momentum) on \(dataset.rawValue) at learning rates "

@@ -4,6 +4,7 @@ import NeuralKit
 /// `kit bench`: the speed of one training epoch of the reference 784-100-10
 /// network on 60,000 examples of 28×28, with the same loop as `kit train`
 /// (stage 9's `trainEpoch`: forward, loss, accuracy, backward, SGD with momentum).
+/// The student edition, which has no reference, times the student's code.
 ///
 /// The examples are random pixels in [0, 1) from a seeded generator (the speed
 /// does not depend on the values), so the benchmark needs no download.
@@ -55,23 +56,46 @@ enum BenchCommand {
         let inputs = Tensor.uniform(shape: lenet ? [examples, 1, 28, 28] : [examples, 784], low: 0, high: 1, using: &generator)
         let labels = (0..<examples).map { _ in generator.nextInt(below: 10) }
         guard let data = try? Dataset(inputs: inputs, labels: labels, classCount: 10) else { return 1 }
-        let code = TrainingCode.reference
-        guard let network = try? (lenet ? code.makeLeNet(28, 10, &generator) : code.makeNetwork(784, hidden, 10, &generator)),
-              let optimizer = try? code.makeOptimizer(0.05, 0.9) else { return 1 }
+        func failed(_ error: Error) -> Int32 {
+            fflush(nil)
+            FileHandle.standardError.write(Data("kit bench: \(error)\n".utf8))
+            return 1
+        }
+        let code: TrainingCode
+        let network: any Classifier, optimizer: any Optimizer
+        do {
+            if StudentEdition.hasReference {
+                code = try TrainingCode.reference
+            } else {
+                code = TrainingCode.student
+                // With --json, standard output holds only the JSON object.
+                if json { FileHandle.standardError.write(Data((StudentEdition.trainsYourCode + "\n").utf8)) }
+                else { print(StudentEdition.trainsYourCode); fflush(nil) }
+            }
+            network = try lenet ? code.makeLeNet(28, 10, &generator) : code.makeNetwork(784, hidden, 10, &generator)
+            optimizer = try code.makeOptimizer(0.05, 0.9)
+        } catch {
+            return failed(error)
+        }
         var configuration = "release"
         #if DEBUG
         configuration = "debug"
         print("warning: a debug build; measure with: swift run -c release kit bench")
         #endif
         if !json {
-            print("One epoch of \(lenet ? "LeNet-5" : "the 784-\(hidden)-10 network") (the reference, stage 9's trainEpoch) on \(examples.formatted) "
+            print("One epoch of \(lenet ? "LeNet-5" : "the 784-\(hidden)-10 network") (\(code.name == "reference" ? "the reference" : code.name), stage 9's trainEpoch) on \(examples.formatted) "
                 + "random 28×28 examples, batches of \(batchSize), SGD with momentum, Double (float64); \(configuration) build, "
                 + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
         }
         var times: [Double] = []
         for epoch in 1...epochs {
             let start = Date()
-            guard let report = try? code.trainEpoch(network, data, batchSize, optimizer, &generator, { _ in true }) else { return 1 }
+            let report: TrainingCode.EpochReport
+            do {
+                report = try code.trainEpoch(network, data, batchSize, optimizer, &generator, { _ in true })
+            } catch {
+                return failed(error)
+            }
             let seconds = Date().timeIntervalSince(start)
             times.append(seconds)
             if !json {

@@ -28,7 +28,10 @@ enum TrainCommand {
         var testRange: Range<Int>?
         var output: String?
         var pictures = true
-        var student = false
+        /// Train the student's code (`--student`); the student edition, which has no reference, always does.
+        var student = !StudentEdition.hasReference
+        /// Whether `--student` was given: without it, the student edition says that it trains the student's code.
+        var studentAsked = false
         var json = false
         var dataDirectory = DataDirectory.resolve()
 
@@ -85,8 +88,12 @@ enum TrainCommand {
                 case "--test-range": options.testRange = try parseRange(try value(word), option: word)
                 case "--output": options.output = try value(word)
                 case "--no-pictures": options.pictures = false
-                case "--student": options.student = true
-                case "--reference": options.student = false
+                case "--student": options.student = true; options.studentAsked = true
+                case "--reference":
+                    guard StudentEdition.hasReference else {
+                        throw StudentEdition.noReference(instead: "Leave out --reference to train your code.")
+                    }
+                    options.student = false
                 case "--json": options.json = true
                 case "--help", "-h": print(usage); exit(0)
                 default: throw KitError("unknown option \(word)\n\(usage)")
@@ -140,12 +147,13 @@ enum TrainCommand {
     }
 
     static func train(_ options: Options) throws {
-        let code = options.student ? TrainingCode.student : TrainingCode.reference
+        let code = options.student ? TrainingCode.student : try TrainingCode.reference
         let log: (String) -> Void = { line in
             // With --json, standard output ends with the JSON object; the figures go there too, before it.
             print(line)
             fflush(nil)
         }
+        if !StudentEdition.hasReference, !options.studentAsked { log(StudentEdition.trainsYourCode) }
 
         // The data.
         var (train, test, images, description) = try loadData(options, code: code, log: log)

@@ -1,11 +1,14 @@
 import Exercises
 import Foundation
 import NeuralKit
+#if !NEURALKIT_NO_REFERENCE
 import Solutions
+#endif
 
 /// The course code `kit train` and `kit bench` run: the reference solutions,
 /// or the student's own stages 4–9 (`--student`). The two modules declare the
-/// same functions; this gives them one face.
+/// same functions; this gives them one face. The student edition has no
+/// reference: there `reference` throws, and only `student` runs.
 struct TrainingCode {
     /// "reference" or "your code".
     let name: String
@@ -27,7 +30,14 @@ struct TrainingCode {
         var loss: Double, accuracy: Double, examples: Int
     }
 
-    static var reference: TrainingCode { TrainingCode(
+    #if NEURALKIT_NO_REFERENCE
+    /// The reference solutions: not in the student edition.
+    static var reference: TrainingCode {
+        get throws { throw StudentEdition.noReference(instead: "Leave out --reference to train your code.") }
+    }
+    #else
+    /// The reference solutions.
+    static var reference: TrainingCode { get throws { TrainingCode(
         name: "reference",
         makeNetwork: { inputs, hidden, outputs, generator in
             Solutions.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &generator)
@@ -45,7 +55,8 @@ struct TrainingCode {
             return EpochReport(loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
         },
         predict: { Solutions.predict($0, $1) },
-        confusionMatrix: { Solutions.confusionMatrix(predicted: $0, labels: $1, classes: $2) }) }
+        confusionMatrix: { Solutions.confusionMatrix(predicted: $0, labels: $1, classes: $2) }) } }
+    #endif
 
     /// The student's code. Every call runs inside `Problems.collect`: a stub or a
     /// shape mistake becomes an error that names it, instead of a crash.
@@ -87,8 +98,16 @@ struct TrainingCode {
         let (result, problems) = try Problems.collect(body)
         if let problem = problems.first {
             let stage = problem.stage.map { " (stage \($0): swift test --filter Stage\($0 < 10 ? "0" : "")\($0))" } ?? ""
-            throw KitError("your code: \(problem.message)\(stage). Or train the reference: leave out --student.")
+            throw KitError("your code: \(problem.message)\(stage). \(whatToDo)")
         }
         return result
     }
+
+    /// What to do when the student's code has a problem.
+    #if NEURALKIT_NO_REFERENCE
+    static let whatToDo = "Training runs your stages 4–9 (LeNet-5: stage 10), which build on stages 1–3: "
+        + "finish stages 1–9 first (LeNet-5: 1–10); swift run kit shows which pass."
+    #else
+    static let whatToDo = "Or train the reference: leave out --student."
+    #endif
 }

@@ -91,9 +91,9 @@ struct ReferenceRecording {
         guard build.succeeded else {
             var lines = build.timedOut ? ["the build did not finish in \(Int(timeout)) s"] : []
             var errors: [String] = []
-            for line in ReferenceRecording.lines(of: build.output, where: { $0.contains(": error: ") && !$0.contains("|") })
-            where !errors.contains(line) {
-                errors.append(line.replacingOccurrences(of: packageRoot.path + "/", with: ""))
+            for line in ReferenceRecording.lines(of: build.output, where: { $0.contains(": error: ") && !$0.contains("|") }) {
+                let shown = line.replacingOccurrences(of: packageRoot.path + "/", with: "")
+                if !errors.contains(shown) { errors.append(shown) }
             }
             lines += errors.isEmpty ? ReferenceRecording.tail(of: build.output) : Array(errors.prefix(40))
             var result = outcome(lines, build.output)
@@ -111,7 +111,7 @@ struct ReferenceRecording {
         let passed = run.succeeded
             && run.output.range(of: #"Test run with [0-9]+ tests?[^\n]* passed"#, options: .regularExpression) != nil
         guard passed, fileManager.fileExists(atPath: manifest.path) else {
-            var lines = ReferenceRecording.lines(of: run.output) { $0.contains("✘") }
+            var lines = ReferenceRecording.failingLines(of: run.output)
             if run.timedOut { lines.insert("the checks did not finish in \(Int(timeout)) s (with the build)", at: 0) }
             if lines.isEmpty {
                 lines = passed
@@ -184,6 +184,23 @@ struct ReferenceRecording {
 
     static func lines(of output: String, where include: (String) -> Bool) -> [String] {
         output.split(separator: "\n").map { ReferenceRecording.plain(String($0)) }.filter(include)
+    }
+
+    /// Swift Testing's "✘ …" lines, each issue with the "↳ …" lines that explain it.
+    static func failingLines(of output: String) -> [String] {
+        var result: [String] = []
+        var afterIssue = false
+        for line in output.split(separator: "\n").map({ plain(String($0)) }) {
+            if line.contains("✘") {
+                result.append(line)
+                afterIssue = line.contains("recorded an issue")
+            } else if afterIssue, line.hasPrefix("↳") {
+                result.append("  " + line)
+            } else {
+                afterIssue = false
+            }
+        }
+        return result
     }
 
     static func tail(of output: String, count: Int = 30) -> [String] {

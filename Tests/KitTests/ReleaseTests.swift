@@ -58,8 +58,8 @@ struct ReleaseTests {
 
     /// The lines of Solutions/ that a student must not find: a line (trimmed) of a solution file that
     /// is not in the stub of the same file, nor in any other stub (those are handed out). Short lines
-    /// (`} else {`, `return nil`), comments and declaration headers (`public func f(...) {`, which
-    /// the stubs declare too) carry no answer and are left out.
+    /// (`} else {`, `return nil`), comments, declaration headers (`public func f(...) {`, which the
+    /// stubs declare too) and properties without a value (`let weight: Tensor`) carry no answer.
     func answerLines() throws -> [String: String] {
         func lines(_ url: URL) throws -> [String] {
             try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -71,12 +71,14 @@ struct ReleaseTests {
             everyStubLine.formUnion(try lines(stubs.appendingPathComponent(path)))
         }
         let header = #"^(@\w+(\([^)]*\))?\s+)*((public|private|fileprivate|internal|open|final|override|static|class|mutating|convenience|required|nonisolated)\s+)*(func|init|deinit|subscript|struct|class|enum|extension|protocol)\b.*\{$"#
+        let property = #"^((public|private|fileprivate|internal|final|static|lazy|weak|nonisolated)(\(set\))?\s+)*(let|var)\s+\w+\s*:[^={}]*$"#
         var answers: [String: String] = [:]
         for path in files(in: solutions) where path.hasSuffix(".swift") {
             let stub = Set((try? lines(stubs.appendingPathComponent(path))) ?? [])
             for line in try lines(solutions.appendingPathComponent(path))
             where line.count >= 16 && !line.hasPrefix("//") && !line.hasPrefix("/*") && !line.hasPrefix("*")
                 && line.range(of: header, options: .regularExpression) == nil
+                && line.range(of: property, options: .regularExpression) == nil
                 && !stub.contains(line) && !everyStubLine.contains(line) {
                 answers[line] = "Solutions/" + path
             }

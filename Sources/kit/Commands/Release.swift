@@ -36,8 +36,7 @@ extension Command {
     ) { arguments, kit in
         guard let out = arguments.options["out"] else { throw UsageError("where should the edition go? Give --out DIR") }
         guard kit.hasReference else {
-            throw KitError("kit release makes the student edition from the instructor's kit, and this copy has no "
-                + "reference solutions (Solutions/): \(Kit.referenceIsInInstructorsEdition).")
+            throw KitError("kit release makes the student edition from the instructor's kit, and \(Kit.referenceIsInInstructorsEdition).")
         }
         let stages = try StudentEdition.stages(arguments.options["stages"], in: kit)
         let timeout = try arguments.seconds("timeout", default: 3600)
@@ -78,11 +77,14 @@ extension Command {
         let recorded = try edition.recordingFiles(recording, suites: tree)
         tree.merge(recorded) { $1 }
 
-        // Write, then commit; a failure removes what was written.
+        // Write, check again with `kit leaks`' token check (an answer's body, however it is laid out),
+        // then commit; a failure removes what was written.
         let existed = FileManager.default.fileExists(atPath: folder.path)
         let commit: String
         do {
             try StudentEdition.write(tree, to: folder)
+            let bodies = try ReferenceLeaks.find(ReferenceLeaks.answers(inKitAt: kit.root), under: folder)
+            guard bodies.isEmpty else { throw ReleaseError.bodies(bodies.map(\.description)) }
             commit = try StudentEdition.commit(folder, message: "NeuralKit student edition")
         } catch {
             if existed {
@@ -111,6 +113,8 @@ extension Command {
 /// Why a release stopped.
 enum ReleaseError: Error, CustomStringConvertible {
     case leaks([SolutionLines.Leak])
+    /// What `ReferenceLeaks` (kit leaks) found: bodies of the reference's functions.
+    case bodies([String])
 
     var description: String {
         switch self {
@@ -121,6 +125,11 @@ enum ReleaseError: Error, CustomStringConvertible {
                 + (leaks.count > 40 ? "\n  … and \(leaks.count - 40) more" : "")
                 + "\nTake the reference's code out of these files (a suite asks the reference through `reference(...)`), "
                 + "then release again."
+        case .bodies(let places):
+            return "the edition would hold code of the reference solutions (kit leaks), so nothing was kept:\n"
+                + places.prefix(40).map { "  " + $0 }.joined(separator: "\n")
+                + (places.count > 40 ? "\n  … and \(places.count - 40) more" : "")
+                + "\nTake the reference's code out of these files, then release again."
         }
     }
 }

@@ -6,8 +6,8 @@ import NeuralKit
 /// An answer line is a line of a file in Solutions/ (trimmed) that is not in the stub of the
 /// same file, nor in any other stub (the stubs are handed out anyway). Left out, because they
 /// carry no answer: lines shorter than `minimumLength` characters (`} else {`, `return nil`,
-/// `var seen = 0`), comments, and the first line of a declaration (`public func f(...) {`),
-/// which the stubs declare too. Any other answer line in a file of the edition is a leak.
+/// `var seen = 0`), comments, the first line of a declaration (`public func f(...) {`), which
+/// the stubs declare too, and a property declared without a value (`let weight: Tensor`). Any other answer line in a file of the edition is a leak.
 struct SolutionLines {
     /// A trimmed answer line → the solution file it comes from.
     let answerLines: [String: String]
@@ -84,7 +84,12 @@ struct SolutionLines {
         if line.count < minimumLength { return false }
         if line.hasPrefix("//") || line.hasPrefix("/*") || line.hasPrefix("*") { return false }
         return line.range(of: declarationHeader, options: .regularExpression) == nil
+            && line.range(of: storedProperty, options: .regularExpression) == nil
     }
+
+    /// `let weight: Tensor`, `private var cache: [Int: Tensor]`: a declaration without a value.
+    private static let storedProperty =
+        #"^(@[A-Za-z_]+(\([^)]*\))?\s+)*((public|private|fileprivate|internal|open|final|static|class|lazy|weak|unowned|nonisolated)(\(set\))?\s+)*(let|var)\s+\w+\s*:[^={}]*$"#
 
     /// `@discardableResult public func backward(_ g: Tensor) -> Tensor {`, `public init(...) {`, `extension X {`.
     private static let declarationHeader =

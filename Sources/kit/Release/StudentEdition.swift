@@ -146,6 +146,36 @@ struct StudentEdition {
         return true
     }
 
+    /// The places in `tree`'s kit-demos that use a declaration of a stage the edition leaves out
+    /// (`Exercises.trainEpoch` of stage 9): kit-demos links every stage's code, so the edition does
+    /// not build while there are any. "Sources/kit-demos/Demos/MNISTDemo.swift:32: stage 9's trainEpoch".
+    func demosUsingLeftOutStages(in tree: [String: Data]) -> [String] {
+        var owners: [String: Stage] = [:]
+        let declaration = try? NSRegularExpression(
+            pattern: #"\b(?:public|open)\s+(?:final\s+)?(?:func|struct|class|enum|protocol|typealias|let|var)\s+([A-Za-z_][A-Za-z0-9_]*)"#)
+        for stage in Course.stages where kit.isAvailable(stage) && !numbers.contains(stage.number) {
+            for stub in kit.pristineFiles(stage) {
+                let text = String(decoding: stub.contents, as: UTF8.self)
+                for match in declaration?.matches(in: text, range: NSRange(text.startIndex..., in: text)) ?? [] {
+                    if let range = Range(match.range(at: 1), in: text) { owners[String(text[range])] = stage }
+                }
+            }
+        }
+        guard !owners.isEmpty, let use = try? NSRegularExpression(pattern: #"\b(?:Exercises|Solutions)\.([A-Za-z_][A-Za-z0-9_]*)"#)
+        else { return [] }
+        var places: [String] = []
+        for (path, data) in tree.sorted(by: { $0.key < $1.key }) where path.hasPrefix("Sources/kit-demos/") && path.hasSuffix(".swift") {
+            for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let text = String(line)
+                for match in use.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                    guard let range = Range(match.range(at: 1), in: text), let stage = owners[String(text[range])] else { continue }
+                    places.append("\(path):\(index + 1): stage \(stage.number)'s \(text[range])")
+                }
+            }
+        }
+        return places
+    }
+
     /// The recording's files for the edition's suites, under Tests/StageTests/Recording/: the
     /// values of suite files that are not in the edition (other stages, hidden suites) are left out.
     func recordingFiles(_ recording: RecordingFolder, suites tree: [String: Data]) throws -> [String: Data] {

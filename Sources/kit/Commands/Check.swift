@@ -137,16 +137,17 @@ struct StageCheck {
 
     /// The latest hint the student has seen, or the first one if none yet.
     private func showHint(_ stage: Stage) {
-        guard stage.isWritten, !stage.hints.isEmpty else { return }
+        let hints = kit.hints(stage)
+        guard stage.isWritten, !hints.isEmpty else { return }
         var seen = kit.loadState().hintsSeen(stage)
         if seen == 0 {
             seen = 1
             kit.updateState { $0.hintsSeen[String(stage.number)] = 1 }
         }
-        let index = min(seen, stage.hints.count)
-        let label = "Hint \(index) of \(stage.hints.count): "
-        print("  " + terminal.cyan(label) + wrap(label + stage.hints[index - 1], width: 86, indent: "    ").dropFirst(label.count))
-        let more = index < stage.hints.count ? "`swift run kit hint \(stage.number)` for the next hint · " : ""
+        let index = min(seen, hints.count)
+        let label = "Hint \(index) of \(hints.count): "
+        print("  " + terminal.cyan(label) + wrap(label + hints[index - 1], width: 86, indent: "    ").dropFirst(label.count))
+        let more = index < hints.count ? "`swift run kit hint \(stage.number)` for the next hint · " : ""
         print("  " + terminal.dim(more + "walkthrough: \(kit.walkthrough(stage))"))
         print("")
     }

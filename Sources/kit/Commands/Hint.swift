@@ -14,30 +14,31 @@ extension Command {
         let stage = try arguments.stage(in: kit)
         let terminal = kit.terminal
         print(terminal.bold(stage.heading))
-        guard stage.isWritten, !stage.hints.isEmpty else {
+        let hints = kit.hints(stage)
+        guard stage.isWritten, !hints.isEmpty else {
             print("The hints of this stage are written with the stage: \(kit.comingSoon(stage))")
             return 0
         }
         let seen = kit.loadState().hintsSeen(stage)
         let shown: ClosedRange<Int>
         if arguments.flag("all") {
-            shown = 1...max(1, seen)
+            shown = 1...max(1, min(seen, hints.count))
         } else {
-            let next = min(seen + 1, stage.hints.count)
+            let next = min(seen + 1, hints.count)
             shown = next...next
             kit.updateState { $0.hintsSeen[String(stage.number)] = max(seen, next) }
         }
         for index in shown {
             print("")
-            let label = "Hint \(index) of \(stage.hints.count): "
-            print(terminal.cyan(label) + wrap(label + stage.hints[index - 1], indent: "  ").dropFirst(label.count))
+            let label = "Hint \(index) of \(hints.count): "
+            print(terminal.cyan(label) + wrap(label + hints[index - 1], indent: "  ").dropFirst(label.count))
         }
         print("")
-        if shown.upperBound < stage.hints.count {
+        if shown.upperBound < hints.count {
             print(terminal.dim("Ask again for the next hint: swift run kit hint \(stage.number)"))
         } else {
-            print(terminal.dim("That was the last hint. The walkthrough, \(kit.walkthrough(stage)), explains the "
-                + "math step by step; once the stage passes, `swift run kit solution \(stage.number)` shows the reference."))
+            print(terminal.dim("That was the last hint. The walkthrough, \(kit.walkthrough(stage)), explains the math step by step"
+                + (kit.hasReference ? "; once the stage passes, `swift run kit solution \(stage.number)` shows the reference." : ".")))
         }
         return 0
     }

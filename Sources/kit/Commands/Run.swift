@@ -22,6 +22,9 @@ extension Command {
             throw UsageError("there is no dataset \"\(dataset)\": use one of "
                 + ToyDataset.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        if arguments.flag("reference"), !kit.hasReference {
+            throw KitError("--reference: \(Kit.referenceIsInInstructorsEdition). Leave out --reference to run your code.")
+        }
         print(kit.terminal.dim("Building the demos with your code… (only what changed)"))
         var demoArguments = [String(stage.number)]
         if let dataset = arguments.options["dataset"] { demoArguments += ["--dataset", dataset] }

@@ -12,6 +12,11 @@ extension Command {
         options: [Option(name: "force", usage: "--force   show it even though the stage does not pass yet")]
     ) { arguments, kit in
         let stage = try arguments.stage(in: kit)
+        guard kit.hasReference else {
+            print("There is no reference to show: \(Kit.referenceIsInInstructorsEdition). "
+                + "`swift run kit hint \(stage.number)` gives hints, and \(kit.walkthrough(stage)) explains the stage step by step.")
+            return 1
+        }
         guard kit.isAvailable(stage), kit.exists(stage.solutionPath) else {
             print(kit.comingSoon(stage))
             return 1

@@ -1,0 +1,68 @@
+import Foundation
+import NeuralKit
+
+/// The settings of a student edition made by `kit release`, in `.kit-edition.json` at the
+/// edition's root (committed with it; the instructor's kit has no such file). Data rather
+/// than edited Swift source: the course manifest (Course.swift) stays the same file in every
+/// edition, and `kit` reads what the instructor chose.
+///
+/// It changes what `kit` shows, not what the edition contains: the hints' text is still in
+/// Sources/NeuralKit/Course/Course.swift for whoever reads the source.
+struct EditionSettings: Codable, Equatable {
+    static let fileName = ".kit-edition.json"
+    static let currentFormat = 1
+
+    var format = EditionSettings.currentFormat
+    /// "student": made by `kit release`.
+    var edition = "student"
+    /// The stages the edition holds.
+    var stages: [Int]
+    /// `kit hint` and `kit check` do not show each stage's last hint (the one that nearly gives the answer).
+    var withoutLastHints: Bool
+    /// The instructor's kit commit the edition was made from, when known.
+    var kitCommit: String?
+
+    init(stages: [Int], withoutLastHints: Bool, kitCommit: String?) {
+        self.stages = stages
+        self.withoutLastHints = withoutLastHints
+        self.kitCommit = kitCommit
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decodeIfPresent(Int.self, forKey: .format) ?? EditionSettings.currentFormat
+        edition = try container.decodeIfPresent(String.self, forKey: .edition) ?? "student"
+        stages = try container.decodeIfPresent([Int].self, forKey: .stages) ?? Course.stages.map(\.number)
+        withoutLastHints = try container.decodeIfPresent(Bool.self, forKey: .withoutLastHints) ?? false
+        kitCommit = try container.decodeIfPresent(String.self, forKey: .kitCommit)
+    }
+
+    var data: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return ((try? encoder.encode(self)) ?? Data()) + Data("\n".utf8)
+    }
+}
+
+extension Kit {
+    /// Whether this copy has the reference solutions (Solutions/): the instructor's kit does,
+    /// the student edition does not.
+    var hasReference: Bool { exists("Solutions") }
+
+    /// The edition's settings, or nil in the instructor's kit (or when the file cannot be read).
+    var edition: EditionSettings? {
+        guard let data = try? Data(contentsOf: url(EditionSettings.fileName)) else { return nil }
+        return try? JSONDecoder().decode(EditionSettings.self, from: data)
+    }
+
+    /// The hints `kit` shows for `stage`: all of them, or without the last in an edition made
+    /// with `--without-last-hints` (a stage keeps at least one).
+    func hints(_ stage: Stage) -> [String] {
+        guard edition?.withoutLastHints == true, stage.hints.count > 1 else { return stage.hints }
+        return Array(stage.hints.dropLast())
+    }
+
+    /// The sentence for commands that need the reference, in the student edition.
+    static let referenceIsInInstructorsEdition =
+        "this copy of the kit is the student edition, which has no reference solutions (they are in the instructor's edition of the kit)"
+}

@@ -47,13 +47,13 @@ public struct Dataset: Sendable {
     /// A shuffled split into a training and a test set; `testFraction` of the
     /// examples go to the test set.
     public func split(testFraction: Double, using generator: inout SeededGenerator) -> (train: Dataset, test: Dataset) {
-        let order = generator.permutation(count)
+        let shuffled = generator.permutation(count)
         var fraction = testFraction
         if !(0...1).contains(fraction) {
             Problems.invalidShape("split(testFraction: \(testFraction)): the fraction must be between 0 and 1")
             fraction = fraction > 1 ? 1 : 0
         }
         let testCount = Int((Double(count) * fraction).rounded())
-        return (subset(Array(order[testCount...])), subset(Array(order[..<testCount])))
+        return (subset(Array(shuffled[testCount...])), subset(Array(shuffled[..<testCount])))
     }
 }

@@ -32,8 +32,11 @@ struct Kit: Sendable {
     func exists(_ relativePath: String) -> Bool { FileManager.default.fileExists(atPath: url(relativePath).path) }
 
     /// Whether the stage's files are in this copy of the kit (stages still
-    /// being written are listed in the course, but have no folder yet).
-    func isAvailable(_ stage: Stage) -> Bool { exists("Exercises/\(stage.folder)") }
+    /// being written are listed in the course, but have no folder yet), and,
+    /// in a student edition, the stage is part of its course.
+    func isAvailable(_ stage: Stage) -> Bool {
+        exists("Exercises/\(stage.folder)") && (edition?.stages.contains(stage.number) ?? true)
+    }
 
     /// The stage numbered `argument` ("3", "03"), or a usage error naming the stages.
     func stage(_ argument: String) throws -> Stage {
@@ -56,7 +59,11 @@ struct Kit: Sendable {
 
     /// The message for a stage that has no files yet.
     func comingSoon(_ stage: Stage) -> String {
-        "\(stage.heading) is coming soon: its files (Exercises/\(stage.folder)/) are not in this copy of the kit yet. "
+        if let edition, !edition.stages.contains(stage.number), exists("Exercises/\(stage.folder)") {
+            return "\(stage.heading) is not part of this course: this edition holds stages "
+                + StudentEdition.compact(Set(edition.stages)).replacingOccurrences(of: ",", with: ", ") + "."
+        }
+        return "\(stage.heading) is coming soon: its files (Exercises/\(stage.folder)/) are not in this copy of the kit yet. "
             + "Update your copy when it is published (see README, \"Getting updates\")."
     }
 

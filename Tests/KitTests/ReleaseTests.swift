@@ -41,10 +41,18 @@ struct ReleaseTests {
     }
 
     func git(_ arguments: String..., in folder: URL) throws -> String {
+        try run(["git"] + arguments, in: folder)
+    }
+
+    /// Runs a command in `folder` as a student would (no NEURALKIT_REFERENCE); its output.
+    func run(_ arguments: [String], in folder: URL) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
+        process.arguments = arguments
         process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["NEURALKIT_REFERENCE"] = nil
+        process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -172,9 +180,12 @@ struct ReleaseTests {
         let partial = try kit("release", "--out", small.path, "--stages", "1-3", "--without-last-hints", "--classroom",
                               "--recording", edition.appendingPathComponent("Tests/StageTests/Recording").path, in: copy)
         try #require(partial.status == 0, "\(partial.text)")
-        let kept = ["01-Activations", "02-DenseLayer", "03-Initialization"]
-        #expect(names(small.appendingPathComponent("Exercises")) == Set(kept))
-        #expect(names(small.appendingPathComponent("Sources/kit/Stubs")).subtracting(["README.md"]) == Set(kept))
+        // Every stage's stub stays (the demos are built with them); kit shows only the course's stages.
+        #expect(names(small.appendingPathComponent("Exercises")) == Set(stages.map(\.folder)))
+        let progress = try kit("status", "--cached", in: small).text
+        #expect(progress.contains("Initialization") && !progress.contains("Two-layer network"), "\(progress)")
+        let leftOut = try kit("check", "4", in: small)
+        #expect(leftOut.status == 1 && leftOut.text.contains("not part of this course"), "\(leftOut.text)")
         let suites = names(small.appendingPathComponent("Tests/StageTests")).filter { $0.hasPrefix("Stage") }
         #expect(!suites.isEmpty && suites.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) }, "\(suites)")
         let walkthroughs = names(small.appendingPathComponent("docs")).filter { $0.first?.isNumber == true }
@@ -192,6 +203,14 @@ struct ReleaseTests {
         #expect(workflow.contains("kit grade"))
         #expect(try git("rev-list", "--count", "HEAD", in: small) == "1")
         try expectNoReferenceCode(in: small)
+        // It builds, and its checks run: each of stages 1-3 reads "not implemented yet", no other stage is checked.
+        let build = try run(["swift", "build", "--build-tests"], in: small)
+        #expect(build.contains("Build complete!"), "\(build.suffix(3000))")
+        let checks = try run(["swift", "test", "--skip-build"], in: small)
+        #expect(checks.contains("Test run with"), "\(checks.suffix(3000))")
+        let issues = checks.split(separator: "\n").filter { $0.contains("recorded an issue") }
+        #expect(!issues.isEmpty && issues.allSatisfy { $0.contains("not implemented yet") }, "\(issues.prefix(5))")
+        #expect(!checks.contains("Stage 4 ·"), "a stage the edition leaves out was checked")
 
         // --without-last-hints: kit hint stops one hint early.
         let hints = Course.stages[0].hints.count

@@ -369,7 +369,7 @@ private struct EpochSetup {
         var epoch = ExpectedEpoch(table: table)
         var (total, correct) = (0.0, 0)
         var rows = table.scalars
-        for (index, batch) in batches.enumerated() {
+        for (offset, batch) in batches.enumerated() {
             let batchLoss = batch.map { losses[$0] }.reduce(0, +) / Double(batch.count)
             total += batchLoss * Double(batch.count)
             correct += batch.filter { right[$0] }.count
@@ -379,7 +379,7 @@ private struct EpochSetup {
                     rows[i * Self.classes + k] -= Self.learningRate * g / Double(batch.count)
                 }
             }
-            epoch.progress.append(ExpectedProgress(batch: index + 1, batchCount: batchCount ?? batches.count,
+            epoch.progress.append(ExpectedProgress(batch: offset + 1, batchCount: batchCount ?? batches.count,
                                                    examples: epoch.examples, loss: batchLoss,
                                                    meanLoss: total / Double(epoch.examples),
                                                    accuracy: Double(correct) / Double(epoch.examples)))

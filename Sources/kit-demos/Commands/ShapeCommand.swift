@@ -1,9 +1,8 @@
 import NeuralKit
 
 // `kit shape conv2d|pool|dense ...`: the output shape, units, parameters and
-// multiply-accumulates of one layer, computed with the core's
-// `LayerArithmetic` (Sources/NeuralKit/LayerArithmetic.swift), so that it
-// works before stage 10 is written, and in the student edition.
+// multiply-accumulates of one layer, computed with stage 10's shape arithmetic
+// (`ShapeRules`: the reference's, or in the student edition the student's own).
 
 /// Runs `kit shape` with the arguments after `shape`; prints to stdout and returns the exit status.
 func runShapeCommand(_ arguments: [String]) -> Int32 {
@@ -97,6 +96,8 @@ private func strideNote(_ dimension: String, size: Int, span: Int, padding: Int,
         + "\(room % stride > 1 ? "are" : "is") never covered (the floor drops \(room % stride > 1 ? "them" : "it"))"
 }
 
+private let rules = ShapeRules.current
+
 private func printConvolution(_ o: ShapeOptions) throws {
     let (c, h, w) = try o.volume("input")
     let f = try o.integer("kernel"), k = try o.integer("filters")
@@ -105,8 +106,8 @@ private func printConvolution(_ o: ShapeOptions) throws {
     guard c >= 1 else { throw KitError("the input must have at least 1 channel, got \(c)") }
     let outH: Int, outW: Int
     do {
-        outH = try LayerArithmetic.convolutionOutputSize(input: h, kernel: f, stride: s, padding: p, dilation: d)
-        outW = try LayerArithmetic.convolutionOutputSize(input: w, kernel: f, stride: s, padding: p, dilation: d)
+        outH = try rules.convolutionOutputSize(h, f, s, p, d)
+        outW = try rules.convolutionOutputSize(w, f, s, p, d)
     } catch {
         throw KitError("impossible convolution on \(c)×\(h)×\(w): \(error)")
     }
@@ -118,9 +119,9 @@ private func printConvolution(_ o: ShapeOptions) throws {
     print("  output width:  ⌊(\(w) − \(spanText) + 2·\(p)) / \(s)⌋ + 1 = \(outW)")
     print("  output shape: \(k)×\(outH)×\(outW) (channels×height×width)")
     print("  units: \(k)·\(outH)·\(outW) = \(groupedDigits(k * outH * outW))")
-    let parameters = LayerArithmetic.convolutionParameterCount(kernel: f, inputChannels: c, filters: k)
+    let parameters = try rules.convolutionParameterCount(f, c, k)
     print("  parameters: (F·F·C + 1)·K = (\(f)·\(f)·\(c) + 1)·\(k) = \(groupedDigits(parameters))")
-    let macs = LayerArithmetic.convolutionMultiplyAccumulates(kernel: f, inputChannels: c, filters: k, outputHeight: outH, outputWidth: outW)
+    let macs = try rules.convolutionMultiplyAccumulates(f, c, k, outH, outW)
     print("  multiply-accumulates: H′·W′·K·F·F·C = \(outH)·\(outW)·\(k)·\(f)·\(f)·\(c) = \(groupedDigits(macs))")
     for note in [strideNote("height", size: h, span: span, padding: p, stride: s), strideNote("width", size: w, span: span, padding: p, stride: s)] {
         if let note { print("  " + note) }
@@ -133,8 +134,8 @@ private func printPooling(_ o: ShapeOptions) throws {
     let s = try o.integer("stride", default: f)
     let outH: Int, outW: Int
     do {
-        outH = try LayerArithmetic.poolingOutputSize(input: h, window: f, stride: s)
-        outW = try LayerArithmetic.poolingOutputSize(input: w, window: f, stride: s)
+        outH = try rules.poolingOutputSize(h, f, s)
+        outW = try rules.poolingOutputSize(w, f, s)
     } catch {
         throw KitError("impossible pooling on \(c)×\(h)×\(w): \(error)")
     }
@@ -156,6 +157,6 @@ private func printDense(_ o: ShapeOptions) throws {
     print("dense: \(m) inputs → \(n) outputs")
     print("  output shape: \(n)")
     print("  units: \(n)")
-    print("  parameters: (M + 1)·N = (\(m) + 1)·\(n) = \(groupedDigits(LayerArithmetic.denseParameterCount(inputs: m, outputs: n)))")
-    print("  multiply-accumulates: M·N = \(m)·\(n) = \(groupedDigits(LayerArithmetic.denseMultiplyAccumulates(inputs: m, outputs: n)))")
+    print("  parameters: (M + 1)·N = (\(m) + 1)·\(n) = \(groupedDigits(try rules.denseParameterCount(m, n)))")
+    print("  multiply-accumulates: M·N = \(m)·\(n) = \(groupedDigits(try rules.denseMultiplyAccumulates(m, n)))")
 }

@@ -210,7 +210,7 @@ enum TrainCommand {
             }
             let predictions = try predictInChunks(code, network, test.inputs)
             lastPredictions = predictions
-            let testAccuracy = accuracy(predictions, test.labels)
+            let testAccuracy = try code.accuracy(predictions, test.labels)
             let steps = zip(lossBins, binCounts).filter { $0.1 > 0 }.map { $0.0 / Double($0.1) }
             epochs.append(Epoch(number: epoch, loss: report.loss, trainAccuracy: report.accuracy, testAccuracy: testAccuracy,
                                 seconds: seconds, examples: report.examples, lossSteps: steps))
@@ -324,11 +324,6 @@ enum TrainCommand {
             start = end
         }
         return predictions
-    }
-
-    static func accuracy(_ predicted: [Int], _ labels: [Int]) -> Double {
-        guard !labels.isEmpty else { return 0 }
-        return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
     }
 
     // MARK: Pictures

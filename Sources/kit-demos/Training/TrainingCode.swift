@@ -20,6 +20,7 @@ struct TrainingCode {
     let dataset: (ImageDataset) throws -> Dataset
     let trainEpoch: (any Classifier, Dataset, Int, any Optimizer, inout SeededGenerator, (BatchReport) -> Bool) throws -> EpochReport
     let predict: (any Classifier, Tensor) throws -> [Int]
+    let accuracy: (_ predicted: [Int], _ labels: [Int]) throws -> Double
     let confusionMatrix: (_ predicted: [Int], _ labels: [Int], _ classes: Int) throws -> [[Int]]
 
     struct BatchReport {
@@ -55,6 +56,7 @@ struct TrainingCode {
             return EpochReport(loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
         },
         predict: { Solutions.predict($0, $1) },
+        accuracy: { Solutions.accuracy(predicted: $0, labels: $1) },
         confusionMatrix: { Solutions.confusionMatrix(predicted: $0, labels: $1, classes: $2) }) } }
     #endif
 
@@ -89,6 +91,7 @@ struct TrainingCode {
             return EpochReport(loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
         },
         predict: { network, inputs in try checked { Exercises.predict(network, inputs) } },
+        accuracy: { predicted, labels in try checked { Exercises.accuracy(predicted: predicted, labels: labels) } },
         confusionMatrix: { predicted, labels, classes in
             try checked { Exercises.confusionMatrix(predicted: predicted, labels: labels, classes: classes) }
         }) }

@@ -104,14 +104,6 @@ extension Command {
             + (edition.classroom ? " · GitHub Classroom workflow" : ""))
         print("  \(tree.count) files; the recording holds \(values.values.reduce(0, +)) values of \(values.count) suite files"
             + (edition.kitCommit.map { " (kit \($0.prefix(12)))" } ?? "") + ".")
-        let unbuildable = edition.demosUsingLeftOutStages(in: tree)
-        if !unbuildable.isEmpty {
-            printError(terminal.yellow("warning: this edition does not build as it is: Sources/kit-demos uses the code of "
-                + "stages it leaves out, in \(unbuildable.count) place\(unbuildable.count == 1 ? "" : "s"), e.g."))
-            for place in unbuildable.prefix(5) { printError("  " + place) }
-            printError(terminal.yellow("kit-demos must compile without those stages before a --stages edition can be used; "
-                + "until then release every stage."))
-        }
         print("  Next: cd \(folder.path) && swift test (every check fails with \"not implemented yet\"), then push it "
             + "to a new repository: git remote add origin URL && git push -u origin main")
         return 0

@@ -99,13 +99,11 @@ struct StudentEdition {
         }
         for folder in ["Sources/NeuralKit", "Sources/CZlib", "Sources/kit", "Sources/kit-demos"] {
             guard kit.exists(folder) else { throw KitError("the kit has no \(folder)/") }
-            try GradingWorkspace.read(kit.url(folder), as: folder, into: &tree) { path in
-                // Only the included stages' original stubs (the Solutions module of the edition is built from them).
-                guard path.hasPrefix(Kit.stubsFolder + "/") else { return true }
-                return includes(path)
-            }
+            try GradingWorkspace.read(kit.url(folder), as: folder, into: &tree) { _ in true }
         }
-        for stage in stages {
+        // Every stage's stub, also of the stages the edition leaves out: the kit's demos are built with
+        // every stage's declarations. `kit` shows only the edition's stages (`.kit-edition.json`).
+        for stage in Course.stages where kit.isAvailable(stage) {
             let stubs = kit.pristineFiles(stage)
             guard !stubs.isEmpty else {
                 throw KitError("the original stub of stage \(stage.number) is missing (\(Kit.stubsFolder)/\(stage.folder)/)")
@@ -129,51 +127,18 @@ struct StudentEdition {
         return tree
     }
 
-    /// Whether a file of a stage left out (its stub folder "NN-Name/", suite "StageNN…",
-    /// walkthrough "docs/NN-….md") is kept: only when its stage is in the edition.
+    /// Whether a file of a stage left out (its suite "StageNN…", walkthrough "docs/NN-….md") is
+    /// kept: only when its stage is in the edition. (Every stage's stub is kept: see `files()`.)
     func includes(_ path: String) -> Bool {
         let name = (path as NSString).lastPathComponent
         let components = path.split(separator: "/").map(String.init)
         if path.hasPrefix("Tests/StageTests/"), name.hasPrefix("Stage"), let stage = Course.stage(containing: name) {
             return numbers.contains(stage.number)
         }
-        if path.hasPrefix(Kit.stubsFolder + "/"), components.count > 3, let stage = Course.stage(containing: components[3] + "/") {
-            return numbers.contains(stage.number)
-        }
         if path.hasPrefix("docs/"), components.count == 2, name.hasSuffix(".md"), let stage = Course.stage(containing: name) {
             return numbers.contains(stage.number)
         }
         return true
-    }
-
-    /// The places in `tree`'s kit-demos that use a declaration of a stage the edition leaves out
-    /// (`Exercises.trainEpoch` of stage 9): kit-demos links every stage's code, so the edition does
-    /// not build while there are any. "Sources/kit-demos/Demos/MNISTDemo.swift:32: stage 9's trainEpoch".
-    func demosUsingLeftOutStages(in tree: [String: Data]) -> [String] {
-        var owners: [String: Stage] = [:]
-        let declaration = try? NSRegularExpression(
-            pattern: #"\b(?:public|open)\s+(?:final\s+)?(?:func|struct|class|enum|protocol|typealias|let|var)\s+([A-Za-z_][A-Za-z0-9_]*)"#)
-        for stage in Course.stages where kit.isAvailable(stage) && !numbers.contains(stage.number) {
-            for stub in kit.pristineFiles(stage) {
-                let text = String(decoding: stub.contents, as: UTF8.self)
-                for match in declaration?.matches(in: text, range: NSRange(text.startIndex..., in: text)) ?? [] {
-                    if let range = Range(match.range(at: 1), in: text) { owners[String(text[range])] = stage }
-                }
-            }
-        }
-        guard !owners.isEmpty, let use = try? NSRegularExpression(pattern: #"\b(?:Exercises|Solutions)\.([A-Za-z_][A-Za-z0-9_]*)"#)
-        else { return [] }
-        var places: [String] = []
-        for (path, data) in tree.sorted(by: { $0.key < $1.key }) where path.hasPrefix("Sources/kit-demos/") && path.hasSuffix(".swift") {
-            for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let text = String(line)
-                for match in use.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-                    guard let range = Range(match.range(at: 1), in: text), let stage = owners[String(text[range])] else { continue }
-                    places.append("\(path):\(index + 1): stage \(stage.number)'s \(text[range])")
-                }
-            }
-        }
-        return places
     }
 
     /// The recording's files for the edition's suites, under Tests/StageTests/Recording/: the
@@ -236,6 +201,17 @@ struct StudentEdition {
 
     // MARK: README
 
+    /// A sentence on the stubs of the stages the edition leaves out, which stay in Exercises/.
+    private var leftOutNote: String {
+        let left = Course.stages.filter { kit.isAvailable($0) && !numbers.contains($0.number) }
+        guard !left.isEmpty else { return "" }
+        let list = left.map { "`Exercises/\($0.folder)/`" }.joined(separator: ", ")
+        return "This course leaves out \(left.count == 1 ? "stage" : "stages") "
+            + StudentEdition.compact(Set(left.map(\.number))).replacingOccurrences(of: ",", with: ", ")
+            + ": \(list) only hold\(left.count == 1 ? "s" : "") the original stub\(left.count == 1 ? "" : "s"), "
+            + "which the kit's demos are built with. There is nothing to write there.\n\n"
+    }
+
     private var classroomNote: String {
         guard classroom else { return "" }
         return "\n\nEach push to GitHub runs every stage's checks (the Actions tab shows each stage as a test).\n"
@@ -294,7 +270,7 @@ struct StudentEdition {
         `kit run N` (the stage's demo on your code), `kit reset N` (the original stub back; yours is
         saved in `Saved/`) and `swift run -c release kit train --student` (train your network).
 
-        This edition has no reference solutions: the checks compare your code with values recorded
+        \(leftOutNote)This edition has no reference solutions: the checks compare your code with values recorded
         from the reference (`\(StudentEdition.recordingFolder)/`; do not edit anything under `Tests/`).
         Commands that need the reference say so: `kit solution` and `kit run N --reference` are in
         the instructor's edition, and `kit train` trains your own code.\(classroomNote)

@@ -53,12 +53,12 @@ final class FixedScores: Classifier {
 final class ExampleTable: Classifier {
     let table: Parameter
     private var indices: [Int] = []
-    private var inputShape: [Int] = [0, 0]
+    private var shapeOfInput: [Int] = [0, 0]
 
     init(_ table: Tensor) { self.table = Parameter("table", table) }
 
     func logits(_ input: Tensor) -> Tensor {
-        inputShape = input.shape
+        shapeOfInput = input.shape
         indices = (0..<input.rowCount).map { min(max(Int(input[$0, 0].rounded()), 0), table.value.rowCount - 1) }
         return table.value.rows(indices)
     }
@@ -71,7 +71,7 @@ final class ExampleTable: Classifier {
             for column in 0..<columns { gradient[index * columns + column] += g[row, column] }
         }
         table.gradient = Tensor(shape: table.value.shape, scalars: gradient)
-        return Tensor(zeros: inputShape)
+        return Tensor(zeros: shapeOfInput)
     }
 
     var parameters: [Parameter] { [table] }

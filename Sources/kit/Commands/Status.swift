@@ -44,10 +44,11 @@ struct Progress {
         print("")
         print(terminal.bold("NeuralKit · your progress") + (problem == nil ? "" : terminal.dim("  (last results: the kit does not build now)")))
         print("")
-        let width = max(28, Course.stages.map(\.title.count).max() ?? 0)
+        let stages = kit.courseStages
+        let width = max(28, stages.map(\.title.count).max() ?? 0)
         print(terminal.dim("  " + pad("Stage", 7) + pad("Title", width + 2) + pad("Checks", 9) + pad("Bonus", 8) + "State"))
         var done = 0, passed = 0, total = 0
-        for stage in Course.stages {
+        for stage in stages {
             let result = kit.isAvailable(stage) ? state.result(stage) : nil
             let checks = result.flatMap { $0.total > 0 ? "\($0.passed)/\($0.total)" : nil } ?? "—"
             let bonus = result.flatMap { $0.bonusTotal > 0 ? "\($0.bonusPassed)/\($0.bonusTotal)" : nil } ?? "—"
@@ -69,8 +70,8 @@ struct Progress {
             print("  " + pad("\(stage.number)", 7) + pad(stage.title, width + 2) + pad(checks, 9) + pad(bonus, 8) + stateText)
         }
         print("")
-        let fraction = Course.stages.isEmpty ? 0 : Double(done) / Double(Course.stages.count)
-        print("  " + terminal.bar(fraction) + " \(done) of \(Course.stages.count) stages done · \(passed)/\(total) checks pass")
+        let fraction = stages.isEmpty ? 0 : Double(done) / Double(stages.count)
+        print("  " + terminal.bar(fraction) + " \(done) of \(stages.count) stages done · \(passed)/\(total) checks pass")
         print("")
         if let problem {
             StageCheck(kit: kit).explain(problem, checking: nil)
@@ -81,9 +82,9 @@ struct Progress {
 
     /// "Next: open … and run `swift run kit check 3`".
     func nextStep(_ state: KitState) -> String {
-        let available = Course.stages.filter(kit.isAvailable)
+        let available = kit.courseStages.filter(kit.isAvailable)
         guard let next = available.first(where: { !(state.result($0)?.isDone ?? false) }) else {
-            if let soon = Course.stages.first(where: { !kit.isAvailable($0) }) {
+            if let soon = kit.courseStages.first(where: { !kit.isAvailable($0) }) {
                 return terminal.green("Every stage so far passes. ") + "Next: \(soon.heading) is coming soon."
             }
             return terminal.green("Every stage passes: well done! ") + "Bonus checks: swift run kit check N shows them."

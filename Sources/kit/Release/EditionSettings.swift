@@ -55,6 +55,12 @@ extension Kit {
         return try? JSONDecoder().decode(EditionSettings.self, from: data)
     }
 
+    /// The stages of this copy's course: every stage of the manifest, or in a student edition the ones it holds.
+    var courseStages: [Stage] {
+        guard let edition else { return Course.stages }
+        return Course.stages.filter { edition.stages.contains($0.number) }
+    }
+
     /// The hints `kit` shows for `stage`: all of them, or without the last in an edition made
     /// with `--without-last-hints` (a stage keeps at least one).
     func hints(_ stage: Stage) -> [String] {

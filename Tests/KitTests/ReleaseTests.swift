@@ -218,6 +218,13 @@ struct ReleaseTests {
         for _ in 0...hints { last = try kit("hint", "1", in: small).text }
         #expect(last.contains("Hint \(hints - 1) of \(hints - 1): "), "\(last)")
         #expect(!last.contains(Course.stages[0].hints[hints - 1].prefix(40)))
+        // The last hints' text is nowhere in that edition (its Course.swift leaves them out).
+        let manifest = try String(contentsOf: small.appendingPathComponent("Sources/NeuralKit/Course/Course.swift"), encoding: .utf8)
+        for stage in Course.stages {
+            let lastHint = try #require(stage.hints.last)
+            #expect(!manifest.contains(String(lastHint.prefix(30)).components(separatedBy: "\"").first ?? ""),
+                    "stage \(stage.number)'s last hint is in the edition's Course.swift")
+        }
 
         // A stage without what it builds on, and a folder that is not empty, are refused.
         let missing = try kit("release", "--out", scratch.appendingPathComponent("x").path, "--stages", "4", in: copy)

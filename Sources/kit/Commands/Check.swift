@@ -137,7 +137,7 @@ struct StageCheck {
 
     /// The latest hint the student has seen, or the first one if none yet.
     private func showHint(_ stage: Stage) {
-        let hints = kit.hints(stage)
+        let hints = stage.hints
         guard stage.isWritten, !hints.isEmpty else { return }
         var seen = kit.loadState().hintsSeen(stage)
         if seen == 0 {

@@ -22,7 +22,7 @@ extension Command {
             Option(name: "salt", takesValue: true, usage: "--salt TEXT         the secret mixed into the checks' inputs (default: random, recorded in run.json)"),
             Option(name: "work", takesValue: true, usage: "--work DIR          the grading copy, kept warm between runs (default .build-grader/worker)"),
             Option(name: "gradescope", usage: "--gradescope        grade /autograder/submission into /autograder/results/results.json"),
-            Option(name: "warm-up", usage: "--warm-up           only build the grading copy (for a Gradescope image's setup.sh)"),
+            Option(name: "warm-up", usage: "--warm-up           only build the grading copy and the one that records the reference (for setup.sh)"),
             Option(name: "print-rubric", usage: "--print-rubric      print the rubric (default or --rubric) as JSON, to edit"),
             Option(name: "expect", takesValue: true, usage: "--expect FILE       compare with the expected scores (the grader's own tests)"),
             Option(name: "verbose", usage: "--verbose           say what is being built and run"),
@@ -65,9 +65,10 @@ struct GradeCommand {
         }
 
         if arguments.flag("warm-up") {
-            print("Building the grading copy in \(work.path)…")
-            let result = try grader.warmUp()
-            print("Ready (\(Reports.duration(result.seconds))).")
+            print("Building the grading copy in \(work.path), and the copy that records the reference beside it…")
+            let started = Date()
+            _ = try grader.warmUp()
+            print("Ready (\(Reports.duration(Date().timeIntervalSince(started)))).")
             return 0
         }
         if arguments.flag("gradescope") {

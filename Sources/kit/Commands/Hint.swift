@@ -14,7 +14,7 @@ extension Command {
         let stage = try arguments.stage(in: kit)
         let terminal = kit.terminal
         print(terminal.bold(stage.heading))
-        let hints = kit.hints(stage)
+        let hints = stage.hints
         guard stage.isWritten, !hints.isEmpty else {
             print("The hints of this stage are written with the stage: \(kit.comingSoon(stage))")
             return 0

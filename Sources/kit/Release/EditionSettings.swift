@@ -2,12 +2,8 @@ import Foundation
 import NeuralKit
 
 /// The settings of a student edition made by `kit release`, in `.kit-edition.json` at the
-/// edition's root (committed with it; the instructor's kit has no such file). Data rather
-/// than edited Swift source: the course manifest (Course.swift) stays the same file in every
-/// edition, and `kit` reads what the instructor chose.
-///
-/// It changes what `kit` shows, not what the edition contains: the hints' text is still in
-/// Sources/NeuralKit/Course/Course.swift for whoever reads the source.
+/// edition's root (committed with it; the instructor's kit has no such file). `kit` shows only
+/// the stages of the edition's course (`courseStages`).
 struct EditionSettings: Codable, Equatable {
     static let fileName = ".kit-edition.json"
     static let currentFormat = 1
@@ -17,7 +13,8 @@ struct EditionSettings: Codable, Equatable {
     var edition = "student"
     /// The stages the edition holds.
     var stages: [Int]
-    /// `kit hint` and `kit check` do not show each stage's last hint (the one that nearly gives the answer).
+    /// Made without each stage's last hint (the one that nearly gives the answer): its
+    /// Course.swift does not hold them (for information; `kit` reads the hints from the manifest).
     var withoutLastHints: Bool
     /// The instructor's kit commit the edition was made from, when known.
     var kitCommit: String?
@@ -59,13 +56,6 @@ extension Kit {
     var courseStages: [Stage] {
         guard let edition else { return Course.stages }
         return Course.stages.filter { edition.stages.contains($0.number) }
-    }
-
-    /// The hints `kit` shows for `stage`: all of them, or without the last in an edition made
-    /// with `--without-last-hints` (a stage keeps at least one).
-    func hints(_ stage: Stage) -> [String] {
-        guard edition?.withoutLastHints == true, stage.hints.count > 1 else { return stage.hints }
-        return Array(stage.hints.dropLast())
     }
 
     /// The sentence for commands that need the reference, in the student edition.

@@ -120,6 +120,11 @@ struct StudentEdition {
         if let index = tree["docs/README.md"] {
             tree["docs/README.md"] = Data(docsIndex(String(decoding: index, as: UTF8.self)).utf8)
         }
+        if withoutLastHints {
+            let manifest = "Sources/NeuralKit/Course/Course.swift"
+            guard let source = tree[manifest] else { throw KitError("the kit has no \(manifest)") }
+            tree[manifest] = Data(try StudentEdition.withoutLastHints(String(decoding: source, as: UTF8.self)).utf8)
+        }
         tree["README.md"] = Data(readme.utf8)
         tree[EditionSettings.fileName] = EditionSettings(stages: stages.map(\.number), withoutLastHints: withoutLastHints,
                                                          kitCommit: kitCommit).data
@@ -197,6 +202,36 @@ struct StudentEdition {
             result.append(line)
         }
         return result.joined(separator: "\n")
+    }
+
+    // MARK: Hints
+
+    /// The course manifest's source without each stage's last hint (the one that nearly gives the
+    /// answer), so that the edition does not hold its text at all. In Course.swift a stage's hints
+    /// are `hints: [` on a line of its own, one string expression per hint starting on a line
+    /// indented four more (continuations deeper, after `+`), and `],` at `hints:`' indentation.
+    static func withoutLastHints(_ source: String) throws -> String {
+        var lines = source.components(separatedBy: "\n")
+        var index = 0
+        var removed = 0
+        func indentation(_ line: String) -> Int { line.prefix { $0 == " " }.count }
+        while index < lines.count {
+            guard lines[index].trimmingCharacters(in: .whitespaces) == "hints: [" else { index += 1; continue }
+            let indent = indentation(lines[index])
+            guard let end = lines[(index + 1)...].firstIndex(where: { indentation($0) == indent && $0.trimmingCharacters(in: .whitespaces) == "]," })
+            else { throw KitError("Course.swift line \(index + 1): the hints' list has no `],` at its indentation") }
+            let starts = ((index + 1)..<end).filter { indentation(lines[$0]) == indent + 4 && lines[$0].dropFirst(indent + 4).hasPrefix("\"") }
+            guard starts.count >= 2, let last = starts.last else {
+                throw KitError("Course.swift line \(index + 1): a stage has fewer than two hints, or they are not one string a line")
+            }
+            lines.removeSubrange(last..<end)
+            removed += 1
+            index = last + 1
+        }
+        guard removed == Course.stages.count else {
+            throw KitError("Course.swift: found \(removed) lists of hints for \(Course.stages.count) stages; cannot leave out the last hints")
+        }
+        return lines.joined(separator: "\n")
     }
 
     // MARK: README

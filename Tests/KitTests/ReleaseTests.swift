@@ -219,10 +219,10 @@ struct ReleaseTests {
         #expect(last.contains("Hint \(hints - 1) of \(hints - 1): "), "\(last)")
         #expect(!last.contains(Course.stages[0].hints[hints - 1].prefix(40)))
         // The last hints' text is nowhere in that edition (its Course.swift leaves them out).
-        let manifest = try String(contentsOf: small.appendingPathComponent("Sources/NeuralKit/Course/Course.swift"), encoding: .utf8)
+        let courseSource = try String(contentsOf: small.appendingPathComponent("Sources/NeuralKit/Course/Course.swift"), encoding: .utf8)
         for stage in Course.stages {
             let lastHint = try #require(stage.hints.last)
-            #expect(!manifest.contains(String(lastHint.prefix(30)).components(separatedBy: "\"").first ?? ""),
+            #expect(!courseSource.contains(String(lastHint.prefix(30)).components(separatedBy: "\"").first ?? ""),
                     "stage \(stage.number)'s last hint is in the edition's Course.swift")
         }
 

@@ -529,6 +529,65 @@ struct SubmissionTests {
     }
 }
 
+// MARK: The recorded reference
+
+@Suite("grader · the recorded reference")
+struct RecordedReferenceTests {
+    @Test("the grader recognises the stage suites' recording problems by the same words they begin with")
+    func recordingProblemPrefix() throws {
+        let door = try String(contentsOf: packageRoot.appendingPathComponent("Tests/StageTests/Support/Reference.swift"), encoding: .utf8)
+        #expect(door.contains("static let prefix = \"\(Grader.recordingProblemPrefix)\""))
+    }
+
+    @Test("a stage's run sees only its own checks' recorded values, written afresh each time")
+    func recordingForOneStage() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("grader-recording-\(UUID().uuidString)/worker")
+        defer { try? FileManager.default.removeItem(at: work.deletingLastPathComponent()) }
+        var grader = try Grader(workspace: GradingWorkspace(instructor: packageKit, root: work, hiddenTests: nil),
+                                rubric: .course, salt: "s", timeout: 10)
+        func values(_ keys: [String]) -> Data {
+            let object: [String: Any] = ["values": Dictionary(uniqueKeysWithValues: keys.map { ($0, [1, 2]) })]
+            return (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        }
+        grader.recorded = [
+            "manifest.json": Data("{}".utf8),
+            "Stage01ActivationsTests.json": values(["Stage01Activations/a() @x:1 f", "Stage01Bonus/b() @x:2 f"]),
+            "Stage05OneHotEncodingTests.json": values(["Stage05OneHotEncoding/c() @y:1 f"]),
+            "Stage05Hidden.json": values(["Stage05Hidden/d() @z:1 f"]),
+        ]
+        let folder = try grader.recordingFor(Course.stage(5))
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path))
+            == ["manifest.json", "Stage05OneHotEncodingTests.json", "Stage05Hidden.json"])
+        // A student's run that changed the folder changes nothing for the next run.
+        try Data("tampered".utf8).write(to: folder.appendingPathComponent("Stage05Hidden.json"))
+        let again = try grader.recordingFor(Course.stage(1))
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: again.path)) == ["manifest.json", "Stage01ActivationsTests.json"])
+        let kept = try JSONSerialization.jsonObject(with: Data(contentsOf: again.appendingPathComponent("Stage01ActivationsTests.json")))
+        #expect(((kept as? [String: Any])?["values"] as? [String: Any])?.count == 2)
+        let all = try grader.recordingFor(nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: all.path).count == 4)
+        #expect(try Data(contentsOf: all.appendingPathComponent("Stage05Hidden.json")) == values(["Stage05Hidden/d() @z:1 f"]))
+    }
+
+    @Test("a submission made from the student edition: only its stage files are taken")
+    func studentEditionSubmission() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grader-edition-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let root = folder.appendingPathComponent("NeuralKit-student")
+        for (path, text) in [("Exercises/01-Activations/Activations.swift", "// mine"), (".kit-edition.json", "{}"),
+                             ("Tests/StageTests/Recording/manifest.json", "{}"), ("Sources/kit/Stubs/01-Activations/Activations.swift", "// stub"),
+                             ("Package.swift", "// package")] {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        let found = SubmissionFiles.collect(from: folder, stageFiles: Course.stages.prefix(8).map { ($0, [$0.file]) })
+        #expect(found.files[1]?["Activations.swift"] == Data("// mine".utf8))
+        #expect(found.files.count == 1)
+        #expect(found.ignored.contains("NeuralKit-student/Tests/StageTests/Recording/manifest.json"))
+    }
+}
+
 // MARK: End to end (slow)
 
 /// The `kit` executable built next to the test bundle.

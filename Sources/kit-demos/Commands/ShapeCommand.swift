@@ -1,8 +1,7 @@
 import NeuralKit
 
 // `kit shape conv2d|pool|dense ...`: the output shape, units, parameters and
-// multiply-accumulates of one layer, computed with stage 10's shape arithmetic
-// (`ShapeRules`: the reference's, or in the student edition the student's own).
+// multiply-accumulates of one layer, from the lectures' formulas (`LayerFormulas`).
 
 /// Runs `kit shape` with the arguments after `shape`; prints to stdout and returns the exit status.
 func runShapeCommand(_ arguments: [String]) -> Int32 {
@@ -96,8 +95,6 @@ private func strideNote(_ dimension: String, size: Int, span: Int, padding: Int,
         + "\(room % stride > 1 ? "are" : "is") never covered (the floor drops \(room % stride > 1 ? "them" : "it"))"
 }
 
-private let rules = ShapeRules.current
-
 private func printConvolution(_ o: ShapeOptions) throws {
     let (c, h, w) = try o.volume("input")
     let f = try o.integer("kernel"), k = try o.integer("filters")
@@ -106,8 +103,8 @@ private func printConvolution(_ o: ShapeOptions) throws {
     guard c >= 1 else { throw KitError("the input must have at least 1 channel, got \(c)") }
     let outH: Int, outW: Int
     do {
-        outH = try rules.convolutionOutputSize(h, f, s, p, d)
-        outW = try rules.convolutionOutputSize(w, f, s, p, d)
+        outH = try LayerFormulas.convolution(size: h, kernel: f, stride: s, padding: p, dilation: d)
+        outW = try LayerFormulas.convolution(size: w, kernel: f, stride: s, padding: p, dilation: d)
     } catch {
         throw KitError("impossible convolution on \(c)×\(h)×\(w): \(error)")
     }
@@ -119,9 +116,9 @@ private func printConvolution(_ o: ShapeOptions) throws {
     print("  output width:  ⌊(\(w) − \(spanText) + 2·\(p)) / \(s)⌋ + 1 = \(outW)")
     print("  output shape: \(k)×\(outH)×\(outW) (channels×height×width)")
     print("  units: \(k)·\(outH)·\(outW) = \(groupedDigits(k * outH * outW))")
-    let parameters = try rules.convolutionParameterCount(f, c, k)
+    let parameters = LayerFormulas.convolutionParameters(kernel: f, channels: c, filters: k)
     print("  parameters: (F·F·C + 1)·K = (\(f)·\(f)·\(c) + 1)·\(k) = \(groupedDigits(parameters))")
-    let macs = try rules.convolutionMultiplyAccumulates(f, c, k, outH, outW)
+    let macs = LayerFormulas.convolutionProducts(kernel: f, channels: c, filters: k, height: outH, width: outW)
     print("  multiply-accumulates: H′·W′·K·F·F·C = \(outH)·\(outW)·\(k)·\(f)·\(f)·\(c) = \(groupedDigits(macs))")
     for note in [strideNote("height", size: h, span: span, padding: p, stride: s), strideNote("width", size: w, span: span, padding: p, stride: s)] {
         if let note { print("  " + note) }
@@ -134,8 +131,8 @@ private func printPooling(_ o: ShapeOptions) throws {
     let s = try o.integer("stride", default: f)
     let outH: Int, outW: Int
     do {
-        outH = try rules.poolingOutputSize(h, f, s)
-        outW = try rules.poolingOutputSize(w, f, s)
+        outH = try LayerFormulas.pooling(size: h, window: f, stride: s)
+        outW = try LayerFormulas.pooling(size: w, window: f, stride: s)
     } catch {
         throw KitError("impossible pooling on \(c)×\(h)×\(w): \(error)")
     }
@@ -157,6 +154,6 @@ private func printDense(_ o: ShapeOptions) throws {
     print("dense: \(m) inputs → \(n) outputs")
     print("  output shape: \(n)")
     print("  units: \(n)")
-    print("  parameters: (M + 1)·N = (\(m) + 1)·\(n) = \(groupedDigits(try rules.denseParameterCount(m, n)))")
-    print("  multiply-accumulates: M·N = \(m)·\(n) = \(groupedDigits(try rules.denseMultiplyAccumulates(m, n)))")
+    print("  parameters: (M + 1)·N = (\(m) + 1)·\(n) = \(groupedDigits(LayerFormulas.denseParameters(inputs: m, outputs: n)))")
+    print("  multiply-accumulates: M·N = \(m)·\(n) = \(groupedDigits(LayerFormulas.denseProducts(inputs: m, outputs: n)))")
 }

@@ -3,9 +3,9 @@ import NeuralKit
 // `kit summary lenet|mlp`: a model's per-layer table (output shape,
 // activations, parameters, multiply-accumulates) with totals, like the
 // lecture's LeNet table and Keras' `model.summary()`. The table comes from a
-// description of the architecture (each layer's kind and sizes) and stage 10's
-// shape arithmetic (`ShapeRules`: the reference's, or in the student edition
-// the student's own); no network is built.
+// description of the architecture (each layer's kind and sizes) and the
+// lectures' formulas (`LayerFormulas`); no network is built, so it works before
+// stage 10 is written, and in the student edition.
 
 /// Runs `kit summary` with the arguments after `summary`; prints to stdout and returns the exit status.
 func runSummaryCommand(_ arguments: [String]) -> Int32 {
@@ -76,7 +76,6 @@ enum ModelLayer {
 
 /// The table's lines: one row per layer from the shape of one example (without the batch).
 func summaryTable(_ layers: [ModelLayer], input: [Int]) throws -> [String] {
-    let rules = ShapeRules.current
     var rows: [[String]] = [["layer", "output", "activations", "parameters", "multiply-accumulates"]]
     var shape = input
     var totals = (activations: 0, parameters: 0, macs: 0)
@@ -87,24 +86,25 @@ func summaryTable(_ layers: [ModelLayer], input: [Int]) throws -> [String] {
         switch layer {
         case let .convolution(filters, kernel):
             guard shape.count == 3 else { throw KitError("a convolution needs channels×height×width, got \(shapeText(shape))") }
-            let height = try rules.convolutionOutputSize(shape[1], kernel, 1, 0, 1)
-            let width = try rules.convolutionOutputSize(shape[2], kernel, 1, 0, 1)
+            let height = try LayerFormulas.convolution(size: shape[1], kernel: kernel, stride: 1, padding: 0, dilation: 1)
+            let width = try LayerFormulas.convolution(size: shape[2], kernel: kernel, stride: 1, padding: 0, dilation: 1)
             name = "conv \(kernel)×\(kernel), \(filters) filters"
-            parameters = try rules.convolutionParameterCount(kernel, shape[0], filters)
-            macs = try rules.convolutionMultiplyAccumulates(kernel, shape[0], filters, height, width)
+            parameters = LayerFormulas.convolutionParameters(kernel: kernel, channels: shape[0], filters: filters)
+            macs = LayerFormulas.convolutionProducts(kernel: kernel, channels: shape[0], filters: filters, height: height, width: width)
             shape = [filters, height, width]
         case let .maxPool(window):
             guard shape.count == 3 else { throw KitError("max pooling needs channels×height×width, got \(shapeText(shape))") }
             name = "max pool \(window)×\(window), stride \(window)"
-            shape = [shape[0], try rules.poolingOutputSize(shape[1], window, window), try rules.poolingOutputSize(shape[2], window, window)]
+            shape = [shape[0], try LayerFormulas.pooling(size: shape[1], window: window, stride: window),
+                     try LayerFormulas.pooling(size: shape[2], window: window, stride: window)]
         case .flatten:
             name = "flatten"
             shape = [shape.reduce(1, *)]
         case let .dense(outputs):
             guard shape.count == 1 else { throw KitError("a dense layer needs a flat input, got \(shapeText(shape)): flatten it first") }
             name = "dense \(outputs)"
-            parameters = try rules.denseParameterCount(shape[0], outputs)
-            macs = try rules.denseMultiplyAccumulates(shape[0], outputs)
+            parameters = LayerFormulas.denseParameters(inputs: shape[0], outputs: outputs)
+            macs = LayerFormulas.denseProducts(inputs: shape[0], outputs: outputs)
             shape = [outputs]
         case .relu:
             name = "relu"

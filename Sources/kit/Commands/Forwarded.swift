@@ -12,14 +12,12 @@ extension Command {
                swift run kit shape pool --input 6x28x28 --window 2 [--stride 2]
                swift run kit shape dense --inputs 784 --outputs 100
         """,
-        details: "Prints each number with its formula, and explains in words a combination that cannot work. "
-            + "It computes with stage 10's shape arithmetic: the reference's, or in the student edition your own.")
+        details: "Prints each number with its formula (docs/formulas.md), and explains in words a combination that cannot work.")
 
     static let summary = forwarded(
         name: "summary", summary: "A model's layers: output shape, activations, parameters, multiply-accumulates.",
         usage: "swift run kit summary lenet | mlp [--sizes 784,100,10]",
-        details: "Like the lecture's LeNet-5 table and Keras' model.summary(), from the layers' sizes and stage 10's "
-            + "shape arithmetic: the reference's, or in the student edition your own.")
+        details: "Like the lecture's LeNet-5 table and Keras' model.summary(), from the layers' sizes and the lectures' formulas.")
 
     /// A command that `kit-demos` carries out.
     static func forwarded(name: String, summary: String, usage: String, details: String,

@@ -57,6 +57,7 @@ struct GradeCommand {
         let work = arguments.options["work"].map { URL(fileURLWithPath: $0).standardizedFileURL }
             ?? kit.url(".build-grader/worker")
         let salt = arguments.options["salt"] ?? GradeCommand.randomSalt()
+        guard !salt.isEmpty else { throw UsageError("--salt needs some text: an empty salt would grade with the public seeds") }
         try WorkLock.acquire(work)
         let workspace = GradingWorkspace(instructor: kit, root: work, hiddenTests: hidden)
         var grader = try Grader(workspace: workspace, rubric: rubric, salt: salt, timeout: timeout)
@@ -72,12 +73,16 @@ struct GradeCommand {
             return 0
         }
         if arguments.flag("gradescope") {
+            // The salt goes to stdout, which Gradescope shows to instructors only.
+            print("Grading with salt \(grader.salt), timeout \(Int(grader.timeout)) s")
+            let recorded = try grader.recordReference()
+            print("Recorded the reference for this salt (\(Reports.duration(recorded))).")
             return try gradescope(grader)
         }
         guard let submissions = arguments.options["submissions"], let out = arguments.options["out"] else {
             throw UsageError("give --submissions DIR and --out DIR (or --gradescope)")
         }
-        return try batch(grader, submissions: URL(fileURLWithPath: submissions).standardizedFileURL,
+        return try batch(&grader, submissions: URL(fileURLWithPath: submissions).standardizedFileURL,
                          out: URL(fileURLWithPath: out).standardizedFileURL)
     }
 
@@ -104,10 +109,7 @@ struct GradeCommand {
         let submission = URL(fileURLWithPath: arguments.options["submissions"] ?? "/autograder/submission")
         let out = URL(fileURLWithPath: arguments.options["out"] ?? "/autograder/results")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        // The salt goes to stdout, which Gradescope shows to instructors only.
-        print("Grading \(submission.path) (salt \(grader.salt), timeout \(Int(grader.timeout)) s)")
-        let recorded = try grader.recordReference()
-        print("Recorded the reference for this salt (\(Reports.duration(recorded))).")
+        print("Grading \(submission.path)")
         let grade = grader.grade(student: "submission", submission: submission)
         try Reports.json(Reports.gradescope(grade, rubric: grader.rubric)).write(to: out.appendingPathComponent("results.json"))
         print(Reports.feedback(grade, rubric: grader.rubric))
@@ -118,7 +120,7 @@ struct GradeCommand {
 
     // MARK: A class
 
-    func batch(_ grader: Grader, submissions: URL, out: URL) throws -> Int32 {
+    func batch(_ grader: inout Grader, submissions: URL, out: URL) throws -> Int32 {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: submissions.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -140,7 +142,8 @@ struct GradeCommand {
 
         let recorded = try grader.recordReference()
         print("Recorded the reference's values for this salt\(grader.workspace.hiddenTests == nil ? "" : " and the hidden suites") "
-            + "(\(Reports.duration(recorded))), in a copy of the kit without student code.")
+            + "in a copy of the kit without student code, and checked that they answer every check "
+            + "(\(Reports.duration(recorded))).")
         let started = Date()
         var grades: [SubmissionGrade] = []
         var rows = [Reports.csvHeader()]

@@ -8,7 +8,7 @@ extension Command {
     static let release = Command(
         name: "release",
         summary: "Instructors: write the student edition (no reference code) as a new git repository.",
-        usage: "swift run kit release --out DIR [--stages 1-8 | 1,2,5] [--without-last-hints] [--classroom] [--recording DIR]",
+        usage: "swift run kit release --out DIR [--stages 1-8 | 1,2,5] [--without-last-hints] [--classroom]",
         details: """
         Writes the student edition of this kit to DIR (new or empty), a fresh git repository with \
         one commit: Package.swift, Sources/ (the core, kit with its stubs, the demos), Exercises/ \
@@ -17,18 +17,16 @@ extension Command {
         docs/ (without instructors.md), a README for students, .gitignore and LICENSE. Nothing of \
         Solutions/: it stops if a file would hold a line of a reference solution that is not in a stub.
 
-        --stages: only these stages, each with the stages it builds on. --without-last-hints: the \
-        edition's kit hint leaves out each stage's last hint (.kit-edition.json says so; the text \
-        stays in Course.swift). --classroom: a GitHub Classroom workflow that runs each stage's \
-        checks on every push. --recording DIR: a recording made by `kit record` (public seeds, \
-        these suites) instead of a new one.
+        --stages: only these stages, each with the stages it builds on (every stage's stub stays in \
+        Exercises/, so that the demos build; kit shows only the course's stages). --without-last-hints: \
+        the edition's Course.swift leaves out each stage's last hint, which nearly gives the answer. \
+        --classroom: a GitHub Classroom workflow that runs each stage's checks on every push.
         """,
         options: [
             Option(name: "out", takesValue: true, usage: "--out DIR             the edition's folder (new or empty)"),
             Option(name: "stages", takesValue: true, usage: "--stages LIST         only these stages: 1-8, or 1,2,5 (default: all)"),
             Option(name: "without-last-hints", usage: "--without-last-hints  kit hint does not show each stage's last hint"),
             Option(name: "classroom", usage: "--classroom           add .github/workflows/classroom.yml (GitHub Classroom autograding)"),
-            Option(name: "recording", takesValue: true, usage: "--recording DIR       use this recording of the reference instead of recording again"),
             Option(name: "timeout", takesValue: true, usage: "--timeout SECONDS     for recording: the build and the checks (default 3600)"),
         ],
         maximumPositionals: 0,
@@ -54,25 +52,19 @@ extension Command {
         let leaks = try SolutionLines(kit: kit).find(in: tree)
         guard leaks.isEmpty else { throw ReleaseError.leaks(leaks) }
 
-        // The recording: the one given, or a new one (public seeds) in a scratch folder.
+        // The recording: always a new one (public seeds), made from this kit as it is now.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kit-release-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let recording: RecordingFolder
-        if let given = arguments.options["recording"] {
-            recording = RecordingFolder(absoluteURL(given))
-            print(terminal.dim("Using the recording in \(recording.url.path)."))
-        } else {
-            print("Recording the reference's values for the public seeds (every stage suite on the reference; "
-                + "the first time builds the kit in maintainers' mode, a few minutes)…")
-            let outcome = try ReferenceRecording(packageRoot: kit.root)
-                .record(into: scratch, salt: nil, timeout: timeout) { print(terminal.dim("  " + $0)) }
-            guard outcome.succeeded else {
-                printError(terminal.red("No recording, so no edition: \(outcome.problem):"))
-                for line in outcome.failures { printError("  " + line) }
-                return 1
-            }
-            recording = RecordingFolder(scratch)
+        print("Recording the reference's values for the public seeds (every stage suite on the reference; "
+            + "the first time builds the kit in maintainers' mode, a few minutes)…")
+        let outcome = try ReferenceRecording(packageRoot: kit.root)
+            .record(into: scratch, salt: nil, timeout: timeout) { print(terminal.dim("  " + $0)) }
+        guard outcome.succeeded else {
+            printError(terminal.red("No recording, so no edition: \(outcome.problem):"))
+            for line in outcome.failures { printError("  " + line) }
+            return 1
         }
+        let recording = RecordingFolder(scratch)
         try edition.check(recording, against: tree)
         let recorded = try edition.recordingFiles(recording, suites: tree)
         tree.merge(recorded) { $1 }

@@ -36,8 +36,12 @@ struct Grader {
     let referenceFiles: [String: Data]
     /// The copy of the kit that records the reference: the base, the reference solutions, no student code.
     let referenceCopy: GradingWorkspace
-    /// Where this run's recording of the reference goes.
+    /// Where this run's recording of the reference is made; it is read into `recorded` and removed.
     let recording: URL
+    /// This run's recording (file name → contents), kept in the grader's memory: before each run
+    /// of a stage's checks, only that stage's values are written out, afresh (`recordingFor`), so
+    /// that a student process sees no other stage's values and cannot change what later runs read.
+    var recorded: [String: Data] = [:]
 
     init(workspace: GradingWorkspace, rubric: Rubric, salt: String, timeout: TimeInterval) throws {
         self.workspace = workspace
@@ -58,9 +62,9 @@ struct Grader {
 
     /// Builds the grading copy with the stubs, and the copy that records the reference: the
     /// warm start of later builds.
-    func warmUp() throws -> LimitedResult {
+    func warmUp() throws {
         try build(referenceCopy, base.merging(referenceFiles) { $1 })
-        return try build(workspace, base)
+        try build(workspace, base)
     }
 
     @discardableResult
@@ -75,24 +79,74 @@ struct Grader {
     }
 
     /// Records the reference's values for this run's salt and hidden suites: the reference runs
-    /// every stage suite in the copy without student code. Every check must pass there.
-    func recordReference() throws -> TimeInterval {
+    /// every stage suite in the copy without student code, and every check must pass there. Then
+    /// the reference's files are graded in the grading copy, replaying the recording: every check
+    /// must pass there too, so that no check (a hidden one) asks the reference outside the door,
+    /// which the grading copy's stub-built `Solutions` module cannot answer.
+    mutating func recordReference() throws -> TimeInterval {
         let started = Date()
         log("  recording the reference in \(referenceCopy.root.path)")
         try build(referenceCopy, base.merging(referenceFiles) { $1 })
         try? FileManager.default.removeItem(at: recording)
+        defer { try? FileManager.default.removeItem(at: recording) }
         let (run, result, ended) = try referenceCopy.runChecks(filter: "StageTests\\.", salt: salt,
                                                                limits: .checks(seconds: max(timeout, 120) * 4),
                                                                reference: .record(recording))
-        let failed = run.checks.filter { !$0.passed && !$0.skipped }
-        guard ended, result.status == 0, failed.isEmpty,
-              FileManager.default.fileExists(atPath: recording.appendingPathComponent("manifest.json").path) else {
-            let details = failed.prefix(5).map { "\($0.name): \($0.issues.first ?? "failed")" }
-            throw KitError("the reference solutions do not pass their own checks with this run's salt and hidden suites, "
-                + "so they cannot be recorded (\(referenceCopy.root.path)):\n"
-                + (details.isEmpty ? Grader.crashSummary(result) : details.joined(separator: "\n")))
+        try Grader.requireAllPassed(run, result, ended, "the reference solutions do not pass their own checks with this "
+            + "run's salt and hidden suites, so they cannot be recorded (\(referenceCopy.root.path))")
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: recording.path) where name.hasSuffix(".json") {
+            files[name] = try Data(contentsOf: recording.appendingPathComponent(name))
         }
+        guard files["manifest.json"] != nil else { throw KitError("the recording of the reference wrote no manifest.json") }
+        recorded = files
+
+        log("  grading the reference's files in the grading copy, replayed")
+        var tree = base
+        for stage in stages {
+            for key in tree.keys where key.hasPrefix("Exercises/\(stage.folder)/") { tree[key] = nil }
+            for (name, data) in workspace.references(stage, in: referenceFiles) { tree["Exercises/\(stage.folder)/\(name)"] = data }
+        }
+        try build(workspace, tree)
+        let (replayed, replayedResult, replayedEnded) = try workspace.runChecks(
+            filter: "StageTests\\.", salt: salt, limits: .checks(seconds: max(timeout, 120) * 4),
+            reference: .replay(try recordingFor(nil)))
+        try Grader.requireAllPassed(replayed, replayedResult, replayedEnded, "the reference solutions do not pass every "
+            + "check in the grading copy, replaying the recording: a check asks the reference outside reference(…) "
+            + "(a hidden suite?), or depends on something its reference(…) call does not name")
         return Date().timeIntervalSince(started)
+    }
+
+    private static func requireAllPassed(_ run: CheckRun, _ result: LimitedResult, _ ended: Bool, _ what: String) throws {
+        let failed = run.checks.filter { !$0.passed && !$0.skipped }
+        guard ended, result.status == 0, failed.isEmpty, !run.checks.isEmpty else {
+            let details = failed.prefix(5).map { "\($0.name): \($0.issues.first ?? "failed")" }
+            throw KitError(what + ":\n" + (details.isEmpty ? Grader.crashSummary(result) : details.joined(separator: "\n")))
+        }
+    }
+
+    /// Writes the recording a run of `stage`'s checks needs (every stage's for nil) afresh, and
+    /// returns its folder: the manifest, and of each suite file only the values of that stage's checks.
+    func recordingFor(_ stage: Stage?) throws -> URL {
+        guard let manifest = recorded["manifest.json"] else { throw KitError("the reference has not been recorded for this run") }
+        let fileManager = FileManager.default
+        try? fileManager.removeItem(at: recording)
+        try fileManager.createDirectory(at: recording, withIntermediateDirectories: true)
+        try manifest.write(to: recording.appendingPathComponent("manifest.json"))
+        for (name, data) in recorded where name != "manifest.json" {
+            guard let stage else { try data.write(to: recording.appendingPathComponent(name)); continue }
+            // {"values": {"Stage05OneHotEncoding/check() @File.swift:12 <inputs>": value, …}}: the values are
+            // passed on as they are, only the keys are filtered.
+            guard let suite = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  let values = suite["values"] as? [String: Any] else {
+                throw KitError("the recording's \(name) is not {\"values\": {…}}")
+            }
+            let kept = values.filter { $0.key.hasPrefix(stage.filter) }
+            if kept.isEmpty { continue }
+            try JSONSerialization.data(withJSONObject: ["values": kept], options: [.sortedKeys])
+                .write(to: recording.appendingPathComponent(name))
+        }
+        return recording
     }
 
     // MARK: One submission
@@ -285,7 +339,7 @@ struct Grader {
         let started = Date()
         let filter = "StageTests\\.\(stage.filter)"
         let (run, result, ended) = try workspace.runChecks(filter: filter, salt: salt, limits: .checks(seconds: timeout),
-                                                           reference: .replay(recording))
+                                                           reference: .replay(try recordingFor(stage)))
         try Grader.refuseRecordingProblems(run)
         // A check that skipped itself (real data not on this machine) did not run: it earns and costs nothing.
         var outcomes = run.checks.filter { $0.stage == stage.number && !$0.skipped }.map(outcome)
@@ -320,7 +374,7 @@ struct Grader {
             let id = outcomes[index].id
             let (single, alone, singleEnded) = try workspace.runChecks(
                 filter: NSRegularExpression.escapedPattern(for: id), salt: salt, limits: .checks(seconds: perCheck),
-                reference: .replay(recording))
+                reference: .replay(try recordingFor(stage)))
             try Grader.refuseRecordingProblems(single)
             if singleEnded, !alone.timedOut, let check = single.checks.first(where: { $0.id == id }), check.ended {
                 outcomes[index] = outcome(check)

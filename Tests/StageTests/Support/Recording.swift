@@ -17,6 +17,13 @@ final class Recorder: @unchecked Sendable {
     init(directory: URL, kitCommit: String?) {
         self.directory = directory
         self.kitCommit = kitCommit
+        // An earlier recording in the folder goes: a suite file left from it would answer for checks not recorded now.
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: directory.appendingPathComponent("manifest.json").path) {
+            for name in (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".json") {
+                try? fileManager.removeItem(at: directory.appendingPathComponent(name))
+            }
+        }
         Recorder.active = self
         atexit { Recorder.active?.write() }
     }
@@ -25,7 +32,8 @@ final class Recorder: @unchecked Sendable {
     /// something its `reference(...)` call does not name: that fails the check.
     func store(_ record: Record, under key: ReferenceKey, sourceLocation: SourceLocation) {
         let conflict: Record? = lock.withLock {
-            if let existing = values[key.suiteFile]?[key.description], existing != record { return existing }
+            // By fingerprint: a NaN is the same value as itself.
+            if let existing = values[key.suiteFile]?[key.description], existing.fingerprint != record.fingerprint { return existing }
             values[key.suiteFile, default: [:]][key.description] = record
             return nil
         }
@@ -54,7 +62,7 @@ final class Recorder: @unchecked Sendable {
             try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"), options: .atomic)
         } catch {
             FileHandle.standardError.write(Data("error: could not write the recording to \(directory.path): \(error)\n".utf8))
-            exit(1)
+            _exit(1)  // not exit(): this runs in an atexit handler
         }
     }
 }
@@ -86,7 +94,8 @@ final class Recording: @unchecked Sendable {
             for path in key.sourcePaths { try check(source: path, in: manifest) }
             guard let value = try loadSuite(key.suiteFile).get()[key.description] else {
                 throw RecordingProblem(description: "\(RecordingProblem.prefix) has no value for \(key). It was made for "
-                    + "other inputs or other checks (\(describe(manifest))): record it again from these suites.")
+                    + "other inputs or other checks (\(describe(manifest))). Put the checks back as they were "
+                    + "(git checkout Tests/StageTests); in the instructor's kit, record again (swift run kit record).")
             }
             return value
         }
@@ -109,7 +118,7 @@ final class Recording: @unchecked Sendable {
             if let decoded = try? JSONDecoder().decode(RecordingManifest.self, from: data),
                decoded.format == RecordingManifest.currentFormat {
                 if decoded.salt == saltFingerprint {
-                    result = .success(decoded)
+                    result = changedSources(decoded).map { .failure($0) } ?? .success(decoded)
                 } else {
                     result = .failure(RecordingProblem(description: "\(RecordingProblem.prefix) in \(directory.path) was made for "
                         + (decoded.salt == "public" ? "the public seeds" : "another grading salt") + ", but this run uses "
@@ -128,6 +137,31 @@ final class Recording: @unchecked Sendable {
         return result
     }
 
+    /// The first problem with the suites' sources, checked once: a file the recording was made with
+    /// that differs now, or a file of Support/ (whose helpers run inside the door) that it was made without.
+    private func changedSources(_ manifest: RecordingManifest) -> RecordingProblem? {
+        let current = StageSuites.sourceFingerprints()
+        for (relative, recorded) in manifest.sources.sorted(by: { $0.key < $1.key }) {
+            if let now = current[relative], now != recorded { return changed(relative, manifest) }
+        }
+        for relative in current.keys.sorted() where relative.hasPrefix("Support/") && manifest.sources[relative] == nil {
+            return RecordingProblem(description: "\(RecordingProblem.prefix) was made without Tests/StageTests/\(relative) "
+                + "(\(describe(manifest))), so its checks cannot be compared with it. " + putBack(relative))
+        }
+        return nil
+    }
+
+    private func changed(_ relative: String, _ manifest: RecordingManifest) -> RecordingProblem {
+        RecordingProblem(description: "\(RecordingProblem.prefix) was made with another version of "
+            + "Tests/StageTests/\(relative) (\(describe(manifest))), so its checks cannot be compared with it. " + putBack(relative))
+    }
+
+    /// What to do about a suite file that does not fit: a student puts it back; a maintainer records again.
+    private func putBack(_ relative: String) -> String {
+        "Put it back as it was (git checkout Tests/StageTests/\(relative)); in the instructor's kit, "
+            + "record again after changing the checks (swift run kit record)."
+    }
+
     /// Fails when a source file of the suites differs from the one the recording was made with.
     private func check(source path: String, in manifest: RecordingManifest) throws {
         if let known = checkedSources[path] {
@@ -137,14 +171,11 @@ final class Recording: @unchecked Sendable {
         var problem: RecordingProblem?
         if let relative = StageSuites.relativePath(path), let current = StageSuites.fingerprint(ofFileAt: path) {
             if let recorded = manifest.sources[relative] {
-                if recorded != current {
-                    problem = RecordingProblem(description: "\(RecordingProblem.prefix) was made with another version of "
-                        + "Tests/StageTests/\(relative) (\(describe(manifest))), so its checks cannot be compared with it. "
-                        + "Put the file back as it was (git checkout Tests/StageTests/\(relative)), or record again.")
-                }
+                if recorded != current { problem = changed(relative, manifest) }
             } else {
                 problem = RecordingProblem(description: "\(RecordingProblem.prefix) was made without Tests/StageTests/\(relative) "
-                    + "(\(describe(manifest))): record it again with this file.")
+                    + "(\(describe(manifest))), so its checks cannot be compared with it: a check of your own there cannot "
+                    + "ask for the reference. In the instructor's kit, record again (swift run kit record).")
             }
         }
         checkedSources[path] = .some(problem)

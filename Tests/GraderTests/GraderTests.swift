@@ -539,6 +539,16 @@ struct RecordedReferenceTests {
         #expect(door.contains("static let prefix = \"\(Grader.recordingProblemPrefix)\""))
     }
 
+    @Test("the grading copy's manifest builds Solutions from the stubs; the recording copy's has the reference")
+    func manifests() throws {
+        let workspace = GradingWorkspace(instructor: packageKit, root: URL(fileURLWithPath: "/nonexistent"), hiddenTests: nil)
+        let base = String(decoding: try #require(try workspace.baseTree()["Package.swift"]), as: UTF8.self)
+        let reference = String(decoding: try #require(try workspace.referenceTree()["Package.swift"]), as: UTF8.self)
+        #expect(base.contains("\nlet hasReference = false\n") && !base.contains("\nlet hasReference = true\n"))
+        #expect(reference.contains("\nlet hasReference = true\n"))
+        #expect(try workspace.baseTree().keys.allSatisfy { !$0.hasPrefix("Solutions/") })
+    }
+
     @Test("a stage's run sees only its own checks' recorded values, written afresh each time")
     func recordingForOneStage() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("grader-recording-\(UUID().uuidString)/worker")

@@ -124,6 +124,8 @@ struct ReleaseTests {
         #expect(result.text.contains("Wrote the student edition"), "\(result.text)")
 
         // What is there.
+        let packageManifest = try String(contentsOf: edition.appendingPathComponent("Package.swift"), encoding: .utf8)
+        #expect(packageManifest.contains("\nlet hasReference = false\n"), "the edition's Package.swift must build Solutions from the stubs")
         for path in ["Package.swift", "README.md", ".gitignore", "LICENSE", ".kit-edition.json",
                      "Sources/NeuralKit", "Sources/CZlib", "Sources/kit/main.swift", "Sources/kit/Stubs", "Sources/kit-demos",
                      "Tests/StageTests/Support", "Tests/StageTests/Recording/manifest.json",

@@ -27,7 +27,9 @@ extension Command {
             Option(name: "expect", takesValue: true, usage: "--expect FILE       compare with the expected scores (the grader's own tests)"),
             Option(name: "verbose", usage: "--verbose           say what is being built and run"),
         ],
-        maximumPositionals: 0, hidden: false
+        maximumPositionals: 0,
+        // Grading needs the reference: the student edition does not list it.
+        hidden: (try? Kit.locate())?.hasReference != true
     ) { arguments, kit in
         try GradeCommand(arguments: arguments, kit: kit).run()
     }

@@ -30,7 +30,7 @@ struct GradingWorkspace {
     /// then built from the stubs, and the suites replay the reference from a recording.
     func baseTree() throws -> [String: Data] {
         var tree: [String: Data] = [:]
-        tree["Package.swift"] = try Data(contentsOf: instructor.url("Package.swift"))
+        tree["Package.swift"] = try Kit.manifestWithoutReference(Data(contentsOf: instructor.url("Package.swift")))
         for folder in ["Sources", "Tests/StageTests", "Exercises"] {
             try GradingWorkspace.read(instructor.url(folder), as: folder, into: &tree) { path in
                 !path.hasPrefix(GradingWorkspace.hiddenFolder + "/") && !path.hasPrefix("Tests/StageTests/Recording/")
@@ -65,6 +65,8 @@ struct GradingWorkspace {
             throw KitError("\(instructor.url("Solutions").path) is missing or empty: grading needs the reference solutions "
                 + "(this looks like a student edition of the kit)")
         }
+        // The instructor's manifest (`hasReference = true`), over the base's.
+        tree["Package.swift"] = try Data(contentsOf: instructor.url("Package.swift"))
         return tree
     }
 

@@ -58,6 +58,18 @@ extension Kit {
         return Course.stages.filter { edition.stages.contains($0.number) }
     }
 
+    /// Package.swift for a copy without Solutions/ (the student edition, the grading copy): the same
+    /// manifest with `let hasReference = false`. The mode is in the manifest's text because SwiftPM
+    /// caches what a manifest computes by its text, not by the folders beside it.
+    static func manifestWithoutReference(_ manifest: Data) throws -> Data {
+        let text = String(decoding: manifest, as: UTF8.self)
+        let line = "let hasReference = true"
+        guard text.components(separatedBy: "\n").filter({ $0 == line }).count == 1 else {
+            throw KitError("Package.swift has no line `\(line)` (exactly once), which copies without Solutions/ set to false")
+        }
+        return Data(text.replacingOccurrences(of: "\n" + line + "\n", with: "\nlet hasReference = false\n").utf8)
+    }
+
     /// The sentence for commands that need the reference, in the student edition.
     static let referenceIsInInstructorsEdition =
         "this copy of the kit is the student edition, which has no reference solutions (they are in the instructor's edition of the kit)"

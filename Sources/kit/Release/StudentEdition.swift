@@ -97,6 +97,7 @@ struct StudentEdition {
             guard let data = try? Data(contentsOf: kit.url(name)) else { throw KitError("the kit has no \(name)") }
             tree[name] = data
         }
+        tree["Package.swift"] = try Kit.manifestWithoutReference(tree["Package.swift"]!)
         for folder in ["Sources/NeuralKit", "Sources/CZlib", "Sources/kit", "Sources/kit-demos"] {
             guard kit.exists(folder) else { throw KitError("the kit has no \(folder)/") }
             try GradingWorkspace.read(kit.url(folder), as: folder, into: &tree) { _ in true }

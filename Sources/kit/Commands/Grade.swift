@@ -21,6 +21,8 @@ extension Command {
             Option(name: "timeout", takesValue: true, usage: "--timeout SECONDS   limit of one run of a stage's checks (default 60)"),
             Option(name: "salt", takesValue: true, usage: "--salt TEXT         the secret mixed into the checks' inputs (default: random, recorded in run.json)"),
             Option(name: "work", takesValue: true, usage: "--work DIR          the grading copy, kept warm between runs (default .build-grader/worker)"),
+            Option(name: "jobs", takesValue: true, usage: "--jobs N            grade N submissions at once, each in its own grading copy (DIR, DIR-2, …; default 1)"),
+            Option(name: "no-sandbox", usage: "--no-sandbox        grade without the OS sandbox (bubblewrap), where there is none: see docs/instructors.md"),
             Option(name: "gradescope", usage: "--gradescope        grade /autograder/submission into /autograder/results/results.json"),
             Option(name: "warm-up", usage: "--warm-up           only build the grading copy and the one that records the reference (for setup.sh)"),
             Option(name: "print-rubric", usage: "--print-rubric      print the rubric (default or --rubric) as JSON, to edit"),
@@ -31,16 +33,19 @@ extension Command {
         // Grading needs the reference: the student edition does not list it.
         hidden: (try? Kit.locate())?.hasReference != true
     ) { arguments, kit in
-        try GradeCommand(arguments: arguments, kit: kit).run()
+        var command = GradeCommand(arguments: arguments, kit: kit)
+        return try command.run()
     }
 }
 
 struct GradeCommand {
     let arguments: Arguments
     let kit: Kit
+    /// What run.json says of the sandbox.
+    var sandboxDescription = ""
     var terminal: Terminal { kit.terminal }
 
-    func run() throws -> Int32 {
+    mutating func run() throws -> Int32 {
         var rubric = Rubric.course
         if let path = arguments.options["rubric"] { rubric = try Rubric.load(URL(fileURLWithPath: path)) }
         if arguments.flag("print-rubric") {
@@ -60,20 +65,56 @@ struct GradeCommand {
             ?? kit.url(".build-grader/worker")
         let salt = arguments.options["salt"] ?? GradeCommand.randomSalt()
         guard !salt.isEmpty else { throw UsageError("--salt needs some text: an empty salt would grade with the public seeds") }
-        try WorkLock.acquire(work)
-        let workspace = GradingWorkspace(instructor: kit, root: work, hiddenTests: hidden)
-        var grader = try Grader(workspace: workspace, rubric: rubric, salt: salt, timeout: timeout)
-        if arguments.flag("verbose") {
-            grader.log = { print(Terminal.standard.dim($0)) }
+        var jobs = 1
+        if let text = arguments.options["jobs"] {
+            guard let value = Int(text), (1...64).contains(value) else { throw UsageError("--jobs needs a number from 1 to 64, not \"\(text)\"") }
+            jobs = value
         }
+        if arguments.flag("gradescope") { jobs = 1 }
+
+        // Every process that builds or runs student code is sandboxed, or the instructor says not to.
+        var sandboxes: [Sandbox?] = []
+        if arguments.flag("no-sandbox") {
+            sandboxes = Array(repeating: nil, count: jobs)
+            printError("kit grade: grading WITHOUT a sandbox (--no-sandbox): student code runs as \(NSUserName()) and can read "
+                + "and write what that user can. Use this only where each submission is isolated otherwise (Gradescope's container).")
+        } else {
+            for job in 0..<jobs {
+                switch Sandbox.detect(job: job) {
+                case .success(let sandbox): sandboxes.append(sandbox)
+                case .failure(let unavailable):
+                    throw KitError("no sandbox for student code: \(unavailable.reason).\nInstall bubblewrap, or grade with "
+                        + "--no-sandbox where each submission is isolated otherwise (a Gradescope container); see docs/instructors.md.")
+                }
+            }
+        }
+        sandboxDescription = sandboxes.first??.description ?? "none (--no-sandbox)"
+
+        var graders: [Grader] = []
+        for job in 0..<jobs {
+            let root = job == 0 ? work : URL(fileURLWithPath: work.path + "-\(job + 1)")
+            try WorkLock.acquire(root)
+            var workspace = GradingWorkspace(instructor: kit, root: root, hiddenTests: hidden)
+            workspace.sandbox = sandboxes[job]
+            var grader = try Grader(workspace: workspace, rubric: rubric, salt: salt, timeout: timeout)
+            if arguments.flag("verbose") {
+                let prefix = jobs == 1 ? "" : "[\(job + 1)] "
+                grader.log = { print(Terminal.standard.dim(prefix + $0)) }
+            }
+            graders.append(grader)
+        }
+        var grader = graders[0]
 
         if arguments.flag("warm-up") {
-            print("Building the grading copy in \(work.path), and the copy that records the reference beside it…")
+            print("Building the grading cop\(jobs == 1 ? "y" : "ies") in \(work.path)\(jobs == 1 ? "" : " (and -2 … -\(jobs))"), "
+                + "and the copy that records the reference beside it…")
             let started = Date()
-            _ = try grader.warmUp()
+            try grader.warmUp()
+            for other in graders.dropFirst() { try other.warmUpGradingCopy() }
             print("Ready (\(Reports.duration(Date().timeIntervalSince(started)))).")
             return 0
         }
+        print("Sandbox: \(sandboxDescription).")
         if arguments.flag("gradescope") {
             // The salt goes to stdout, which Gradescope shows to instructors only.
             print("Grading with salt \(grader.salt), timeout \(Int(grader.timeout)) s")
@@ -84,7 +125,7 @@ struct GradeCommand {
         guard let submissions = arguments.options["submissions"], let out = arguments.options["out"] else {
             throw UsageError("give --submissions DIR and --out DIR (or --gradescope)")
         }
-        return try batch(&grader, submissions: URL(fileURLWithPath: submissions).standardizedFileURL,
+        return try batch(&grader, others: Array(graders.dropFirst()), submissions: URL(fileURLWithPath: submissions).standardizedFileURL,
                          out: URL(fileURLWithPath: out).standardizedFileURL)
     }
 
@@ -122,7 +163,7 @@ struct GradeCommand {
 
     // MARK: A class
 
-    func batch(_ grader: inout Grader, submissions: URL, out: URL) throws -> Int32 {
+    func batch(_ grader: inout Grader, others: [Grader], submissions: URL, out: URL) throws -> Int32 {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: submissions.path, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -147,25 +188,44 @@ struct GradeCommand {
             + "in a copy of the kit without student code, and checked that they answer every check "
             + "(\(Reports.duration(recorded))).")
         let started = Date()
-        var grades: [SubmissionGrade] = []
-        var rows = [Reports.csvHeader()]
-        for (index, student) in students.enumerated() {
-            progress(index, of: students.count, student, started: started)
-            var grade = grader.grade(student: student, submission: submissions.appendingPathComponent(student))
-            grade = SubmissionGrade(student: GradeCommand.safeName(student), stages: grade.stages, ignoredFiles: grade.ignoredFiles,
-                                    hiddenTestsUsed: grade.hiddenTestsUsed, seconds: grade.seconds, internalError: grade.internalError)
-            grade.score(with: rubric)
-            grades.append(grade)
-            rows.append(Reports.csvRow(grade, rubric: rubric))
-            // Written as it goes: an interrupted run still leaves every finished submission's files.
-            let name = grade.student
-            try Data(Reports.feedback(grade, rubric: rubric).utf8).write(to: out.appendingPathComponent("feedback/\(name).md"))
-            let results = out.appendingPathComponent("results/\(name)")
-            try fileManager.createDirectory(at: results, withIntermediateDirectories: true)
-            try Reports.json(Reports.gradescope(grade, rubric: rubric)).write(to: results.appendingPathComponent("results.json"))
-            try Data(Reports.csv(rows).utf8).write(to: out.appendingPathComponent("grades.csv"))
-            finished(index, of: students.count, grade, rubric: rubric, started: started)
+        var graders = [grader]
+        for var other in others {
+            other.share(grader.recorded)
+            graders.append(other)
         }
+        let queue = GradingQueue(students: students)
+        // One thread per job: each grades the next submission in its own grading copy. Results are
+        // written in the students' order, so that the files are the same for any number of jobs.
+        let finishedAll = DispatchSemaphore(value: 0)
+        let failure = ErrorBox()
+        let jobs = graders.count
+        for jobGrader in graders {
+            let thread = Thread { [self] in
+                defer { finishedAll.signal() }
+                while let index = queue.take() {
+                    if jobs == 1 { progress(index, of: students.count, students[index], started: started) }
+                    var grade = jobGrader.grade(student: students[index], submission: submissions.appendingPathComponent(students[index]))
+                    grade = SubmissionGrade(student: GradeCommand.safeName(grade.student), stages: grade.stages,
+                                            ignoredFiles: grade.ignoredFiles, hiddenTestsUsed: grade.hiddenTestsUsed,
+                                            seconds: grade.seconds, internalError: grade.internalError)
+                    grade.score(with: rubric)
+                    do {
+                        try queue.finish(index, grade) { grades, done in
+                            try write(grade, finished: grades, out: out, rubric: rubric)
+                            finished(done - 1, of: students.count, grade, rubric: rubric, started: started)
+                        }
+                    } catch {
+                        failure.keep(error)
+                        queue.stop()
+                    }
+                }
+            }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        for _ in graders { finishedAll.wait() }
+        if let error = failure.error { throw error }
+        let grades = queue.grades
         try writeRunRecord(grader, submissions: submissions, out: out, students: students, grades: grades)
         print("")
         print(Reports.summary(grades, rubric: rubric, seconds: Date().timeIntervalSince(started), terminal: terminal))
@@ -175,6 +235,19 @@ struct GradeCommand {
             return try compare(grades, with: URL(fileURLWithPath: expected), rubric: rubric) ? 0 : 1
         }
         return 0
+    }
+
+    /// Writes a submission's feedback and results.json, and grades.csv with every submission graded
+    /// so far, in the students' order. Written as it goes: an interrupted run still leaves every finished submission's files.
+    private func write(_ grade: SubmissionGrade, finished grades: [SubmissionGrade], out: URL, rubric: Rubric) throws {
+        var rows = [Reports.csvHeader()]
+        rows += grades.map { Reports.csvRow($0, rubric: rubric) }
+        let name = grade.student
+        try Data(Reports.feedback(grade, rubric: rubric).utf8).write(to: out.appendingPathComponent("feedback/\(name).md"))
+        let results = out.appendingPathComponent("results/\(name)")
+        try FileManager.default.createDirectory(at: results, withIntermediateDirectories: true)
+        try Reports.json(Reports.gradescope(grade, rubric: rubric)).write(to: results.appendingPathComponent("results.json"))
+        try Data(Reports.csv(rows).utf8).write(to: out.appendingPathComponent("grades.csv"))
     }
 
     private func progress(_ index: Int, of count: Int, _ student: String, started: Date) {
@@ -211,10 +284,13 @@ struct GradeCommand {
             "rubric": (try? JSONSerialization.jsonObject(with: Data(grader.rubric.json.utf8))) ?? [:],
             "kit": kit.root.path,
             "students": students.count,
+            "sandbox": sandboxDescription,
+            "jobs": Int(arguments.options["jobs"] ?? "1") ?? 1,
+            "hangLimit": "a submission's checks may spend at most \(Int(Grader.hangLimit)) × the timeout not finishing",
             "reproduce": "swift run kit grade --submissions \(submissions.path) --out OUT --salt \(grader.salt)"
                 + (arguments.options["rubric"].map { " --rubric \($0)" } ?? "")
                 + (grader.workspace.hiddenTests.map { " --hidden-tests \($0.path)" } ?? "")
-                + " --timeout \(Int(grader.timeout))",
+                + " --timeout \(Int(grader.timeout))" + (arguments.flag("no-sandbox") ? " --no-sandbox" : ""),
         ]
         if let commit = try? Shell.capture(["git", "rev-parse", "HEAD"], in: kit.root), commit.status == 0 {
             record["kitCommit"] = commit.output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -271,5 +347,64 @@ struct GradeCommand {
         print(terminal.red("\(terminal.fail) \(problems.count) difference\(problems.count == 1 ? "" : "s") from \(url.lastPathComponent):"))
         for problem in problems { print("  " + problem) }
         return false
+    }
+}
+
+/// The submissions of a batch, handed to the jobs one at a time, and their grades, kept in the
+/// students' order whatever order the jobs finish in.
+final class GradingQueue: @unchecked Sendable {
+    private let lock = NSLock()
+    private let count: Int
+    private var next = 0
+    private var stopped = false
+    private var results: [SubmissionGrade?]
+
+    init(students: [String]) {
+        count = students.count
+        results = Array(repeating: nil, count: students.count)
+    }
+
+    /// The index of the next submission to grade, or nil when there is none (or the batch stopped).
+    func take() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped, next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    /// Keeps a grade, and runs `report` with every grade so far (in order) and how many there are,
+    /// one job at a time.
+    func finish(_ index: Int, _ grade: SubmissionGrade, report: ([SubmissionGrade], Int) throws -> Void) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        results[index] = grade
+        let finished = results.compactMap { $0 }
+        try report(finished, finished.count)
+    }
+
+    func stop() {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+    }
+
+    /// Every grade, in the students' order.
+    var grades: [SubmissionGrade] {
+        lock.lock()
+        defer { lock.unlock() }
+        return results.compactMap { $0 }
+    }
+}
+
+/// The first error of the jobs of a batch.
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var error: Error?
+
+    func keep(_ error: Error) {
+        lock.lock()
+        if self.error == nil { self.error = error }
+        lock.unlock()
     }
 }

@@ -64,8 +64,16 @@ struct Grader {
     /// warm start of later builds.
     func warmUp() throws {
         try build(referenceCopy, base.merging(referenceFiles) { $1 })
+        try warmUpGradingCopy()
+    }
+
+    /// Builds the grading copy with the stubs (the other jobs' copies of `--jobs`).
+    func warmUpGradingCopy() throws {
         try build(workspace, base)
     }
+
+    /// Takes another job's recording of this run, instead of recording again.
+    mutating func share(_ recording: [String: Data]) { recorded = recording }
 
     @discardableResult
     private func build(_ copy: GradingWorkspace, _ tree: [String: Data]) throws -> LimitedResult {
@@ -197,10 +205,25 @@ struct Grader {
         let asIs = candidates.isEmpty ? BuildOutcome(built: [:])
             : try buildSettingAside(candidates, reference: [], stubs: stubs, references: references)
         for (number, errors) in asIs.setAside { grades[number]?.disposition = .compileError(errors) }
+        var hangTime = Grader.hangLimit * timeout
+        var hung = Set<Int>()
         for number in asIs.built.keys.sorted() {
             guard let stage = Course.stage(number) else { continue }
+            // A stage that builds on one that hangs would hang the same way: it is graded on the
+            // reference of the earlier stages only, and the hang is paid for once.
+            let hungEarlier = Grader.prerequisites(of: stage).intersection(hung).sorted()
+            if !hungEarlier.isEmpty {
+                grades[number]?.asIs = StageRun(checks: [], incidents: [
+                    "Not run as submitted: stage\(hungEarlier.count == 1 ? "" : "s") "
+                        + hungEarlier.map(String.init).joined(separator: ", ")
+                        + ", which this stage builds on, did not finish in time.",
+                ])
+                continue
+            }
             log("  checks of stage \(number)")
-            grades[number]?.asIs = try runStage(stage)
+            let run = try runStage(stage, hangTime: &hangTime)
+            if run.timedOut { hung.insert(number) }
+            grades[number]?.asIs = run
         }
 
         // On the reference: stages held down by an earlier stage that does not pass.
@@ -236,7 +259,7 @@ struct Grader {
                         + errors.prefix(10).joined(separator: "\n")
                 } else if build.built[number] != nil {
                     log("  checks of stage \(number) on the reference")
-                    grades[number]?.onReference = try runStage(stage)
+                    grades[number]?.onReference = try runStage(stage, hangTime: &hangTime)
                     if case .compileError(let errors) = grades[number]?.disposition {
                         grades[number]?.disposition = .graded
                         grades[number]?.asIsCompileErrors = errors
@@ -275,10 +298,9 @@ struct Grader {
     /// build repeated.
     private func buildSettingAside(_ files: [Int: [String: Data]], reference: Set<Int>,
                                    stubs: [Int: [String: Data]], references: [Int: [String: Data]]) throws -> BuildOutcome {
-        var outcome = BuildOutcome(built: files)
-        while true {
+        func build(_ built: [Int: [String: Data]]) throws -> (result: LimitedResult, failures: [CompileFailure]) {
             var tree = base
-            for (number, stageFiles) in outcome.built {
+            for (number, stageFiles) in built {
                 guard let stage = Course.stage(number) else { continue }
                 for (name, data) in stageFiles { tree["Exercises/\(stage.folder)/\(name)"] = data }
             }
@@ -288,7 +310,11 @@ struct Grader {
                 for (name, data) in references[number] ?? [:] { tree["Exercises/\(stage.folder)/\(name)"] = data }
             }
             try workspace.apply(tree)
-            let (result, failures) = try workspace.build(timeout: buildTimeout)
+            return try workspace.build(timeout: buildTimeout)
+        }
+        var outcome = BuildOutcome(built: files)
+        while true {
+            let (result, failures) = try build(outcome.built)
             if result.succeeded { return outcome }
             // Which student files are to blame: their own errors, or errors in the
             // checks of their stage (a declaration renamed or with another type).
@@ -319,9 +345,28 @@ struct Grader {
                     outcome.built = [:]
                     return outcome
                 }
-                // Nothing to blame on one stage: set them all aside.
-                for number in outcome.built.keys { outcome.setAside[number] = Array(errors.prefix(40)) }
-                outcome.built = [:]
+                if result.timedOut {
+                    for number in outcome.built.keys { outcome.setAside[number] = Array(errors.prefix(40)) }
+                    outcome.built = [:]
+                    continue
+                }
+                // The errors name no student file (a linker error, a crash of the compiler): add the
+                // stages one at a time, in order, and set aside each one whose addition breaks the
+                // build, so that only the culprit pays.
+                log("  the compiler's errors name no stage file: building stage by stage to find the one to blame")
+                var kept: [Int: [String: Data]] = [:]
+                for number in outcome.built.keys.sorted() {
+                    var trial = kept
+                    trial[number] = outcome.built[number]
+                    let (trialResult, trialFailures) = try build(trial)
+                    if trialResult.succeeded {
+                        kept = trial
+                    } else {
+                        let said = trialFailures.isEmpty ? [String(trialResult.output.suffix(2000))] : trialFailures.flatMap(\.errors)
+                        outcome.setAside[number] = Array(said.prefix(40))
+                    }
+                }
+                outcome.built = kept
                 continue
             }
             for (number, errors) in blamed {
@@ -335,11 +380,20 @@ struct Grader {
 
     /// Runs the stage's checks (required, bonus and hidden) in one process; when it
     /// crashes or hangs, re-runs the checks that did not finish one at a time.
-    func runStage(_ stage: Stage) throws -> StageRun {
+    ///
+    /// `hangTime` is what is left of the submission's time for runs that do not finish (3 × the
+    /// time limit in all): each run that is stopped at its limit spends it, and no run may take
+    /// more than is left, so that a hang costs a submission at most 3 × `timeout`.
+    func runStage(_ stage: Stage, hangTime: inout TimeInterval) throws -> StageRun {
         let started = Date()
+        guard hangTime > 0 else {
+            return StageRun(checks: [], incidents: [Grader.hangTimeSpent(timeout)], timedOut: true)
+        }
         let filter = "StageTests\\.\(stage.filter)"
-        let (run, result, ended) = try workspace.runChecks(filter: filter, salt: salt, limits: .checks(seconds: timeout),
+        let (run, result, ended) = try workspace.runChecks(filter: filter, salt: salt,
+                                                           limits: .checks(seconds: min(timeout, hangTime)),
                                                            reference: .replay(try recordingFor(stage)))
+        if result.timedOut { hangTime -= result.seconds }
         try Grader.refuseRecordingProblems(run)
         // A check that skipped itself (real data not on this machine) did not run: it earns and costs nothing.
         var outcomes = run.checks.filter { $0.stage == stage.number && !$0.skipped }.map(outcome)
@@ -356,31 +410,31 @@ struct Grader {
         stageRun.timedOut = result.timedOut
         stageRun.crashed = !result.timedOut
         stageRun.incidents.append(result.timedOut
-            ? "The checks were stopped after \(Int(timeout)) s: is there a loop that never ends? "
+            ? "The checks were stopped after \(Int(result.seconds.rounded())) s: is there a loop that never ends? "
                 + "The checks that had not finished were run again one at a time."
             : "The checks crashed: \(Grader.crashSummary(result)). The checks that had not finished were run again one at a time.")
         if outcomes.isEmpty {
             stageRun.seconds = Date().timeIntervalSince(started)
             return stageRun
         }
-        // Re-run the unfinished checks alone, within a budget.
+        // Re-run the unfinished checks alone, within what is left of the submission's time for hangs.
         let perCheck = max(5, timeout / 4)
-        let budget = Date().addingTimeInterval(2 * timeout)
         for index in outcomes.indices where outcomes[index].status == .notRun {
-            if Date() > budget {
-                outcomes[index].messages = ["not run: the stage's time was spent on checks that did not finish"]
+            if hangTime <= 0 {
+                outcomes[index].messages = [Grader.hangTimeSpent(timeout)]
                 continue
             }
             let id = outcomes[index].id
             let (single, alone, singleEnded) = try workspace.runChecks(
-                filter: NSRegularExpression.escapedPattern(for: id), salt: salt, limits: .checks(seconds: perCheck),
-                reference: .replay(try recordingFor(stage)))
+                filter: NSRegularExpression.escapedPattern(for: id), salt: salt,
+                limits: .checks(seconds: min(perCheck, hangTime)), reference: .replay(try recordingFor(stage)))
+            if alone.timedOut { hangTime -= alone.seconds }
             try Grader.refuseRecordingProblems(single)
             if singleEnded, !alone.timedOut, let check = single.checks.first(where: { $0.id == id }), check.ended {
                 outcomes[index] = outcome(check)
             } else if alone.timedOut {
                 outcomes[index].status = .timedOut
-                outcomes[index].messages = ["did not finish within \(Int(perCheck)) s: is there a loop that never ends?"]
+                outcomes[index].messages = ["did not finish within \(Int(alone.seconds.rounded())) s: is there a loop that never ends?"]
             } else {
                 outcomes[index].status = .crashed
                 outcomes[index].messages = ["crashed: " + Grader.crashSummary(alone)]
@@ -389,6 +443,14 @@ struct Grader {
         stageRun.checks = outcomes
         stageRun.seconds = Date().timeIntervalSince(started)
         return stageRun
+    }
+
+    /// The most time a submission's hangs may cost, in all: `hangLimit × timeout`.
+    static let hangLimit = 3.0
+
+    static func hangTimeSpent(_ timeout: TimeInterval) -> String {
+        "not run: this submission's checks had already used up the time they may spend not finishing "
+            + "(\(Int(hangLimit)) × \(Int(timeout)) s in all)"
     }
 
     /// A check the recording cannot answer is the kit's problem, never the student's: grading stops

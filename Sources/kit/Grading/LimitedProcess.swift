@@ -17,17 +17,26 @@ struct ResourceLimits: Sendable {
     var cpuSeconds: Int = 0
     /// Virtual memory in MB (`ulimit -v`). 0: none.
     var memoryMegabytes: Int = 0
-    /// Processes of the user (`ulimit -u`, `-p` in dash). 0: none. Not enforced for root.
+    /// Processes (and threads) of the user (`ulimit -u`, `-p` in dash). 0: none. The kernel does not
+    /// enforce it for root: the sandbox runs as an unprivileged user when the grader is root.
     var processes: Int = 0
-    /// Largest file the process may write, in MB (`ulimit -f`): caps output floods. 0: none.
+    /// Largest file the process may write, in MB (`ulimit -f`). 0: none.
     var fileMegabytes: Int = 0
+    /// Output cap in MB: the process is stopped when its output reaches it. 0: none.
+    var outputMegabytes: Int = 0
     /// Bytes of output kept: the first and last halves when there is more.
     var keptOutputBytes: Int = 64 * 1024
 
     /// The limits for one run of a stage's checks.
     static func checks(seconds: TimeInterval) -> ResourceLimits {
         ResourceLimits(seconds: seconds, cpuSeconds: Int(seconds * 2) + 5, memoryMegabytes: 4096,
-                       processes: 512, fileMegabytes: 64)
+                       processes: 512, fileMegabytes: 65, outputMegabytes: 64)
+    }
+
+    /// The limits for a build of a grading copy: the compiler needs more processes, threads and
+    /// file size than a test run; its output is capped all the same.
+    static func build(seconds: TimeInterval) -> ResourceLimits {
+        ResourceLimits(seconds: seconds, processes: 2048, outputMegabytes: 64, keptOutputBytes: 512 * 1024)
     }
 
     /// The `ulimit` lines, for `/bin/sh` (dash counts `-f` in 512-byte blocks, as POSIX says).
@@ -52,6 +61,8 @@ struct LimitedResult: Sendable {
     var output: String
     /// How many bytes it wrote in all.
     var outputBytes: Int
+    /// It was stopped because its output reached the cap (`outputMegabytes`).
+    var outputLimited = false
     var seconds: TimeInterval
 
     var succeeded: Bool { status == 0 && !timedOut }
@@ -61,25 +72,33 @@ struct LimitedResult: Sendable {
 /// limit; on timeout the whole group is killed. Output goes to a file, so that
 /// a flood never fills the grader's memory; only its head and tail are kept.
 enum LimitedProcess {
+    /// With a `sandbox`, the command runs inside it and sees only `view` besides the system.
     static func run(_ arguments: [String], in directory: URL, environment: [String: String],
-                    limits: ResourceLimits) throws -> LimitedResult {
+                    limits: ResourceLimits, sandbox: Sandbox? = nil, view: Sandbox.View = .init()) throws -> LimitedResult {
         let log = FileManager.default.temporaryDirectory
             .appendingPathComponent("kit-grade-\(getpid())-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         // sh -c 'cd "$1" && shift && ulimit …; exec "$@"' sh DIR COMMAND ARGS…
         let script = "cd \"$1\" || exit 126; shift; " + limits.shellPrefix + "exec \"$@\""
-        let argv = ["/bin/sh", "-c", script, "sh", directory.path] + arguments
+        let limited = ["/bin/sh", "-c", script, "sh", directory.path] + arguments
+        let argv = sandbox?.command(limited, in: directory, view: view) ?? limited
         let started = Date()
         let pid = try spawn(argv, environment: environment, output: log.path)
         var status: Int32 = 0
         var timedOut = false
+        var outputLimited = false
         let deadline = started.addingTimeInterval(limits.seconds)
+        let outputCap = off_t(limits.outputMegabytes) * 1024 * 1024
+        var information = stat()
         while true {
             let result = waitpid(pid, &status, WNOHANG)
             if result == pid { break }
             if result < 0 && errno != EINTR { break }
-            if Date() > deadline {
-                timedOut = true
+            // The output cap is watched here too: a process that ignores SIGXFSZ would otherwise
+            // go on running, its writes failing, until the time limit.
+            if outputCap > 0, stat(log.path, &information) == 0, information.st_size >= outputCap { outputLimited = true }
+            if Date() > deadline { timedOut = true }
+            if timedOut || outputLimited {
                 kill(-pid, SIGKILL)
                 kill(pid, SIGKILL)
                 while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -87,13 +106,18 @@ enum LimitedProcess {
             }
             usleep(10_000)
         }
-        // Children it left behind (the group outlives its leader).
+        // Children it left behind (the group outlives its leader; a sandbox dies with bubblewrap).
         kill(-pid, SIGKILL)
-        let signal: Int32? = (status & 0x7f) != 0 ? status & 0x7f : nil
-        let exitStatus = signal.map { 128 + $0 } ?? ((status >> 8) & 0xff)
+        var signal: Int32? = (status & 0x7f) != 0 ? status & 0x7f : nil
+        var exitStatus = signal.map { 128 + $0 } ?? ((status >> 8) & 0xff)
+        // bubblewrap exits with 128 + the signal that stopped the command inside.
+        if sandbox != nil, signal == nil, exitStatus > 128, exitStatus < 128 + 32 {
+            signal = exitStatus - 128
+        }
+        if outputLimited { exitStatus = 128 + SIGXFSZ; signal = SIGXFSZ }
         let (output, bytes) = readCapped(log, keeping: limits.keptOutputBytes)
-        return LimitedResult(status: exitStatus, signal: signal, timedOut: timedOut, output: output,
-                             outputBytes: bytes, seconds: Date().timeIntervalSince(started))
+        return LimitedResult(status: exitStatus, signal: signal, timedOut: timedOut && !outputLimited, output: output,
+                             outputBytes: bytes, outputLimited: outputLimited, seconds: Date().timeIntervalSince(started))
     }
 
     /// The file's text, or its first and last `keeping / 2` bytes with a note between.

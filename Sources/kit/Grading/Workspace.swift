@@ -17,6 +17,20 @@ struct GradingWorkspace {
 
     /// Whether this copy runs the reference as the student's module (to record it) instead of student code.
     var buildsReference = false
+    /// The sandbox of every build and run in this copy; nil: none (the copy that records the
+    /// reference, which holds no student code, or `--no-sandbox`).
+    var sandbox: Sandbox?
+
+    /// Where each build and run gets a fresh writable folder of its own, beside the copy.
+    var scratch: URL { URL(fileURLWithPath: root.path + "-scratch") }
+
+    /// A fresh scratch folder for one process, removed by `done`.
+    private func scratchFolder() throws -> URL {
+        if let sandbox { return try sandbox.makeScratch(in: scratch) }
+        let folder = scratch.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
 
     /// Where hidden suites go in the grading copy; checks declared there are hidden.
     static let hiddenFolder = "Tests/StageTests/Hidden"
@@ -180,8 +194,16 @@ struct GradingWorkspace {
         where name.hasSuffix(".o") || name.hasSuffix(".swiftdeps") || name.hasSuffix(".priors") {
             try? FileManager.default.removeItem(at: objects.appendingPathComponent(name))
         }
-        let result = try LimitedProcess.run(["/usr/bin/env"] + arguments, in: root, environment: buildEnvironment,
-                                            limits: ResourceLimits(seconds: timeout, keptOutputBytes: 512 * 1024))
+        // The sandboxed build writes only the copy (its .build) and a scratch HOME; the copy is then
+        // mounted read-only for the checks, so nothing a build leaves is writable by a student's run.
+        try sandbox?.handOver([root])
+        let home = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: home) }
+        var environment = buildEnvironment
+        if sandbox != nil { (environment["HOME"], environment["TMPDIR"]) = (home.path, home.path) }
+        let result = try LimitedProcess.run(["/usr/bin/env"] + arguments, in: root, environment: environment,
+                                            limits: .build(seconds: timeout), sandbox: sandbox,
+                                            view: Sandbox.View(writable: [root, home]))
         let failures = result.succeeded ? [] : CheckRunner.compileFailures(in: result.output, root: root)
         return (result, failures)
     }
@@ -200,10 +222,10 @@ struct GradingWorkspace {
     /// their own limited process; returns what the event stream says.
     func runChecks(filter: String, salt: String, limits: ResourceLimits,
                    reference: ReferenceValues) throws -> (CheckRun, LimitedResult, ended: Bool) {
-        let scratch = root.appendingPathComponent(".build/grading")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let events = scratch.appendingPathComponent("events-\(UUID().uuidString).jsonl")
-        defer { try? FileManager.default.removeItem(at: events) }
+        let scratch = try scratchFolder()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let events = scratch.appendingPathComponent("events.jsonl")
+        var view = Sandbox.View(readOnly: [root], writable: [scratch])
         var arguments: [String]
         var environment: [String: String]
         if let binary = testBinary {
@@ -219,13 +241,18 @@ struct GradingWorkspace {
         arguments += ["--event-stream-output-path", events.path, "--event-stream-version", "0", "--filter", filter]
         environment["NEURALKIT_GRADING_SALT"] = salt
         switch reference {
-        case .record(let folder): environment["NEURALKIT_RECORD"] = folder.path
-        case .replay(let folder): environment["NEURALKIT_RECORDING"] = folder.path
+        case .record(let folder):
+            environment["NEURALKIT_RECORD"] = folder.path
+            view.writable.append(folder)
+        case .replay(let folder):
+            environment["NEURALKIT_RECORDING"] = folder.path
+            view.readOnly.append(folder)
         }
         // A crash ends at once, without the runtime's backtrace (slow, and its text is the kit's, not the student's).
         environment["SWIFT_BACKTRACE"] = "enable=no"
         environment["NO_COLOR"] = "1"
-        let result = try LimitedProcess.run(arguments, in: root, environment: environment, limits: limits)
+        let result = try LimitedProcess.run(arguments, in: root, environment: environment, limits: limits,
+                                            sandbox: sandbox, view: view)
         let stream = (try? String(contentsOf: events, encoding: .utf8)) ?? ""
         return (CheckRunner.parse(events: stream), result, stream.contains("\"runEnded\""))
     }

@@ -8,7 +8,8 @@ extension Command {
         details: """
         Grades every submission in DIR (one folder per student, holding their Exercises/ folder \
         or a whole copy of the kit, of which only the stage files are taken) in a grading copy of \
-        this kit, and writes grades.csv, feedback/<student>.md, results/<student>/results.json \
+        this kit, and writes grades.csv, checks.csv (each check's failures across the class), \
+        feedback/<student>.md, results/<student>/results.json \
         (Gradescope's format) and run.json (the salt and settings, to reproduce the run) to the \
         output folder. With --gradescope, grades /autograder/submission into \
         /autograder/results/results.json. See docs/instructors.md.
@@ -148,7 +149,7 @@ struct GradeCommand {
             + "(\(Reports.duration(recorded))).")
         let started = Date()
         var grades: [SubmissionGrade] = []
-        var rows = [Reports.csvHeader()]
+        var rows = [Reports.csvHeader(), Reports.csvMaximumRow(rubric: rubric)]
         for (index, student) in students.enumerated() {
             progress(index, of: students.count, student, started: started)
             var grade = grader.grade(student: student, submission: submissions.appendingPathComponent(student))
@@ -164,13 +165,14 @@ struct GradeCommand {
             try fileManager.createDirectory(at: results, withIntermediateDirectories: true)
             try Reports.json(Reports.gradescope(grade, rubric: rubric)).write(to: results.appendingPathComponent("results.json"))
             try Data(Reports.csv(rows).utf8).write(to: out.appendingPathComponent("grades.csv"))
+            try Data(Reports.checksCSV(grades).utf8).write(to: out.appendingPathComponent("checks.csv"))
             finished(index, of: students.count, grade, rubric: rubric, started: started)
         }
         try writeRunRecord(grader, submissions: submissions, out: out, students: students, grades: grades)
         print("")
         print(Reports.summary(grades, rubric: rubric, seconds: Date().timeIntervalSince(started), terminal: terminal))
         print("")
-        print("Wrote \(out.path)/grades.csv, feedback/, results/ and run.json.")
+        print("Wrote \(out.path)/grades.csv, checks.csv, feedback/, results/ and run.json.")
         if let expected = arguments.options["expect"] {
             return try compare(grades, with: URL(fileURLWithPath: expected), rubric: rubric) ? 0 : 1
         }

@@ -493,6 +493,8 @@ struct EndToEndTests {
         let csv = try String(contentsOf: out.appendingPathComponent("grades.csv"), encoding: .utf8)
         // The header, the maximum row, one row per student.
         #expect(csv.split(separator: "\n").count == students.count + 2)
+        let checks = try String(contentsOf: out.appendingPathComponent("checks.csv"), encoding: .utf8)
+        #expect(checks.hasPrefix("stage,check,name,kind,attempted,ran,failed"))
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as? [String: Any]
         #expect(run?["salt"] as? String == salt)
         for student in students {

@@ -113,10 +113,9 @@ struct StageGrade: Sendable {
         }
     }
 
-    /// The points of each check of `run`, rounded to ten-thousandths so that the points shown add up: the
-    /// checks are rounded in order of the share they earned (passed ones first), each to what brings the
-    /// running sum to the running sum unrounded, rounded. So the maxima add up to the stage's points, a
-    /// passed check earns its whole maximum, and the stage's points are the exact sum, rounded.
+    /// The points of each check of `run` in ten-thousandths, passed checks first, rounded so that every
+    /// running sum is the unrounded one, rounded: the maxima add up to the stage's points, a passed check
+    /// earns its whole maximum, and the stage earns its exact share, rounded; so the points shown add up.
     private static func points(of run: StageRun, rubric: Rubric, stage: Rubric.StageRubric)
         -> (Double, Double, [String: (earned: Double, maximum: Double)]) {
         var byID: [String: (earned: Double, maximum: Double)] = [:]

@@ -8,7 +8,8 @@ extension Command {
         details: """
         Grades every submission in DIR (one folder per student, holding their Exercises/ folder \
         or a whole copy of the kit, of which only the stage files are taken) in a grading copy of \
-        this kit, and writes grades.csv, feedback/<student>.md, results/<student>/results.json \
+        this kit, and writes grades.csv, checks.csv (each check's failures across the class), \
+        feedback/<student>.md, results/<student>/results.json \
         (Gradescope's format) and run.json (the salt and settings, to reproduce the run) to the \
         output folder. With --gradescope, grades /autograder/submission into \
         /autograder/results/results.json. See docs/instructors.md.
@@ -230,7 +231,7 @@ struct GradeCommand {
         print("")
         print(Reports.summary(grades, rubric: rubric, seconds: Date().timeIntervalSince(started), terminal: terminal))
         print("")
-        print("Wrote \(out.path)/grades.csv, feedback/, results/ and run.json.")
+        print("Wrote \(out.path)/grades.csv, checks.csv, feedback/, results/ and run.json.")
         if let expected = arguments.options["expect"] {
             return try compare(grades, with: URL(fileURLWithPath: expected), rubric: rubric) ? 0 : 1
         }
@@ -240,7 +241,7 @@ struct GradeCommand {
     /// Writes a submission's feedback and results.json, and grades.csv with every submission graded
     /// so far, in the students' order. Written as it goes: an interrupted run still leaves every finished submission's files.
     private func write(_ grade: SubmissionGrade, finished grades: [SubmissionGrade], out: URL, rubric: Rubric) throws {
-        var rows = [Reports.csvHeader()]
+        var rows = [Reports.csvHeader(), Reports.csvMaximumRow(rubric: rubric)]
         rows += grades.map { Reports.csvRow($0, rubric: rubric) }
         let name = grade.student
         try Data(Reports.feedback(grade, rubric: rubric).utf8).write(to: out.appendingPathComponent("feedback/\(name).md"))
@@ -248,6 +249,7 @@ struct GradeCommand {
         try FileManager.default.createDirectory(at: results, withIntermediateDirectories: true)
         try Reports.json(Reports.gradescope(grade, rubric: rubric)).write(to: results.appendingPathComponent("results.json"))
         try Data(Reports.csv(rows).utf8).write(to: out.appendingPathComponent("grades.csv"))
+        try Data(Reports.checksCSV(grades).utf8).write(to: out.appendingPathComponent("checks.csv"))
     }
 
     private func progress(_ index: Int, of count: Int, _ student: String, started: Date) {

@@ -25,6 +25,13 @@ struct CheckOutcome: Sendable, Equatable {
 
     var passed: Bool { status == .passed }
 
+    /// "StageTests.Stage02DenseLayer/backwardWorkedExample()": the suite and the function, without
+    /// the source location, so that it stays the same when the suite's file changes (checks.csv).
+    var stableID: String {
+        let parts = id.split(separator: "/")
+        return parts.count >= 2 ? parts[0] + "/" + parts[1] : id
+    }
+
     /// "backwardWorkedExample()": the function's name, for rubric files.
     var functionName: String {
         let parts = id.split(separator: "/")
@@ -95,8 +102,8 @@ struct StageGrade: Sendable {
 
     mutating func score(with rubric: Rubric) {
         let stageRubric = rubric.stage(stage.number)
-        maximum = stageRubric.points
-        bonusMaximum = stageRubric.bonus
+        maximum = PointUnits.rounded(stageRubric.points)
+        bonusMaximum = PointUnits.rounded(stageRubric.bonus)
         (points, bonus, checkPoints) = (0, 0, [:])
         asIsPoints = nil
         guard let run = chosen else { return }
@@ -106,32 +113,86 @@ struct StageGrade: Sendable {
         }
     }
 
+    /// The points of each check of `run` in ten-thousandths, passed checks first, rounded so that every
+    /// running sum is the unrounded one, rounded: the maxima add up to the stage's points, a passed check
+    /// earns its whole maximum, and the stage earns its exact share, rounded; so the points shown add up.
     private static func points(of run: StageRun, rubric: Rubric, stage: Rubric.StageRubric)
         -> (Double, Double, [String: (earned: Double, maximum: Double)]) {
         var byID: [String: (earned: Double, maximum: Double)] = [:]
         var sums = (0.0, 0.0)
         for bonus in [false, true] {
             let checks = run.checks.filter { $0.isBonus == bonus }
-            for (check, score) in zip(checks, rubric.score(checks, sharing: bonus ? stage.bonus : stage.points)) {
-                byID[check.id] = (score.earned, score.maximum)
-                if bonus { sums.1 += score.earned } else { sums.0 += score.earned }
+            let shares = rubric.score(checks, sharing: bonus ? stage.bonus : stage.points)
+            let fractions = shares.map { $0.maximum > 0 ? $0.earned / $0.maximum : 0 }
+            let order = checks.indices.sorted { (fractions[$0], $1) > (fractions[$1], $0) }
+            let maxima = PointUnits.roundKeepingSums(order.map { shares[$0].maximum })
+            let earned = PointUnits.roundKeepingSums(order.map { shares[$0].earned })
+            for (position, index) in order.enumerated() {
+                let points = (PointUnits.points(min(earned[position], maxima[position])), PointUnits.points(maxima[position]))
+                byID[checks[index].id] = points
+                if bonus { sums.1 += points.0 } else { sums.0 += points.0 }
             }
         }
-        return (sums.0, sums.1, byID)
+        return (PointUnits.rounded(sums.0), PointUnits.rounded(sums.1), byID)
+    }
+
+    /// The stage was tried: its file is not the stub (it may still not compile).
+    var attempted: Bool { disposition != .notInKit && disposition != .notAttempted }
+
+    /// What went wrong in the stage, as far as it counted; nil when it went normally.
+    var problem: StageProblem? {
+        switch disposition {
+        case .compileError: return StageProblem(kind: .compileError, stage: stage.number)
+        case .forbidden: return StageProblem(kind: .forbidden, stage: stage.number)
+        default: break
+        }
+        guard let chosen else { return nil }
+        if let kind = StageProblem.Kind(of: chosen) { return StageProblem(kind: kind, stage: stage.number) }
+        // The graded run went normally; the one with the student's own earlier stages may not have.
+        if usedReference, let asIs, let kind = StageProblem.Kind(of: asIs) {
+            return StageProblem(kind: kind, stage: stage.number, asSubmittedOnly: true, referenceStages: referenceStages,
+                                passedOnReference: chosen.checks.allSatisfy { $0.passed || $0.isBonus })
+        }
+        return nil
     }
 
     /// "crash in stage 5", "compile error in stage 3", … or nil when the stage went normally.
-    var statusNote: String? {
-        switch disposition {
-        case .compileError: return "compile error in stage \(stage.number)"
-        case .forbidden: return "forbidden code in stage \(stage.number)"
-        default: break
+    var statusNote: String? { problem?.text }
+}
+
+/// Something that went wrong in a stage: a column of grades.csv says it, the summary counts it.
+struct StageProblem: Sendable, Equatable {
+    enum Kind: String, Sendable {
+        case compileError = "compile error"
+        case forbidden = "forbidden code"
+        case timeout
+        case crash
+
+        /// A run's problem: a timeout outweighs a crash, as it cost the checks that never ran.
+        init?(of run: StageRun) {
+            if run.timedOut { self = .timeout } else if run.crashed { self = .crash } else { return nil }
         }
-        let runs = [asIs, onReference].compactMap { $0 }
-        if runs.contains(where: \.timedOut) { return "timeout in stage \(stage.number)" }
-        if runs.contains(where: \.crashed) { return "crash in stage \(stage.number)" }
-        return nil
     }
+
+    let kind: Kind
+    let stage: Int
+    /// It happened with the student's own earlier stages only; the run that counted, on the
+    /// reference of `referenceStages`, went without it.
+    var asSubmittedOnly = false
+    var referenceStages: [Int] = []
+    /// That run passed all its required checks.
+    var passedOnReference = false
+
+    /// "crash in stage 8", "crash in stage 8 as submitted (passed on the reference of stage 7)".
+    var text: String {
+        let base = "\(kind.rawValue) in stage \(stage)"
+        guard asSubmittedOnly else { return base }
+        let stages = (referenceStages.count == 1 ? "stage " : "stages ") + referenceStages.map(String.init).joined(separator: ", ")
+        return base + " as submitted (" + (passedOnReference ? "passed on the reference of \(stages))" : "none on the reference of \(stages), which counted)")
+    }
+
+    /// The summary's heading for it: "crash", "crash as submitted".
+    var summaryKind: String { kind.rawValue + (asSubmittedOnly ? " as submitted" : "") }
 }
 
 /// The grade of one submission.
@@ -145,32 +206,63 @@ struct SubmissionGrade: Sendable {
     /// Set when grading itself failed (a bug or a broken kit): the submission scores 0.
     var internalError: String?
 
-    var points: Double { stages.reduce(0) { $0 + $1.points } }
-    var bonus: Double { stages.reduce(0) { $0 + $1.bonus } }
+    var points: Double { PointUnits.rounded(stages.reduce(0) { $0 + $1.points }) }
+    var bonus: Double { PointUnits.rounded(stages.reduce(0) { $0 + $1.bonus }) }
+    /// The stages' points and the bonus before the cap: a mistake the bonus hides in the total shows here.
+    var uncappedTotal: Double { PointUnits.rounded(points + bonus) }
 
     func total(cap: Double?) -> Double {
-        let sum = points + bonus
-        return cap.map { min($0, sum) } ?? sum
+        cap.map { min($0, uncappedTotal) } ?? uncappedTotal
     }
 
-    /// "ok", or what went wrong, stage by stage ("crash in stage 5; timeout in stage 6").
+    /// At least one stage file is not the stub.
+    var attemptedAnyStage: Bool { stages.contains(where: \.attempted) }
+
+    /// "ok", "not attempted", or what went wrong, stage by stage ("crash in stage 5; timeout in stage 6").
     var status: String {
         if let internalError { return "grader error: \(internalError)" }
+        if !attemptedAnyStage { return SubmissionGrade.notAttempted }
         let notes = stages.compactMap(\.statusNote)
         return notes.isEmpty ? "ok" : notes.joined(separator: "; ")
     }
+
+    /// The status of a submission whose stage files are all missing or still the stubs.
+    static let notAttempted = "not attempted"
 
     mutating func score(with rubric: Rubric) {
         for index in stages.indices { stages[index].score(with: rubric) }
     }
 }
 
+/// Points are kept in ten-thousandths of a point, so that the points shown add up to the totals shown.
+enum PointUnits {
+    static let perPoint = 10_000.0
+
+    /// `value` rounded to a ten-thousandth (sums of rounded points drift by a few ulps).
+    static func rounded(_ value: Double) -> Double { (value * perPoint).rounded() / perPoint }
+
+    static func points(_ units: Int) -> Double { Double(units) / perPoint }
+
+    /// `values` in ten-thousandths, each rounded so that every running sum is the unrounded running sum,
+    /// rounded: the first k add up to the first k values' sum, rounded, for every k.
+    static func roundKeepingSums(_ values: [Double]) -> [Int] {
+        var sum = 0.0, roundedSum = 0
+        return values.map { value in
+            sum += value * perPoint
+            let next = Int(sum.rounded())
+            defer { roundedSum = next }
+            return next - roundedSum
+        }
+    }
+}
+
 extension Double {
-    /// 1.25 → "1.25", 4.0 → "4", 0.83333 → "0.83": points as people write them.
+    /// 1.25 → "1.25", 4.0 → "4", 0.659722 → "0.6597": points as people write them, to a ten-thousandth,
+    /// the precision they are kept in, so that the points shown add up.
     var points: String {
-        let rounded = (self * 100).rounded() / 100
+        let rounded = PointUnits.rounded(self)
         if rounded == rounded.rounded() { return String(Int(rounded)) }
-        var text = String(format: "%.2f", rounded)
+        var text = String(format: "%.4f", rounded)
         while text.hasSuffix("0") { text.removeLast() }
         return text
     }

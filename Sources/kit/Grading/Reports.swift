@@ -5,13 +5,30 @@ import NeuralKit
 enum Reports {
     // MARK: grades.csv
 
+    /// The columns: the stages' points, the bonus, the total before and after the cap, the status. The
+    /// time each submission took is in run.json, so that grades.csv is the same for any `--jobs`.
     static func csvHeader() -> [String] {
-        ["student"] + Course.stages.map { "stage" + $0.twoDigits } + ["bonus", "total", "status", "seconds"]
+        ["student"] + Course.stages.map { "stage" + $0.twoDigits } + ["bonus", "uncapped", "total", "status"]
     }
 
+    /// The student column of the row under the header; never a student's name, which is made safe as a file name.
+    static let maximumRowName = "(maximum)"
+
+    /// The row under the header: the most each column can hold. A row rather than maxima in the column
+    /// names, so that the names stay the same from rubric to rubric and formulas can use the numbers.
+    static func csvMaximumRow(rubric: Rubric) -> [String] {
+        let stages = Course.stages.map { rubric.stage($0.number) }
+        let bonus = stages.reduce(0) { $0 + $1.bonus }
+        let uncapped = stages.reduce(0) { $0 + $1.points } + bonus
+        let capNote = rubric.cap.map { $0 < uncapped ? "the total is capped at \($0.points)" : "" } ?? ""
+        return [maximumRowName] + stages.map { $0.points.points } + [bonus.points, uncapped.points, rubric.maximum.points, capNote]
+    }
+
+    /// A student's row. A stage not attempted is an empty cell (it counts as 0 in a sum, and a column's
+    /// average is over the students who tried the stage); one attempted that scored nothing is 0.
     static func csvRow(_ grade: SubmissionGrade, rubric: Rubric) -> [String] {
-        [grade.student] + grade.stages.map { $0.points.points } + [
-            grade.bonus.points, grade.total(cap: rubric.cap).points, grade.status, String(Int(grade.seconds.rounded())),
+        [grade.student] + grade.stages.map { $0.attempted ? $0.points.points : "" } + [
+            grade.bonus.points, grade.uncappedTotal.points, grade.total(cap: rubric.cap).points, grade.status,
         ]
     }
 
@@ -32,13 +49,18 @@ enum Reports {
         let total = grade.total(cap: rubric.cap)
         lines.append("# NeuralKit: feedback for \(grade.student)")
         lines.append("")
-        let capNote = rubric.cap.map { grade.points + grade.bonus > $0 ? " (capped at \($0.points))" : "" } ?? ""
+        let capNote = total < grade.uncappedTotal ? " (capped; \(grade.uncappedTotal.points) before the cap)" : ""
         lines.append("**Total: \(total.points) / \(rubric.maximum.points)**\(capNote) — stages \(grade.points.points), "
             + "bonus \(grade.bonus.points). Status: \(grade.status).")
         lines.append("")
         if let error = grade.internalError {
             lines.append("The grader could not grade this submission: \(error). Please tell your instructor.")
             return lines.joined(separator: "\n") + "\n"
+        }
+        if !grade.attemptedAnyStage {
+            lines.append("Nothing was graded: every stage file is missing or still the original stub. Upload your "
+                + "Exercises/ folder (or its stage files, or a zip of your kit) with your work in it.")
+            lines.append("")
         }
         lines.append("| Stage | Points | Bonus | |")
         lines.append("|---|---|---|---|")
@@ -150,9 +172,9 @@ enum Reports {
         }
         let hidden = run.checks.filter(\.isHidden)
         if !hidden.isEmpty, rubric.hiddenChecks == .count {
-            let earned = hidden.compactMap { stage.checkPoints[$0.id] }.reduce((0.0, 0.0)) { ($0.0 + $1.earned, $0.1 + $1.maximum) }
+            let earned = hiddenPoints(hidden, of: stage)
             lines.append("- \(hidden.count) hidden check\(hidden.count == 1 ? "" : "s") ran: \(hidden.filter(\.passed).count) passed "
-                + "(\(earned.0.points) / \(earned.1.points)).")
+                + "(\(earned.earned.points) / \(earned.maximum.points)).")
         }
         let failing = run.checks.filter { !$0.isBonus && !$0.passed }
         if !failing.isEmpty, stage.stage.isWritten, let hint = stage.stage.hints.first {
@@ -164,6 +186,13 @@ enum Reports {
     // MARK: results/<student>/results.json (Gradescope)
 
     /// Gradescope's autograder results: https://gradescope-autograders.readthedocs.io/en/latest/specs/
+    ///
+    /// The tests' `max_score`s add up to the rubric's maximum, and their scores to the (capped) total,
+    /// which is also the top-level `score`: one test per required check (hidden ones counted in one test
+    /// per stage), one per stage that was not graded, and one "Extras" test for all the bonus checks,
+    /// out of what the cap leaves them (20 − 16.5 = 3.5 for the course). It scores the bonus that counts
+    /// in the total, which is more than its `max_score` (extra credit, as Gradescope allows) when the
+    /// bonus makes up for points lost in the stages; its output lists each bonus check.
     static func gradescope(_ grade: SubmissionGrade, rubric: Rubric) -> [String: Any] {
         var tests: [[String: Any]] = []
         func test(_ name: String, number: String, score: Double, maximum: Double, passed: Bool, output: String) {
@@ -174,7 +203,7 @@ enum Reports {
                 "output": String(output.prefix(8000)), "visibility": "visible",
             ])
         }
-        for stage in grade.stages where stage.disposition != .notInKit {
+        for stage in grade.stages {
             let prefix = "Stage \(stage.stage.number)"
             switch stage.disposition {
             case .graded:
@@ -189,29 +218,43 @@ enum Reports {
                         + stage.referenceStages.map(String.init).joined(separator: ", ") + " (as submitted: \((stage.asIsPoints ?? 0).points))."
                 }
                 var index = 0
-                for check in run.checks where !check.isHidden || rubric.hiddenChecks == .show {
+                for check in run.checks where !check.isBonus && (!check.isHidden || rubric.hiddenChecks == .show) {
                     index += 1
                     let points = stage.checkPoints[check.id] ?? (0, 0)
                     let output = (check.passed ? "" : check.messages.prefix(3).joined(separator: "\n")) + (index == 1 && !note.isEmpty ? "\n" + note : "")
-                    test("\(prefix)\(check.isBonus ? " bonus" : "") · \(check.name)", number: "\(stage.stage.number).\(index)",
+                    test("\(prefix) · \(check.name)", number: "\(stage.stage.number).\(index)",
                          score: points.earned, maximum: points.maximum, passed: check.passed,
                          output: output.trimmingCharacters(in: .whitespacesAndNewlines))
                 }
-                let hidden = run.checks.filter(\.isHidden)
+                let hidden = run.checks.filter { $0.isHidden && !$0.isBonus }
                 if !hidden.isEmpty, rubric.hiddenChecks == .count {
-                    let earned = hidden.compactMap { stage.checkPoints[$0.id] }.reduce((0.0, 0.0)) { ($0.0 + $1.earned, $0.1 + $1.maximum) }
-                    test("\(prefix) · hidden checks", number: "\(stage.stage.number).h", score: earned.0, maximum: earned.1,
+                    let earned = hiddenPoints(hidden, of: stage)
+                    test("\(prefix) · hidden checks", number: "\(stage.stage.number).h", score: earned.earned, maximum: earned.maximum,
                          passed: hidden.allSatisfy(\.passed), output: "\(hidden.filter(\.passed).count) of \(hidden.count) hidden checks passed.")
                 }
+            case .notInKit:
+                test("\(prefix) · \(stage.stage.title)", number: "\(stage.stage.number)", score: 0, maximum: stage.maximum,
+                     passed: false, output: "Not in the kit yet.")
             default:
                 let output = section(stage, rubric: rubric).dropFirst(2).joined(separator: "\n")
                 test("\(prefix) · \(stage.stage.title)", number: "\(stage.stage.number)", score: 0,
-                     maximum: stage.maximum + stage.bonusMaximum, passed: false, output: output)
+                     maximum: stage.maximum, passed: false, output: output)
             }
         }
         let total = grade.total(cap: rubric.cap)
-        var summary = "Total: \(total.points) / \(rubric.maximum.points) (stages \(grade.points.points), bonus \(grade.bonus.points)). "
-            + "Status: \(grade.status)."
+        let required = grade.stages.reduce(0) { $0 + $1.maximum }
+        let bonusMaximum = grade.stages.reduce(0) { $0 + $1.bonusMaximum }
+        // What the cap leaves the bonus: the tests' maxima then add up to the rubric's maximum.
+        let extrasMaximum = max(0, rubric.maximum - required)
+        if bonusMaximum > 0 || extrasMaximum > 0 {
+            let counted = max(0, total - grade.points)
+            test("Extras · bonus checks" + (extrasMaximum < bonusMaximum ? " (up to the cap of \(rubric.maximum.points))" : ""),
+                 number: "\(grade.stages.count + 1)", score: counted, maximum: extrasMaximum,
+                 passed: extrasMaximum > 0 && counted >= extrasMaximum - 1e-9,
+                 output: extrasOutput(grade, rubric: rubric, required: required, bonusMaximum: bonusMaximum, extrasMaximum: extrasMaximum))
+        }
+        var summary = "Total: \(total.points) / \(rubric.maximum.points) (stages \(grade.points.points), bonus \(grade.bonus.points)"
+            + (total < grade.uncappedTotal ? "; \(grade.uncappedTotal.points) before the cap" : "") + "). Status: \(grade.status)."
         if let error = grade.internalError { summary += "\nThe grader could not grade this submission: \(error)" }
         return [
             "score": rounded(total),
@@ -223,10 +266,124 @@ enum Reports {
         ]
     }
 
+    /// The points of `checks` (a stage's hidden ones): (earned, maximum).
+    private static func hiddenPoints(_ checks: [CheckOutcome], of stage: StageGrade) -> (earned: Double, maximum: Double) {
+        checks.compactMap { stage.checkPoints[$0.id] }.reduce((0.0, 0.0)) { ($0.0 + $1.earned, $0.1 + $1.maximum) }
+    }
+
+    /// The Extras test's text: how the bonus counts, then each bonus check (hidden ones counted per stage).
+    private static func extrasOutput(_ grade: SubmissionGrade, rubric: Rubric, required: Double, bonusMaximum: Double,
+                                     extrasMaximum: Double) -> String {
+        var lines = ["The bonus checks are worth \(bonusMaximum.points) points in all; you earned \(grade.bonus.points)."]
+        if extrasMaximum < bonusMaximum {
+            lines.append("The total is capped at \(rubric.maximum.points) and the stages are worth \(required.points), so this test is "
+                + "out of \(extrasMaximum.points). It scores the bonus that counts in your total: more than \(extrasMaximum.points) "
+                + "when bonus points make up for points lost in the stages, never past the cap.")
+        }
+        lines.append("")
+        for stage in grade.stages where stage.bonusMaximum > 0 {
+            let prefix = "Stage \(stage.stage.number)"
+            guard stage.disposition == .graded, let run = stage.chosen else {
+                lines.append("\(prefix): 0 / \(stage.bonusMaximum.points) (\(summary(of: stage)))")
+                continue
+            }
+            for check in run.checks where check.isBonus && (!check.isHidden || rubric.hiddenChecks == .show) {
+                let points = stage.checkPoints[check.id] ?? (0, 0)
+                lines.append("\(check.passed ? "✓" : "✗") \(prefix) · \(check.name): \(points.earned.points) / \(points.maximum.points)")
+                if !check.passed, let message = check.messages.first { lines.append("    " + String(message.prefix(300))) }
+            }
+            let hidden = run.checks.filter { $0.isHidden && $0.isBonus }
+            if !hidden.isEmpty, rubric.hiddenChecks == .count {
+                let points = hiddenPoints(hidden, of: stage)
+                lines.append("\(prefix): \(hidden.filter(\.passed).count) of \(hidden.count) hidden bonus checks passed: "
+                    + "\(points.earned.points) / \(points.maximum.points)")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
     private static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
 
     static func json(_ object: Any) -> Data {
         (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
+    }
+
+    // MARK: checks.csv
+
+    /// One check across the class: how many students failed it, and with what.
+    struct CheckStatistics: Equatable {
+        let stage: Int
+        /// The suite and the function ("StageTests.Stage02DenseLayer/backwardWorkedExample()").
+        let id: String
+        let name: String
+        let isBonus: Bool
+        let isHidden: Bool
+        /// Students who attempted the stage (its file is not the stub).
+        var attempted = 0
+        /// Students whose graded run of the stage has this check (their file compiled).
+        var ran = 0
+        var failed = 0
+        /// The first line of each failing student's first message, and how many students had it.
+        var messages: [String: Int] = [:]
+
+        /// The message most failing students had (the first in alphabetical order on a tie).
+        var commonMessage: (text: String, count: Int)? {
+            messages.min { ($1.value, $0.key) < ($0.value, $1.key) }.map { ($0.key, $0.value) }
+        }
+    }
+
+    /// Every check that ran for some student, by stage, in the order the suites report them.
+    static func checkStatistics(_ grades: [SubmissionGrade]) -> [CheckStatistics] {
+        var statistics: [CheckStatistics] = []
+        var indexByID: [String: Int] = [:]
+        var attempted: [Int: Int] = [:]
+        for grade in grades where grade.internalError == nil {
+            for stage in grade.stages where stage.attempted {
+                attempted[stage.stage.number, default: 0] += 1
+                for check in stage.chosen?.checks ?? [] {
+                    let index = indexByID[check.stableID] ?? {
+                        statistics.append(CheckStatistics(stage: check.stage, id: check.stableID, name: check.name,
+                                                          isBonus: check.isBonus, isHidden: check.isHidden))
+                        indexByID[check.stableID] = statistics.count - 1
+                        return statistics.count - 1
+                    }()
+                    statistics[index].ran += 1
+                    if !check.passed {
+                        statistics[index].failed += 1
+                        statistics[index].messages[failureLine(check), default: 0] += 1
+                    }
+                }
+            }
+        }
+        for index in statistics.indices { statistics[index].attempted = attempted[statistics[index].stage] ?? 0 }
+        // A stable sort: by stage, then in the order first seen.
+        return statistics.enumerated().sorted { ($0.element.stage, $0.offset) < ($1.element.stage, $1.offset) }.map(\.element)
+    }
+
+    /// The first line of a failed check's first message, or what stopped it.
+    static func failureLine(_ check: CheckOutcome) -> String {
+        if let line = check.messages.first?.split(separator: "\n", omittingEmptySubsequences: true).first {
+            return String(line.trimmingCharacters(in: .whitespaces).prefix(300))
+        }
+        switch check.status {
+        case .crashed: return "crashed"
+        case .timedOut: return "timed out"
+        case .notRun: return "not run (the stage's time ran out)"
+        case .passed, .failed: return "failed"
+        }
+    }
+
+    /// checks.csv: one row per check, with how many students attempted its stage, ran it and failed it,
+    /// and the most common first line of the failure messages.
+    static func checksCSV(_ grades: [SubmissionGrade]) -> String {
+        let header = ["stage", "check", "name", "kind", "attempted", "ran", "failed", "most common message", "students with it"]
+        let rows = checkStatistics(grades).map { check -> [String] in
+            let kind = (check.isHidden ? "hidden " : "") + (check.isBonus ? "bonus" : "required")
+            let message = check.commonMessage
+            return [String(check.stage), check.id, check.name, kind, String(check.attempted), String(check.ran), String(check.failed),
+                    message?.text ?? "", message.map { String($0.count) } ?? ""]
+        }
+        return csv([header] + rows)
     }
 
     // MARK: The summary in the terminal
@@ -254,31 +411,29 @@ enum Reports {
             lines.append("  \(label) " + String(repeating: "█", count: Int((Double(count) / Double(largest) * 30).rounded(.up)))
                 + (count > 0 ? " \(count)" : ""))
         }
-        var failures: [String: Int] = [:]
-        for grade in grades {
-            for stage in grade.stages {
-                for check in stage.chosen?.checks ?? [] where !check.passed && !check.isBonus {
-                    let name = check.isHidden ? "Stage \(check.stage) · (hidden) \(check.name)" : "Stage \(check.stage) · \(check.name)"
-                    failures[name, default: 0] += 1
+        let failing = checkStatistics(grades).filter { !$0.isBonus && $0.failed > 0 }
+            .sorted { ($1.failed, $0.stage, $0.name) < ($0.failed, $1.stage, $1.name) }
+        if !failing.isEmpty {
+            lines.append("")
+            lines.append("Checks failed most often (students failing / whose checks ran; all in checks.csv):")
+            for check in failing.prefix(10) {
+                let label = pad("\(check.failed)/\(check.ran)", 7)
+                lines.append("  " + label + "Stage \(check.stage) · " + (check.isHidden ? "(hidden) " : "") + check.name)
+                if let message = check.commonMessage {
+                    lines.append("  " + pad("", 7) + terminal.dim("\(message.count)× " + String(message.text.prefix(100))))
                 }
             }
         }
-        if !failures.isEmpty {
-            lines.append("")
-            lines.append("Checks failed most often (by students who attempted the stage):")
-            for (name, count) in failures.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }).prefix(10) {
-                lines.append("  " + pad("\(count)×", 5) + name)
-            }
+        var problems: [String: Int] = [:]
+        for grade in grades where grade.internalError == nil {
+            if !grade.attemptedAnyStage { problems[SubmissionGrade.notAttempted, default: 0] += 1 }
+            for kind in Set(grade.stages.compactMap { $0.problem?.summaryKind }) { problems[kind, default: 0] += 1 }
         }
-        var statuses: [String: Int] = [:]
-        for grade in grades where grade.status != "ok" {
-            for note in grade.status.components(separatedBy: "; ") {
-                statuses[note.replacingOccurrences(of: #" in stage \d+"#, with: "", options: .regularExpression), default: 0] += 1
-            }
-        }
-        if !statuses.isEmpty {
+        let errors = grades.filter { $0.internalError != nil }.count
+        if errors > 0 { problems["grader error", default: 0] += errors }
+        if !problems.isEmpty {
             lines.append("")
-            lines.append("Problems: " + statuses.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", "))
+            lines.append("Problems (submissions): " + problems.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
     }

@@ -44,7 +44,8 @@ struct Rubric: Sendable, Equatable {
         case show
     }
 
-    /// The most a submission can score (bonus included); nil: no cap.
+    /// The most a submission can score (bonus included); nil: no cap. Never below the stages' points
+    /// (a rubric file with one is refused): it limits only what the bonus adds.
     var cap: Double?
     var stages: [Int: StageRubric]
     var hiddenChecks: HiddenChecks = .count
@@ -54,6 +55,7 @@ struct Rubric: Sendable, Equatable {
         stages[number] ?? StageRubric(points: 0, bonus: 0)
     }
 
+    /// The most a submission can score: the stages' points and the bonus, capped.
     var maximum: Double {
         let sum = stages.values.reduce(0) { $0 + $1.points + $1.bonus }
         return cap.map { min($0, sum) } ?? sum
@@ -156,6 +158,13 @@ struct Rubric: Sendable, Equatable {
                 }
                 rubric.stages[number] = stage
             }
+        }
+        // Below the stages' points, a cap would make some required checks worth nothing to a strong
+        // student, and Gradescope's per-test maxima could not add up to it.
+        let stagePoints = rubric.stages.values.reduce(0) { $0 + $1.points }
+        if let cap = rubric.cap, cap < stagePoints - 1e-9 {
+            throw KitError("\(name): \"cap\" (\(cap.points)) is below the stages' points (\(stagePoints.points)); a cap only limits "
+                + "what the bonus adds: raise it, make it null, or lower the stages' points")
         }
         return rubric
     }

@@ -68,6 +68,10 @@ struct SimilarityCheck {
     var commonMinimumClass = 6
     /// Pairs scoring below this are not listed (nor written to the CSV).
     var floor = 0.1
+    /// Nor are pairs whose matching regions hold fewer tokens than a run winnowing is sure to find
+    /// (w + k − 1): with every name `V`, a k-gram or two such as `) } } public func V ( _ V : V , V`
+    /// turn up by chance where two students ended different answers the same way.
+    var minimumMatchedTokens: Int { winnowing.guarantee }
 
     /// What was found for one stage.
     struct StageResult {
@@ -140,7 +144,7 @@ struct SimilarityCheck {
         guard !shared.isEmpty else { return nil }
         let pair = SimilarPair(stage: stage, first: first, second: second, shared: shared.count,
                                regions: regions(first, second, shared: shared))
-        return pair.score >= floor ? pair : nil
+        return pair.score >= floor && pair.matchedTokens >= minimumMatchedTokens ? pair : nil
     }
 
     /// The runs of tokens both submissions have: shared fingerprints on the same diagonal (the same

@@ -66,11 +66,13 @@ struct FingerprintTests {
         let winnowing = Winnowing()
         var generator = SeededGenerator(seed: 2003)
         let alphabet = ["V", "(", ")", "=", "+", "N", ".", "{", "}", "let", "return", ",", ":", "*"]
-        func randomTokens(_ count: Int) -> [String] { (0..<count).map { _ in alphabet.randomElement(using: &generator)! } }
+        func randomTokens(upTo count: Int) -> [String] {
+            (0..<Int.random(in: 0...count, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+        }
         for _ in 0..<300 {
-            let shared = randomTokens(winnowing.guarantee)
-            let first = randomTokens(Int.random(in: 0...60, using: &generator)) + shared + randomTokens(Int.random(in: 0...60, using: &generator))
-            let second = randomTokens(Int.random(in: 0...60, using: &generator)) + shared + randomTokens(Int.random(in: 0...60, using: &generator))
+            let shared = (0..<winnowing.guarantee).map { _ in alphabet.randomElement(using: &generator)! }
+            let first = randomTokens(upTo: 60) + shared + randomTokens(upTo: 60)
+            let second = randomTokens(upTo: 60) + shared + randomTokens(upTo: 60)
             let firstHashes = winnowing.gramHashes(first)
             let kept = winnowing.select(firstHashes)
             for start in 0...(firstHashes.count - winnowing.window) {
@@ -89,7 +91,8 @@ struct FingerprintTests {
 
 /// Stage 1 files: the reference, a disguised copy of it, and independent correct implementations.
 enum StageOneClass {
-    static let stub = (try? Data(contentsOf: packageRoot.appendingPathComponent("Sources/kit/Stubs/01-Activations/Activations.swift"))) ?? Data()
+    static let stub = (try? Data(contentsOf: packageRoot.appendingPathComponent("Sources/kit/Stubs/01-Activations/Activations.swift")))
+        ?? Data()
     static let reference = (try? String(contentsOf: packageRoot.appendingPathComponent("Solutions/01-Activations/Activations.swift"),
                                         encoding: .utf8)) ?? ""
 
@@ -390,7 +393,8 @@ struct SimilarityClassTests {
     func commonFingerprints() {
         // Hash 1 is in 4 of 6 submissions, hash 2 in 3 of 6 (half, not more), hash 3 in one.
         func submission(_ name: String, _ hashes: [UInt64]) -> StageSubmission {
-            StageSubmission(student: name, files: [], occurrences: Dictionary(uniqueKeysWithValues: hashes.map { ($0, [TokenPlace(file: 0, position: 0)]) }))
+            let somewhere = [TokenPlace(file: 0, position: 0)]
+            return StageSubmission(student: name, files: [], occurrences: Dictionary(uniqueKeysWithValues: hashes.map { ($0, somewhere) }))
         }
         let holders: [[UInt64]] = [[1, 2, 3], [1, 2], [1, 2], [1], [], []]
         var documents = holders.enumerated().map { submission("s\($0.offset)", $0.element) }

@@ -96,19 +96,20 @@ struct SimilarityCommand {
         }
 
         print("Compared \(students.count) submissions, \(stageText) (submissions that changed the stub: "
-            + compared.joined(separator: ", ") + ") in \(Reports.duration(Date().timeIntervalSince(started))).")
+            + compared.joined(separator: ", ") + ") in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
         for note in notes { print(terminal.dim("  not compared: " + note)) }
         print("")
         if pairs.isEmpty {
             print("No pair of submissions shares enough code to list (\(SimilarityReport.percent(check.floor))% of its fingerprints).")
         } else {
             print(terminal.bold("Most similar pairs") + terminal.dim(" (A%: share of A's fingerprints B also has)"))
-            let width = (pairs.prefix(SimilarityCommand.printedPairs).flatMap { [$0.first.student.count, $0.second.student.count] }.max() ?? 8)
-            for (index, pair) in pairs.prefix(SimilarityCommand.printedPairs).enumerated() {
+            let printed = pairs.prefix(SimilarityCommand.printedPairs)
+            let width = printed.flatMap { [$0.first.student.count, $0.second.student.count] }.max() ?? 8
+            for (index, pair) in printed.enumerated() {
+                let percents = "A " + pad(SimilarityReport.percent(pair.firstPercent) + "%", 5)
+                    + "B " + pad(SimilarityReport.percent(pair.secondPercent) + "%", 5)
                 print("  \(pad(String(index + 1) + ".", 4))stage \(pad(String(pair.stage), 3))"
-                    + "\(pad(pair.first.student, width + 2))\(pad(pair.second.student, width + 2))"
-                    + "A \(pad(SimilarityReport.percent(pair.firstPercent) + "%", 5))B \(pad(SimilarityReport.percent(pair.secondPercent) + "%", 5))"
-                    + "\(pair.matchedTokens) tokens")
+                    + "\(pad(pair.first.student, width + 2))\(pad(pair.second.student, width + 2))\(percents)\(pair.matchedTokens) tokens")
             }
         }
         print("")

@@ -165,7 +165,7 @@ private struct SourceReader {
     private var isHexadecimal: Bool {
         var start = index
         while start > 0, SwiftNormalizer.isIdentifierPart(characters[start - 1]) || characters[start - 1] == "." { start -= 1 }
-        return start + 1 < characters.count && characters[start] == "0" && (characters[start + 1] == "x" || characters[start + 1] == "X")
+        return start + 1 < characters.count && characters[start] == "0" && "xX".unicodeScalars.contains(characters[start + 1])
     }
 
     /// `.` alone (a member), or an operator that starts with dots (`...`, `..<`).

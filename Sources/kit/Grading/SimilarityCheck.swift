@@ -186,7 +186,8 @@ struct SimilarityCheck {
     }
 
     /// Whether the tokens between the end of `region` and the start of `next` (on its diagonal) are the same in both.
-    private func alike(_ first: StageSubmission, _ second: StageSubmission, from region: MatchedRegion, to next: MatchedRegion) -> Bool {
+    private func alike(_ first: StageSubmission, _ second: StageSubmission,
+                       from region: MatchedRegion, to next: MatchedRegion) -> Bool {
         let gapStart = region.start.position + region.length
         guard gapStart < next.start.position else { return true }
         let offset = region.otherStart.position - region.start.position

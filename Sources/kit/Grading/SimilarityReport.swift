@@ -88,38 +88,39 @@ struct SimilarityReport {
     private func section(_ pair: SimilarPair, rank: Int) -> String {
         let first = SimilarityReport.escape(pair.first.student)
         let second = SimilarityReport.escape(pair.second.student)
+        let regionCount = "\(pair.regions.count) region\(pair.regions.count == 1 ? "" : "s")"
         var text = "<section id=\"pair-\(rank)\">\n<h2>\(rank). Stage \(pair.stage): \(first) and \(second)</h2>\n"
             + "<p>A (\(first)): \(SimilarityReport.percent(pair.firstPercent))% · B (\(second)): "
-            + "\(SimilarityReport.percent(pair.secondPercent))% · \(pair.matchedTokens) matched tokens in "
-            + "\(pair.regions.count) region\(pair.regions.count == 1 ? "" : "s") · <a href=\"#top\">back to the table</a></p>\n<ol class=\"regions\">"
-        // Line → region number, on each side.
-        var firstMarks: [Int: [Int: Int]] = [:]
-        var secondMarks: [Int: [Int: Int]] = [:]
+            + "\(SimilarityReport.percent(pair.secondPercent))% · \(pair.matchedTokens) matched tokens in \(regionCount) · "
+            + "<a href=\"#top\">back to the table</a></p>\n<ol class=\"regions\">"
+        // For each side: file index → line → region number (the first region on a line colours it).
+        var marks: [[Int: [Int: Int]]] = [[:], [:]]
+        func mark(_ side: Int, _ submission: StageSubmission, _ place: TokenPlace, length: Int, region: Int) -> String {
+            let file = submission.files[place.file]
+            let lines = file.lines(from: place.position, count: length)
+            for line in lines where marks[side][place.file]?[line] == nil { marks[side][place.file, default: [:]][line] = region }
+            return "\(SimilarityReport.escape(file.name)) \(SimilarityReport.span(lines))"
+        }
         for (number, region) in pair.regions.enumerated() {
-            let firstFile = pair.first.files[region.start.file]
-            let secondFile = pair.second.files[region.otherStart.file]
-            let firstLines = firstFile.lines(from: region.start.position, count: region.length)
-            let secondLines = secondFile.lines(from: region.otherStart.position, count: region.length)
-            for line in firstLines where firstMarks[region.start.file]?[line] == nil { firstMarks[region.start.file, default: [:]][line] = number }
-            for line in secondLines where secondMarks[region.otherStart.file]?[line] == nil {
-                secondMarks[region.otherStart.file, default: [:]][line] = number
-            }
+            let firstPlace = mark(0, pair.first, region.start, length: region.length, region: number)
+            let secondPlace = mark(1, pair.second, region.otherStart, length: region.length, region: number)
             text += "<li class=\"m\(number % SimilarityReport.palette.count)\">\(region.length) tokens: "
-                + "A \(SimilarityReport.escape(firstFile.name)) \(SimilarityReport.span(firstLines)), "
-                + "B \(SimilarityReport.escape(secondFile.name)) \(SimilarityReport.span(secondLines))</li>"
+                + "A \(firstPlace), B \(secondPlace)</li>"
         }
         text += "</ol>\n"
         let names = Set(pair.first.files.map(\.name) + pair.second.files.map(\.name)).sorted()
         for name in names {
             let firstIndex = pair.first.files.firstIndex { $0.name == name }
             let secondIndex = pair.second.files.firstIndex { $0.name == name }
-            let marked = firstIndex.map { firstMarks[$0] != nil } == true || secondIndex.map { secondMarks[$0] != nil } == true
-            text += marked ? "<div class=\"files\">\n" : "<details><summary>\(SimilarityReport.escape(name)): no matches</summary><div class=\"files\">\n"
-            text += column(pair.first.student, "A", firstIndex.map { pair.first.files[$0] }, name: name,
-                           marks: firstIndex.flatMap { firstMarks[$0] } ?? [:])
-            text += column(pair.second.student, "B", secondIndex.map { pair.second.files[$0] }, name: name,
-                           marks: secondIndex.flatMap { secondMarks[$0] } ?? [:])
-            text += marked ? "</div>\n" : "</div></details>\n"
+            let firstMarks = firstIndex.flatMap { marks[0][$0] } ?? [:]
+            let secondMarks = secondIndex.flatMap { marks[1][$0] } ?? [:]
+            // A file without matches is folded away: what matters is where the two are alike.
+            let folded = firstMarks.isEmpty && secondMarks.isEmpty
+            text += folded ? "<details><summary>\(SimilarityReport.escape(name)): no matches</summary>" : ""
+            text += "<div class=\"files\">\n"
+            text += column(pair.first.student, "A", firstIndex.map { pair.first.files[$0] }, name: name, marks: firstMarks)
+            text += column(pair.second.student, "B", secondIndex.map { pair.second.files[$0] }, name: name, marks: secondMarks)
+            text += folded ? "</div></details>\n" : "</div>\n"
         }
         return text + "</section>\n"
     }

@@ -91,9 +91,9 @@ struct SimilarityCheck {
         // different k-grams of the same code in a different file.
         let given = Set(stubTokens.values.flatMap { winnowing.gramHashes($0.map(\.text)) })
         var documents: [StageSubmission] = []
-        for student in submissions.keys.sorted() {
+        for (student, submitted) in submissions.sorted(by: { $0.key < $1.key }) {
             var files: [ComparedFile] = []
-            for (name, data) in submissions[student]!.sorted(by: { $0.key < $1.key }) {
+            for (name, data) in submitted.sorted(by: { $0.key < $1.key }) {
                 guard !data.contains(0), let source = String(data: data, encoding: .utf8) else {
                     result.notes.append("\(student): \(name) is not UTF-8 text: not compared")
                     continue
@@ -156,8 +156,8 @@ struct SimilarityCheck {
         let perHash = 8
         var tiles: [MatchedRegion] = []
         for hash in shared {
-            for place in first.occurrences[hash]!.prefix(perHash) {
-                for other in second.occurrences[hash]!.prefix(perHash) {
+            for place in (first.occurrences[hash] ?? []).prefix(perHash) {
+                for other in (second.occurrences[hash] ?? []).prefix(perHash) {
                     tiles.append(MatchedRegion(start: place, otherStart: other, length: gram))
                 }
             }

@@ -44,9 +44,9 @@ enum Shell {
         return process.terminationStatus
     }
 
-    /// Whether an executable named `name` is in PATH.
-    static func which(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    /// Whether an executable named `name` is in `path` (default: PATH).
+    static func which(_ name: String, path: String? = nil) -> String? {
+        let path = path ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }

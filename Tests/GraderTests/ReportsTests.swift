@@ -287,7 +287,7 @@ struct GradesCSVTests {
     @Test("the row under the header holds each column's maximum, the uncapped sum beside the capped total")
     func maximumRow() {
         let row = Reports.csvMaximumRow(rubric: .course)
-        #expect(Reports.csv([row]) == "(maximum),1.25,1.25,1.25,1.25,1.25,1.25,1.25,1.25,2.5,4,4,20.5,20,the total is capped at 20,\n")
+        #expect(Reports.csv([row]) == "(maximum),1.25,1.25,1.25,1.25,1.25,1.25,1.25,1.25,2.5,4,4,20.5,20,the total is capped at 20\n")
         #expect(row.count == Reports.csvHeader().count)
         var uncapped = Rubric.course
         uncapped.cap = nil

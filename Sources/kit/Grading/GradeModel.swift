@@ -46,6 +46,8 @@ struct StageRun: Sendable, Equatable {
     var incidents: [String] = []
     var crashed = false
     var timedOut = false
+    /// It was stopped because its output reached the cap.
+    var outputLimited = false
     var seconds: TimeInterval = 0
 }
 
@@ -166,11 +168,20 @@ struct StageProblem: Sendable, Equatable {
         case compileError = "compile error"
         case forbidden = "forbidden code"
         case timeout
+        case outputLimit = "output limit"
         case crash
 
         /// A run's problem: a timeout outweighs a crash, as it cost the checks that never ran.
         init?(of run: StageRun) {
-            if run.timedOut { self = .timeout } else if run.crashed { self = .crash } else { return nil }
+            if run.timedOut {
+                self = .timeout
+            } else if run.outputLimited {
+                self = .outputLimit
+            } else if run.crashed {
+                self = .crash
+            } else {
+                return nil
+            }
         }
     }
 

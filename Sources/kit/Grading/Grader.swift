@@ -408,11 +408,15 @@ struct Grader {
             return stageRun
         }
         stageRun.timedOut = result.timedOut
-        stageRun.crashed = !result.timedOut
+        stageRun.outputLimited = result.outputLimited
+        stageRun.crashed = !result.timedOut && !result.outputLimited
+        let again = " The checks that had not finished were run again one at a time."
         stageRun.incidents.append(result.timedOut
-            ? "The checks were stopped after \(Int(result.seconds.rounded())) s: is there a loop that never ends? "
-                + "The checks that had not finished were run again one at a time."
-            : "The checks crashed: \(Grader.crashSummary(result)). The checks that had not finished were run again one at a time.")
+            ? "The checks were stopped after \(Int(result.seconds.rounded())) s: is there a loop that never ends?" + again
+            : result.outputLimited
+                ? "The checks were stopped when their output reached \(ResourceLimits.checks(seconds: 0).outputMegabytes) MB: "
+                    + "is something printing in a loop?" + again
+                : "The checks crashed: \(Grader.crashSummary(result))." + again)
         if outcomes.isEmpty {
             stageRun.seconds = Date().timeIntervalSince(started)
             return stageRun
@@ -492,7 +496,7 @@ struct Grader {
             case SIGABRT: signalName = "an abort"
             case SIGKILL: signalName = "being killed (the memory limit?)"
             case SIGXCPU: signalName = "the CPU time limit"
-            case SIGXFSZ: signalName = "the output limit (it printed too much)"
+            case SIGXFSZ: signalName = "the output limit (it printed \(ResourceLimits.checks(seconds: 0).outputMegabytes) MB)"
             default: signalName = "signal \(signal)"
             }
         }

@@ -42,17 +42,18 @@ struct Sandbox: Sendable {
     /// `firstUser + k`, so that parallel jobs never share a process count or a file.
     static let firstUser: UInt32 = 64_000
 
-    /// The sandbox for grading job `job` on this machine, or why there is none.
-    static func detect(job: Int = 0) -> Result<Sandbox, SandboxUnavailable> {
+    /// The sandbox for grading job `job` on this machine, or why there is none; `path` is where
+    /// to look for bubblewrap and setpriv (default: PATH).
+    static func detect(job: Int = 0, path: String? = nil) -> Result<Sandbox, SandboxUnavailable> {
         #if os(Linux)
-        guard let bubblewrap = Shell.which("bwrap") else {
+        guard let bubblewrap = Shell.which("bwrap", path: path) else {
             return .failure(SandboxUnavailable("bubblewrap (bwrap) is not installed; on Debian or Ubuntu: "
                 + "apt-get install -y bubblewrap"))
         }
         var user: UInt32?
         var setpriv: String?
         if geteuid() == 0 {
-            guard let found = Shell.which("setpriv") else {
+            guard let found = Shell.which("setpriv", path: path) else {
                 return .failure(SandboxUnavailable("the grader runs as root, and setpriv (util-linux), which drops to an "
                     + "unprivileged user for the sandbox, is not installed"))
             }
@@ -118,6 +119,9 @@ struct Sandbox: Sendable {
             guard result.status == 0 else { throw KitError("could not give \(folder.path) to the sandbox's user: \(result.output)") }
         }
     }
+
+    /// No sandbox (`--no-sandbox`): folders are made the same way, for the grader's own user.
+    static let unconfined = Sandbox(bubblewrap: "", user: nil, setpriv: nil, systemFolders: [], systemLinks: [])
 
     /// A new empty folder that the sandboxed process may write (its HOME, TMPDIR, the event stream).
     func makeScratch(in parent: URL) throws -> URL {

@@ -74,6 +74,17 @@ struct SandboxTests {
         #expect(written.output.contains("mine"))
     }
 
+    @Test("the sandbox's user reaches the toolchain and the folders given to it", .enabled(if: sandbox != nil, "bubblewrap is not usable here"))
+    func toolchain() throws {
+        let (root, copy, _, scratch) = try layout()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let result = try LimitedProcess.run(["/bin/sh", "-c", "swift --version && cat Package.swift && touch '\(scratch.path)/x'"],
+                                            in: copy, environment: ["PATH": path], limits: ResourceLimits(seconds: 60),
+                                            sandbox: sandbox, view: Sandbox.View(readOnly: [copy], writable: [scratch]))
+        #expect(result.status == 0 && result.output.contains("Swift version") && result.output.contains("the copy"), "\(result.output)")
+    }
+
     @Test("a sandboxed process has no network but the loopback", .enabled(if: sandbox != nil, "bubblewrap is not usable here"))
     func noNetwork() throws {
         let (root, copy, _, scratch) = try layout()

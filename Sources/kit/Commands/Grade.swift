@@ -107,8 +107,9 @@ struct GradeCommand {
         var grader = graders[0]
 
         if arguments.flag("warm-up") {
-            print("Building the grading cop\(jobs == 1 ? "y" : "ies") in \(work.path)\(jobs == 1 ? "" : " (and -2 … -\(jobs))"), "
-                + "and the copy that records the reference beside it…")
+            let copies = jobs == 1 ? "the grading copy in \(work.path)"
+                : "the grading copies \(work.path) and " + (2...jobs).map { "-\($0)" }.joined(separator: ", ")
+            print("Building \(copies), and the copy that records the reference beside it…")
             let started = Date()
             try grader.warmUp()
             for other in graders.dropFirst() { try other.warmUpGradingCopy() }

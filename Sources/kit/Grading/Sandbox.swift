@@ -12,8 +12,10 @@ import Darwin
 ///
 /// Each process gets a root of its own holding only the system folders and the toolchain (read
 /// only), the folders its run needs, a private `/tmp`, no network, its own process IDs, and, when
-/// the grader runs as root, an unprivileged user of its own (`setpriv`), so that the process limit
-/// holds and no file of the machine's users is readable or writable beyond what is bound in.
+/// the grader runs as root, an unprivileged user of its own, so that the process limit holds and no
+/// file of the machine's users is readable or writable beyond what is bound in. As root, bubblewrap
+/// sets the sandbox up as root (so the grading copy may sit under a folder only root can enter)
+/// and `setpriv`, inside, drops to that user, with every capability, before the command starts.
 /// Other submissions, the instructor's kit, the output folder and the copy that records the
 /// reference are not in its view at all. When bubblewrap is killed, everything in the sandbox dies
 /// with it (`--die-with-parent` and the process-ID namespace).
@@ -23,7 +25,7 @@ struct Sandbox: Sendable {
     /// The unprivileged user (and group) the sandboxed process runs as, when the grader runs as
     /// root; nil: the grader's own user (bubblewrap's user namespace keeps it unprivileged).
     let user: UInt32?
-    /// `setpriv`, which drops root to `user` before bubblewrap starts.
+    /// `setpriv`, which drops root to `user` inside the sandbox.
     let setpriv: String?
     /// Read-only folders every sandbox sees: the system's and the toolchain's.
     let systemFolders: [String]
@@ -95,17 +97,38 @@ struct Sandbox: Sendable {
 
     /// The command line that runs `arguments` in `directory` inside the sandbox.
     func command(_ arguments: [String], in directory: URL, view: View) -> [String] {
-        var line: [String] = []
-        if let setpriv, let user {
-            line += [setpriv, "--reuid", String(user), "--regid", String(user), "--clear-groups", "--"]
+        var line = [bubblewrap]
+        // As root, no user namespace: its root would be the machine's root to the kernel's process
+        // count and to root's files. setpriv drops to `user` instead, after the mounts.
+        line += user == nil ? ["--unshare-all", "--cap-drop", "ALL"]
+            : ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+        line += ["--die-with-parent", "--new-session"]
+        // bubblewrap makes the folders leading to a bound one (/opt for /opt/swift) readable by
+        // root only: they are made first, so that the sandbox's user may pass through them.
+        var made: Set<String> = ["/"]
+        func bind(_ option: String, _ path: String) {
+            var ancestors: [String] = []
+            var parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            while !made.contains(parent) && parent != "/" {
+                ancestors.insert(parent, at: 0)
+                parent = URL(fileURLWithPath: parent).deletingLastPathComponent().path
+            }
+            for ancestor in ancestors { line += ["--perms", "0755", "--dir", ancestor] }
+            made.formUnion(ancestors)
+            line += [option, path, path]
+            made.insert(path)
         }
-        line += [bubblewrap, "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
-        for folder in systemFolders { line += ["--ro-bind", folder, folder] }
+        for folder in systemFolders { bind("--ro-bind", folder) }
         for link in systemLinks { line += ["--symlink", link.target, link.link] }
-        line += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-        for folder in view.readOnly { line += ["--ro-bind", folder.path, folder.path] }
-        for folder in view.writable { line += ["--bind", folder.path, folder.path] }
+        line += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+        made.formUnion(["/proc", "/dev", "/tmp"])
+        for folder in view.readOnly { bind("--ro-bind", folder.path) }
+        for folder in view.writable { bind("--bind", folder.path) }
         line += ["--chdir", directory.path, "--"]
+        if let setpriv, let user {
+            line += [setpriv, "--reuid", String(user), "--regid", String(user), "--clear-groups",
+                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+        }
         return line + arguments
     }
 
@@ -135,7 +158,7 @@ struct Sandbox: Sendable {
 
     /// What `run.json` and the start of a run say about it.
     var description: String {
-        "bubblewrap (\(bubblewrap))" + (user.map { ", as user \($0) (setpriv)" } ?? ", as the grader's user in a user namespace")
+        "bubblewrap (\(bubblewrap))" + (user.map { ", as user \($0) (setpriv, inside)" } ?? ", as the grader's user in a user namespace")
     }
 }
 

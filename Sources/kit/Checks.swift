@@ -8,9 +8,12 @@ struct CheckResult {
     let stage: Int
     let isBonus: Bool
     let line: Int
-    /// The path of the source file that declares the check (the grader tells hidden checks by it).
-    var file: String = ""
+    /// The Swift file ID of the file that declares the check, "StageTests/Stage05Hidden.swift"
+    /// (the grader tells hidden checks by it).
+    var fileID: String = ""
     var issues: [String] = []
+    /// The part of the check each issue is about, from its marker (`PartMarker`), or nil.
+    var issueParts: [String?] = []
     var started = false
     var ended = false
     var skipped = false
@@ -100,32 +103,31 @@ struct CheckRunner {
 
     // MARK: Parsing
 
-    /// Reads Swift Testing's JSON event stream (version 0): the tests found,
-    /// then events; a check failed when it recorded an issue.
     static func parse(events stream: String) -> CheckRun {
         var checks: [String: CheckResult] = [:]
+        let decoder = JSONDecoder()
         for line in stream.split(separator: "\n") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  let kind = object["kind"] as? String, let payload = object["payload"] as? [String: Any] else { continue }
-            if kind == "test" {
-                guard payload["kind"] as? String == "function", let id = payload["id"] as? String,
-                      let stage = Course.stage(containing: id) else { continue }
-                let name = payload["displayName"] as? String ?? payload["name"] as? String ?? id
-                let location = payload["sourceLocation"] as? [String: Any]
-                checks[id] = CheckResult(id: id, name: name, stage: stage.number, isBonus: id.contains("Bonus"),
-                                         line: location?["line"] as? Int ?? 0,
-                                         file: location?["_filePath"] as? String ?? location?["fileID"] as? String ?? "")
-            } else if kind == "event", let testID = payload["testID"] as? String, checks[testID] != nil {
-                switch payload["kind"] as? String {
+            // A line of a kind this reader does not know, or cut short by a crash, is skipped.
+            guard let record = try? decoder.decode(TestEvent.Record.self, from: Data(line.utf8)) else { continue }
+            let payload = record.payload
+            if record.kind == "test" {
+                guard payload.kind == "function", let id = payload.id, let stage = Course.stage(containing: id) else { continue }
+                checks[id] = CheckResult(id: id, name: payload.displayName ?? payload.name ?? id, stage: stage.number,
+                                         isBonus: id.contains("Bonus"), line: payload.sourceLocation?.line ?? 0,
+                                         fileID: payload.sourceLocation?.fileID ?? "")
+            } else if record.kind == "event", let testID = payload.testID, checks[testID] != nil {
+                switch payload.kind {
                 case "testStarted": checks[testID]?.started = true
                 case "testEnded": checks[testID]?.ended = true
                 case "testSkipped": checks[testID]?.skipped = true; checks[testID]?.ended = true
                 case "issueRecorded":
-                    let issue = payload["issue"] as? [String: Any]
-                    if issue?["isKnown"] as? Bool == true { continue }
-                    let text = message(of: payload)
+                    if payload.issue?.isKnown == true { continue }
+                    let (text, part) = PartMarker.split(message(of: payload.messages ?? []))
                     // A parameterized check reports the same sentence once per argument: keep one.
-                    if checks[testID]?.issues.contains(text) == false { checks[testID]?.issues.append(text) }
+                    if checks[testID]?.issues.contains(text) == false {
+                        checks[testID]?.issues.append(text)
+                        checks[testID]?.issueParts.append(part)
+                    }
                 default: break
                 }
             }
@@ -134,22 +136,13 @@ struct CheckRunner {
         return CheckRun(checks: ordered)
     }
 
-    /// The sentence of an issue: the error a check caught, or the comment it recorded.
-    static func message(of payload: [String: Any]) -> String {
-        let messages = (payload["messages"] as? [[String: Any]]) ?? []
-        let texts = messages.compactMap { message -> (String, String)? in
-            guard let text = message["text"] as? String else { return nil }
-            return (message["symbol"] as? String ?? "", text)
-        }
-        if let error = (payload["issue"] as? [String: Any])?["_error"] as? [String: Any],
-           let description = error["description"] as? String {
-            return description
-        }
-        var text = texts.first { $0.0 == "fail" }?.1 ?? texts.first?.1 ?? "the check failed"
+    /// The sentence of an issue: the comment the check recorded, or the error it caught.
+    static func message(of messages: [TestEvent.Message]) -> String {
+        var text = messages.first { $0.symbol == "fail" }?.text ?? messages.first?.text ?? "the check failed"
         for prefix in ["Caught error: ", "Issue recorded: "] where text.hasPrefix(prefix) {
             text.removeFirst(prefix.count)
         }
-        let details = texts.filter { $0.0 == "details" }.map(\.1)
+        let details = messages.filter { $0.symbol == "details" }.map(\.text)
         if text == "Issue recorded", let first = details.first { return first }
         return ([text] + details).joined(separator: "\n")
     }
@@ -187,5 +180,57 @@ struct CheckRunner {
             }
         }
         return failures
+    }
+}
+
+/// Swift Testing's event stream, as its JSON schema (version 0) documents it: only the documented
+/// fields are read, none of the underscored ones.
+enum TestEvent {
+    /// One line: a test or an event.
+    struct Record: Decodable {
+        let kind: String
+        let payload: Payload
+    }
+
+    /// A test (`kind` "function" or "suite") or an event (`kind` "testStarted", "issueRecorded", …).
+    struct Payload: Decodable {
+        let kind: String
+        let id: String?
+        let name: String?
+        let displayName: String?
+        let sourceLocation: SourceLocation?
+        let testID: String?
+        let messages: [Message]?
+        let issue: Issue?
+    }
+
+    struct SourceLocation: Decodable {
+        let fileID: String
+        let line: Int
+    }
+
+    struct Message: Decodable {
+        let symbol: String
+        let text: String
+    }
+
+    struct Issue: Decodable {
+        let isKnown: Bool
+    }
+}
+
+/// The machine-readable mark of the part of a check an issue is about, on the issue's last line:
+/// "(part ∂L/∂W)". The stage suites add it (`part("∂L/∂W") { … }`); a rubric's `parts` name the
+/// same parts, and the grader gives partial credit by the marks, never by the words of a message.
+enum PartMarker {
+    static let prefix = "(part "
+
+    /// The message without its mark, and the part it marks.
+    static func split(_ message: String) -> (text: String, part: String?) {
+        guard let range = message.range(of: "\n" + prefix, options: .backwards), message.hasSuffix(")") else {
+            return (message, nil)
+        }
+        let part = message[range.upperBound...].dropLast()
+        return (String(message[..<range.lowerBound]), String(part))
     }
 }

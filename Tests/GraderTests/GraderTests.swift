@@ -63,19 +63,20 @@ struct RubricTests {
         }
     }
 
-    func check(_ name: String, passed: Bool, messages: [String] = [], bonus: Bool = false) -> CheckOutcome {
+    func check(_ name: String, passed: Bool, messages: [String] = [], parts: [String?]? = nil, bonus: Bool = false) -> CheckOutcome {
         CheckOutcome(id: "StageTests.Stage02DenseLayer/\(name)()/x.swift:1:1", name: name, stage: 2, isBonus: bonus,
-                     isHidden: false, status: passed ? .passed : .failed, messages: messages)
+                     isHidden: false, status: passed ? .passed : .failed, messages: messages,
+                     parts: parts ?? Array(repeating: nil, count: messages.count))
     }
 
-    @Test("points are shared by weight; a check with parts earns the parts no message names")
+    @Test("points are shared by weight; a check with parts earns the parts no issue is marked with")
     func scoring() throws {
         let rubric = try Rubric.parse(Data("""
         {"stages": {"2": {"points": 4, "checks": {"a": 2, "b": {"weight": 1, "parts": ["dW", "db", "dx"]}}}}}
         """.utf8))
         let checks = [
             check("a", passed: true),
-            check("b", passed: false, messages: ["dW has shape [3, 5], expected [5, 3]"]),
+            check("b", passed: false, messages: ["dW has shape [3, 5], expected [5, 3]"], parts: ["dW"]),
             check("c", passed: false, messages: ["not implemented yet"]),
         ]
         let scores = rubric.score(checks, sharing: 4)
@@ -83,15 +84,39 @@ struct RubricTests {
         #expect(abs(scores[0].earned - 2) < 1e-9)
         #expect(abs(scores[1].earned - 2.0 / 3) < 1e-9)
         #expect(scores[2].earned == 0)
-        // A message that names no part (the stub) earns nothing, even with parts.
+        // An issue with no mark (the stub) earns nothing, even with parts; so does a mark the rubric does not list.
         #expect(Rubric.fraction(check("b", passed: false, messages: ["b is not implemented yet"]), parts: ["dW", "db"]) == 0)
-        // Two messages naming two of three parts.
-        #expect(abs(Rubric.fraction(check("b", passed: false, messages: ["dW differs", "dx differs at [0, 1]"]),
+        #expect(Rubric.fraction(check("b", passed: false, messages: ["dW differs"], parts: ["dZ"]), parts: ["dW", "db"]) == 0)
+        // Two issues marked with two of three parts; the words of a message do not count, its mark does.
+        #expect(abs(Rubric.fraction(check("b", passed: false, messages: ["dW differs", "dx and db differ at [0, 1]"], parts: ["dW", "dx"]),
                                     parts: ["dW", "db", "dx"]) - 1.0 / 3) < 1e-9)
         // A crashed check earns nothing.
         var crashed = check("b", passed: false, messages: ["crashed"])
         crashed.status = .crashed
         #expect(Rubric.fraction(crashed, parts: ["crashed"]) == 0)
+    }
+
+    @Test("the event stream's documented fields give each issue its text and its part's mark, and each check its file ID")
+    func eventStream() {
+        let id = "StageTests.Stage02DenseLayer/backwardWorkedExample()/Stage02DenseLayerTests.swift:70:6"
+        let lines = [
+            #"{"version":0,"kind":"test","payload":{"kind":"function","name":"backwardWorkedExample()","displayName":"dense backward","#
+                + #""sourceLocation":{"fileID":"StageTests/Stage02DenseLayerTests.swift","line":70,"column":6},"id":"\#(id)","isParameterized":false}}"#,
+            #"{"version":0,"kind":"event","payload":{"kind":"testStarted","instant":{"absolute":1,"since1970":1},"messages":[],"testID":"\#(id)"}}"#,
+            #"{"version":0,"kind":"event","payload":{"kind":"issueRecorded","instant":{"absolute":1,"since1970":1},"#
+                + #""issue":{"isKnown":false},"messages":[{"symbol":"fail","text":"Issue recorded"},"#
+                + #"{"symbol":"details","text":"∂L/∂W differs at [0, 1]\n(part ∂L/∂W)"}],"testID":"\#(id)"}}"#,
+            #"{"version":0,"kind":"event","payload":{"kind":"issueRecorded","instant":{"absolute":1,"since1970":1},"#
+                + #""issue":{"isKnown":false},"messages":[{"symbol":"fail","text":"Caught error: `relu` is not implemented yet"}],"testID":"\#(id)"}}"#,
+            #"{"version":0,"kind":"event","payload":{"kind":"testEnded","instant":{"absolute":1,"since1970":1},"messages":[],"testID":"\#(id)"}}"#,
+            #"{"version":0,"kind":"event","payload":{"kind":"testEnded""#,  // cut short by a crash: skipped
+        ]
+        let run = CheckRunner.parse(events: lines.joined(separator: "\n"))
+        #expect(run.checks.count == 1)
+        let check = run.checks[0]
+        #expect(check.name == "dense backward" && check.fileID == "StageTests/Stage02DenseLayerTests.swift" && check.ended)
+        #expect(check.issues == ["∂L/∂W differs at [0, 1]", "`relu` is not implemented yet"])
+        #expect(check.issueParts == ["∂L/∂W", nil])
     }
 }
 

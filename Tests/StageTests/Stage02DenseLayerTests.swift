@@ -72,12 +72,18 @@ struct Stage02DenseLayer {
         // docs/02-dense-layer.md, "A worked example".
         let c = DenseCase.workedExample
         let run = try c.studentBackward()
-        expectDense(run.dW, Tensor([[0.5, 1], [2, 0], [4, -2]]), "∂L/∂W of the worked example",
-                    likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
-        expectDense(run.db, Tensor([1.5, -1]), "∂L/∂b of the worked example",
-                    likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
-        expectDense(run.dx, Tensor([[1, 0, -1], [1.5, -2, -1.5]]), "∂L/∂X of the worked example",
-                    likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
+        part("∂L/∂W") {
+            expectDense(run.dW, Tensor([[0.5, 1], [2, 0], [4, -2]]), "∂L/∂W of the worked example",
+                        likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
+        }
+        part("∂L/∂b") {
+            expectDense(run.db, Tensor([1.5, -1]), "∂L/∂b of the worked example",
+                        likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
+        }
+        part("∂L/∂X") {
+            expectDense(run.dx, Tensor([[1, 0, -1], [1.5, -2, -1.5]]), "∂L/∂X of the worked example",
+                        likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
+        }
     }
 
     @Test("dense gradients have the shapes of what they are the gradients of")
@@ -85,9 +91,11 @@ struct Stage02DenseLayer {
         let c = DenseCase(seed: 5)
         let run = try c.studentBackward()
         let (batch, inputs, outputs) = (c.x.shape[0], c.x.shape[1], c.w.shape[1])
-        check(run.dW.shape == [inputs, outputs],
-              "∂L/∂W has shape \(run.dW.shape), expected W's shape [inputs, outputs] = \([inputs, outputs])"
-              + (run.dW.shape == [outputs, inputs] ? ": is a transpose swapped? Xᵀ·G is [inputs, batch]·[batch, outputs]" : ""))
+        part("∂L/∂W") {
+            check(run.dW.shape == [inputs, outputs],
+                  "∂L/∂W has shape \(run.dW.shape), expected W's shape [inputs, outputs] = \([inputs, outputs])"
+                  + (run.dW.shape == [outputs, inputs] ? ": is a transpose swapped? Xᵀ·G is [inputs, batch]·[batch, outputs]" : ""))
+        }
         let biasHint: String
         switch run.db.shape {
         case [batch, outputs]: biasHint = ": it still has the batch dimension; sum G over the batch (axis 0)"
@@ -95,12 +103,16 @@ struct Stage02DenseLayer {
         case [batch]: biasHint = ": that is a sum over the outputs (axis 1); sum over the batch (axis 0) instead"
         default: biasHint = ""
         }
-        check(run.db.shape == [outputs],
-              "∂L/∂b has shape \(run.db.shape), expected b's shape [outputs] = \([outputs])" + biasHint)
-        check(run.dx.shape == [batch, inputs],
-              "backward returned shape \(run.dx.shape), expected X's shape [batch, inputs] = \([batch, inputs])"
-              + (run.dx.shape == [inputs, outputs] ? ": that is W's shape; return ∂L/∂X = G·Wᵀ, not Xᵀ·G"
-                 : run.dx.shape == [inputs, batch] ? ": is a transpose swapped? G·Wᵀ is [batch, outputs]·[outputs, inputs]" : ""))
+        part("∂L/∂b") {
+            check(run.db.shape == [outputs],
+                  "∂L/∂b has shape \(run.db.shape), expected b's shape [outputs] = \([outputs])" + biasHint)
+        }
+        part("∂L/∂X") {
+            check(run.dx.shape == [batch, inputs],
+                  "backward returned shape \(run.dx.shape), expected X's shape [batch, inputs] = \([batch, inputs])"
+                  + (run.dx.shape == [inputs, outputs] ? ": that is W's shape; return ∂L/∂X = G·Wᵀ, not Xᵀ·G"
+                     : run.dx.shape == [inputs, batch] ? ": is a transpose swapped? G·Wᵀ is [batch, outputs]·[outputs, inputs]" : ""))
+        }
     }
 
     @Test("dense backward uses the input of the last forward pass")
@@ -359,7 +371,7 @@ private func expectDense(_ actual: Tensor, _ expected: Tensor, _ name: String, t
     let hint = recognised ?? otherwise
     let separator = difference.hasSuffix("?") || difference.hasSuffix(".") ? " " : ". "
     let sentence = hint.prefix(1).uppercased() + hint.dropFirst()
-    Issue.record(Comment(rawValue: difference + separator + sentence), sourceLocation: sourceLocation)
+    recordIssue(difference + separator + sentence, sourceLocation: sourceLocation)
 }
 
 /// A shape problem in the student's dense layer, with the shapes of this check and the rules.

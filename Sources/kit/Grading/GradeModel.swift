@@ -22,6 +22,8 @@ struct CheckOutcome: Sendable, Equatable {
     let isHidden: Bool
     var status: Status
     var messages: [String]
+    /// The part of the check each message is about, from its mark (`PartMarker`), or nil.
+    var parts: [String?] = []
 
     var passed: Bool { status == .passed }
 

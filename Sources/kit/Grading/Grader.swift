@@ -34,6 +34,9 @@ struct Grader {
     let base: [String: Data]
     /// The instructor's reference solutions (Solutions/…), read once.
     let referenceFiles: [String: Data]
+    /// The file names of the hidden suites: a check declared in one is hidden (a suite file's name is
+    /// unique in its target, and the event stream names it by its file ID, "StageTests/Name.swift").
+    let hiddenFiles: Set<String>
     /// The copy of the kit that records the reference: the base, the reference solutions, no student code.
     let referenceCopy: GradingWorkspace
     /// Where this run's recording of the reference is made; it is read into `recorded` and removed.
@@ -50,6 +53,8 @@ struct Grader {
         self.timeout = timeout
         self.base = try workspace.baseTree()
         self.referenceFiles = try workspace.referenceTree()
+        self.hiddenFiles = Set(base.keys.filter { $0.hasPrefix(GradingWorkspace.hiddenFolder + "/") }
+            .map { String($0.split(separator: "/").last ?? "") })
         var referenceCopy = GradingWorkspace(instructor: workspace.instructor,
                                              root: URL(fileURLWithPath: workspace.root.path + "-reference"),
                                              hiddenTests: workspace.hiddenTests)
@@ -473,8 +478,8 @@ struct Grader {
     private func outcome(_ check: CheckResult) -> CheckOutcome {
         let status: CheckOutcome.Status = !check.ended ? .notRun : check.passed ? .passed : .failed
         return CheckOutcome(id: check.id, name: check.name, stage: check.stage, isBonus: check.isBonus,
-                            isHidden: check.file.contains("/" + GradingWorkspace.hiddenFolder + "/"),
-                            status: status, messages: check.issues)
+                            isHidden: hiddenFiles.contains(String(check.fileID.split(separator: "/").last ?? "")),
+                            status: status, messages: check.issues, parts: check.issueParts)
     }
 
     /// What a crashed process said: the runtime's error line, or its signal.

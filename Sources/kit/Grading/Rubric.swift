@@ -10,7 +10,7 @@ import NeuralKit
 ///       "hiddenChecks": "count",
 ///       "stages": {
 ///         "2": { "points": 1.25, "bonus": 0,
-///                "checks": { "dense backward of the walkthrough's example":
+///                "checks": { "StageTests.Stage02DenseLayer/backwardWorkedExample()":
 ///                              { "weight": 2, "parts": ["∂L/∂W", "∂L/∂b", "∂L/∂X"] },
 ///                            "forwardWorkedExample()": 0.5 } }
 ///       }
@@ -18,12 +18,12 @@ import NeuralKit
 ///
 /// A stage's points are shared among its required checks in proportion to their
 /// weights (1 unless the rubric says otherwise); its bonus points among its bonus
-/// checks the same way. A check is named by the name the student sees, or by its
-/// function name. A check with `parts` gives partial credit: each part is a word
-/// that the check's failure messages start with or contain ("∂L/∂W has shape…"),
-/// and the check earns the share of its parts that no message names (nothing if a
-/// message names none of them, e.g. "not implemented yet"). Stages the file does
-/// not list keep the course's points.
+/// checks the same way. A check is named by its stable identifier (suite and
+/// function, as in checks.csv), by its function name, or by the name the student sees. A check with `parts` gives partial credit: the stage suites mark
+/// each issue of such a check with the part it is about ("(part ∂L/∂W)", see
+/// `part(_:_:)` in Tests/StageTests/Support), and the check earns the share of its
+/// parts that no issue is marked with (nothing if an issue has no mark, e.g. "not
+/// implemented yet"). Stages the file does not list keep the course's points.
 struct Rubric: Sendable, Equatable {
     struct CheckWeight: Sendable, Equatable {
         var weight: Double = 1
@@ -75,11 +75,10 @@ struct Rubric: Sendable, Equatable {
             let bonus = bonusTotal > 0 ? (extrasPoints * stage.bonusPoints / bonusTotal) : 0
             stages[stage.number] = StageRubric(points: stage.points, bonus: (bonus * 1000).rounded() / 1000)
         }
-        // Checks that compare several results give credit for each one.
+        // Checks that compare several results give credit for each one (their issues are marked by part).
         stages[2]?.checks = [
-            "dense backward of the walkthrough's example": CheckWeight(weight: 1, parts: ["∂L/∂W", "∂L/∂b", "∂L/∂X"]),
-            "dense gradients have the shapes of what they are the gradients of":
-                CheckWeight(weight: 1, parts: ["∂L/∂W", "∂L/∂b", "backward returned"]),
+            "StageTests.Stage02DenseLayer/backwardWorkedExample()": CheckWeight(weight: 1, parts: ["∂L/∂W", "∂L/∂b", "∂L/∂X"]),
+            "StageTests.Stage02DenseLayer/gradientShapes()": CheckWeight(weight: 1, parts: ["∂L/∂W", "∂L/∂b", "∂L/∂X"]),
         ]
         return Rubric(cap: 20, stages: stages)
     }()
@@ -146,7 +145,7 @@ struct Rubric: Sendable, Equatable {
                             }
                             if let parts = spec["parts"] {
                                 guard let parts = parts as? [String], !parts.isEmpty else {
-                                    throw KitError("\(name): check \"\(check)\": \"parts\" must be a list of words the messages use")
+                                    throw KitError("\(name): check \"\(check)\": \"parts\" must be a list of the parts the check marks its issues with")
                                 }
                                 entry.parts = parts
                             }
@@ -194,10 +193,11 @@ struct Rubric: Sendable, Equatable {
 
     // MARK: Scoring
 
-    /// The weight of a check, looked up by its name or its function name.
+    /// The weight of a check, looked up by its stable identifier ("StageTests.Stage02DenseLayer/
+    /// backwardWorkedExample()"), its function name, or the name the student sees.
     func weight(of check: CheckOutcome) -> CheckWeight {
         let stage = stage(check.stage)
-        return stage.checks[check.name] ?? stage.checks[check.functionName] ?? CheckWeight()
+        return stage.checks[check.stableID] ?? stage.checks[check.functionName] ?? stage.checks[check.name] ?? CheckWeight()
     }
 
     /// The points each of `checks` earns, given that together they share `points`.
@@ -210,18 +210,17 @@ struct Rubric: Sendable, Equatable {
         }
     }
 
-    /// The share of a check earned: 1 when it passed; with parts, the share of
-    /// parts no failure message names; 0 otherwise.
+    /// The share of a check earned: 1 when it passed; with parts, the share of parts that no issue
+    /// is marked with (`PartMarker`: the stage suites mark each issue of a check with parts); 0 when
+    /// an issue has no mark, or one the rubric does not list ("not implemented yet", a crash).
     static func fraction(_ check: CheckOutcome, parts: [String]) -> Double {
         if check.passed { return 1 }
-        guard !parts.isEmpty, check.status == .failed, !check.messages.isEmpty else { return 0 }
+        guard !parts.isEmpty, check.status == .failed, !check.messages.isEmpty,
+              check.parts.count == check.messages.count else { return 0 }
         var failed = Set<String>()
-        for message in check.messages {
-            let named = parts.filter { message.contains($0) }
-            if named.isEmpty { return 0 }
-            // The part the message starts with, or the first it names.
-            let first = named.min { (message.range(of: $0)?.lowerBound ?? message.endIndex) < (message.range(of: $1)?.lowerBound ?? message.endIndex) }
-            failed.insert(first ?? named[0])
+        for part in check.parts {
+            guard let part, parts.contains(part) else { return 0 }
+            failed.insert(part)
         }
         return Double(parts.count - failed.count) / Double(parts.count)
     }

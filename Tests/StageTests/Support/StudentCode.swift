@@ -37,7 +37,7 @@ func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 func expectClose(_ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
                  hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
     guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
-    Issue.record(Comment(rawValue: difference + sentence(hint)), sourceLocation: sourceLocation)
+    recordIssue(difference + sentence(hint), sourceLocation: sourceLocation)
 }
 
 /// ". Hint text", capitalized, or "" without a hint.
@@ -50,12 +50,29 @@ private func sentence(_ hint: String?) -> String {
 func expectClose(_ actual: Double, _ expected: Double, _ name: String, tolerance: Tolerance = Tolerance(),
                  hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
     guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
-    Issue.record(Comment(rawValue: difference + sentence(hint)), sourceLocation: sourceLocation)
+    recordIssue(difference + sentence(hint), sourceLocation: sourceLocation)
 }
 
 /// Records `message` as a failure unless `condition` holds.
 func check(_ condition: Bool, _ message: @autoclosure () -> String, sourceLocation: SourceLocation = #_sourceLocation) {
-    if !condition { Issue.record(Comment(rawValue: message()), sourceLocation: sourceLocation) }
+    if !condition { recordIssue(message(), sourceLocation: sourceLocation) }
+}
+
+/// The part of a check that the expectations in `body` are about: a check with parts (∂L/∂W,
+/// ∂L/∂b, ∂L/∂X) earns partial credit in the grader's rubric for the parts with no issue. Each
+/// issue recorded inside ends with the mark "(part NAME)", which the grader reads.
+func part<Result>(_ name: String, _ body: () throws -> Result) rethrows -> Result {
+    try CheckPart.$current.withValue(name, operation: body)
+}
+
+enum CheckPart {
+    @TaskLocal static var current: String?
+}
+
+/// Records a failure, marked with the part of the check being checked, if any (`part(_:_:)`).
+func recordIssue(_ message: String, sourceLocation: SourceLocation) {
+    let marked = CheckPart.current.map { message + "\n(part \($0))" } ?? message
+    Issue.record(Comment(rawValue: marked), sourceLocation: sourceLocation)
 }
 
 /// Seeds for checks on random inputs: several, so that a lucky input does not pass a wrong answer.

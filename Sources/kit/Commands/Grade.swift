@@ -277,30 +277,23 @@ struct GradeCommand {
 
     /// run.json: what is needed to grade the same way again.
     private func writeRunRecord(_ grader: Grader, submissions: URL, out: URL, students: [String], grades: [SubmissionGrade]) throws {
-        let formatter = ISO8601DateFormatter()
-        var record: [String: Any] = [
-            "date": formatter.string(from: Date()),
-            "salt": grader.salt,
-            "timeout": grader.timeout,
-            "submissions": submissions.path,
-            "hiddenTests": grader.workspace.hiddenTests?.path ?? NSNull(),
-            "rubric": (try? JSONSerialization.jsonObject(with: Data(grader.rubric.json.utf8))) ?? [:],
-            "kit": kit.root.path,
-            "students": students.count,
-            "sandbox": sandboxDescription,
-            "jobs": Int(arguments.options["jobs"] ?? "1") ?? 1,
-            "hangLimit": "a submission's checks may spend at most \(Int(Grader.hangLimit)) × the timeout not finishing",
-            "reproduce": "swift run kit grade --submissions \(submissions.path) --out OUT --salt \(grader.salt)"
-                + (arguments.options["rubric"].map { " --rubric \($0)" } ?? "")
-                + (grader.workspace.hiddenTests.map { " --hidden-tests \($0.path)" } ?? "")
-                + " --timeout \(Int(grader.timeout))" + (arguments.flag("no-sandbox") ? " --no-sandbox" : ""),
-        ]
-        if let commit = try? Shell.capture(["git", "rev-parse", "HEAD"], in: kit.root), commit.status == 0 {
-            record["kitCommit"] = commit.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        var commit: String?
+        if let result = try? Shell.capture(["git", "rev-parse", "HEAD"], in: kit.root), result.status == 0 {
+            commit = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        if !grades.isEmpty {
-            record["seconds"] = Dictionary(uniqueKeysWithValues: grades.map { ($0.student, ($0.seconds * 10).rounded() / 10) })
-        }
+        let reproduce = "swift run kit grade --submissions \(submissions.path) --out OUT --salt \(grader.salt)"
+            + (arguments.options["rubric"].map { " --rubric \($0)" } ?? "")
+            + (grader.workspace.hiddenTests.map { " --hidden-tests \($0.path)" } ?? "")
+            + " --timeout \(Int(grader.timeout))" + (arguments.flag("no-sandbox") ? " --no-sandbox" : "")
+        let record = RunRecord(
+            date: ISO8601DateFormatter().string(from: Date()), salt: grader.salt, timeout: grader.timeout,
+            submissions: submissions.path, hiddenTests: grader.workspace.hiddenTests?.path, rubric: grader.rubric,
+            kit: kit.root.path, kitCommit: commit, students: students.count, sandbox: sandboxDescription,
+            jobs: Int(arguments.options["jobs"] ?? "1") ?? 1,
+            hangLimit: "a submission's checks may spend at most \(Int(Grader.hangLimit)) × the timeout not finishing",
+            reproduce: reproduce,
+            seconds: grades.isEmpty ? nil
+                : Dictionary(uniqueKeysWithValues: grades.map { ($0.student, ($0.seconds * 10).rounded() / 10) }))
         try Reports.json(record).write(to: out.appendingPathComponent("run.json"))
     }
 
@@ -409,5 +402,49 @@ final class ErrorBox: @unchecked Sendable {
         lock.lock()
         if self.error == nil { self.error = error }
         lock.unlock()
+    }
+}
+
+/// run.json: the settings of a grading run, to grade the same way again, and the time each
+/// submission took.
+struct RunRecord: Encodable {
+    let date: String
+    let salt: String
+    let timeout: Double
+    let submissions: String
+    let hiddenTests: String?
+    let rubric: Rubric
+    let kit: String
+    let kitCommit: String?
+    let students: Int
+    /// "bubblewrap (/usr/bin/bwrap), as user 64000 (setpriv, inside)", or "none (--no-sandbox)".
+    let sandbox: String
+    let jobs: Int
+    let hangLimit: String
+    let reproduce: String
+    /// Seconds per student, once graded.
+    let seconds: [String: Double]?
+
+    /// Absent values are written as null, so that every run.json has the same keys.
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(date, forKey: .date)
+        try container.encode(salt, forKey: .salt)
+        try container.encode(timeout, forKey: .timeout)
+        try container.encode(submissions, forKey: .submissions)
+        try container.encode(hiddenTests, forKey: .hiddenTests)
+        try container.encode(rubric, forKey: .rubric)
+        try container.encode(kit, forKey: .kit)
+        try container.encode(kitCommit, forKey: .kitCommit)
+        try container.encode(students, forKey: .students)
+        try container.encode(sandbox, forKey: .sandbox)
+        try container.encode(jobs, forKey: .jobs)
+        try container.encode(hangLimit, forKey: .hangLimit)
+        try container.encode(reproduce, forKey: .reproduce)
+        try container.encodeIfPresent(seconds, forKey: .seconds)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case date, salt, timeout, submissions, hiddenTests, rubric, kit, kitCommit, students, sandbox, jobs, hangLimit, reproduce, seconds
     }
 }

@@ -193,15 +193,11 @@ enum Reports {
     /// out of what the cap leaves them (20 − 16.5 = 3.5 for the course). It scores the bonus that counts
     /// in the total, which is more than its `max_score` (extra credit, as Gradescope allows) when the
     /// bonus makes up for points lost in the stages; its output lists each bonus check.
-    static func gradescope(_ grade: SubmissionGrade, rubric: Rubric) -> [String: Any] {
-        var tests: [[String: Any]] = []
+    static func gradescope(_ grade: SubmissionGrade, rubric: Rubric) -> GradescopeResults {
+        var tests: [GradescopeResults.Test] = []
         func test(_ name: String, number: String, score: Double, maximum: Double, passed: Bool, output: String) {
-            tests.append([
-                "name": name, "number": number,
-                "score": rounded(score), "max_score": rounded(maximum),
-                "status": passed ? "passed" : "failed",
-                "output": String(output.prefix(8000)), "visibility": "visible",
-            ])
+            tests.append(GradescopeResults.Test(name: name, number: number, score: rounded(score), maxScore: rounded(maximum),
+                                                status: passed ? "passed" : "failed", output: String(output.prefix(8000))))
         }
         for stage in grade.stages {
             let prefix = "Stage \(stage.stage.number)"
@@ -256,14 +252,7 @@ enum Reports {
         var summary = "Total: \(total.points) / \(rubric.maximum.points) (stages \(grade.points.points), bonus \(grade.bonus.points)"
             + (total < grade.uncappedTotal ? "; \(grade.uncappedTotal.points) before the cap" : "") + "). Status: \(grade.status)."
         if let error = grade.internalError { summary += "\nThe grader could not grade this submission: \(error)" }
-        return [
-            "score": rounded(total),
-            "execution_time": Int(grade.seconds.rounded()),
-            "output": summary,
-            "visibility": "visible",
-            "stdout_visibility": "hidden",
-            "tests": tests,
-        ]
+        return GradescopeResults(score: rounded(total), executionTime: Int(grade.seconds.rounded()), output: summary, tests: tests)
     }
 
     /// The points of `checks` (a stage's hidden ones): (earned, maximum).
@@ -303,6 +292,13 @@ enum Reports {
     }
 
     private static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+
+    /// `value` as pretty-printed JSON with sorted keys.
+    static func json<Value: Encodable>(_ value: Value) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+    }
 
     static func json(_ object: Any) -> Data {
         (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
@@ -443,5 +439,40 @@ enum Reports {
         if whole < 60 { return "\(whole) s" }
         if whole < 3600 { return "\(whole / 60) min \(whole % 60) s" }
         return "\(whole / 3600) h \(whole % 3600 / 60) min"
+    }
+}
+
+/// Gradescope's results.json: the fields its specification documents
+/// (https://gradescope-autograders.readthedocs.io/en/latest/specs/), those the grader writes.
+struct GradescopeResults: Codable, Equatable {
+    /// The submission's score: the capped total, which overrides the sum of the tests' scores.
+    var score: Double
+    var executionTime: Int
+    var output: String
+    var visibility = "visible"
+    /// The grader's standard output holds the salt: instructors only.
+    var stdoutVisibility = "hidden"
+    var tests: [Test]
+
+    struct Test: Codable, Equatable {
+        var name: String
+        var number: String
+        var score: Double
+        var maxScore: Double
+        /// "passed" or "failed".
+        var status: String
+        var output: String
+        var visibility = "visible"
+
+        enum CodingKeys: String, CodingKey {
+            case name, number, score, status, output, visibility
+            case maxScore = "max_score"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case score, output, visibility, tests
+        case executionTime = "execution_time"
+        case stdoutVisibility = "stdout_visibility"
     }
 }

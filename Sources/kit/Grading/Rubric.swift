@@ -174,22 +174,8 @@ struct Rubric: Sendable, Equatable {
         return number.doubleValue
     }
 
-    /// The rubric as a JSON file.
-    var json: String {
-        var stagesObject: [String: Any] = [:]
-        for (number, stage) in stages {
-            var fields: [String: Any] = ["points": stage.points, "bonus": stage.bonus]
-            if !stage.checks.isEmpty {
-                fields["checks"] = stage.checks.mapValues { check -> Any in
-                    check.parts.isEmpty ? check.weight as Any : ["weight": check.weight, "parts": check.parts] as [String: Any]
-                }
-            }
-            stagesObject[String(number)] = fields
-        }
-        let object: [String: Any] = ["cap": cap.map { $0 as Any } ?? NSNull(), "hiddenChecks": hiddenChecks.rawValue, "stages": stagesObject]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
-    }
+    /// The rubric as a JSON file (`Encodable`, below), which `parse` reads back.
+    var json: String { String(decoding: Reports.json(self), as: UTF8.self) }
 
     // MARK: Scoring
 
@@ -223,5 +209,46 @@ struct Rubric: Sendable, Equatable {
             failed.insert(part)
         }
         return Double(parts.count - failed.count) / Double(parts.count)
+    }
+}
+
+/// A rubric file's shape: `{"cap": 20, "hiddenChecks": "count", "stages": {"2": {"points": 1.25,
+/// "bonus": 0, "checks": {"…": 1 or {"weight": 1, "parts": […]}}}}}`. (Reading goes through
+/// `Rubric.parse`, which names what is wrong in a file an instructor wrote.)
+extension Rubric: Encodable {
+    enum CodingKeys: String, CodingKey { case cap, hiddenChecks, stages }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(cap, forKey: .cap)  // null when there is none
+        try container.encode(hiddenChecks.rawValue, forKey: .hiddenChecks)
+        try container.encode(Dictionary(uniqueKeysWithValues: stages.map { (String($0.key), $0.value) }), forKey: .stages)
+    }
+}
+
+extension Rubric.StageRubric: Encodable {
+    enum CodingKeys: String, CodingKey { case points, bonus, checks }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(points, forKey: .points)
+        try container.encode(bonus, forKey: .bonus)
+        if !checks.isEmpty { try container.encode(checks, forKey: .checks) }
+    }
+}
+
+extension Rubric.CheckWeight: Encodable {
+    enum CodingKeys: String, CodingKey { case weight, parts }
+
+    /// A plain weight as a number; with parts, `{"weight": …, "parts": […]}`.
+    func encode(to encoder: Encoder) throws {
+        if parts.isEmpty {
+            var container = encoder.singleValueContainer()
+            try container.encode(weight)
+        } else {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(weight, forKey: .weight)
+            try container.encode(parts, forKey: .parts)
+        }
     }
 }

@@ -426,17 +426,22 @@ struct Grader {
             stageRun.seconds = Date().timeIntervalSince(started)
             return stageRun
         }
-        // Re-run the unfinished checks alone, within what is left of the submission's time for hangs.
+        // Re-run the unfinished checks alone, within the stage's time for it (one more time limit) and
+        // what is left of the submission's: one hanging stage costs at most 2 × the limit, and the
+        // stages after it still get theirs.
         let perCheck = max(5, timeout / 4)
+        let rerunsEnd = Date().addingTimeInterval(timeout)
         for index in outcomes.indices where outcomes[index].status == .notRun {
-            if hangTime <= 0 {
-                outcomes[index].messages = [Grader.hangTimeSpent(timeout)]
+            let left = min(hangTime, rerunsEnd.timeIntervalSinceNow)
+            if left <= 0 {
+                outcomes[index].messages = [hangTime <= 0 ? Grader.hangTimeSpent(timeout)
+                    : "not run: the stage's time for running its unfinished checks again (\(Int(timeout)) s) was used up"]
                 continue
             }
             let id = outcomes[index].id
             let (single, alone, singleEnded) = try workspace.runChecks(
                 filter: NSRegularExpression.escapedPattern(for: id), salt: salt,
-                limits: .checks(seconds: min(perCheck, hangTime)), reference: .replay(try recordingFor(stage)))
+                limits: .checks(seconds: min(perCheck, left)), reference: .replay(try recordingFor(stage)))
             if alone.timedOut { hangTime -= alone.seconds }
             try Grader.refuseRecordingProblems(single)
             if singleEnded, !alone.timedOut, let check = single.checks.first(where: { $0.id == id }), check.ended {

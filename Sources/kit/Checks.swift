@@ -124,7 +124,8 @@ struct CheckRunner {
                     if payload.issue?.isKnown == true { continue }
                     let (text, part) = PartMarker.split(message(of: payload.messages ?? []))
                     // A parameterized check reports the same sentence once per argument: keep one.
-                    if checks[testID]?.issues.contains(text) == false {
+                    let seen = zip(checks[testID]?.issues ?? [], checks[testID]?.issueParts ?? []).contains { $0 == text && $1 == part }
+                    if !seen {
                         checks[testID]?.issues.append(text)
                         checks[testID]?.issueParts.append(part)
                     }

@@ -10,7 +10,7 @@ import Glibc
 /// The sandbox of this machine, or nil (the tests that need it say they were skipped).
 private let sandbox: Sandbox? = try? Sandbox.detect(job: 7).get()
 
-@Suite("grader · the sandbox (bubblewrap)")
+@Suite("grader · the sandbox (bubblewrap)", .serialized)  // one sandbox user: a run kills what it left
 struct SandboxTests {
     /// A folder with a sibling holding another student's file, and the kit's own file two levels up.
     private func layout() throws -> (root: URL, copy: URL, sibling: URL, scratch: URL) {
@@ -119,7 +119,9 @@ struct SandboxTests {
                              view: Sandbox.View(readOnly: [copy], writable: [scratch]), limits: ResourceLimits(seconds: 1))
         #expect(result.timedOut)
         #expect(Date().timeIntervalSince(started) < 15)
-        usleep(300_000)
+        // As root the grader waits until nothing of the sandbox's user is left; otherwise the kernel
+        // ends the sandbox's process namespace just after bubblewrap.
+        if sandbox?.user == nil { usleep(300_000) }
         let left = try Shell.capture(["pgrep", "-f", marker], in: root)
         #expect(left.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "still running: \(left.output)")
     }
@@ -130,13 +132,48 @@ struct SandboxTests {
         defer { try? FileManager.default.removeItem(at: root) }
         var limits = ResourceLimits(seconds: 60)
         limits.outputMegabytes = 2
+        limits.fileMegabytes = 3
         let started = Date()
-        // `yes` ignores nothing and never stops: only the cap ends it before the time limit.
-        let result = try run("trap '' XFSZ; yes 'a flood of output'", in: copy,
+        // The loop never stops, and with SIGXFSZ ignored its writes past 3 MB fail and it goes on: only
+        // the watch of the cap stops it before the time limit.
+        let result = try run("trap '' XFSZ; while true; do echo 'a flood of output, going on whatever happens'; done", in: copy,
                              view: Sandbox.View(readOnly: [copy], writable: [scratch]), limits: limits)
         #expect(result.outputLimited && !result.timedOut)
         #expect(result.outputBytes >= 2 << 20 && result.outputBytes < 64 << 20)
         #expect(Date().timeIntervalSince(started) < 30)
         #expect(Grader.crashSummary(result).contains("output limit"))
+    }
+
+    @Test("a run of checks sees the hidden suites' and the exercises' folders empty", .enabled(if: sandbox != nil, "bubblewrap is not usable here"))
+    func hiddenSources() throws {
+        let (root, copy, _, scratch) = try layout()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let hidden = copy.appendingPathComponent("Tests/StageTests/Hidden")
+        try FileManager.default.createDirectory(at: hidden, withIntermediateDirectories: true)
+        try Data("// a hidden check\n".utf8).write(to: hidden.appendingPathComponent("Stage05Hidden.swift"))
+        let result = try run("ls Tests/StageTests/Hidden; cat Tests/StageTests/Hidden/Stage05Hidden.swift; cat Package.swift", in: copy,
+                             view: Sandbox.View(readOnly: [copy], writable: [scratch], hidden: [hidden]))
+        #expect(!result.output.contains("a hidden check") && result.output.contains("the copy"), "\(result.output)")
+    }
+}
+
+@Suite("grader · reading what a run wrote")
+struct RunOutputTests {
+    @Test("the event stream is read only from a regular file: a link or a pipe in its place reads as nothing, at once")
+    func eventsFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kit-events-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let regular = folder.appendingPathComponent("events.jsonl")
+        try Data("{\"kind\":\"test\"}\n".utf8).write(to: regular)
+        #expect(GradingWorkspace.readEvents(regular).contains("test"))
+        let link = folder.appendingPathComponent("link.jsonl")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: regular)
+        #expect(GradingWorkspace.readEvents(link).isEmpty)
+        let pipe = folder.appendingPathComponent("pipe.jsonl")
+        #expect(mkfifo(pipe.path, 0o600) == 0)
+        let started = Date()
+        #expect(GradingWorkspace.readEvents(pipe).isEmpty)
+        #expect(Date().timeIntervalSince(started) < 5)
     }
 }

@@ -24,6 +24,7 @@ extension Command {
             Option(name: "work", takesValue: true, usage: "--work DIR          the grading copy, kept warm between runs (default .build-grader/worker)"),
             Option(name: "jobs", takesValue: true, usage: "--jobs N            grade N submissions at once, each in its own grading copy (DIR, DIR-2, …; default 1)"),
             Option(name: "no-sandbox", usage: "--no-sandbox        grade without the OS sandbox (bubblewrap), where there is none: see docs/instructors.md"),
+            Option(name: "check-sandbox", usage: "--check-sandbox     only say whether student code can be sandboxed here (exit 0) or not (exit 1)"),
             Option(name: "gradescope", usage: "--gradescope        grade /autograder/submission into /autograder/results/results.json"),
             Option(name: "warm-up", usage: "--warm-up           only build the grading copy and the one that records the reference (for setup.sh)"),
             Option(name: "print-rubric", usage: "--print-rubric      print the rubric (default or --rubric) as JSON, to edit"),
@@ -73,6 +74,16 @@ struct GradeCommand {
         }
         if arguments.flag("gradescope") { jobs = 1 }
 
+        if arguments.flag("check-sandbox") {
+            switch Sandbox.detect() {
+            case .success(let sandbox):
+                print("Sandbox: \(sandbox.description).")
+                return 0
+            case .failure(let unavailable):
+                print("No sandbox: \(unavailable.reason).")
+                return 1
+            }
+        }
         // Every process that builds or runs student code is sandboxed, or the instructor says not to.
         var sandboxes: [Sandbox?] = []
         if arguments.flag("no-sandbox") {
@@ -192,9 +203,21 @@ struct GradeCommand {
         let started = Date()
         var graders = [grader]
         for var other in others {
-            other.share(grader.recorded)
+            other.share(from: grader)
             graders.append(other)
         }
+        // The other jobs' copies are built before the first submission, side by side.
+        let warm = DispatchGroup()
+        let warmUpFailure = ErrorBox()
+        for other in others {
+            warm.enter()
+            Thread {
+                do { try other.warmUpGradingCopy() } catch { warmUpFailure.keep(error) }
+                warm.leave()
+            }.start()
+        }
+        warm.wait()
+        if let error = warmUpFailure.error { throw error }
         let queue = GradingQueue(students: students)
         // One thread per job: each grades the next submission in its own grading copy. Results are
         // written in the students' order, so that the files are the same for any number of jobs.
@@ -396,12 +419,18 @@ final class GradingQueue: @unchecked Sendable {
 /// The first error of the jobs of a batch.
 final class ErrorBox: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var error: Error?
+    private var first: Error?
 
     func keep(_ error: Error) {
         lock.lock()
-        if self.error == nil { self.error = error }
+        if first == nil { first = error }
         lock.unlock()
+    }
+
+    var error: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return first
     }
 }
 

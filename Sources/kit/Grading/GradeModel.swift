@@ -30,14 +30,15 @@ struct CheckOutcome: Sendable, Equatable {
     /// "StageTests.Stage02DenseLayer/backwardWorkedExample()": the suite and the function, without
     /// the source location, so that it stays the same when the suite's file changes (checks.csv).
     var stableID: String {
-        let parts = id.split(separator: "/")
-        return parts.count >= 2 ? parts[0] + "/" + parts[1] : id
+        // The last component is the source location ("File.swift:70:6"); nested suites have more before it.
+        var parts = id.split(separator: "/")
+        if parts.count >= 3, parts.last?.contains(".swift:") == true { parts.removeLast() }
+        return parts.joined(separator: "/")
     }
 
     /// "backwardWorkedExample()": the function's name, for rubric files.
     var functionName: String {
-        let parts = id.split(separator: "/")
-        return parts.count >= 2 ? String(parts[1]) : id
+        String(stableID.split(separator: "/").last ?? Substring(id))
     }
 }
 
@@ -50,6 +51,8 @@ struct StageRun: Sendable, Equatable {
     var timedOut = false
     /// It was stopped because its output reached the cap.
     var outputLimited = false
+    /// It was not run: the submission's time for runs that do not finish was used up.
+    var notRun = false
     var seconds: TimeInterval = 0
 }
 
@@ -172,6 +175,7 @@ struct StageProblem: Sendable, Equatable {
         case timeout
         case outputLimit = "output limit"
         case crash
+        case notRun = "not run (the time for hangs was used up)"
 
         /// A run's problem: a timeout outweighs a crash, as it cost the checks that never ran.
         init?(of run: StageRun) {
@@ -181,6 +185,8 @@ struct StageProblem: Sendable, Equatable {
                 self = .outputLimit
             } else if run.crashed {
                 self = .crash
+            } else if run.notRun {
+                self = .notRun
             } else {
                 return nil
             }

@@ -45,6 +45,8 @@ struct Grader {
     /// of a stage's checks, only that stage's values are written out, afresh (`recordingFor`), so
     /// that a student process sees no other stage's values and cannot change what later runs read.
     var recorded: [String: Data] = [:]
+    /// The checks of each stage in this run (the reference's files graded in the grading copy, replayed).
+    var expected: [Int: [CheckOutcome]] = [:]
 
     init(workspace: GradingWorkspace, rubric: Rubric, salt: String, timeout: TimeInterval) throws {
         self.workspace = workspace
@@ -77,8 +79,23 @@ struct Grader {
         try build(workspace, base)
     }
 
-    /// Takes another job's recording of this run, instead of recording again.
-    mutating func share(_ recording: [String: Data]) { recorded = recording }
+    /// Takes another job's recording of this run and the checks it found, instead of recording again.
+    mutating func share(from other: Grader) {
+        recorded = other.recorded
+        expected = other.expected
+    }
+
+    /// The checks of `stage` that the reference's run in the grading copy had (none before it ran).
+    func expectedChecks(_ stage: Stage) -> [CheckOutcome] { expected[stage.number] ?? [] }
+
+    /// `check`, not run, with `message`.
+    func notRun(_ check: CheckOutcome, _ message: String) -> CheckOutcome {
+        var check = check
+        check.status = .notRun
+        check.messages = [message]
+        check.parts = [nil]
+        return check
+    }
 
     @discardableResult
     private func build(_ copy: GradingWorkspace, _ tree: [String: Data]) throws -> LimitedResult {
@@ -127,6 +144,7 @@ struct Grader {
         try Grader.requireAllPassed(replayed, replayedResult, replayedEnded, "the reference solutions do not pass every "
             + "check in the grading copy, replaying the recording: a check asks the reference outside reference(…) "
             + "(a hidden suite?), or depends on something its reference(…) call does not name")
+        expected = Dictionary(grouping: replayed.checks.filter { !$0.skipped }.map(outcome), by: \.stage)
         return Date().timeIntervalSince(started)
     }
 
@@ -144,7 +162,8 @@ struct Grader {
         guard let manifest = recorded["manifest.json"] else { throw KitError("the reference has not been recorded for this run") }
         let fileManager = FileManager.default
         try? fileManager.removeItem(at: recording)
-        try fileManager.createDirectory(at: recording, withIntermediateDirectories: true)
+        // Readable by the sandbox's user whatever the grader's umask.
+        try fileManager.createDirectory(at: recording, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         try manifest.write(to: recording.appendingPathComponent("manifest.json"))
         for (name, data) in recorded where name != "manifest.json" {
             guard let stage else { try data.write(to: recording.appendingPathComponent(name)); continue }
@@ -158,6 +177,9 @@ struct Grader {
             if kept.isEmpty { continue }
             try JSONSerialization.data(withJSONObject: ["values": kept], options: [.sortedKeys])
                 .write(to: recording.appendingPathComponent(name))
+        }
+        for name in try fileManager.contentsOfDirectory(atPath: recording.path) {
+            try fileManager.setAttributes([.posixPermissions: 0o644], ofItemAtPath: recording.appendingPathComponent(name).path)
         }
         return recording
     }
@@ -232,9 +254,11 @@ struct Grader {
         }
 
         // On the reference: stages held down by an earlier stage that does not pass.
+        // A stage that hung counts as broken even when only a bonus check hung: the stages that build
+        // on it were not run as submitted, and must be graded on its reference.
         let broken = Set(available.map(\.number).filter { number in
             guard let run = grades[number]?.asIs else { return true }
-            return !run.checks.filter { !$0.isBonus }.allSatisfy(\.passed) || run.checks.isEmpty
+            return !run.checks.filter { !$0.isBonus }.allSatisfy(\.passed) || run.checks.isEmpty || hung.contains(number)
         })
         var retry = Set(candidates.keys.filter { number in
             guard broken.contains(number), let stage = Course.stage(number) else { return false }
@@ -318,6 +342,7 @@ struct Grader {
             return try workspace.build(timeout: buildTimeout)
         }
         var outcome = BuildOutcome(built: files)
+        var builtStageByStage = false
         while true {
             let (result, failures) = try build(outcome.built)
             if result.succeeded { return outcome }
@@ -357,21 +382,30 @@ struct Grader {
                 }
                 // The errors name no student file (a linker error, a crash of the compiler): add the
                 // stages one at a time, in order, and set aside each one whose addition breaks the
-                // build, so that only the culprit pays.
+                // build, so that only the culprit pays. Once: what is kept then built.
+                guard !builtStageByStage else {
+                    throw KitError("the build failed again after the stages that broke it were set aside:\n"
+                        + errors.prefix(20).joined(separator: "\n"))
+                }
+                builtStageByStage = true
                 log("  the compiler's errors name no stage file: building stage by stage to find the one to blame")
                 var kept: [Int: [String: Data]] = [:]
+                var lastBuilt = true
                 for number in outcome.built.keys.sorted() {
                     var trial = kept
                     trial[number] = outcome.built[number]
                     let (trialResult, trialFailures) = try build(trial)
+                    lastBuilt = trialResult.succeeded
                     if trialResult.succeeded {
                         kept = trial
                     } else {
-                        let said = trialFailures.isEmpty ? [String(trialResult.output.suffix(2000))] : trialFailures.flatMap(\.errors)
-                        outcome.setAside[number] = Array(said.prefix(40))
+                        outcome.setAside[number] = trialResult.timedOut ? ["the build took longer than \(Int(buildTimeout)) s"]
+                            : !trialFailures.isEmpty ? Array(trialFailures.flatMap(\.errors).prefix(40))
+                            : Grader.buildErrorLines(trialResult.output)
                     }
                 }
                 outcome.built = kept
+                if lastBuilt { return outcome }
                 continue
             }
             for (number, errors) in blamed {
@@ -379,6 +413,14 @@ struct Grader {
                 outcome.built[number] = nil
             }
         }
+    }
+
+    /// The lines of a build's output that say what failed (the linker's among them), without its progress lines.
+    static func buildErrorLines(_ output: String) -> [String] {
+        let lines = output.split(separator: "\n").map(String.init).filter { line in
+            ["error:", "duplicate symbol", "undefined reference", "multiple definition", "ld:"].contains { line.contains($0) }
+        }
+        return lines.isEmpty ? [String(output.suffix(1500))] : Array(lines.prefix(20).map { String($0.prefix(400)) })
     }
 
     // MARK: Running a stage
@@ -391,17 +433,29 @@ struct Grader {
     /// more than is left, so that a hang costs a submission at most 3 × `timeout`.
     func runStage(_ stage: Stage, hangTime: inout TimeInterval) throws -> StageRun {
         let started = Date()
-        guard hangTime > 0 else {
-            return StageRun(checks: [], incidents: [Grader.hangTimeSpent(timeout)], timedOut: true)
+        // A run starts only with its full limit left, so that a slow but finishing run is never cut short.
+        guard hangTime >= timeout else {
+            return StageRun(checks: expectedChecks(stage).map { notRun($0, Grader.hangTimeSpent(timeout)) },
+                            incidents: [Grader.hangTimeSpent(timeout)], notRun: true)
         }
         let filter = "StageTests\\.\(stage.filter)"
-        let (run, result, ended) = try workspace.runChecks(filter: filter, salt: salt,
-                                                           limits: .checks(seconds: min(timeout, hangTime)),
+        let (run, result, ended) = try workspace.runChecks(filter: filter, salt: salt, limits: .checks(seconds: timeout),
                                                            reference: .replay(try recordingFor(stage)))
         if result.timedOut { hangTime -= result.seconds }
         try Grader.refuseRecordingProblems(run)
         // A check that skipped itself (real data not on this machine) did not run: it earns and costs nothing.
         var outcomes = run.checks.filter { $0.stage == stage.number && !$0.skipped }.map(outcome)
+        // The checks are those the reference's run had, whatever the stream says: a check the stream
+        // does not report (cut short, or rewritten by the student's code) has not run, and a check the
+        // reference's run did not have (declared in a stage file) counts for nothing.
+        let expected = expectedChecks(stage)
+        if !expected.isEmpty {
+            let reported = Set(outcomes.map(\.id))
+            let skipped = Set(run.checks.filter(\.skipped).map(\.id))
+            outcomes = outcomes.filter { check in expected.contains { $0.id == check.id } }
+            outcomes += expected.filter { !reported.contains($0.id) && !skipped.contains($0.id) }
+                .map { notRun($0, "the check did not report a result") }
+        }
         var stageRun = StageRun(checks: outcomes)
         if ended && !result.timedOut {
             for index in outcomes.indices where outcomes[index].status != .passed && outcomes[index].status != .failed {
@@ -433,7 +487,7 @@ struct Grader {
         let rerunsEnd = Date().addingTimeInterval(timeout)
         for index in outcomes.indices where outcomes[index].status == .notRun {
             let left = min(hangTime, rerunsEnd.timeIntervalSinceNow)
-            if left <= 0 {
+            if left < perCheck {
                 outcomes[index].messages = [hangTime <= 0 ? Grader.hangTimeSpent(timeout)
                     : "not run: the stage's time for running its unfinished checks again (\(Int(timeout)) s) was used up"]
                 continue
@@ -441,7 +495,7 @@ struct Grader {
             let id = outcomes[index].id
             let (single, alone, singleEnded) = try workspace.runChecks(
                 filter: NSRegularExpression.escapedPattern(for: id), salt: salt,
-                limits: .checks(seconds: min(perCheck, left)), reference: .replay(try recordingFor(stage)))
+                limits: .checks(seconds: perCheck), reference: .replay(try recordingFor(stage)))
             if alone.timedOut { hangTime -= alone.seconds }
             try Grader.refuseRecordingProblems(single)
             if singleEnded, !alone.timedOut, let check = single.checks.first(where: { $0.id == id }), check.ended {

@@ -79,7 +79,8 @@ enum LimitedProcess {
             .appendingPathComponent("kit-grade-\(getpid())-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
         // sh -c 'cd "$1" && shift && ulimit …; exec "$@"' sh DIR COMMAND ARGS…
-        let script = "cd \"$1\" || exit 126; shift; " + limits.shellPrefix + "exec \"$@\""
+        // umask 022: what a sandboxed build writes stays readable by the checks, whatever the grader's umask.
+        let script = "cd \"$1\" || exit 126; shift; umask 022; " + limits.shellPrefix + "exec \"$@\""
         let limited = ["/bin/sh", "-c", script, "sh", directory.path] + arguments
         let argv = sandbox?.command(limited, in: directory, view: view) ?? limited
         let started = Date()
@@ -106,13 +107,20 @@ enum LimitedProcess {
             }
             usleep(10_000)
         }
-        // Children it left behind (the group outlives its leader; a sandbox dies with bubblewrap).
+        // Children it left behind (the group outlives its leader; a sandbox dies with bubblewrap, and
+        // as root everything of the sandbox's user is killed and waited for).
         kill(-pid, SIGKILL)
+        sandbox?.killLeftovers()
         var signal: Int32? = (status & 0x7f) != 0 ? status & 0x7f : nil
         var exitStatus = signal.map { 128 + $0 } ?? ((status >> 8) & 0xff)
         // bubblewrap exits with 128 + the signal that stopped the command inside.
         if sandbox != nil, signal == nil, exitStatus > 128, exitStatus < 128 + 32 {
             signal = exitStatus - 128
+        }
+        // Past the file-size limit before the watch saw the cap (ended by SIGXFSZ, or by its failing
+        // writes): the output limit all the same.
+        if signal == SIGXFSZ || (outputCap > 0 && stat(log.path, &information) == 0 && information.st_size >= outputCap) {
+            outputLimited = true
         }
         if outputLimited { exitStatus = 128 + SIGXFSZ; signal = SIGXFSZ }
         let (output, bytes) = readCapped(log, keeping: limits.keptOutputBytes)
@@ -178,7 +186,7 @@ enum WorkLock {
     static func acquire(_ work: URL) throws {
         try FileManager.default.createDirectory(at: work.deletingLastPathComponent(), withIntermediateDirectories: true)
         let path = work.path + ".lock"
-        let descriptor = open(path, O_CREAT | O_RDWR, 0o644)
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw KitError("could not create \(path): \(String(cString: strerror(errno)))") }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             close(descriptor)

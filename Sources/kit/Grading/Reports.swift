@@ -131,7 +131,12 @@ enum Reports {
             lines.append("This file does not compile, so its checks could not run. It was set aside (the stub was put back) "
                 + "to grade the other stages. The compiler said:")
             lines += ["", "```"] + errors.prefix(30).map { String($0.prefix(300)) } + ["```", ""]
-            if !errors.contains(where: { $0.hasPrefix(stage.stage.exercisePath) }) {
+            if errors.contains(where: { ["duplicate symbol", "undefined reference", "multiple definition", "link"].contains(where: $0.contains) }) {
+                lines.append("Linking failed when this file was added to the others (the errors name no file): the kit's build "
+                    + "was tried stage by stage to find it. Does it declare something that exists once only, such as an "
+                    + "`@main` type or a C symbol?")
+                lines.append("")
+            } else if !errors.contains(where: { $0.hasPrefix(stage.stage.exercisePath) }) {
                 lines.append("The errors are in other files, which use the declarations of this one: each exercise must keep "
                     + "the names and types of its stub.")
                 lines.append("")

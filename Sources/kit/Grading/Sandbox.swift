@@ -31,6 +31,8 @@ struct Sandbox: Sendable {
     let systemFolders: [String]
     /// Symbolic links at the root (`/lib` → `usr/lib` on merged-/usr systems), kept as links.
     let systemLinks: [(link: String, target: String)]
+    /// The toolchain's folder as PATH names it, when that is a link to where it is (`/opt/swift`).
+    var toolchainLinks: [(link: String, target: String)] = []
 
     /// What one sandboxed process may see and change.
     struct View: Sendable {
@@ -38,10 +40,12 @@ struct Sandbox: Sendable {
         var readOnly: [URL] = []
         /// Folders it may write (a build's package folder, the run's scratch folder).
         var writable: [URL] = []
+        /// Folders inside those that it sees empty.
+        var hidden: [URL] = []
     }
 
-    /// The first user ID the grader's sandboxes run as when the grader is root; job k uses
-    /// `firstUser + k`, so that parallel jobs never share a process count or a file.
+    /// The first user ID the grader's sandboxes run as when the grader is root. Each job of each
+    /// `kit grade` takes a user of its own (`claimUser`), so that no two share a process count.
     static let firstUser: UInt32 = 64_000
 
     /// The sandbox for grading job `job` on this machine, or why there is none; `path` is where
@@ -60,7 +64,11 @@ struct Sandbox: Sendable {
                     + "unprivileged user for the sandbox, is not installed"))
             }
             setpriv = found
-            user = firstUser + UInt32(job)
+            guard let claimed = claimUser(from: firstUser + UInt32(job)) else {
+                return .failure(SandboxUnavailable("no free user ID for the sandbox from \(firstUser + UInt32(job)) on: each "
+                    + "is a user of this machine, or taken by another kit grade"))
+            }
+            user = claimed
         }
         var folders: [String] = []
         var links: [(String, String)] = []
@@ -71,23 +79,41 @@ struct Sandbox: Sendable {
                 folders.append(path)
             }
         }
-        // The toolchain, when it is not under /usr: <toolchain>/usr/bin/swift.
-        if let swift = Shell.which("swift") {
-            let toolchain = URL(fileURLWithPath: swift).resolvingSymlinksInPath()
-                .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-            if !folders.contains(where: { toolchain == $0 || toolchain.hasPrefix($0 + "/") }) && toolchain != "/" {
-                folders.append(toolchain)
+        // The toolchain, when it is not under /usr: <toolchain>/usr/bin/swift, at the path PATH names
+        // (/opt/swift, often a link) and where it really is.
+        var toolchainLinks: [(link: String, target: String)] = []
+        if let swift = Shell.which("swift", path: path) {
+            func toolchain(of url: URL) -> String {
+                url.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().standardizedFileURL.path
+            }
+            let named = toolchain(of: URL(fileURLWithPath: swift))
+            let real = toolchain(of: URL(fileURLWithPath: swift).resolvingSymlinksInPath())
+            if !folders.contains(where: { real == $0 || real.hasPrefix($0 + "/") }) {
+                // Only a real toolchain folder, never a home folder a wrapper script happens to sit in.
+                guard FileManager.default.fileExists(atPath: real + "/usr/lib/swift"), real != "/", !real.hasPrefix("/home/"),
+                      real != NSHomeDirectory() else {
+                    return .failure(SandboxUnavailable("\(swift) is not in a Swift toolchain folder (<toolchain>/usr/bin/swift "
+                        + "beside <toolchain>/usr/lib/swift), which the sandbox could show read-only"))
+                }
+                folders.append(real)
+                if named != real { toolchainLinks.append((named, real)) }
             }
         }
         let sandbox = Sandbox(bubblewrap: bubblewrap, user: user, setpriv: setpriv, systemFolders: folders,
-                              systemLinks: links)
-        // Containers often forbid the namespaces bubblewrap needs: try it once.
-        let probe = sandbox.command(["/bin/true"], in: URL(fileURLWithPath: "/"), view: View())
-        let result = try? Shell.capture(probe, in: URL(fileURLWithPath: "/"), timeout: 30)
+                              systemLinks: links, toolchainLinks: toolchainLinks)
+        // Containers often forbid the namespaces bubblewrap needs, and the toolchain must be reachable
+        // as the sandbox's user: try both once.
+        let environment = ["PATH": path ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        let probe = sandbox.command(["/bin/sh", "-c", Shell.which("swift", path: path) == nil ? "true" : "swift --version"],
+                                    in: URL(fileURLWithPath: "/"), view: View())
+        let result = try? Shell.capture(probe, in: URL(fileURLWithPath: "/"), timeout: 60, environment: environment)
         guard let result, result.status == 0 else {
-            let said = result?.output.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            return .failure(SandboxUnavailable("bubblewrap is installed but cannot make a sandbox here"
-                + (said.isEmpty ? "" : " (\(said))") + "; in a container, allow user namespaces"))
+            let said = result?.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").prefix(3)
+                .joined(separator: " ") ?? ""
+            return .failure(SandboxUnavailable("bubblewrap is installed but cannot make a sandbox here, or the toolchain does "
+                + "not run in it" + (said.isEmpty ? "" : " (\(said))") + (user == nil
+                    ? "; in a container, allow user namespaces"
+                    : "; as root it needs to make mount and process namespaces (CAP_SYS_ADMIN; in Docker, --privileged)")))
         }
         return .success(sandbox)
         #else
@@ -120,10 +146,18 @@ struct Sandbox: Sendable {
         }
         for folder in systemFolders { bind("--ro-bind", folder) }
         for link in systemLinks { line += ["--symlink", link.target, link.link] }
+        for link in toolchainLinks {
+            let parent = URL(fileURLWithPath: link.link).deletingLastPathComponent().path
+            if !made.contains(parent) { line += ["--perms", "0755", "--dir", parent]; made.insert(parent) }
+            line += ["--symlink", link.target, link.link]
+        }
         line += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
         made.formUnion(["/proc", "/dev", "/tmp"])
         for folder in view.readOnly { bind("--ro-bind", folder.path) }
         for folder in view.writable { bind("--bind", folder.path) }
+        // Emptied: sources in the bound folders that the run does not need and may not read (the hidden
+        // suites, the reference files of the stages graded on the reference).
+        for folder in view.hidden { line += ["--tmpfs", folder.path] }
         line += ["--chdir", directory.path, "--"]
         if let setpriv, let user {
             line += [setpriv, "--reuid", String(user), "--regid", String(user), "--clear-groups",
@@ -146,6 +180,16 @@ struct Sandbox: Sendable {
     /// No sandbox (`--no-sandbox`): folders are made the same way, for the grader's own user.
     static let unconfined = Sandbox(bubblewrap: "", user: nil, setpriv: nil, systemFolders: [], systemLinks: [])
 
+    /// Gives `folders` back to root after a build, so that the grader, as root, never writes into a
+    /// folder the sandbox's user owns.
+    func takeBack(_ folders: [URL]) throws {
+        guard user != nil else { return }
+        for folder in folders {
+            let result = try Shell.capture(["chown", "-R", "0:0", folder.path], in: folder)
+            guard result.status == 0 else { throw KitError("could not take back \(folder.path) from the sandbox's user: \(result.output)") }
+        }
+    }
+
     /// A new empty folder that the sandboxed process may write (its HOME, TMPDIR, the event stream).
     func makeScratch(in parent: URL) throws -> URL {
         let folder = parent.appendingPathComponent(UUID().uuidString)
@@ -154,6 +198,43 @@ struct Sandbox: Sendable {
             throw KitError("could not give \(folder.path) to the sandbox's user: \(String(cString: strerror(errno)))")
         }
         return folder
+    }
+
+    /// Kills every process of the sandbox's user that is left (root only: the user is this job's
+    /// alone), and waits until none is left, so that nothing of a run outlives it: not in the
+    /// scratch folder the grader removes next, not in the next run's process count.
+    func killLeftovers() {
+        #if os(Linux)
+        guard let user else { return }
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            var found = false
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+                guard let pid = Int32(name), let status = try? String(contentsOfFile: "/proc/\(name)/status", encoding: .utf8),
+                      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }),
+                      line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().contains(where: { UInt32($0) == user })
+                else { continue }
+                found = true
+                kill(pid, SIGKILL)
+            }
+            if !found { return }
+            usleep(5_000)
+        }
+        #endif
+    }
+
+    /// A user ID from `first` on (every 64th) that is no user of this machine and that no other
+    /// `kit grade` holds: an exclusive lock on a file, held until the process ends.
+    private static func claimUser(from first: UInt32) -> UInt32? {
+        for candidate in stride(from: first, to: first + 64 * 16, by: 64) {
+            guard getpwuid(candidate) == nil else { continue }
+            let path = "/tmp/neuralkit-sandbox-user-\(candidate).lock"
+            let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { continue }
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return candidate }  // held until the process exits
+            close(descriptor)
+        }
+        return nil
     }
 
     /// What `run.json` and the start of a run say about it.

@@ -126,8 +126,9 @@ struct GradingWorkspace {
                 if prefix.isEmpty, name.hasPrefix(".") { continue }  // .build, .swiftpm
                 let child = url.appendingPathComponent(name)
                 let path = prefix.isEmpty ? name : prefix + "/" + name
-                var isDirectory: ObjCBool = false
-                if fileManager.fileExists(atPath: child.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                // The file's own type, a link not followed.
+                let type = (try? fileManager.attributesOfItem(atPath: child.path))?[.type] as? FileAttributeType
+                if type == .typeDirectory {
                     list(child, path)
                 } else {
                     existing.append(path)
@@ -142,6 +143,10 @@ struct GradingWorkspace {
         }
         for (path, data) in tree {
             let url = root.appendingPathComponent(path)
+            // Never through a link: a link where a file belongs is replaced by the file.
+            if (try? fileManager.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType == .typeSymbolicLink {
+                try fileManager.removeItem(at: url)
+            }
             if let current = try? Data(contentsOf: url), current == data { continue }
             try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
@@ -197,6 +202,7 @@ struct GradingWorkspace {
         // The sandboxed build writes only the copy (its .build) and a scratch HOME; the copy is then
         // mounted read-only for the checks, so nothing a build leaves is writable by a student's run.
         try sandbox?.handOver([root])
+        defer { try? sandbox?.takeBack([root]) }
         let home = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: home) }
         var environment = buildEnvironment
@@ -225,7 +231,11 @@ struct GradingWorkspace {
         let scratch = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let events = scratch.appendingPathComponent("events.jsonl")
-        var view = Sandbox.View(readOnly: [root], writable: [scratch])
+        // The build's products and the suites are needed; the sources of the hidden suites and of
+        // Exercises/ (which may hold the reference of earlier stages) are not, and are hidden.
+        var view = Sandbox.View(readOnly: [root], writable: [scratch],
+                                hidden: [root.appendingPathComponent(GradingWorkspace.hiddenFolder), root.appendingPathComponent("Exercises")]
+                                    .filter { FileManager.default.fileExists(atPath: $0.path) })
         var arguments: [String]
         var environment: [String: String]
         if let binary = testBinary {
@@ -253,8 +263,23 @@ struct GradingWorkspace {
         environment["NO_COLOR"] = "1"
         let result = try LimitedProcess.run(arguments, in: root, environment: environment, limits: limits,
                                             sandbox: sandbox, view: view)
-        let stream = (try? String(contentsOf: events, encoding: .utf8)) ?? ""
+        let stream = GradingWorkspace.readEvents(events)
         return (CheckRunner.parse(events: stream), result, stream.contains("\"runEnded\""))
+    }
+}
+
+extension GradingWorkspace {
+    /// The event stream a run wrote: a regular file, never through a link or a pipe the student's
+    /// code may have put in its place, and at most 64 MB of it.
+    static func readEvents(_ url: URL) -> String {
+        let descriptor = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        var information = stat()
+        guard fstat(descriptor, &information) == 0, (information.st_mode & S_IFMT) == S_IFREG else { return "" }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
+        let data = (try? handle.read(upToCount: 64 << 20)) ?? Data()
+        return String(decoding: data ?? Data(), as: UTF8.self)
     }
 }
 

@@ -6,9 +6,9 @@ import Foundation
 ///
 /// The charts are plain strings of SVG, with no dependency: they open in any
 /// browser and can be embedded in Markdown (`![loss](images/loss.svg)`).
-enum SVG {
-    /// Escapes text for an XML attribute or element.
-    static func escape(_ text: String) -> String {
+public enum SVG {
+    /// Escapes text for an XML or HTML attribute or element (the kit's HTML pages use it too).
+    public static func escape(_ text: String) -> String {
         var result = ""
         for character in text {
             switch character {

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralKit
 
 /// What `kit similarity` writes: similarity.html (the ranked pairs, then each listed pair's files side
 /// by side with the matching regions in the same colour on both sides) and similarity.csv.
@@ -147,21 +148,7 @@ struct SimilarityReport {
     }
 
     /// Text safe inside HTML elements and attribute values.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { SVG.escape(text) }
 
     static var style: String {
         let light = palette.enumerated().map { ".m\($0.offset) { background: \($0.element.light); }" }.joined(separator: "\n")

@@ -480,23 +480,28 @@ struct Grader {
             stageRun.seconds = Date().timeIntervalSince(started)
             return stageRun
         }
-        // Re-run the unfinished checks alone, within the stage's time for it (one more time limit) and
-        // what is left of the submission's: one hanging stage costs at most 2 × the limit, and the
-        // stages after it still get theirs.
+        // Re-run the unfinished checks alone: first those that had not started (in all likelihood
+        // innocent), then those that were running when the run stopped. Only re-runs that do not
+        // finish spend time, at most 2 × the limit for the stage and what is left of the submission's.
         let perCheck = max(5, timeout / 4)
-        let rerunsEnd = Date().addingTimeInterval(timeout)
-        for index in outcomes.indices where outcomes[index].status == .notRun {
-            let left = min(hangTime, rerunsEnd.timeIntervalSinceNow)
-            if left < perCheck {
-                outcomes[index].messages = [hangTime <= 0 ? Grader.hangTimeSpent(timeout)
-                    : "not run: the stage's time for running its unfinished checks again (\(Int(timeout)) s) was used up"]
+        let running = Set(run.checks.filter { $0.started && !$0.ended }.map(\.id))
+        let unfinished = outcomes.indices.filter { outcomes[$0].status == .notRun }
+        var stageHangTime = 2 * timeout
+        for index in unfinished.filter({ !running.contains(outcomes[$0].id) }) + unfinished.filter({ running.contains(outcomes[$0].id) }) {
+            if min(hangTime, stageHangTime) < perCheck {
+                outcomes[index].messages = [hangTime < perCheck ? Grader.hangTimeSpent(timeout)
+                    : "not run: this stage's checks had already used up the time they may spend not finishing "
+                        + "(2 × \(Int(timeout)) s)"]
                 continue
             }
             let id = outcomes[index].id
             let (single, alone, singleEnded) = try workspace.runChecks(
                 filter: NSRegularExpression.escapedPattern(for: id), salt: salt,
                 limits: .checks(seconds: perCheck), reference: .replay(try recordingFor(stage)))
-            if alone.timedOut { hangTime -= alone.seconds }
+            if alone.timedOut {
+                hangTime -= alone.seconds
+                stageHangTime -= alone.seconds
+            }
             try Grader.refuseRecordingProblems(single)
             if singleEnded, !alone.timedOut, let check = single.checks.first(where: { $0.id == id }), check.ended {
                 outcomes[index] = outcome(check)

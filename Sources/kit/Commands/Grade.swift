@@ -4,7 +4,7 @@ import NeuralKit
 extension Command {
     static let grade = Command(
         name: "grade", summary: "Instructors: grade a folder of submissions (or one, in a Gradescope container).",
-        usage: "swift run kit grade --submissions DIR --out DIR [--rubric FILE] [--hidden-tests DIR] [--timeout SECONDS]",
+        usage: "swift run kit grade --submissions DIR --out DIR [--rubric FILE] [--hidden-tests DIR] [--timeout SECONDS] [--jobs N]",
         details: """
         Grades every submission in DIR (one folder per student, holding their Exercises/ folder \
         or a whole copy of the kit, of which only the stage files are taken) in a grading copy of \

@@ -85,7 +85,7 @@ struct SimilarityCommand {
         let stageText = stages.count == 1 ? "stage \(stages[0].number)"
             : "stages \(stages.first!.number)–\(stages.last!.number)"
         let report = SimilarityReport(pairs: pairs, top: top,
-                                      heading: "\(students.count) submissions from \(submissions.lastPathComponent), \(stageText)",
+                                      heading: "\(students.count) submissions in \(submissions.path), \(stageText)",
                                       winnowing: check.winnowing, notes: notes)
         do {
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)

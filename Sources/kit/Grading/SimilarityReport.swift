@@ -8,7 +8,7 @@ struct SimilarityReport {
     let pairs: [SimilarPair]
     /// How many pairs the page lists and shows.
     let top: Int
-    /// "16 submissions from /path, stages 1–10".
+    /// "16 submissions in /path, stages 1–10".
     let heading: String
     let winnowing: Winnowing
     let notes: [String]

@@ -26,10 +26,7 @@ struct GradingWorkspace {
 
     /// A fresh scratch folder for one process, removed by `done`.
     private func scratchFolder() throws -> URL {
-        if let sandbox { return try sandbox.makeScratch(in: scratch) }
-        let folder = scratch.appendingPathComponent(UUID().uuidString)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+        try (sandbox ?? .unconfined).makeScratch(in: scratch)
     }
 
     /// Where hidden suites go in the grading copy; checks declared there are hidden.

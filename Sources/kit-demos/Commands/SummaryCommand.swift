@@ -1,3 +1,4 @@
+import KitCommandLine
 import NeuralKit
 
 // `kit summary lenet|mlp`: a model's per-layer table (output shape,
@@ -7,20 +8,11 @@ import NeuralKit
 // lectures' formulas (`LayerFormulas`); no network is built, so it works before
 // stage 10 is written, and in the student edition.
 
-/// Runs `kit summary` with the arguments after `summary`; prints to stdout and returns the exit status.
-func runSummaryCommand(_ arguments: [String]) -> Int32 {
-    let usage = """
-        usage: kit summary lenet [--image-size 28] [--classes 10]
-               kit summary mlp [--sizes 784,100,10]
-        """
-    guard let model = arguments.first else { print(usage); return 1 }
-    var options: [String: String] = [:]
-    var i = 1
-    while i + 1 < arguments.count, arguments[i].hasPrefix("--") {
-        options[String(arguments[i].dropFirst(2))] = arguments[i + 1]
-        i += 2
-    }
-    guard i == arguments.count else { print("error: unexpected '\(arguments[i...].joined(separator: " "))'\n\(usage)"); return 1 }
+/// Runs `kit summary` with its arguments (`CommandDeclaration.summary`); prints to stdout and returns the exit status.
+func runSummaryCommand(_ arguments: Arguments) -> Int32 {
+    let usage = CommandDeclaration.summary.help
+    guard let model = arguments.positionals.first else { print(usage); return ExitStatus.usage }
+    let options = arguments.options
     do {
         switch model {
         case "lenet", "lenet5", "LeNet-5":
@@ -38,12 +30,12 @@ func runSummaryCommand(_ arguments: [String]) -> Int32 {
             print("Multilayer perceptron \(sizes.map(String.init).joined(separator: " → "))")
             for line in try summaryTable(ModelLayer.multilayerPerceptron(sizes: sizes), input: [sizes[0]]) { print(line) }
         default:
-            throw KitError("unknown model '\(model)': use lenet or mlp")
+            throw UsageError("unknown model '\(model)': use lenet or mlp")
         }
-        return 0
+        return ExitStatus.success
     } catch {
         print("error: \(error)\n\(usage)")
-        return 1
+        return error is UsageError ? ExitStatus.usage : ExitStatus.failure
     }
 }
 

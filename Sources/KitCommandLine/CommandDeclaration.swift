@@ -73,7 +73,7 @@ public struct CommandDeclaration: Sendable {
             }
             if option.takesValue {
                 if value == nil, index < words.count { value = words[index]; index += 1 }
-                guard let value, !value.isEmpty else { throw UsageError("--\(name) needs a value: \(option.synopsis)") }
+                guard let value else { throw UsageError("--\(name) needs a value: \(option.synopsis)") }
                 try option.validate(value)
                 arguments.options[name] = value
                 arguments.values[name, default: []].append(value)

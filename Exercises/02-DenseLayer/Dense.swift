@@ -59,7 +59,8 @@ extension Dense {
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let (inputs, outputs) = (weight.value.rowCount, weight.value.columnCount)
         guard inputShape.count == 2, inputShape[1] == inputs else {
-            throw KitError("\(description) takes [batch, \(inputs)], not \(inputShape) (flatten images first)")
+            let hint = inputShape.count > 2 ? " (flatten images first)" : ""
+            throw KitError("\(description) takes [batch, \(inputs)], not \(inputShape)\(hint)")
         }
         return [inputShape[0], outputs]
     }

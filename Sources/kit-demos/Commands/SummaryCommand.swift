@@ -58,11 +58,8 @@ enum SummaryModel {
     /// max pool 2, conv 16@5×5, ReLU, max pool 2, flatten, dense 120, ReLU, dense 84, ReLU, dense `classes`.
     static func leNet5(imageSize: Int, classes: Int) throws -> any Layer {
         var generator = SeededGenerator(seed: 0)
-        do {
-            if let network = try code.makeLeNet(imageSize, classes, &generator) as? any Layer { return network }
-        } catch {
-            print("(\(error)\nThe lectures' LeNet-5, made of your layers:)")
-        }
+        if let network = try? code.makeLeNet(imageSize, classes, &generator) as? any Layer { return network }
+        print("(Your LeNet5.init does not run yet (stage 10): this is the lectures' LeNet-5, made of your layers.)")
         let features = Sequential(
             Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator), ReLU(), MaxPool2D(window: 2),
             Conv2D(inputChannels: 6, filters: 16, kernel: 5, using: &generator), ReLU(), MaxPool2D(window: 2), Flatten())

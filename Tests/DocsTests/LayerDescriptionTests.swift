@@ -61,6 +61,19 @@ struct LayerDescriptionTests {
         #expect(try MaxPool2D(window: 2).multiplyAccumulates(for: [4, 3, 8, 8]) == 0)
     }
 
+    @Test("descriptions name the layer's sizes, and the options that are not the defaults")
+    func descriptions() {
+        var generator = SeededGenerator(seed: 4)
+        #expect(Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator).description == "conv 5×5, 6 filters")
+        #expect(Conv2D(inputChannels: 3, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 2, using: &generator)
+            .description == "conv 3×3, 8 filters, stride 2, padding 1, dilation 2")
+        #expect(MaxPool2D(window: 3, stride: 1).description == "max pool 3×3, stride 1")
+        #expect(AvgPool2D(window: 2).description == "average pool 2×2, stride 2")
+        #expect(Dense(inputs: 84, outputs: 10).description == "dense 10")
+        #expect(Dropout(rate: 0.25).description == "dropout 0.25")
+        #expect(ReLU().description == "relu" && Flatten().description == "flatten")
+    }
+
     @Test("an input a layer cannot take throws a KitError that says why, instead of crashing")
     func impossibleInputsThrow() {
         var generator = SeededGenerator(seed: 2)

@@ -203,7 +203,9 @@ struct SequentialTests {
         #expect(try NeuralKit.windowPositions(size: 28, span: 5, stride: 1, layer: "conv") == 24)
         #expect(try NeuralKit.windowPositions(size: 7, span: 3, stride: 2, padding: 1, layer: "conv") == 4)
         #expect(try NeuralKit.windowPositions(size: 3, span: 5, stride: 1, padding: 1, layer: "conv") == 1)
-        #expect(throws: KitError.self) { try NeuralKit.windowPositions(size: 3, span: 6, stride: 1, padding: 1, layer: "conv") }
+        #expect(throws: KitError.self) {
+            try NeuralKit.windowPositions(size: 3, span: 6, stride: 1, padding: 1, layer: "conv")
+        }
         #expect(throws: KitError.self) { try NeuralKit.windowPositions(size: 8, span: 2, stride: 0, layer: "pool") }
     }
 

@@ -30,14 +30,16 @@ func runSummaryCommand(_ arguments: [String]) -> Int32 {
                 throw KitError("LeNet-5 needs --image-size of at least 16 (two 5×5 convolutions and two poolings) and --classes of at least 1")
             }
             print("LeNet-5 on a 1×\(size)×\(size) image")
-            for line in try summaryTable(SummaryModel.leNet5(imageSize: size, classes: classes), input: [1, size, size]) { print(line) }
+            let model = try SummaryModel.leNet5(imageSize: size, classes: classes)
+            for line in try summaryTable(model, input: [1, size, size]) { print(line) }
         case "mlp":
             let sizes = (options["sizes"] ?? "784,100,10").split(separator: ",").compactMap { Int($0) }
             guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 }) else {
                 throw KitError("--sizes must be at least two positive sizes separated by commas, such as 784,100,10")
             }
             print("Multilayer perceptron \(sizes.map(String.init).joined(separator: " → "))")
-            for line in try summaryTable(SummaryModel.multilayerPerceptron(sizes: sizes), input: [sizes[0]]) { print(line) }
+            let model = SummaryModel.multilayerPerceptron(sizes: sizes)
+            for line in try summaryTable(model, input: [sizes[0]]) { print(line) }
         default:
             throw KitError("unknown model '\(model)': use lenet or mlp")
         }
@@ -64,8 +66,9 @@ enum SummaryModel {
             Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator), ReLU(), MaxPool2D(window: 2),
             Conv2D(inputChannels: 6, filters: 16, kernel: 5, using: &generator), ReLU(), MaxPool2D(window: 2), Flatten())
         let flattened = try features.outputShape(for: [1, 1, imageSize, imageSize])[1]
-        return Sequential(features.layers + [Dense(inputs: flattened, outputs: 120), ReLU(), Dense(inputs: 120, outputs: 84),
-                                             ReLU(), Dense(inputs: 84, outputs: classes)])
+        let classifier: [any Layer] = [Dense(inputs: flattened, outputs: 120), ReLU(), Dense(inputs: 120, outputs: 84),
+                                       ReLU(), Dense(inputs: 84, outputs: classes)]
+        return Sequential(features.layers + classifier)
     }
 
     /// Dense layers from each size to the next with a ReLU between two of them: stage 4's

@@ -263,16 +263,19 @@ enum TrainCommand {
             + "\(testRange.upperBound) (\(test.count.formatted)), from \(directory.path)")
     }
 
+    /// The network's predictions, in evaluation mode (dropout passes everything through).
     static func predictInChunks(_ code: TrainingCode, _ network: any Classifier, _ inputs: Tensor) throws -> [Int] {
-        var predictions: [Int] = []
-        predictions.reserveCapacity(inputs.rowCount)
-        var start = 0
-        while start < inputs.rowCount {
-            let end = min(inputs.rowCount, start + 2000)
-            predictions += try code.predict(network, inputs.rows(start..<end))
-            start = end
+        try evaluating(network) {
+            var predictions: [Int] = []
+            predictions.reserveCapacity(inputs.rowCount)
+            var start = 0
+            while start < inputs.rowCount {
+                let end = min(inputs.rowCount, start + 2000)
+                predictions += try code.predict(network, inputs.rows(start..<end))
+                start = end
+            }
+            return predictions
         }
-        return predictions
     }
 
     // MARK: Pictures
@@ -305,7 +308,9 @@ enum TrainCommand {
         if let toy = ToyDataset(rawValue: options.dataset) {
             let plot = DecisionBoundaryPlot(
                 title: "\(toy.rawValue.capitalized): learned regions, test accuracy \(percent(epochs.last?.testAccuracy ?? 0))",
-                data: test) { grid in (try? TrainingCode.checked { network.logits(grid).argmax(alongAxis: 1) }) ?? [] }
+                data: test) { grid in
+                    (try? TrainingCode.checked { evaluating(network) { network.logits(grid) }.argmax(alongAxis: 1) }) ?? []
+                }
             try write("decision-boundary.svg", plot.svg())
         }
         try write("confusion.svg", ImagePictures.confusionMatrix(confusion, classNames: classNames,
@@ -314,7 +319,7 @@ enum TrainCommand {
 
         // Misclassified test images, in test order, with the network's confidence.
         let wrong = predictions.indices.filter { predictions[$0] != images.labels[$0] }.prefix(40)
-        let logits = try TrainingCode.checked { network.logits(test.inputs.rows(Array(wrong))) }
+        let logits = try TrainingCode.checked { evaluating(network) { network.logits(test.inputs.rows(Array(wrong))) } }
         var captioned: [ImagePictures.CaptionedImage] = []
         for (row, index) in wrong.enumerated() {
             let scores = (0..<logits.columnCount).map { logits[row, $0] }

@@ -30,7 +30,8 @@ public struct CommandDeclaration: Sendable {
 
     /// "swift run kit check <stage> [options]".
     public var usage: String {
-        [program, name, positionalSynopsis, options.isEmpty ? "" : "[options]"].filter { !$0.isEmpty }.joined(separator: " ")
+        [program, name, positionalSynopsis, options.isEmpty ? "" : "[options]"]
+            .filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// The whole help: usage, summary, details and one line per option.
@@ -39,8 +40,9 @@ public struct CommandDeclaration: Sendable {
         if !details.isEmpty { text += "\n" + wrap(details) + "\n" }
         if !options.isEmpty {
             let width = options.map(\.synopsis.count).max()! + 2
+            let indent = String(repeating: " ", count: width + 2)
             text += "\nOptions:\n" + options.map { option in
-                "  " + pad(option.synopsis, width) + wrap(option.description, width: 100 - width, indent: String(repeating: " ", count: width + 2))
+                "  " + pad(option.synopsis, width) + wrap(option.description, width: 100 - width, indent: indent)
             }.joined(separator: "\n") + "\n"
         }
         return text
@@ -104,7 +106,8 @@ public struct CommandDeclaration: Sendable {
         var words = arguments.positionals
         for option in options {
             if option.takesValue {
-                for value in option.repeatable ? arguments.strings(option.name) : arguments.string(option.name).map { [$0] } ?? [] {
+                let values = option.repeatable ? arguments.strings(option.name) : arguments.string(option.name).map { [$0] } ?? []
+                for value in values {
                     words += ["--" + option.name, option.value == .path ? absolutePath(value, from: directory) : value]
                 }
             } else if arguments.flag(option.name) {

@@ -8,8 +8,10 @@ import NeuralKit
 extension Option {
     /// Where the datasets are: `DataDirectory.resolve(option:)` reads it.
     public static let dataDirectory = Option(
-        String(DataDirectory.option.dropFirst(2)), .path, "DIR", help: "where the datasets are", default: "$\(DataDirectory.environmentVariable), else ./data")
-    static let seed = Option("seed", .integer, "S", help: "initialization and shuffling: same seed, same numbers", default: "1")
+        String(DataDirectory.option.dropFirst(2)), .path, "DIR", help: "where the datasets are",
+        default: "$\(DataDirectory.environmentVariable), else ./data")
+    static let seed = Option("seed", .integer, "S", help: "initialization and shuffling: same seed, same numbers",
+                             default: "1")
     static let hidden = Option("hidden", .integer, "H", help: "hidden units of the MLP", default: "100")
     /// The networks `kit-demos` trains.
     public static let models = ["mlp", "lenet"]
@@ -35,14 +37,16 @@ extension CommandDeclaration {
         instead of numbers. What each stage shows:
         """ + "\n" + Course.stages.map { "  \($0.number)  \($0.demo)" }.joined(separator: "\n"),
         options: [
-            Option("dataset", .choice(ToyDataset.allCases.map(\.rawValue)), help: "stage 8: the toy dataset", default: "spirals"),
+            Option("dataset", .choice(ToyDataset.allCases.map(\.rawValue)), help: "stage 8: the toy dataset",
+                   default: "spirals"),
             .flag("reference", help: "stages 7–8: train the reference solution instead of your code"),
             Option("output", .path, "DIR", help: "stages 7–8: where to write the pictures", default: "runs/"),
         ])
 
     public static let train = CommandDeclaration(
         name: "train",
-        summary: "Train the 784-100-10 network or LeNet-5 (MNIST, Fashion-MNIST or a toy dataset); pictures go to runs/.",
+        summary: "Train the 784-100-10 network or LeNet-5 (MNIST, Fashion-MNIST or a toy dataset); "
+            + "pictures go to runs/.",
         program: "swift run -c release kit",
         details: """
         Trains the reference network of stages 4–9 (with --student: your code), or LeNet-5 \
@@ -60,12 +64,13 @@ extension CommandDeclaration {
         """,
         options: [
             Option("dataset", .choice(Option.datasets), help: "the dataset", default: "spirals"),
-            Option("model", .choice(Option.models), help: "the network: mlp (784-H-10, stages 4–9) or lenet (LeNet-5, stage 10)",
-                   default: "mlp"),
+            Option("model", .choice(Option.models),
+                   help: "the network: mlp (784-H-10, stages 4–9) or lenet (LeNet-5, stage 10)", default: "mlp"),
             .dataDirectory,
             Option("epochs", .integer, "E", help: "passes over the training set", default: "10; toy datasets 200"),
             Option("batch-size", .integer, "B", help: "examples per mini-batch", default: "64; lenet 32"),
-            Option("learning-rate", .number, "η", help: "the first epoch's learning rate", default: "0.05; lenet 0.02; toy datasets 0.1"),
+            Option("learning-rate", .number, "η", help: "the first epoch's learning rate",
+                   default: "0.05; lenet 0.02; toy datasets 0.1"),
             Option("momentum", .number, "μ", help: "SGD momentum", default: "0.9"),
             Option("decay", .number, "d", help: "the learning rate is multiplied by d after each epoch",
                    default: "0.85; lenet 0.8; toy datasets 1"),
@@ -79,13 +84,15 @@ extension CommandDeclaration {
             Option("output", .path, "DIR", help: "where the pictures go", default: "runs/<dataset>-<model>"),
             .flag("no-pictures", help: "write no pictures"),
             .flag("student", help: "train your code (stages 4–9, or 10 with --model lenet) instead of the reference"),
-            .flag("json", help: "end with one JSON object: test_accuracy, train_accuracy, epochs, seconds_per_epoch, ..."),
+            .flag("json",
+                  help: "end with one JSON object: test_accuracy, train_accuracy, epochs, seconds_per_epoch, ..."),
         ],
         maximumPositionals: 0)
 
     public static let bench = CommandDeclaration(
         name: "bench",
-        summary: "Measure the speed of one training epoch (784-100-10 or LeNet-5 on 60,000 examples); compare with numpy.",
+        summary: "Measure the speed of one training epoch (784-100-10 or LeNet-5 on 60,000 examples); "
+            + "compare with numpy.",
         program: "swift run -c release kit",
         details: """
         Trains the reference network (784-100-10, or LeNet-5 with --model lenet) for a few epochs \
@@ -118,7 +125,8 @@ extension CommandDeclaration {
           swift run kit shape dense --inputs 784 --outputs 100
         """,
         options: [
-            Option("input", .text, "CxHxW", help: "conv2d, pool: the input volume, channels×height×width (HxW: 1 channel)"),
+            Option("input", .text, "CxHxW",
+                   help: "conv2d, pool: the input volume, channels×height×width (HxW: 1 channel)"),
             Option("kernel", .integer, "F", help: "conv2d: the filters' size F×F"),
             Option("filters", .integer, "K", help: "conv2d: how many filters"),
             Option("stride", .integer, "S", help: "conv2d, pool: the step", default: "1; pool: the window"),
@@ -132,7 +140,8 @@ extension CommandDeclaration {
     public static let summary = CommandDeclaration(
         name: "summary", summary: "A model's layers: output shape, activations, parameters, multiply-accumulates.",
         positionals: "lenet|mlp",
-        details: "Like the lecture's LeNet-5 table and Keras' model.summary(), from the layers' sizes and the lectures' formulas.",
+        details: "Like the lecture's LeNet-5 table and Keras' model.summary(), from the layers' sizes "
+            + "and the lectures' formulas.",
         options: [
             Option("image-size", .integer, help: "lenet: the input image's side", default: "28"),
             Option("classes", .integer, help: "lenet: the classes", default: "10"),

@@ -32,8 +32,8 @@ public struct Option: Sendable, Equatable {
     /// Given more than once, each value counts (`Arguments.strings`); otherwise the last one does.
     public let repeatable: Bool
 
-    public init(_ name: String, _ value: Value, _ placeholder: String = "", help: String, default defaultValue: String? = nil,
-                repeatable: Bool = false) {
+    public init(_ name: String, _ value: Value, _ placeholder: String = "", help: String,
+                default defaultValue: String? = nil, repeatable: Bool = false) {
         self.name = name
         self.repeatable = repeatable
         self.value = value
@@ -53,7 +53,9 @@ public struct Option: Sendable, Equatable {
     /// The help, with the choices and the default.
     public var description: String {
         var text = help
-        if case .choice(let choices) = value, !help.contains(choices[0]) { text += ": " + choices.joined(separator: ", ") }
+        if case .choice(let choices) = value, !help.contains(choices[0]) {
+            text += ": " + choices.joined(separator: ", ")
+        }
         if let defaultValue { text += " (default: \(defaultValue))" }
         if repeatable { text += " (repeatable)" }
         return text
@@ -91,7 +93,9 @@ public struct Option: Sendable, Equatable {
 
     /// "0:8000" or "0..<8000": the half-open range of indices.
     static func range(_ text: String, option: String) throws -> Range<Int> {
-        let parts = text.contains("..<") ? text.components(separatedBy: "..<") : text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let parts = text.contains("..<")
+            ? text.components(separatedBy: "..<")
+            : text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, let lower = Int(parts[0].isEmpty ? "0" : parts[0]), let upper = Int(parts[1]),
               lower >= 0, lower < upper else {
             throw UsageError("--\(option) \(text): write the indices as START:END (END not included), e.g. 0:8000")

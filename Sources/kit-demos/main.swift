@@ -25,7 +25,8 @@ let words = Array(CommandLine.arguments.dropFirst())
 let names = CommandDeclaration.forwarded.map(\.name)
 guard let name = words.first, let declaration = CommandDeclaration.forwarded.first(where: { $0.name == name }) else {
     let near = words.first.flatMap { Suggestion.closest(to: $0, among: names) }.map { " (did you mean `\($0)`?)" } ?? ""
-    FileHandle.standardError.write(Data("kit-demos: unknown command\(near); use one of \(names.joined(separator: ", "))\n".utf8))
+    let message = "kit-demos: unknown command\(near); use one of \(names.joined(separator: ", "))\n"
+    FileHandle.standardError.write(Data(message.utf8))
     exit(ExitStatus.usage)
 }
 let arguments: Arguments

@@ -20,7 +20,8 @@ enum BenchCommand {
         let json = arguments.flag("json")
         let lenet = arguments.string("model") == "lenet"
         guard epochs > 0, batchSize > 0, examples > 0, hidden > 0 else {
-            FileHandle.standardError.write(Data("kit bench: --epochs, --batch-size, --examples and --hidden must be positive\n\n\(CommandDeclaration.bench.help)\n".utf8))
+            let message = "kit bench: --epochs, --batch-size, --examples and --hidden must be positive"
+            FileHandle.standardError.write(Data("\(message)\n\n\(CommandDeclaration.bench.help)\n".utf8))
             return ExitStatus.usage
         }
 

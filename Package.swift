@@ -70,13 +70,21 @@ let package = Package(
         // Stubs/ holds the original stubs that `kit reset` puts back.
         .executableTarget(name: "kit", dependencies: ["NeuralKit"], exclude: ["Stubs"]),
         // What `kit` runs on the course code: the stages' demos, training, benchmarks.
-        .executableTarget(name: "kit-demos", dependencies: ["NeuralKit", "Exercises", "Solutions"],
+        .executableTarget(name: "kit-demos", dependencies: ["NeuralKit", "Exercises", "Solutions"] + fastReference,
                           path: "Sources/kit-demos", swiftSettings: withoutReference),
         // The stage suites: all a student's `swift test` runs.
         .testTarget(name: "StageTests", dependencies: ["NeuralKit", "Exercises", "Solutions"],
                     exclude: recording, swiftSettings: withoutReference),
-    ] + (maintainers ? maintainersTests : [])
+    ] + fastReferenceTargets + (maintainers ? maintainersTests : [])
 )
+
+/// The fast versions of the reference's layers and optimizer (im2col convolution, in-place
+/// updates) that `kit train` and `kit bench` run, so that Solutions/ can read like a student's
+/// answer. Only where the reference is: the student edition has neither.
+var fastReferenceTargets: [Target] {
+    hasReference ? [.target(name: "FastReference", dependencies: ["NeuralKit", "Solutions"], swiftSettings: optimized)] : []
+}
+var fastReference: [Target.Dependency] { hasReference ? ["FastReference"] : [] }
 
 /// The kit's own suites, for maintainers and CI (`NEURALKIT_REFERENCE=1`): those whose folder is
 /// here (the grader records the reference in a copy that has only the stage suites).
@@ -90,5 +98,7 @@ var maintainersTests: [Target] {
         // The instructor's grader (`kit grade`): unit tests always; grading the sample
         // submissions in Tests/GraderFixtures/ (not a target) end to end only with NEURALKIT_GRADER_TESTS=1.
         .testTarget(name: "GraderTests", dependencies: ["kit", "NeuralKit"]),
+        // The fast versions that `kit train` runs give the reference's values (Sources/FastReference).
+        .testTarget(name: "FastReferenceTests", dependencies: ["NeuralKit", "Solutions", "FastReference"]),
     ].filter { FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests/" + $0.name) }
 }

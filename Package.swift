@@ -58,8 +58,10 @@ let package = Package(
         // `-lz`. Linux: `zlib1g-dev`; macOS: in the SDK.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "NeuralKit", dependencies: ["CZlib"], swiftSettings: optimized),
+        // Optimized for maintainers only: there it is the reference, whose plain loops (Conv2D's) the
+        // suites, the docs' checks and the recording run many times. A student's code stays debuggable.
         .target(name: "Exercises", dependencies: ["NeuralKit"],
-                path: maintainers ? "Solutions" : "Exercises"),
+                path: maintainers ? "Solutions" : "Exercises", swiftSettings: maintainers ? optimized : []),
         maintainers
             ? .target(name: "Solutions", dependencies: ["Exercises"], path: "Sources/SolutionsShim")
             : hasReference

@@ -142,8 +142,9 @@ struct ReleaseTests {
             #expect(fileManager.fileExists(atPath: edition.appendingPathComponent(stage.walkthroughPath).path))
         }
         // What is not.
-        for path in ["Solutions", "Sources/SolutionsShim", "docs/instructors.md", "Tests/GraderFixtures", "Tests/NeuralKitTests",
-                     "Tests/DocsTests", "Tests/KitTests", "Tests/GraderTests", "Tests/Benchmarks", "Tests/StageTests/Hidden", ".ci"] {
+        for path in ["Solutions", "Sources/SolutionsShim", "Sources/FastReference", "docs/instructors.md",
+                     "Tests/GraderFixtures", "Tests/NeuralKitTests", "Tests/DocsTests", "Tests/KitTests", "Tests/GraderTests",
+                     "Tests/FastReferenceTests", "Tests/Benchmarks", "Tests/StageTests/Hidden", ".ci"] {
             #expect(!fileManager.fileExists(atPath: edition.appendingPathComponent(path).path), "the edition has \(path)")
         }
         #expect(names(edition.appendingPathComponent("Tests")) == ["StageTests"])

@@ -84,7 +84,7 @@ let package = Package(
 /// updates) that `kit train` and `kit bench` run, so that Solutions/ can read like a student's
 /// answer. Only where the reference is: the student edition has neither.
 var fastReferenceTargets: [Target] {
-    hasReference ? [.target(name: "FastReference", dependencies: ["NeuralKit", "Solutions"], swiftSettings: optimized)] : []
+    hasReference ? [.target(name: "FastReference", dependencies: ["NeuralKit", "Solutions"])] : []
 }
 var fastReference: [Target.Dependency] { hasReference ? ["FastReference"] : [] }
 

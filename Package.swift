@@ -58,8 +58,10 @@ let package = Package(
         // `-lz`. Linux: `zlib1g-dev`; macOS: in the SDK.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "NeuralKit", dependencies: ["CZlib"], swiftSettings: optimized),
+        // Optimized for maintainers only: there it is the reference, whose plain loops (Conv2D's) the
+        // suites, the docs' checks and the recording run many times. A student's code stays debuggable.
         .target(name: "Exercises", dependencies: ["NeuralKit"],
-                path: maintainers ? "Solutions" : "Exercises"),
+                path: maintainers ? "Solutions" : "Exercises", swiftSettings: maintainers ? optimized : []),
         maintainers
             ? .target(name: "Solutions", dependencies: ["Exercises"], path: "Sources/SolutionsShim")
             : hasReference
@@ -73,13 +75,21 @@ let package = Package(
         // Stubs/ holds the original stubs that `kit reset` puts back.
         .executableTarget(name: "kit", dependencies: ["NeuralKit", "KitCommandLine"], exclude: ["Stubs"]),
         // What `kit` runs on the course code: the stages' demos, training, benchmarks.
-        .executableTarget(name: "kit-demos", dependencies: ["NeuralKit", "KitCommandLine", "Exercises", "Solutions"],
+        .executableTarget(name: "kit-demos", dependencies: ["NeuralKit", "KitCommandLine", "Exercises", "Solutions"] + fastReference,
                           path: "Sources/kit-demos", swiftSettings: withoutReference),
         // The stage suites: all a student's `swift test` runs.
         .testTarget(name: "StageTests", dependencies: ["NeuralKit", "Exercises", "Solutions"],
                     exclude: recording, swiftSettings: withoutReference),
-    ] + (maintainers ? maintainersTests : [])
+    ] + fastReferenceTargets + (maintainers ? maintainersTests : [])
 )
+
+/// The fast versions of the reference's layers and optimizer (im2col convolution, in-place
+/// updates) that `kit train` and `kit bench` run, so that Solutions/ can read like a student's
+/// answer. Only where the reference is: the student edition has neither.
+var fastReferenceTargets: [Target] {
+    hasReference ? [.target(name: "FastReference", dependencies: ["NeuralKit", "Solutions"])] : []
+}
+var fastReference: [Target.Dependency] { hasReference ? ["FastReference"] : [] }
 
 /// The kit's own suites, for maintainers and CI (`NEURALKIT_REFERENCE=1`): those whose folder is
 /// here (the grader records the reference in a copy that has only the stage suites).
@@ -95,5 +105,7 @@ var maintainersTests: [Target] {
         .testTarget(name: "GraderTests", dependencies: ["kit", "NeuralKit"]),
         // The command-line layer: parsing, generated help, suggestions, and every command's declaration.
         .testTarget(name: "CommandLineTests", dependencies: ["KitCommandLine", "kit", "NeuralKit"]),
+        // The fast versions that `kit train` runs give the reference's values (Sources/FastReference).
+        .testTarget(name: "FastReferenceTests", dependencies: ["NeuralKit", "Solutions", "FastReference"]),
     ].filter { FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests/" + $0.name) }
 }

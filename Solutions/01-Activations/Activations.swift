@@ -7,6 +7,9 @@ import NeuralKit
 // layers collapse into one linear map. ReLU keeps positive values and zeroes
 // the rest; softmax turns a row of scores (logits) into probabilities.
 // Each forward function has a backward beside it: given ∂L/∂y, return ∂L/∂x.
+//
+// Walkthrough: docs/01-activations.md · Check: swift test --filter Stage01
+// Replace each `return notImplemented(...)` with your code.
 
 /// ReLU, element-wise: `relu(x) = max(x, 0)`.
 public func relu(_ x: Tensor) -> Tensor {
@@ -39,6 +42,7 @@ public func softmaxBackward(_ outputGradient: Tensor, output: Tensor) -> Tensor 
 }
 
 /// ReLU as a layer, with its cache (the input) between forward and backward.
+/// (Given: it calls your `relu` and `reluBackward`.)
 public final class ReLU: Layer {
     /// The input of the last forward pass: backward needs to know where it was positive.
     public private(set) var input: Tensor?
@@ -55,7 +59,7 @@ public final class ReLU: Layer {
     }
 }
 
-// MARK: - Bonus: more activations
+// MARK: - Bonus: more activations (optional, scored separately)
 
 /// Sigmoid: `σ(x) = 1 / (1 + e⁻ˣ)`.
 public func sigmoid(_ x: Tensor) -> Tensor {
@@ -104,7 +108,7 @@ public func eluBackward(_ outputGradient: Tensor, input: Tensor, alpha: Double =
 public let seluAlpha = 1.6732632423543772
 public let seluScale = 1.0507009873554805
 
-/// SELU: `λ · x` for x > 0, `λα(eˣ − 1)` otherwise.
+/// SELU: `λ · x` for x > 0, `λα(eˣ − 1)` otherwise, with λ = `seluScale`, α = `seluAlpha`.
 public func selu(_ x: Tensor) -> Tensor {
     x.map { seluScale * ($0 > 0 ? $0 : seluAlpha * (exp($0) - 1)) }
 }

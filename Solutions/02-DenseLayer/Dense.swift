@@ -6,6 +6,9 @@ import NeuralKit
 // A batch is a matrix with one example a row, so the whole batch is one
 // matrix product: Y = XW + b, with b added to every row.
 // Forward caches the input; backward needs it for ∂L/∂W.
+//
+// Walkthrough: docs/02-dense-layer.md · Check: swift test --filter Stage02
+// Replace each `return notImplemented(...)` with your code.
 
 /// A fully connected layer: `y = xW + b` for every row `x` of the input.
 public final class Dense: Layer {
@@ -17,16 +20,18 @@ public final class Dense: Layer {
     public private(set) var input: Tensor?
 
     /// A layer with the given weight `[inputs, outputs]` and bias `[outputs]`.
+    /// (Given.)
     public init(weight: Tensor, bias: Tensor) {
         self.weight = Parameter("weight", weight)
         self.bias = Parameter("bias", bias)
     }
 
-    /// A layer of zeros; stage 3 fills it with random values.
+    /// A layer of zeros; stage 3 fills it with random values. (Given.)
     public convenience init(inputs: Int, outputs: Int) {
         self.init(weight: Tensor(zeros: [inputs, outputs]), bias: Tensor(zeros: [outputs]))
     }
 
+    /// (Given: what an optimizer updates.)
     public var parameters: [Parameter] { [weight, bias] }
 
     /// `Y = XW + b`: `[batch, inputs] → [batch, outputs]`.
@@ -38,16 +43,10 @@ public final class Dense: Layer {
     /// From `G = ∂L/∂Y` `[batch, outputs]`:
     /// `∂L/∂W = Xᵀ G`, `∂L/∂b = Σ over the batch of G`, and returns `∂L/∂X = G Wᵀ`.
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        backwardSkippingInput(outputGradient)
-        return outputGradient.matmul(weight.value.transposed())
-    }
-
-    /// `∂L/∂W` and `∂L/∂b` only: a first layer's input is the data, which needs no gradient.
-    public func backwardSkippingInput(_ outputGradient: Tensor) {
         let x = input ?? Tensor(zeros: [outputGradient.rowCount, weight.value.rowCount])
-        // Xᵀ G, without building Xᵀ: the same numbers as `x.transposed().matmul(outputGradient)`.
-        weight.gradient = x.transposedMatmul(outputGradient)
+        weight.gradient = x.transposed().matmul(outputGradient)
         bias.gradient = outputGradient.sum(alongAxis: 0)
+        return outputGradient.matmul(weight.value.transposed())
     }
 }
 

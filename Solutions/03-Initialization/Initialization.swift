@@ -6,6 +6,13 @@ import NeuralKit
 // and receives the same gradient: they never become different. Random weights
 // break that symmetry; their scale keeps the signal from shrinking or growing
 // from layer to layer. Biases start at zero.
+//
+// Every random number comes from the `generator` passed in (never a new
+// `SeededGenerator` or `Double.random`): the same seed must give the same
+// network, and two layers drawn one after the other must differ.
+//
+// Walkthrough: docs/03-initialization.md · Check: swift test --filter Stage03
+// Replace each `notImplemented(...)` with your code.
 
 /// Xavier/Glorot uniform: `W ~ U(−a, a)` with `a = √(6 / (fanIn + fanOut))`,
 /// so that `Var W = 2 / (fanIn + fanOut)`. Suited to tanh and sigmoid.
@@ -20,7 +27,7 @@ public func heNormal(inputs: Int, outputs: Int, using generator: inout SeededGen
     Tensor.normal(shape: [inputs, outputs], standardDeviation: (2 / Double(inputs)).squareRoot(), using: &generator)
 }
 
-/// The ways to initialize a dense layer.
+/// The ways to initialize a dense layer. (Given.)
 public enum Initialization: Sendable {
     case xavierUniform
     case heNormal

@@ -5,6 +5,11 @@ import NeuralKit
 // Dense → ReLU → Dense → softmax. Forward runs the layers in order to class
 // probabilities; backward runs them in reverse, each turning the gradient
 // with respect to its output into the gradient with respect to its input.
+// The layers are yours from stages 1–3 (ReLU, softmax, Dense, He init):
+// this stage only wires them together.
+//
+// Walkthrough: docs/04-two-layer-network.md · Check: swift test --filter Stage04
+// Replace each `return notImplemented(...)` with your code.
 
 /// A classifier with one hidden layer: `softmax(relu(x W₁ + b₁) W₂ + b₂)`.
 public final class TwoLayerNetwork: Layer, Classifier {
@@ -14,19 +19,20 @@ public final class TwoLayerNetwork: Layer, Classifier {
     /// The probabilities of the last forward pass: softmax's backward needs them.
     public private(set) var probabilities: Tensor?
 
-    /// A network from existing layers.
+    /// A network from existing layers. (Given.)
     public init(hidden: Dense, output: Dense) {
         self.hidden = hidden
         self.activation = ReLU()
         self.output = output
     }
 
-    /// A network with He-initialized layers (stage 3): `inputs → hidden → outputs`.
+    /// A network with He-initialized layers (stage 3): `inputs → hidden → outputs`. (Given.)
     public convenience init(inputs: Int, hidden: Int, outputs: Int, using generator: inout SeededGenerator) {
         self.init(hidden: Dense(inputs: inputs, outputs: hidden, initialization: .heNormal, using: &generator),
                   output: Dense(inputs: hidden, outputs: outputs, initialization: .heNormal, using: &generator))
     }
 
+    /// (Given: the hidden layer's weight and bias, then the output layer's.)
     public var parameters: [Parameter] { hidden.parameters + output.parameters }
 
     /// The scores before softmax, `[batch, outputs]`.
@@ -48,11 +54,6 @@ public final class TwoLayerNetwork: Layer, Classifier {
         hidden.backward(activation.backward(output.backward(logitsGradient)))
     }
 
-    /// As `backward(logitsGradient:)` for training, without `∂L/∂x` (the data needs no gradient).
-    public func backwardSkippingInput(logitsGradient: Tensor) {
-        hidden.backwardSkippingInput(activation.backward(output.backward(logitsGradient)))
-    }
-
     /// Backward from `∂L/∂probabilities`: through softmax, then as `backward(logitsGradient:)`.
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let p = probabilities ?? Tensor(zeros: outputGradient.shape)
@@ -60,7 +61,7 @@ public final class TwoLayerNetwork: Layer, Classifier {
     }
 }
 
-// MARK: - Bonus: a network of any depth
+// MARK: - Bonus: a network of any depth (optional, scored separately)
 
 /// Dense layers of the given sizes with ReLU between them, then softmax:
 /// `MultilayerNetwork(sizes: [784, 256, 100, 10])`.
@@ -78,9 +79,12 @@ public final class MultilayerNetwork: Layer, Classifier {
         body = Sequential(layers)
     }
 
+    /// (Given.)
     public var parameters: [Parameter] { body.parameters }
 
-    public func logits(_ input: Tensor) -> Tensor { body.forward(input) }
+    public func logits(_ input: Tensor) -> Tensor {
+        body.forward(input)
+    }
 
     public func forward(_ input: Tensor) -> Tensor {
         let p = softmax(logits(input))
@@ -89,9 +93,9 @@ public final class MultilayerNetwork: Layer, Classifier {
     }
 
     @discardableResult
-    public func backward(logitsGradient: Tensor) -> Tensor { body.backward(logitsGradient) }
-
-    public func backwardSkippingInput(logitsGradient: Tensor) { body.backwardSkippingInput(logitsGradient) }
+    public func backward(logitsGradient: Tensor) -> Tensor {
+        body.backward(logitsGradient)
+    }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let p = probabilities ?? Tensor(zeros: outputGradient.shape)

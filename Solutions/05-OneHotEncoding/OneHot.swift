@@ -5,6 +5,9 @@ import NeuralKit
 // A network outputs one probability per class; to compare it with a label,
 // the label becomes a row with a 1 in its class's column and 0 elsewhere.
 // Class 2 of 4 is [0, 0, 1, 0]. The way back is the index of the largest value.
+//
+// Walkthrough: docs/05-one-hot-encoding.md · Check: swift test --filter Stage05
+// Replace each `return notImplemented(...)` with your code.
 
 /// Labels to a one-hot matrix `[labels.count, classes]`: row i has a 1 in column `labels[i]`.
 ///

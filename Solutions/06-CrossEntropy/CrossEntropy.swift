@@ -6,9 +6,13 @@ import NeuralKit
 // Cross-entropy measures how much probability the network gave the right
 // class: −log p. Averaged over the batch, it is the loss we minimize.
 // Together with softmax its gradient becomes simply (p − y) / N.
+//
+// Walkthrough: docs/06-cross-entropy.md · Check: swift test --filter Stage06
+// Replace each `return notImplemented(...)` with your code.
 
 /// The smallest probability `log` is taken of, so that a probability of
 /// exactly 0 gives a large, finite loss instead of infinity.
+/// (Given: use it in `crossEntropy` and `crossEntropyBackward`.)
 public let probabilityFloor = 1e-12
 
 /// The mean cross-entropy of a batch:

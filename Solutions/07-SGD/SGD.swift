@@ -5,6 +5,9 @@ import NeuralKit
 // Training repeats: take a small random batch, compute the loss, backpropagate,
 // and move every parameter a little against its gradient. One pass over all
 // examples, in a new random order, is an epoch.
+//
+// Walkthrough: docs/07-sgd.md · Check: swift test --filter Stage07
+// Replace each `return notImplemented(...)` with your code.
 
 /// The examples of one epoch in shuffled mini-batches: a random permutation of
 /// `0..<count` cut into batches of `batchSize`; the last batch keeps the rest.
@@ -31,21 +34,17 @@ public final class SGD: Optimizer {
     }
 
     public func step(_ parameters: [Parameter]) {
-        // In place (`*=`, `add(_:scaledBy:)`, `+=`): no new tensor per parameter and
-        // step, and a large weight matrix is shared out between the cores.
         for parameter in parameters {
             var gradient = parameter.gradient
-            if weightDecay != 0 { gradient.add(parameter.value, scaledBy: weightDecay) }
+            if weightDecay != 0 { gradient = gradient + weightDecay * parameter.value }
             if momentum == 0 {
-                parameter.value.add(gradient, scaledBy: -learningRate)        // w ← w − η ∇w
+                parameter.value -= learningRate * gradient                     // w ← w − η ∇w
             } else {
                 let key = ObjectIdentifier(parameter)
-                // Taken out of the dictionary while it changes, so that it is not copied.
-                var velocity = velocities.removeValue(forKey: key) ?? Tensor(zeros: parameter.value.shape)
-                velocity *= momentum                                           // α Δw(n−1)
-                velocity.add(gradient, scaledBy: -learningRate)                // − η ∇w
-                parameter.value += velocity                                    // w ← w + Δw(n)
+                let previous = velocities[key] ?? Tensor(zeros: parameter.value.shape)
+                let velocity = momentum * previous - learningRate * gradient   // Δw(n) = α Δw(n−1) − η ∇w
                 velocities[key] = velocity
+                parameter.value += velocity                                    // w ← w + Δw(n)
             }
         }
     }

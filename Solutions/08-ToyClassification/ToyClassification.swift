@@ -5,6 +5,9 @@ import NeuralKit
 // Put the pieces together: train a network on two-dimensional points and
 // measure how many it classifies right. Points are easy to picture, so you
 // can see the decision boundary the network learned.
+//
+// Walkthrough: docs/08-toy-classification.md · Check: swift test --filter Stage08
+// Replace each `return notImplemented(...)` with your code.
 
 /// The predicted class of each example: the index of its largest logit.
 public func predict(_ network: any Classifier, _ inputs: Tensor) -> [Int] {

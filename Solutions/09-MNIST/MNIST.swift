@@ -7,6 +7,9 @@ import NeuralKit
 // loop of stage 8 grows up: it reports its progress after every mini-batch,
 // measures the accuracy while it trains, and can be stopped. A confusion
 // matrix shows which digits are mistaken for which.
+//
+// Walkthrough: docs/09-mnist.md · Check: swift test --filter Stage09
+// Replace each `return notImplemented(...)` with your code.
 
 /// Raw pixels to network inputs: `[count, height, width]` values 0…255 become
 /// `[count, height × width]` values in [0, 1] (each image flattened row by
@@ -20,13 +23,13 @@ public func preprocess(_ pixels: Tensor) -> Tensor {
 }
 
 /// A labelled dataset ready for training: the images through `preprocess`,
-/// with their labels and class names.
+/// with their labels and class names. (Given.)
 public func dataset(from images: ImageDataset) throws -> Dataset {
     try Dataset(inputs: preprocess(images.pixelTensor()), labels: images.labels,
                 classCount: images.classNames.count, classNames: images.classNames)
 }
 
-/// What `trainEpoch` tells its caller after each mini-batch.
+/// What `trainEpoch` tells its caller after each mini-batch. (Given.)
 public struct BatchProgress: Sendable, Equatable {
     /// 1 for the epoch's first batch.
     public var batch: Int
@@ -50,7 +53,7 @@ public struct BatchProgress: Sendable, Equatable {
     }
 }
 
-/// What one epoch of `trainEpoch` measured.
+/// What one epoch of `trainEpoch` measured. (Given.)
 public struct EpochStatistics: Sendable, Equatable {
     /// The mean loss over the examples trained on: each batch's loss weighted by its size.
     public var loss: Double

@@ -4,6 +4,8 @@ import NeuralKit
 //
 // Stage 1's activations work element by element, so they work on images as
 // well as on rows. As layers, they cache their input (or output) for backward.
+//
+// Walkthrough: docs/10-convolutional-network.md · Check: swift test --filter Stage10
 
 /// Sigmoid as a layer: `σ(x)` forward, `∂L/∂y · σ(x)(1 − σ(x))` backward.
 public final class Sigmoid: Layer {

@@ -5,6 +5,8 @@ import NeuralKit
 // Between the convolutional part and the dense part, each example's
 // channels × height × width values become one row. The order is row-major,
 // the order the scalars already have in memory: channel, then row, then column.
+//
+// Walkthrough: docs/10-convolutional-network.md · Check: swift test --filter Stage10
 
 /// `[N, C, H, W] → [N, C·H·W]`: `y[n, (c·H + h)·W + w] = x[n, c, h, w]`.
 /// Backward puts the gradient back into the input's shape, in the same order.

@@ -16,6 +16,8 @@ import NeuralKit
 //                                                  44,426
 //
 // with ReLU after each convolution and each hidden dense layer.
+//
+// Walkthrough: docs/10-convolutional-network.md · Check: swift test --filter Stage10
 
 /// LeNet-5 as a `Sequential`: conv → ReLU → max pool → conv → ReLU → max pool
 /// → flatten → dense → ReLU → dense → ReLU → dense. Its output is the logits.
@@ -23,7 +25,7 @@ public final class LeNet5: Layer, Classifier {
     /// The layers, in order.
     public let body: Sequential
 
-    /// A network from existing layers.
+    /// A network from existing layers. (Given.)
     public init(body: Sequential) { self.body = body }
 
     /// LeNet-5 for `imageSize × imageSize` greyscale images (`[batch, 1, imageSize, imageSize]`)
@@ -31,12 +33,12 @@ public final class LeNet5: Layer, Classifier {
     /// layer order and zero biases. (28 gives the lectures' table; the checks
     /// also use 16, where the flattened size is 16·1·1.)
     public convenience init(imageSize: Int = 28, classes: Int = 10, using generator: inout SeededGenerator) {
-        // Each 5×5 convolution takes 4 off the size, each pooling halves it.
-        let afterConvolutions = (try? poolingOutputSize(
-            input: convolutionOutputSize(input: poolingOutputSize(
-                input: convolutionOutputSize(input: imageSize, kernel: 5), window: 2, stride: 2), kernel: 5),
-            window: 2, stride: 2)) ?? 0
-        let flattened = 16 * afterConvolutions * afterConvolutions
+        // Each 5×5 convolution takes 4 off the size, each 2×2 pooling halves it.
+        let afterFirst = (try? poolingOutputSize(input: convolutionOutputSize(input: imageSize, kernel: 5),
+                                                 window: 2, stride: 2)) ?? 0
+        let afterSecond = (try? poolingOutputSize(input: convolutionOutputSize(input: afterFirst, kernel: 5),
+                                                  window: 2, stride: 2)) ?? 0
+        let flattened = 16 * afterSecond * afterSecond
         self.init(body: Sequential(
             Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator),
             ReLU(),
@@ -55,17 +57,14 @@ public final class LeNet5: Layer, Classifier {
 
     public var parameters: [Parameter] { body.parameters }
 
-    /// The scores before softmax, `[batch, classes]`.
+    /// The scores before softmax, `[batch, classes]`. (Given.)
     public func logits(_ input: Tensor) -> Tensor { body.forward(input) }
 
-    /// The same as `logits`: the loss (stage 6) applies softmax.
+    /// The same as `logits`: the loss (stage 6) applies softmax. (Given.)
     public func forward(_ input: Tensor) -> Tensor { body.forward(input) }
 
     @discardableResult
     public func backward(logitsGradient: Tensor) -> Tensor { body.backward(logitsGradient) }
-
-    /// For training: the first convolution's input is the image, which needs no gradient.
-    public func backwardSkippingInput(logitsGradient: Tensor) { body.backwardSkippingInput(logitsGradient) }
 
     public func backward(_ outputGradient: Tensor) -> Tensor { body.backward(outputGradient) }
 }

@@ -6,13 +6,16 @@ import NeuralKit
 // and keeps one number, the largest (max pooling) or the mean (average
 // pooling). It has no parameters. Max pooling's gradient goes only to the
 // value that won; average pooling shares it equally over the window.
+//
+// Walkthrough: docs/10-convolutional-network.md · Check: swift test --filter Stage10
 
 /// Max pooling over `window × window` patches, moved by `stride`, on every channel:
 /// `[N, C, H, W] → [N, C, H′, W′]` with `H′ = ⌊(H − F) / S⌋ + 1`.
 ///
 /// Backward sends each output's gradient to the one input that held the
-/// maximum of its window. Ties: the first maximum in row-major order within
-/// the window (top row first, left to right) gets the gradient.
+/// maximum of its window. Ties: the whole gradient goes to ONE of the tied
+/// maxima, whichever you pick (the reference picks the first in row-major
+/// order: top row first, left to right); never split it between them.
 public final class MaxPool2D: Layer {
     public let window: Int
     public let stride: Int
@@ -22,66 +25,47 @@ public final class MaxPool2D: Layer {
     /// input of the value that was the maximum of its window.
     public private(set) var maxPositions: [Int] = []
 
-    /// A pooling layer; the stride defaults to the window (windows that touch, without overlap).
+    /// A pooling layer; the stride defaults to the window (windows that touch, without overlap). (Given.)
     public init(window: Int, stride: Int? = nil) {
         self.window = window
         self.stride = stride ?? window
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        guard let (n, c, h, w, outH, outW) = poolingGeometry(input.shape, window: window, stride: stride, name: "MaxPool2D")
-        else { return Tensor(zeros: [input.shape.first ?? 0, 1, 1, 1]) }
         inputShape = input.shape
-        var out = [Double](repeating: 0, count: n * c * outH * outW)
-        var positions = [Int](repeating: 0, count: out.count)
-        let (f, s) = (window, stride)
-        input.withUnsafeScalars { x in
-            out.withUnsafeMutableBufferPointer { y in
-                positions.withUnsafeMutableBufferPointer { where_ in
-                    // Every channel of every image on its own: shared out over the cores.
-                    Parallel.forEachChunk(n * c, minimumChunk: 16) { planes in
-                        for plane in planes {
-                            let base = plane * h * w
-                            var o = plane * outH * outW
-                            for i in 0..<outH {
-                                for j in 0..<outW {
-                                    var best = base + i * s * w + j * s
-                                    var largest = x[best]
-                                    for u in 0..<f {
-                                        let row = base + (i * s + u) * w + j * s
-                                        for v in 0..<f where x[row + v] > largest {
-                                            best = row + v
-                                            largest = x[best]
-                                        }
-                                    }
-                                    y[o] = largest
-                                    where_[o] = best
-                                    o += 1
-                                }
+        let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let outputHeight = (try? poolingOutputSize(input: height, window: window, stride: stride)) ?? 0
+        let outputWidth = (try? poolingOutputSize(input: width, window: window, stride: stride)) ?? 0
+        var output = Tensor(zeros: [batch, channels, outputHeight, outputWidth])
+        maxPositions = []
+        for n in 0..<batch {
+            for c in 0..<channels {
+                for i in 0..<outputHeight {
+                    for j in 0..<outputWidth {
+                        var largest = -Double.infinity
+                        var position = 0
+                        for row in (i * stride)..<(i * stride + window) {
+                            for column in (j * stride)..<(j * stride + window) {
+                                // `>`, not `>=`: on a tie the first maximum keeps the gradient.
+                                guard input[n, c, row, column] > largest else { continue }
+                                largest = input[n, c, row, column]
+                                position = ((n * channels + c) * height + row) * width + column
                             }
                         }
+                        output[n, c, i, j] = largest
+                        maxPositions.append(position)
                     }
                 }
             }
         }
-        maxPositions = positions
-        return Tensor(shape: [n, c, outH, outW], scalars: out)
+        return output
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let shape = inputShape ?? [0, 0, 0, 0]
-        guard outputGradient.count == maxPositions.count else {
-            Problems.invalidShape("MaxPool2D.backward: the output gradient has shape \(outputGradient.shape), "
-                + "but the forward pass gave \(maxPositions.count) values")
-            return Tensor(zeros: shape)
-        }
         var dx = [Double](repeating: 0, count: shape.reduce(1, *))
-        outputGradient.withUnsafeScalars { g in
-            maxPositions.withUnsafeBufferPointer { positions in
-                dx.withUnsafeMutableBufferPointer { d in
-                    for o in 0..<positions.count { d[positions[o]] += g[o] }
-                }
-            }
+        for (g, position) in zip(outputGradient.scalars, maxPositions) {
+            dx[position] += g
         }
         return Tensor(shape: shape, scalars: dx)
     }
@@ -96,84 +80,56 @@ public final class AvgPool2D: Layer {
     /// The shape of the input of the last forward pass.
     public private(set) var inputShape: [Int]?
 
-    /// A pooling layer; the stride defaults to the window.
+    /// A pooling layer; the stride defaults to the window. (Given.)
     public init(window: Int, stride: Int? = nil) {
         self.window = window
         self.stride = stride ?? window
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        guard let (n, c, h, w, outH, outW) = poolingGeometry(input.shape, window: window, stride: stride, name: "AvgPool2D")
-        else { return Tensor(zeros: [input.shape.first ?? 0, 1, 1, 1]) }
         inputShape = input.shape
-        var out = [Double](repeating: 0, count: n * c * outH * outW)
-        let (f, s) = (window, stride)
-        let scale = 1 / Double(f * f)
-        input.withUnsafeScalars { x in
-            var o = 0
-            for plane in 0..<(n * c) {
-                let base = plane * h * w
-                for i in 0..<outH {
-                    for j in 0..<outW {
+        let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let outputHeight = (try? poolingOutputSize(input: height, window: window, stride: stride)) ?? 0
+        let outputWidth = (try? poolingOutputSize(input: width, window: window, stride: stride)) ?? 0
+        var output = Tensor(zeros: [batch, channels, outputHeight, outputWidth])
+        for n in 0..<batch {
+            for c in 0..<channels {
+                for i in 0..<outputHeight {
+                    for j in 0..<outputWidth {
                         var total = 0.0
-                        for u in 0..<f {
-                            let row = base + (i * s + u) * w + j * s
-                            for v in 0..<f { total += x[row + v] }
+                        for row in (i * stride)..<(i * stride + window) {
+                            for column in (j * stride)..<(j * stride + window) {
+                                total += input[n, c, row, column]
+                            }
                         }
-                        out[o] = total * scale
-                        o += 1
+                        output[n, c, i, j] = total / Double(window * window)
                     }
                 }
             }
         }
-        return Tensor(shape: [n, c, outH, outW], scalars: out)
+        return output
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let shape = inputShape ?? [0, 0, 0, 0]
-        guard shape.count == 4, let (n, c, h, w, outH, outW) = poolingGeometry(shape, window: window, stride: stride, name: "AvgPool2D"),
-              outputGradient.shape == [n, c, outH, outW] else {
-            Problems.invalidShape("AvgPool2D.backward: the output gradient has shape \(outputGradient.shape), "
-                + "which does not fit the forward pass's input \(shape)")
-            return Tensor(zeros: shape)
-        }
-        var dx = [Double](repeating: 0, count: shape.reduce(1, *))
-        let (f, s) = (window, stride)
-        let scale = 1 / Double(f * f)
-        outputGradient.withUnsafeScalars { g in
-            var o = 0
-            for plane in 0..<(n * c) {
-                let base = plane * h * w
-                for i in 0..<outH {
-                    for j in 0..<outW {
-                        let share = g[o] * scale
-                        for u in 0..<f {
-                            let row = base + (i * s + u) * w + j * s
-                            for v in 0..<f { dx[row + v] += share }
+        let (batch, channels) = (shape[0], shape[1])
+        let (outputHeight, outputWidth) = (outputGradient.shape[2], outputGradient.shape[3])
+        var dx = Tensor(zeros: shape)
+        for n in 0..<batch {
+            for c in 0..<channels {
+                for i in 0..<outputHeight {
+                    for j in 0..<outputWidth {
+                        let share = outputGradient[n, c, i, j] / Double(window * window)
+                        for row in (i * stride)..<(i * stride + window) {
+                            for column in (j * stride)..<(j * stride + window) {
+                                dx[n, c, row, column] += share
+                            }
                         }
-                        o += 1
                     }
                 }
             }
         }
-        return Tensor(shape: shape, scalars: dx)
-    }
-}
-
-/// `(N, C, H, W, H′, W′)` for pooling, or nil with a recorded problem.
-private func poolingGeometry(_ shape: [Int], window: Int, stride: Int, name: String)
-    -> (Int, Int, Int, Int, Int, Int)? {
-    guard shape.count == 4 else {
-        Problems.invalidShape("\(name): the input must have shape [batch, channels, height, width], got \(shape)")
-        return nil
-    }
-    do {
-        let outH = try poolingOutputSize(input: shape[2], window: window, stride: stride)
-        let outW = try poolingOutputSize(input: shape[3], window: window, stride: stride)
-        return (shape[0], shape[1], shape[2], shape[3], outH, outW)
-    } catch {
-        Problems.invalidShape("\(name) on input \(shape): \(error)")
-        return nil
+        return dx
     }
 }
 

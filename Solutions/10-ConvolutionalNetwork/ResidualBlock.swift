@@ -5,6 +5,8 @@ import NeuralKit
 // A residual block learns a correction to its input instead of a whole new
 // map: y = relu(x + F(x)), with F = conv → ReLU → conv. The shortcut carries
 // the gradient straight back, which is what lets very deep networks train.
+//
+// Walkthrough: docs/10-convolutional-network.md · Check: swift test --filter Stage10
 
 /// `y = relu(x + conv₂(relu(conv₁(x))))`; both convolutions keep the shape
 /// `[N, C, H, W]` (3×3 kernels, stride 1, padding 1, C filters).
@@ -16,12 +18,13 @@ public final class ResidualBlock: Layer {
     /// `conv₁(x)` of the last forward pass, before the inner ReLU.
     public private(set) var hidden: Tensor?
 
+    /// (Given.)
     public init(first: Conv2D, second: Conv2D) {
         self.first = first
         self.second = second
     }
 
-    /// A block for `channels` channels with He-normal 3×3 kernels.
+    /// A block for `channels` channels with He-normal 3×3 kernels. (Given.)
     public convenience init(channels: Int, using generator: inout SeededGenerator) {
         self.init(first: Conv2D(inputChannels: channels, filters: channels, kernel: 3, padding: 1, using: &generator),
                   second: Conv2D(inputChannels: channels, filters: channels, kernel: 3, padding: 1, using: &generator))

@@ -7,6 +7,9 @@ import NeuralKit
 // parameters it learns, the multiply-accumulates it costs, and how much of
 // the image one output value sees (its receptive field).
 // Impossible combinations throw a `KitError` that says what is wrong.
+//
+// Walkthrough: docs/10-convolutional-network.md, docs/formulas.md · Check: swift test --filter Stage10
+// Replace each `return notImplemented(...)` with your code.
 
 /// The output size of a convolution along one dimension (height or width):
 /// `⌊(W − F′ + 2P) / S⌋ + 1`, where `F′ = D(F − 1) + 1` is the kernel's span

@@ -33,7 +33,7 @@ public protocol Layer: AnyObject, CustomStringConvertible {
     /// What `backward` does to the parameters' gradients, without computing
     /// ∂L/∂x: for the first layer of a model, whose input is the data and
     /// needs no gradient. (Given: the default calls `backward`. A layer may
-    /// skip the work, as the reference `Dense` and `Conv2D` do.)
+    /// skip the work, as the fast layers `kit train` runs do.)
     func backwardSkippingInput(_ outputGradient: Tensor)
     /// The tensors the layer learns (none for an activation).
     var parameters: [Parameter] { get }

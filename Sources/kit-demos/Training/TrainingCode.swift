@@ -2,11 +2,13 @@ import Exercises
 import Foundation
 import NeuralKit
 #if !NEURALKIT_NO_REFERENCE
+import FastReference
 import Solutions
 #endif
 
-/// The course code `kit train` and `kit bench` run: the reference solutions,
-/// or the student's own stages 4–9 (`--student`). The two modules declare the
+/// The course code `kit train` and `kit bench` run: the reference solutions
+/// (their networks made of the fast layers of Sources/FastReference), or the
+/// student's own stages 4–9 (`--student`). The two modules declare the
 /// same functions; this gives them one face. The student edition has no
 /// reference: there `reference` throws, and only `student` runs.
 struct TrainingCode {
@@ -37,15 +39,18 @@ struct TrainingCode {
         get throws { throw StudentEdition.noReference(instead: "Leave out --reference to train your code.") }
     }
     #else
-    /// The reference solutions.
+    /// The reference solutions. The networks are the reference's, drawn from the same seed,
+    /// and the optimizer is its SGD, as fast versions that compute the same numbers.
     static var reference: TrainingCode { get throws { TrainingCode(
         name: "reference",
         makeNetwork: { inputs, hidden, outputs, generator in
-            Solutions.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &generator)
+            fastVersion(of: Solutions.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &generator))
         },
-        makeLeNet: { size, classes, generator in Solutions.LeNet5(imageSize: size, classes: classes, using: &generator) },
-        makeOptimizer: { Solutions.SGD(learningRate: $0, momentum: $1) },
-        setLearningRate: { optimizer, rate in (optimizer as? Solutions.SGD)?.learningRate = rate },
+        makeLeNet: { size, classes, generator in
+            fastVersion(of: Solutions.LeNet5(imageSize: size, classes: classes, using: &generator))
+        },
+        makeOptimizer: { FastReference.SGD(learningRate: $0, momentum: $1) },
+        setLearningRate: { optimizer, rate in (optimizer as? FastReference.SGD)?.learningRate = rate },
         dataset: { try Solutions.dataset(from: $0) },
         trainEpoch: { network, data, batchSize, optimizer, generator, afterBatch in
             let statistics = Solutions.trainEpoch(network, on: data, batchSize: batchSize, optimizer: optimizer,

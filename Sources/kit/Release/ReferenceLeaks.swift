@@ -5,7 +5,8 @@ import NeuralKit
 /// reference code.
 ///
 /// An answer is the body of a function, initializer or computed property of `Solutions/` that is
-/// not also in the stage's stub (what both have is given code). Bodies are compared as tokens
+/// not also in the stage's stub (what both have is given code), or of the fast versions of the
+/// reference's layers (`Sources/FastReference/`) that no stub has. Bodies are compared as tokens
 /// (`SourceScanner.tokenize`: no whitespace, no comments, no text of string literals), so
 /// reformatting or re-commenting an answer does not hide it. A body shorter than
 /// `minimumTokens` (`{ input }`, `{ [weight, bias] }`) is too common to tell anything and is not
@@ -33,18 +34,34 @@ struct ReferenceLeaks {
         var description: String { "\(file):\(line) holds the body of \(answer)" }
     }
 
-    /// The answers of the kit at `kit`: each body of Solutions/ that its stub (Sources/kit/Stubs/) does not have.
+    /// Where the fast versions of the reference's layers are (`kit train` runs them): answers too.
+    static let fastReferenceFolder = "Sources/FastReference"
+
+    /// The answers of the kit at `kit`: each body of Solutions/ that its stub (Sources/kit/Stubs/) does
+    /// not have, and each body of the fast versions (Sources/FastReference/) that no stub has.
     static func answers(inKitAt kit: URL) throws -> [Answer] {
-        let solutions = kit.appendingPathComponent("Solutions")
+        let stubs = kit.appendingPathComponent(Kit.stubsFolder)
+        func given(_ path: String) -> [[String]] {
+            let stub = (try? String(contentsOf: stubs.appendingPathComponent(path), encoding: .utf8)) ?? ""
+            return bodies(of: SourceScanner.tokenize(stub)).map(\.tokens)
+        }
+        let everyStub = try swiftFiles(under: stubs).flatMap(given)
+        return try answers(in: "Solutions", of: kit, given: given)
+            + answers(in: fastReferenceFolder, of: kit) { _ in everyStub }
+    }
+
+    /// The bodies of the Swift files under `folder` of the kit, but those `given(path)` lists.
+    private static func answers(in folder: String, of kit: URL, given: (String) -> [[String]]) throws -> [Answer] {
+        let root = kit.appendingPathComponent(folder)
+        guard FileManager.default.fileExists(atPath: root.path) else { return [] }
         var answers: [Answer] = []
-        for path in try swiftFiles(under: solutions) {
-            let source = try String(contentsOf: solutions.appendingPathComponent(path), encoding: .utf8)
-            let stub = (try? String(contentsOf: kit.appendingPathComponent(Kit.stubsFolder).appendingPathComponent(path),
-                                    encoding: .utf8)) ?? ""
-            let given = bodies(of: SourceScanner.tokenize(stub)).map(\.tokens)
+        for path in try swiftFiles(under: root) {
+            let source = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+            let handedOut = given(path)
             for body in bodies(of: SourceScanner.tokenize(source))
-            where body.tokens.count >= minimumTokens && !given.contains(body.tokens) {
-                answers.append(Answer(file: "Solutions/" + path, line: body.line, declaration: body.declaration, tokens: body.tokens))
+            where body.tokens.count >= minimumTokens && !handedOut.contains(body.tokens) {
+                answers.append(Answer(file: folder + "/" + path, line: body.line, declaration: body.declaration,
+                                      tokens: body.tokens))
             }
         }
         return answers

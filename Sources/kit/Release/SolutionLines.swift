@@ -7,7 +7,8 @@ import NeuralKit
 /// same file, nor in any other stub (the stubs are handed out anyway). Left out, because they
 /// carry no answer: lines shorter than `minimumLength` characters (`} else {`, `return nil`,
 /// `var seen = 0`), comments, the first line of a declaration (`public func f(...) {`), which
-/// the stubs declare too, and a property declared without a value (`let weight: Tensor`). Any other answer line in a file of the edition is a leak.
+/// the stubs declare too, a property declared without a value (`let weight: Tensor`), and the
+/// head of a loop over a count (`for c in 0..<channels {`, as the core's own loops have). Any other answer line in a file of the edition is a leak.
 struct SolutionLines {
     /// A trimmed answer line → the solution file it comes from.
     let answerLines: [String: String]
@@ -85,7 +86,11 @@ struct SolutionLines {
         if line.hasPrefix("//") || line.hasPrefix("/*") || line.hasPrefix("*") { return false }
         return line.range(of: declarationHeader, options: .regularExpression) == nil
             && line.range(of: storedProperty, options: .regularExpression) == nil
+            && line.range(of: countingLoop, options: .regularExpression) == nil
     }
+
+    /// `for c in 0..<channels {`: the head of a loop over a count, which says nothing of what the loop does.
+    private static let countingLoop = #"^for \w+ in 0\.\.<\w+ \{$"#
 
     /// `let weight: Tensor`, `private var cache: [Int: Tensor]`: a declaration without a value.
     private static let storedProperty =

@@ -1,10 +1,9 @@
 import Foundation
 @testable import kit
 import NeuralKit
+import TestSupport
 import Testing
 
-/// The kit's folder (this file is Tests/GraderTests/GraderTests.swift).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let fixtures = packageRoot.appendingPathComponent("Tests/GraderFixtures")
 
 // MARK: Rubric
@@ -329,7 +328,7 @@ struct SampleSubmissionTests {
 
 @Suite("grader · submissions and limited processes")
 struct SubmissionTests {
-    let stageFiles: [(stage: Stage, names: [String])] = Course.stages.prefix(8).map { ($0, [$0.file]) }
+    let stageFiles: [(stage: Stage, names: [String])] = Course.stages.prefix(8).map { ($0, $0.files) }
 
     @Test("builds of submissions drop the kit's switches but keep the processor the core is compiled for")
     func buildEnvironment() {
@@ -450,7 +449,7 @@ struct RecordedReferenceTests {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
-        let found = SubmissionFiles.collect(from: folder, stageFiles: Course.stages.prefix(8).map { ($0, [$0.file]) })
+        let found = SubmissionFiles.collect(from: folder, stageFiles: Course.stages.prefix(8).map { ($0, $0.files) })
         #expect(found.files[1]?["Activations.swift"] == Data("// mine".utf8))
         #expect(found.files.count == 1)
         #expect(found.ignored.contains("NeuralKit-student/Tests/StageTests/Recording/manifest.json"))
@@ -458,21 +457,6 @@ struct RecordedReferenceTests {
 }
 
 // MARK: End to end (slow)
-
-/// The `kit` executable built next to the test bundle.
-func kitExecutable() throws -> URL {
-    var candidates: [URL] = []
-    for argument in CommandLine.arguments + [Bundle.main.bundlePath] {
-        if let range = argument.range(of: ".xctest") {
-            candidates.append(URL(fileURLWithPath: String(argument[..<range.upperBound])).deletingLastPathComponent().appendingPathComponent("kit"))
-        }
-    }
-    candidates.append(packageRoot.appendingPathComponent(".build/debug/kit"))
-    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-        throw KitError("the kit executable was not found next to the tests (looked in \(candidates.map(\.path)))")
-    }
-    return found
-}
 
 @Suite("grader · the sample submissions, end to end",
        .enabled(if: ProcessInfo.processInfo.environment["NEURALKIT_GRADER_TESTS"] == "1", "slow: set NEURALKIT_GRADER_TESTS=1"))

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralKit
+import TestSupport
 import Testing
 
 /// `kit release` on a scratch copy of the kit: it records the reference (a build in

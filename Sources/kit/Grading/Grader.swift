@@ -205,8 +205,7 @@ struct Grader {
         let available = stages
         let stubs = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.stubs($0, in: base)) })
         let references = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.references($0, in: referenceFiles)) })
-        let found = SubmissionFiles.collect(from: submission,
-                                            stageFiles: available.map { ($0, stubs[$0.number].map { Array($0.keys) } ?? []) })
+        let found = SubmissionFiles.collect(from: submission, stageFiles: available.map { ($0, $0.files) })
 
         var grades: [Int: StageGrade] = [:]
         /// The student's files of the stages that will be built.
@@ -219,8 +218,12 @@ struct Grader {
             guard var files = found.files[stage.number], !files.isEmpty else { grade.disposition = .notAttempted; continue }
             files.merge(stub) { mine, _ in mine }
             if files == stub { grade.disposition = .notAttempted; continue }
-            let findings = files.keys.sorted().flatMap { name in
-                SourceScanner.scan(String(decoding: files[name]!, as: UTF8.self))
+            let findings = stage.files.filter { files[$0] != nil }.flatMap { name in
+                SourceScanner.scan(String(decoding: files[name]!, as: UTF8.self)).map { finding in
+                    var finding = finding
+                    finding.file = name
+                    return finding
+                }
             }
             if !findings.isEmpty { grade.disposition = .forbidden(findings); continue }
             grade.disposition = .graded

@@ -169,14 +169,14 @@ struct Grader {
             guard let stage else { try data.write(to: recording.appendingPathComponent(name)); continue }
             // {"values": {"Stage05OneHotEncoding/check() @File.swift:12 <inputs>": value, …}}: the values are
             // passed on as they are, only the keys are filtered.
-            guard let suite = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let values = suite["values"] as? [String: Any] else {
+            guard let values = try? JSONDecoder().decode(RecordedSuite.self, from: data).values else {
                 throw KitError("the recording's \(name) is not {\"values\": {…}}")
             }
             let kept = values.filter { $0.key.hasPrefix(stage.filter) }
             if kept.isEmpty { continue }
-            try JSONSerialization.data(withJSONObject: ["values": kept], options: [.sortedKeys])
-                .write(to: recording.appendingPathComponent(name))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(RecordedSuite(values: kept)).write(to: recording.appendingPathComponent(name))
         }
         for name in try fileManager.contentsOfDirectory(atPath: recording.path) {
             try fileManager.setAttributes([.posixPermissions: 0o644], ofItemAtPath: recording.appendingPathComponent(name).path)
@@ -576,4 +576,10 @@ struct Grader {
         if text.isEmpty { text = "the test process exited with status \(result.status)" }
         return text
     }
+}
+
+/// A suite file's recording, `{"values": {"Stage05OneHotEncoding/check() @File.swift:12 <inputs>": value, …}}`,
+/// whose values the grader passes on as they are.
+struct RecordedSuite: Codable {
+    var values: [String: JSONValue]
 }

@@ -305,10 +305,6 @@ enum Reports {
         return (try? encoder.encode(value)) ?? Data("{}".utf8)
     }
 
-    static func json(_ object: Any) -> Data {
-        (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
-    }
-
     // MARK: checks.csv
 
     /// One check across the class: how many students failed it, and with what.

@@ -130,8 +130,8 @@ struct ExpectTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("expected-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         func write(_ stage1: Double, status: String) throws {
-            let object: [String: Any] = ["submissions": ["ada": ["stages": ["1": stage1, "2": 0], "status": status]]]
-            try JSONSerialization.data(withJSONObject: object).write(to: file)
+            let expected = ExpectedScoresFile(submissions: ["ada": ExpectedScores(stages: ["1": stage1, "2": 0], status: status)])
+            try JSONEncoder().encode(expected).write(to: file)
         }
         try write(grade.stages[0].points, status: grade.status)
         #expect(try command.compare([grade], with: file, rubric: .course))
@@ -233,8 +233,9 @@ struct SampleSubmissionTests {
     @Test("every description builds, every edit changes its reference file, and expected.json lists exactly these submissions")
     func descriptionsBuild() throws {
         let names = try SampleSubmissions.names(in: source)
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("expected.json"))) as? [String: Any]
-        #expect(Set(names) == Set(((expected?["submissions"] as? [String: Any]) ?? [:]).keys))
+        let expected = try JSONDecoder().decode(ExpectedScoresFile.self,
+                                                from: Data(contentsOf: fixtures.appendingPathComponent("expected.json")))
+        #expect(Set(names) == Set(expected.submissions.keys))
         let samples = SampleSubmissions(kit: packageKit)
         for name in names {
             let folder = source.appendingPathComponent(name)
@@ -414,8 +415,8 @@ struct RecordedReferenceTests {
         var grader = try Grader(workspace: GradingWorkspace(instructor: packageKit, root: work, hiddenTests: nil),
                                 rubric: .course, salt: "s", timeout: 10)
         func values(_ keys: [String]) -> Data {
-            let object: [String: Any] = ["values": Dictionary(uniqueKeysWithValues: keys.map { ($0, [1, 2]) })]
-            return (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+            let suite = RecordedSuite(values: Dictionary(uniqueKeysWithValues: keys.map { ($0, .array([.integer(1), .integer(2)])) }))
+            return (try? JSONEncoder().encode(suite)) ?? Data()
         }
         grader.recorded = [
             "manifest.json": Data("{}".utf8),
@@ -430,8 +431,9 @@ struct RecordedReferenceTests {
         try Data("tampered".utf8).write(to: folder.appendingPathComponent("Stage05Hidden.json"))
         let again = try grader.recordingFor(Course.stage(1))
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: again.path)) == ["manifest.json", "Stage01ActivationsTests.json"])
-        let kept = try JSONSerialization.jsonObject(with: Data(contentsOf: again.appendingPathComponent("Stage01ActivationsTests.json")))
-        #expect(((kept as? [String: Any])?["values"] as? [String: Any])?.count == 2)
+        let kept = try JSONDecoder().decode(RecordedSuite.self,
+                                            from: Data(contentsOf: again.appendingPathComponent("Stage01ActivationsTests.json")))
+        #expect(kept.values.count == 2)
         let all = try grader.recordingFor(nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: all.path).count == 4)
         #expect(try Data(contentsOf: all.appendingPathComponent("Stage05Hidden.json")) == values(["Stage05Hidden/d() @z:1 f"]))
@@ -504,8 +506,8 @@ struct EndToEndTests {
         #expect(csv.split(separator: "\n").count == students.count + 2)
         let checks = try String(contentsOf: out.appendingPathComponent("checks.csv"), encoding: .utf8)
         #expect(checks.hasPrefix("stage,check,name,kind,attempted,ran,failed"))
-        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as? [String: Any]
-        #expect(run?["salt"] as? String == salt)
+        let run = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("run.json")))
+        #expect(run.object?["salt"]?.string == salt)
         for student in students {
             let feedback = try String(contentsOf: out.appendingPathComponent("feedback/\(student).md"), encoding: .utf8)
             // The hidden suite's checks are counted, never named.

@@ -370,12 +370,12 @@ struct GradeCommand {
 }
 
 /// A file of expected scores (`kit grade --expect`), e.g. Tests/GraderFixtures/expected.json.
-struct ExpectedScoresFile: Decodable {
+struct ExpectedScoresFile: Codable {
     var submissions: [String: ExpectedScores]
 }
 
 /// What one submission must score: the stages listed (by number), bonus, total and status; what is left out is not compared.
-struct ExpectedScores: Decodable {
+struct ExpectedScores: Codable {
     var stages: [String: Double]?
     var bonus: Double?
     var total: Double?

@@ -65,12 +65,15 @@ let package = Package(
             : hasReference
                 ? .target(name: "Solutions", dependencies: ["NeuralKit"], path: "Solutions")
                 : .target(name: "Solutions", dependencies: ["NeuralKit"], path: "Sources/kit/Stubs", exclude: ["README.md"]),
+        // The command-line layer of `kit` and `kit-demos`: options declared once, typed,
+        // with generated help, one exit-status convention, and "did you mean …?".
+        .target(name: "KitCommandLine", dependencies: ["NeuralKit"]),
         // The `kit` command does not link the student's code, so that it still
         // runs, and can say which file is wrong, when a stage does not compile.
         // Stubs/ holds the original stubs that `kit reset` puts back.
-        .executableTarget(name: "kit", dependencies: ["NeuralKit"], exclude: ["Stubs"]),
+        .executableTarget(name: "kit", dependencies: ["NeuralKit", "KitCommandLine"], exclude: ["Stubs"]),
         // What `kit` runs on the course code: the stages' demos, training, benchmarks.
-        .executableTarget(name: "kit-demos", dependencies: ["NeuralKit", "Exercises", "Solutions"],
+        .executableTarget(name: "kit-demos", dependencies: ["NeuralKit", "KitCommandLine", "Exercises", "Solutions"],
                           path: "Sources/kit-demos", swiftSettings: withoutReference),
         // The stage suites: all a student's `swift test` runs.
         .testTarget(name: "StageTests", dependencies: ["NeuralKit", "Exercises", "Solutions"],
@@ -90,6 +93,8 @@ var maintainersTests: [Target] {
         // The instructor's grader (`kit grade`): unit tests always; grading the sample
         // submissions in Tests/GraderFixtures/ (not a target) end to end only with NEURALKIT_GRADER_TESTS=1.
         .testTarget(name: "GraderTests", dependencies: ["kit", "NeuralKit", "TestSupport"]),
+        // The command-line layer: parsing, generated help, suggestions, and every command's declaration.
+        .testTarget(name: "CommandLineTests", dependencies: ["KitCommandLine", "kit", "NeuralKit"]),
         // That every stage's folders, stubs, suite, walkthrough, demo and rubric agree with the manifest.
         .testTarget(name: "CourseTests", dependencies: ["kit", "NeuralKit", "TestSupport"]),
         // What the kit's own suites share (the kit's folder, the `kit` executable).

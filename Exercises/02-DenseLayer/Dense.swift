@@ -51,3 +51,25 @@ public final class Dense: Layer {
                               placeholder: Tensor(zeros: [outputGradient.rowCount, weight.value.rowCount]))
     }
 }
+
+// MARK: - Description (given)
+
+extension Dense {
+    /// `[batch, inputs] → [batch, outputs]`, or why the input does not fit. (Given.)
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        let (inputs, outputs) = (weight.value.rowCount, weight.value.columnCount)
+        guard inputShape.count == 2, inputShape[1] == inputs else {
+            let hint = inputShape.count > 2 ? " (flatten images first)" : ""
+            throw KitError("\(description) takes [batch, \(inputs)], not \(inputShape)\(hint)")
+        }
+        return [inputShape[0], outputs]
+    }
+
+    /// One multiply-accumulate per weight and example. (Given.)
+    public func multiplyAccumulates(for inputShape: [Int]) throws -> Int {
+        try outputShape(for: inputShape)[0] * weight.value.count
+    }
+
+    /// `dense 120`. (Given.)
+    public var description: String { "dense \(weight.value.columnCount)" }
+}

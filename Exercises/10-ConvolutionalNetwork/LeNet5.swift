@@ -54,3 +54,10 @@ public final class LeNet5: Layer, Classifier {
 
     public func backward(_ outputGradient: Tensor) -> Tensor { body.backward(outputGradient) }
 }
+
+// MARK: - The layers the network holds (given)
+
+extension LeNet5 {
+    /// The layers of `body`. (Given.)
+    public var sublayers: [any Layer] { body.layers }
+}

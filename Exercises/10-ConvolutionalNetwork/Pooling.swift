@@ -71,3 +71,35 @@ public final class AvgPool2D: Layer {
         return notImplemented("AvgPool2D.backward", placeholder: outputGradient)
     }
 }
+
+// MARK: - Description (given)
+
+extension MaxPool2D {
+    /// `[N, C, H, W] → [N, C, H′, W′]`, or why the input does not fit. (Given.)
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        try pooledShape(inputShape, window: window, stride: stride, layer: description)
+    }
+
+    /// `max pool 2×2, stride 2`. (Given.)
+    public var description: String { "max pool \(window)×\(window), stride \(stride)" }
+}
+
+extension AvgPool2D {
+    /// `[N, C, H, W] → [N, C, H′, W′]`, or why the input does not fit. (Given.)
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        try pooledShape(inputShape, window: window, stride: stride, layer: description)
+    }
+
+    /// `average pool 2×2, stride 2`. (Given.)
+    public var description: String { "average pool \(window)×\(window), stride \(stride)" }
+}
+
+/// The shape after a pooling window slides over each channel. (Given.)
+private func pooledShape(_ inputShape: [Int], window: Int, stride: Int, layer: String) throws -> [Int] {
+    guard inputShape.count == 4 else {
+        throw KitError("\(layer) takes [batch, channels, height, width], not \(inputShape)")
+    }
+    let height = try windowPositions(size: inputShape[2], span: window, stride: stride, layer: layer)
+    let width = try windowPositions(size: inputShape[3], span: window, stride: stride, layer: layer)
+    return [inputShape[0], inputShape[1], height, width]
+}

@@ -98,3 +98,15 @@ public final class MultilayerNetwork: Layer, Classifier {
         return backward(logitsGradient: softmaxBackward(outputGradient, output: p))
     }
 }
+
+// MARK: - The layers the networks hold (given)
+
+extension TwoLayerNetwork {
+    /// The layers of `logits`, in order (softmax keeps the shape). (Given.)
+    public var sublayers: [any Layer] { [hidden, activation, output] }
+}
+
+extension MultilayerNetwork {
+    /// The layers of `body`. (Given.)
+    public var sublayers: [any Layer] { body.layers }
+}

@@ -128,3 +128,11 @@ public final class Dropout: Layer {
         return outputGradient * mask
     }
 }
+
+// MARK: - Dropout's mode and description (given)
+
+/// A model's `setTraining(false)` and `evaluating(_:)` reach `isTraining`. (Given.)
+extension Dropout: TrainingModeLayer {
+    /// `dropout 0.5`. (Given.)
+    public var description: String { "dropout \(rate)" }
+}

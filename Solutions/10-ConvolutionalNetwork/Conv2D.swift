@@ -224,3 +224,35 @@ public final class Conv2D: Layer {
         return (shape[0], ws[0], g)
     }
 }
+
+// MARK: - Description (given)
+
+extension Conv2D {
+    /// `[N, C, H, W] → [N, K, H′, W′]`, or why the input does not fit. (Given.)
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        let kernels = weight.value.shape   // [K, C, kH, kW]
+        guard kernels.count == 4, inputShape.count == 4, inputShape[1] == kernels[1] else {
+            throw KitError("\(description) takes [batch, \(kernels.dropFirst().first ?? 0) channels, height, width], "
+                + "not \(inputShape)")
+        }
+        let height = try windowPositions(size: inputShape[2], span: dilation * (kernels[2] - 1) + 1, stride: stride,
+                                         padding: padding, layer: description)
+        let width = try windowPositions(size: inputShape[3], span: dilation * (kernels[3] - 1) + 1, stride: stride,
+                                        padding: padding, layer: description)
+        return [inputShape[0], kernels[0], height, width]
+    }
+
+    /// Each output value is the dot product of one kernel, C·kH·kW products, with a patch. (Given.)
+    public func multiplyAccumulates(for inputShape: [Int]) throws -> Int {
+        let outputs = try outputShape(for: inputShape).reduce(1, *)
+        return outputs * weight.value.shape.dropFirst().reduce(1, *)
+    }
+
+    /// `conv 5×5, 6 filters`, with the stride, padding and dilation when they are not 1, 0 and 1. (Given.)
+    public var description: String {
+        let kernel = weight.value.shape.dropFirst(2).map(String.init).joined(separator: "×")
+        let options = [("stride", stride, 1), ("padding", padding, 0), ("dilation", dilation, 1)]
+            .filter { $0.1 != $0.2 }.map { ", \($0.0) \($0.1)" }
+        return "conv \(kernel), \(weight.value.shape.first ?? 0) filters" + options.joined()
+    }
+}

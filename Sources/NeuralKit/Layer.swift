@@ -24,7 +24,7 @@ public final class Parameter {
 /// `forward` caches what `backward` needs (the input, a mask, the output);
 /// `backward` also fills the gradients of the layer's parameters. A model is
 /// layers in a `Sequential`, and reads like its diagram.
-public protocol Layer: AnyObject {
+public protocol Layer: AnyObject, CustomStringConvertible {
     /// y = f(x), caching what `backward` needs.
     func forward(_ input: Tensor) -> Tensor
     /// ∂L/∂x from ∂L/∂y, using the cache of the last `forward`; fills the
@@ -37,8 +37,19 @@ public protocol Layer: AnyObject {
     func backwardSkippingInput(_ outputGradient: Tensor)
     /// The tensors the layer learns (none for an activation).
     var parameters: [Parameter] { get }
-    /// Whether the layer is training (dropout drops only while training).
-    var isTraining: Bool { get set }
+    /// The layers this one holds, in the order the input goes through them
+    /// (none for a layer that holds none). The training switch and the
+    /// summary reach every layer of a model through them.
+    var sublayers: [any Layer] { get }
+    /// The shape of the output for an input of `inputShape` (batch included),
+    /// or a `KitError` that says why the layer cannot take it.
+    /// (Default: the sublayers in order; a layer with none keeps the shape, as an activation does.)
+    func outputShape(for inputShape: [Int]) throws -> [Int]
+    /// The multiply-accumulates of one forward pass on an input of `inputShape` (batch included).
+    /// (Default: the sublayers' sum; a layer with none does none, as an activation.)
+    func multiplyAccumulates(for inputShape: [Int]) throws -> Int
+    /// A short name for tables, such as `dense 120` (default: the type's name in lower case).
+    var description: String { get }
 }
 
 extension Layer {
@@ -49,13 +60,59 @@ extension Layer {
 
     public var parameters: [Parameter] { [] }
 
-    public var isTraining: Bool {
-        get { true }
-        set {}
+    public var sublayers: [any Layer] { [] }
+
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        try sublayers.reduce(inputShape) { shape, layer in try layer.outputShape(for: shape) }
     }
+
+    public func multiplyAccumulates(for inputShape: [Int]) throws -> Int {
+        var shape = inputShape, total = 0
+        for layer in sublayers {
+            total += try layer.multiplyAccumulates(for: shape)
+            shape = try layer.outputShape(for: shape)
+        }
+        return total
+    }
+
+    public var description: String { String(describing: type(of: self)).lowercased() }
 
     /// The number of learned scalars.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// This layer and every layer it holds, at any depth, in order.
+    public var layerTree: [any Layer] { [self] + sublayers.flatMap(\.layerTree) }
+
+    /// Switches every layer of the tree that behaves differently in training
+    /// (dropout) to training (`true`) or to evaluation (`false`).
+    public func setTraining(_ training: Bool) {
+        for case let layer as any TrainingModeLayer in layerTree { layer.isTraining = training }
+    }
+
+    /// Runs `body` with the whole tree in evaluation mode, then puts back the
+    /// mode each layer had: for predicting and measuring a model in training.
+    public func evaluating<T>(_ body: () throws -> T) rethrows -> T {
+        let layers = layerTree.compactMap { $0 as? any TrainingModeLayer }
+        let modes = layers.map(\.isTraining)
+        defer { for (layer, mode) in zip(layers, modes) { layer.isTraining = mode } }
+        for layer in layers { layer.isTraining = false }
+        return try body()
+    }
+}
+
+/// A layer that computes differently while training and at evaluation, such
+/// as dropout, which drops values only while training. Its mode is its own;
+/// `setTraining(_:)` and `evaluating(_:)` on a model set the modes of all of them.
+public protocol TrainingModeLayer: Layer {
+    /// Whether the layer computes as in training.
+    var isTraining: Bool { get set }
+}
+
+/// Runs `body` with `model` in evaluation mode (see `Layer.evaluating(_:)`),
+/// then puts back its modes. A classifier that is not a layer has no modes: `body` just runs.
+public func evaluating<T>(_ model: any Classifier, _ body: () throws -> T) rethrows -> T {
+    guard let layer = model as? any Layer else { return try body() }
+    return try layer.evaluating(body)
 }
 
 /// Layers applied one after another: forward in order, backward in reverse.
@@ -81,10 +138,7 @@ public final class Sequential: Layer {
 
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
-    public var isTraining: Bool {
-        get { layers.first?.isTraining ?? true }
-        set { for layer in layers { layer.isTraining = newValue } }
-    }
+    public var sublayers: [any Layer] { layers }
 }
 
 /// A model that scores classes: the training loop needs its logits, a

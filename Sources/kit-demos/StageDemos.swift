@@ -1,12 +1,26 @@
 import Exercises
 import Foundation
+import KitCommandLine
 import NeuralKit
 
 /// The demos of `kit run N`: small, meaningful output from the student's own code.
 /// Every piece of student code runs inside `Problems.collect`, so a stub prints
 /// "not implemented yet" instead of numbers, and a shape mistake a sentence.
 enum StageDemos {
-    static func run(_ stage: Stage, options: [String: String]) -> Int32 {
+    /// `kit run N`: the demo of stage N, with `--dataset`, `--reference` and `--output`.
+    static func run(_ arguments: Arguments) -> Int32 {
+        guard let first = arguments.positionals.first, let number = Int(first), let stage = Course.stage(number) else {
+            FileHandle.standardError.write(Data("kit run: which stage? Give its number\n\n\(CommandDeclaration.run.help)\n".utf8))
+            return ExitStatus.usage
+        }
+        let reference = arguments.flag("reference")
+        if reference, !StudentEdition.hasReference {
+            let message = StudentEdition.noReference(instead: "Leave out --reference to run the demo on your code.")
+            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            return ExitStatus.failure
+        }
+        print(stage.heading + " · demo: " + stage.demo)
+        print("")
         switch stage.number {
         case 1: activations()
         case 2: denseLayer()
@@ -16,22 +30,21 @@ enum StageDemos {
         case 6: crossEntropyDemo()
         case 7:
             // With --reference only the reference's learning-rate chart: the moons demo runs the student's SGD.
-            if options["reference"] == nil {
+            if !reference {
                 sgd()
                 print("")
             }
             do {
-                try runLearningRateDemo(student: options["reference"] == nil,
-                                        outputDirectory: options["output"] ?? "runs/07-learning-rates")
+                try runLearningRateDemo(student: !reference, outputDirectory: arguments.string("output") ?? "runs/07-learning-rates")
             } catch {
                 print("The demo stopped: \(error)")
                 return 1
             }
         case 8:
-            let dataset = options["dataset"].flatMap(ToyDataset.init(rawValue:)) ?? .spirals
+            let dataset = arguments.string("dataset").flatMap(ToyDataset.init(rawValue:)) ?? .spirals
             do {
-                try runToyDemo(dataset: dataset, student: options["reference"] == nil,
-                               outputDirectory: options["output"] ?? "runs/08-\(dataset.rawValue)")
+                try runToyDemo(dataset: dataset, student: !reference,
+                               outputDirectory: arguments.string("output") ?? "runs/08-\(dataset.rawValue)")
             } catch {
                 print("The demo stopped: \(error)")
                 return 1

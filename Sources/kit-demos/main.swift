@@ -1,4 +1,5 @@
 import Foundation
+import KitCommandLine
 import NeuralKit
 
 // kit-demos: what `swift run kit run N` runs. It links the student's code
@@ -18,31 +19,31 @@ if let symbol = dlsym(nil, "mallopt") {
 }
 #endif
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "shape": exit(runShapeCommand(Array(arguments.dropFirst())))
-case "summary": exit(runSummaryCommand(Array(arguments.dropFirst())))
-case "train": exit(TrainCommand.run(Array(arguments.dropFirst())))
-case "bench": exit(BenchCommand.run(Array(arguments.dropFirst())))
-default: break
+// The words come from `kit` (Commands/Forwarded.swift), which checked them with
+// the same declarations (KitCommandLine's ForwardedCommands.swift).
+let words = Array(CommandLine.arguments.dropFirst())
+let names = CommandDeclaration.forwarded.map(\.name)
+guard let name = words.first, let declaration = CommandDeclaration.forwarded.first(where: { $0.name == name }) else {
+    let near = words.first.flatMap { Suggestion.closest(to: $0, among: names) }.map { " (did you mean `\($0)`?)" } ?? ""
+    let message = "kit-demos: unknown command\(near); use one of \(names.joined(separator: ", "))\n"
+    FileHandle.standardError.write(Data(message.utf8))
+    exit(ExitStatus.usage)
 }
-guard let first = arguments.first, let number = Int(first), let stage = Course.stage(number) else {
-    FileHandle.standardError.write(Data("usage: kit-demos <stage> [--dataset NAME] [--reference] [--output DIR] | train | bench | shape | summary\n".utf8))
-    exit(2)
+let arguments: Arguments
+do {
+    arguments = try declaration.parse(Array(words.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("kit \(name): \(error)\n\n\(declaration.help)\n".utf8))
+    exit(ExitStatus.usage)
 }
-var options: [String: String] = [:]
-var index = 1
-while index < arguments.count {
-    let word = arguments[index]
-    if word == "--dataset", index + 1 < arguments.count { options["dataset"] = arguments[index + 1]; index += 1 }
-    if word == "--output", index + 1 < arguments.count { options["output"] = arguments[index + 1]; index += 1 }
-    if word == "--reference" { options["reference"] = "yes" }
-    index += 1
+if arguments.flag("help") {
+    print(declaration.help)
+    exit(ExitStatus.success)
 }
-if options["reference"] != nil, !StudentEdition.hasReference {
-    FileHandle.standardError.write(Data("error: \(StudentEdition.noReference(instead: "Leave out --reference to run the demo on your code."))\n".utf8))
-    exit(1)
+switch name {
+case "shape": exit(runShapeCommand(arguments))
+case "summary": exit(runSummaryCommand(arguments))
+case "train": exit(TrainCommand.run(arguments))
+case "bench": exit(BenchCommand.run(arguments))
+default: exit(StageDemos.run(arguments))
 }
-print(stage.heading + " · demo: " + stage.demo)
-print("")
-exit(StageDemos.run(stage, options: options))

@@ -149,10 +149,3 @@ struct StageResult: Codable, Equatable {
 
     var isDone: Bool { total > 0 && passed == total }
 }
-
-/// A mistake in the command line: printed with the usage, exit status 2.
-struct UsageError: Error, CustomStringConvertible {
-    let message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
-}

@@ -259,8 +259,8 @@ private func oneDecimal(_ x: Double) -> String { String(format: "%.1f", x) }
 private func fourDecimals(_ x: Double) -> String { String(format: "%.4f", x) }
 private func percent(_ part: Int, of whole: Int) -> String { "\(Int((100 * Double(part) / Double(whole)).rounded()))%" }
 
-/// 44426 → "44,426".
-private func grouped(_ n: Int) -> String {
+/// 44426 → "44,426" (also for LayerDescriptionTests).
+func grouped(_ n: Int) -> String {
     let digits = Array(String(n))
     return String(digits.enumerated().flatMap { index, digit in
         index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]

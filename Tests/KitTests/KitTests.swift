@@ -14,8 +14,18 @@ struct KitOutput {
 
 /// Runs the `kit` executable in `directory`, without colour.
 func kit(_ arguments: String..., in directory: URL = packageRoot, environment: [String: String] = [:]) throws -> KitOutput {
+    try runExecutable(try kitExecutable(), arguments, in: directory, environment: environment)
+}
+
+/// Runs `kit-demos`, built next to `kit`, as `kit` does.
+func kitDemos(_ arguments: String...) throws -> KitOutput {
+    try runExecutable(try kitExecutable().deletingLastPathComponent().appendingPathComponent("kit-demos"), arguments, in: packageRoot)
+}
+
+/// Runs `executable` in `directory`, without colour; its output and errors together.
+func runExecutable(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> KitOutput {
     let process = Process()
-    process.executableURL = try kitExecutable()
+    process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = directory
     // The kit's own suites run as the maintainers' check (NEURALKIT_REFERENCE=1); the kit they start is a student's.
@@ -52,20 +62,43 @@ struct KitCommandLineTests {
         #expect(Course.stage(2)?.walkthroughPath == "docs/02-dense-layer.md")
     }
 
+    @Test("kit-demos explains a forwarded command with the same help as kit, and refuses the same mistakes")
+    func forwardedHelp() throws {
+        for command in ["train", "bench", "shape", "summary", "run"] {
+            let fromKit = try kit("help", command), fromDemos = try kitDemos(command, "--help")
+            #expect(fromKit.status == 0 && fromDemos.status == 0, "\(command)")
+            #expect(fromKit.text == fromDemos.text, "kit help \(command) and kit-demos \(command) --help differ")
+        }
+        let mistake = try kitDemos("train", "--epoch", "2")
+        #expect(mistake.status == 2)
+        #expect(mistake.text.contains("there is no option --epoch: did you mean --epochs?"), "\(mistake.text)")
+        let shape = try kitDemos("shape", "dense", "--inputs", "784")
+        #expect(shape.status == 2 && shape.text.contains("--outputs is missing"), "\(shape.text)")
+    }
+
     @Test("unknown commands, options and stages exit with status 2 and say what is wrong")
     func usageErrors() throws {
         let unknown = try kit("frobnicate")
         #expect(unknown.status == 2)
         #expect(unknown.text.contains("unknown command \"frobnicate\""))
-        let option = try kit("check", "1", "--frobnicate")
-        #expect(option.status == 2)
-        #expect(option.text.contains("no option --frobnicate"))
+        let unknownOption = try kit("check", "1", "--frobnicate")
+        #expect(unknownOption.status == 2)
+        #expect(unknownOption.text.contains("no option --frobnicate"))
         let stage = try kit("hint", "42")
         #expect(stage.status == 2)
         #expect(stage.text.contains("there is no stage \"42\""))
         let help = try kit("help", "check")
         #expect(help.status == 0)
         #expect(help.text.contains("Usage: swift run kit check <stage>"))
+        let typo = try kit("chek", "1")
+        #expect(typo.status == 2)
+        #expect(typo.text.contains("unknown command \"chek\": did you mean `check`?"), "\(typo.text)")
+        let option = try kit("train", "--epoch", "2")
+        #expect(option.status == 2)
+        #expect(option.text.contains("there is no option --epoch: did you mean --epochs?"), "\(option.text)")
+        let value = try kit("train", "--epochs", "many")
+        #expect(value.status == 2)
+        #expect(value.text.contains("--epochs many: not a whole number"), "\(value.text)")
     }
 
     @Test("the original stubs in Sources/kit/Stubs/ match Exercises/ (maintainers, NEURALKIT_REFERENCE=1)",

@@ -128,7 +128,7 @@ struct ReleaseTests {
         let packageManifest = try String(contentsOf: edition.appendingPathComponent("Package.swift"), encoding: .utf8)
         #expect(packageManifest.contains("\nlet hasReference = false\n"), "the edition's Package.swift must build Solutions from the stubs")
         for path in ["Package.swift", "README.md", ".gitignore", "LICENSE", ".kit-edition.json",
-                     "Sources/NeuralKit", "Sources/CZlib", "Sources/kit/main.swift", "Sources/kit/Stubs", "Sources/kit-demos",
+                     "Sources/NeuralKit", "Sources/CZlib", "Sources/KitCommandLine", "Sources/kit/main.swift", "Sources/kit/Stubs", "Sources/kit-demos",
                      "Tests/StageTests/Support", "Tests/StageTests/Recording/manifest.json",
                      "docs/README.md", "docs/formulas.md", "docs/images"] {
             #expect(fileManager.fileExists(atPath: edition.appendingPathComponent(path).path), "the edition has no \(path)")
@@ -148,7 +148,7 @@ struct ReleaseTests {
             #expect(!fileManager.fileExists(atPath: edition.appendingPathComponent(path).path), "the edition has \(path)")
         }
         #expect(names(edition.appendingPathComponent("Tests")) == ["StageTests"])
-        #expect(names(edition.appendingPathComponent("Sources")) == ["NeuralKit", "CZlib", "kit", "kit-demos"])
+        #expect(names(edition.appendingPathComponent("Sources")) == ["NeuralKit", "CZlib", "KitCommandLine", "kit", "kit-demos"])
         let docsIndex = try String(contentsOf: edition.appendingPathComponent("docs/README.md"), encoding: .utf8)
         #expect(!docsIndex.contains("instructors.md"))
         try expectNoReferenceCode(in: edition)

@@ -66,21 +66,6 @@ struct DataLoaderTests {
         #expect(DataDirectory.resolve(option: nil, environment: ["NEURALKIT_DATA": "sets"], currentDirectory: "/cwd").path == "/cwd/sets")
     }
 
-    @Test("--data-dir DIR and --data-dir=DIR are taken out of the arguments; a missing DIR is an error")
-    func option() throws {
-        var arguments = ["train", "--data-dir", "/x", "--epochs", "3"]
-        let directory = try DataDirectory.resolve(consuming: &arguments, environment: [:], currentDirectory: "/cwd")
-        #expect(directory.path == "/x" && arguments == ["train", "--epochs", "3"])
-        var other = ["--data-dir=rel", "mnist"]
-        #expect(try DataDirectory.resolve(consuming: &other, environment: ["NEURALKIT_DATA": "/e"], currentDirectory: "/cwd").path == "/cwd/rel")
-        #expect(other == ["mnist"])
-        var none = ["mnist"]
-        #expect(try DataDirectory.resolve(consuming: &none, environment: ["NEURALKIT_DATA": "/e"], currentDirectory: "/cwd").path == "/e")
-        var dangling = ["mnist", "--data-dir"]
-        let message = dataErrorMessage { try DataDirectory.resolve(consuming: &dangling, environment: [:]) }
-        #expect(message == "--data-dir needs a folder: --data-dir DIR")
-    }
-
     @Test("loads a split from the dataset's subfolder, gzip-compressed")
     func loadsFromSubfolder() throws {
         let folder = DataTestFolder()

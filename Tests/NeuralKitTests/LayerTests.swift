@@ -6,12 +6,12 @@ private final class CallLog {
     var calls: [String] = []
 }
 
-/// y = w · x, with a learned scalar w (a `[1]` parameter).
-private final class Scale: Layer {
+/// y = w · x, with a learned scalar w (a `[1]` parameter), and a training mode of its own.
+private final class Scale: TrainingModeLayer {
     let name: String, log: CallLog
     let weight: Parameter
     var input: Tensor?
-    var training = true
+    var isTraining = true
 
     init(_ name: String, _ w: Double, log: CallLog) {
         self.name = name
@@ -32,10 +32,6 @@ private final class Scale: Layer {
     }
 
     var parameters: [Parameter] { [weight] }
-    var isTraining: Bool {
-        get { training }
-        set { training = newValue }
-    }
 }
 
 /// `Scale` with a `backwardSkippingInput` of its own, which computes ∂L/∂w only.
@@ -49,6 +45,18 @@ private final class SkippingScale: Layer {
         scale.weight.gradient = Tensor([(outputGradient * (scale.input ?? outputGradient)).sum()])
     }
     var parameters: [Parameter] { scale.parameters }
+}
+
+/// `[n, m] → [n, 2m]`: each row twice, side by side; `n · m` multiply-accumulates (to test the summary's sums).
+private final class Twice: Layer {
+    func forward(_ input: Tensor) -> Tensor { input }
+    func backward(_ outputGradient: Tensor) -> Tensor { outputGradient }
+    func outputShape(for inputShape: [Int]) throws -> [Int] {
+        guard inputShape.count == 2 else { throw KitError("twice takes [batch, features], not \(inputShape)") }
+        return [inputShape[0], 2 * inputShape[1]]
+    }
+    func multiplyAccumulates(for inputShape: [Int]) throws -> Int { inputShape.reduce(1, *) }
+    var description: String { "twice" }
 }
 
 /// y = x + 1, with no parameters (the protocol's defaults).
@@ -134,15 +142,71 @@ struct SequentialTests {
         #expect(layer.weight.value == Tensor([1.5]))
     }
 
-    @Test("setting isTraining on a Sequential sets it on every layer")
+    @Test("setTraining reaches every layer with a mode, at any depth, and nothing else")
     func training() {
         let log = CallLog()
         let a = Scale("a", 2, log: log), b = Scale("b", 3, log: log)
-        let model = Sequential(a, AddOne(log: log), b)
-        #expect(model.isTraining)
-        model.isTraining = false
-        #expect(!a.training && !b.training && !model.isTraining)
-        #expect(AddOne(log: log).isTraining)             // the default
+        let model = Sequential(a, Sequential(AddOne(log: log), Sequential(b)))
+        model.setTraining(false)
+        #expect(!a.isTraining && !b.isTraining)
+        model.setTraining(true)
+        #expect(a.isTraining && b.isTraining)
+        #expect(model.layerTree.count == 6)             // three Sequentials, a, AddOne, b
+        #expect(model.layerTree.first === model && model.layerTree.last === b)
+    }
+
+    @Test("evaluating runs in evaluation mode, then puts back each layer's own mode, even after a throw")
+    func evaluating() throws {
+        let log = CallLog()
+        let a = Scale("a", 2, log: log), b = Scale("b", 3, log: log)
+        b.isTraining = false
+        let model = Sequential(a, Sequential(b))
+        let seen = model.evaluating { [a.isTraining, b.isTraining] }
+        #expect(seen == [false, false])
+        #expect(a.isTraining && !b.isTraining)
+        #expect(throws: KitError.self) { try model.evaluating { throw KitError("stop") } }
+        #expect(a.isTraining && !b.isTraining)
+        // Through a classifier, as training code holds its network.
+        let network: any Classifier = model
+        #expect(NeuralKit.evaluating(network) { a.isTraining } == false)
+        #expect(a.isTraining)
+    }
+
+    @Test("a layer without sublayers keeps the shape and costs nothing; a Sequential chains and sums its layers")
+    func shapes() throws {
+        let log = CallLog()
+        let addOne = AddOne(log: log)
+        #expect(try addOne.outputShape(for: [3, 5, 7]) == [3, 5, 7])
+        #expect(try addOne.multiplyAccumulates(for: [3, 5, 7]) == 0)
+        #expect(addOne.description == "addone")          // the default: the type's name in lower case
+        let model = Sequential(Twice(), addOne, Twice())
+        #expect(try model.outputShape(for: [3, 2]) == [3, 8])
+        #expect(try model.multiplyAccumulates(for: [3, 2]) == 3 * 2 + 3 * 4)
+        let rows = try model.summary(for: [3, 2])
+        #expect(rows.map(\.name) == ["twice", "addone", "twice"])
+        #expect(rows.map(\.inputShape) == [[3, 2], [3, 4], [3, 4]])
+        #expect(rows.map(\.outputShape) == [[3, 4], [3, 4], [3, 8]])
+        #expect(rows.map(\.multiplyAccumulates) == [6, 0, 12])
+        #expect(try Sequential(Scale("a", 2, log: log)).summary(for: [1, 1]).map(\.parameterCount) == [1])
+    }
+
+    @Test("a shape a layer cannot take throws its reason, from inside any container")
+    func shapeErrors() {
+        let model = Sequential(Sequential(Twice()))
+        #expect(throws: KitError.self) { try model.outputShape(for: [2, 3, 4]) }
+        #expect(throws: KitError.self) { try model.summary(for: [2, 3, 4]) }
+        #expect(throws: KitError.self) { try model.multiplyAccumulates(for: [5]) }
+    }
+
+    @Test("windowPositions is ⌊(size + 2·padding − span) / stride⌋ + 1, and throws when the window fits nowhere")
+    func windowPositions() throws {
+        #expect(try NeuralKit.windowPositions(size: 28, span: 5, stride: 1, layer: "conv") == 24)
+        #expect(try NeuralKit.windowPositions(size: 7, span: 3, stride: 2, padding: 1, layer: "conv") == 4)
+        #expect(try NeuralKit.windowPositions(size: 3, span: 5, stride: 1, padding: 1, layer: "conv") == 1)
+        #expect(throws: KitError.self) {
+            try NeuralKit.windowPositions(size: 3, span: 6, stride: 1, padding: 1, layer: "conv")
+        }
+        #expect(throws: KitError.self) { try NeuralKit.windowPositions(size: 8, span: 2, stride: 0, layer: "pool") }
     }
 
     @Test("a Sequential is a Classifier whose logits are its output")

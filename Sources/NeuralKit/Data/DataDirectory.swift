@@ -39,34 +39,6 @@ public struct DataDirectory: Sendable, Equatable {
         return DataDirectory(path: "data", source: .standard, currentDirectory: currentDirectory)
     }
 
-    /// Removes `--data-dir DIR` (or `--data-dir=DIR`) from `arguments` and
-    /// returns the resolved directory.
-    public static func resolve(consuming arguments: inout [String],
-                               environment: [String: String] = ProcessInfo.processInfo.environment,
-                               currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> DataDirectory {
-        var option: String?
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            if argument == DataDirectory.option {
-                guard index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") else {
-                    throw KitError("\(DataDirectory.option) needs a folder: \(DataDirectory.option) DIR")
-                }
-                option = arguments[index + 1]
-                arguments.removeSubrange(index...index + 1)
-            } else if argument.hasPrefix(DataDirectory.option + "=") {
-                option = String(argument.dropFirst(DataDirectory.option.count + 1))
-                guard option?.isEmpty == false else {
-                    throw KitError("\(DataDirectory.option) needs a folder: \(DataDirectory.option) DIR")
-                }
-                arguments.remove(at: index)
-            } else {
-                index += 1
-            }
-        }
-        return resolve(option: option, environment: environment, currentDirectory: currentDirectory)
-    }
-
     /// The folders searched for `dataset`'s files, in order: its subfolders, then the directory itself.
     public func searchFolders(for dataset: DatasetDescription) -> [String] {
         dataset.folderNames.map { (path as NSString).appendingPathComponent($0) } + [path]

@@ -1,13 +1,10 @@
 import NeuralKit
 
-/// The lectures' formulas for one layer (docs/formulas.md), which `kit shape` and `kit summary`
-/// print with their numbers: a calculator, the same in both editions. Stage 10's checks ask for
-/// more than these sums (the errors of ShapeArithmetic.swift, the receptive field), and kit-demos
-/// is not a module the student's code can import.
+/// The lectures' formulas for one layer (docs/formulas.md), which `kit shape` prints with their
+/// numbers, and with a reason for each impossible combination: a calculator, the same in both
+/// editions. (`kit summary` asks the layers themselves, whose given code uses the core's
+/// `windowPositions`, as these do.)
 enum LayerFormulas {
-    /// Positions of a window of `span` cells moving by `stride` over `size` cells: ⌊(size − span) / stride⌋ + 1.
-    static func positions(size: Int, span: Int, stride: Int) -> Int { (size - span) / stride + 1 }
-
     /// The output size along one dimension of a convolution, ⌊(W − F′ + 2P) / S⌋ + 1 with
     /// F′ = D(F − 1) + 1, or why there is none.
     static func convolution(size: Int, kernel: Int, stride: Int, padding: Int, dilation: Int) throws -> Int {
@@ -25,7 +22,7 @@ enum LayerFormulas {
             throw KitError("the kernel spans \(span) pixels but the padded input has \(room) (\(size) + 2·\(padding)): "
                 + "it fits nowhere; use a smaller kernel, less dilation or more padding")
         }
-        return positions(size: room, span: span, stride: stride)
+        return try windowPositions(size: size, span: span, stride: stride, padding: padding, layer: "the convolution")
     }
 
     /// The output size along one dimension of a pooling window: ⌊(W − F) / S⌋ + 1, or why there is none.

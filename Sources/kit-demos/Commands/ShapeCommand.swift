@@ -1,77 +1,61 @@
+import KitCommandLine
 import NeuralKit
 
 // `kit shape conv2d|pool|dense ...`: the output shape, units, parameters and
 // multiply-accumulates of one layer, from the lectures' formulas (`LayerFormulas`).
 
-/// Runs `kit shape` with the arguments after `shape`; prints to stdout and returns the exit status.
-func runShapeCommand(_ arguments: [String]) -> Int32 {
-    let usage = """
-        usage: kit shape conv2d --input CxHxW --kernel F --filters K [--stride S] [--padding P] [--dilation D]
-               kit shape pool --input CxHxW --window F [--stride S]
-               kit shape dense --inputs M --outputs N
-        """
-    guard let kind = arguments.first, !["-h", "--help", "help"].contains(kind) else { print(usage); return arguments.isEmpty ? 1 : 0 }
+/// Runs `kit shape` with its arguments (`CommandDeclaration.shape`); prints to stdout and returns the exit status.
+func runShapeCommand(_ arguments: Arguments) -> Int32 {
+    let options = ShapeOptions(arguments)
     do {
-        let options = try ShapeOptions(Array(arguments.dropFirst()))
         let known: [String: Set<String>] = [
             "conv2d": ["input", "kernel", "filters", "stride", "padding", "dilation"], "pool": ["input", "window", "stride"],
             "dense": ["inputs", "outputs"],
         ]
+        guard let kind = arguments.positionals.first else { throw UsageError("which layer? conv2d, pool or dense") }
         let canonical = ["conv": "conv2d", "maxpool": "pool", "avgpool": "pool", "linear": "dense"][kind] ?? kind
-        if let allowed = known[canonical] { try options.check(allowed: allowed) }
-        switch kind {
-        case "conv2d", "conv": try printConvolution(options)
-        case "pool", "maxpool", "avgpool": try printPooling(options)
-        case "dense", "linear": try printDense(options)
-        default: throw KitError("unknown layer '\(kind)': use conv2d, pool or dense")
+        guard let allowed = known[canonical] else {
+            throw UsageError("unknown layer '\(kind)': use conv2d, pool or dense")
         }
-        return 0
+        let unknown = Set(arguments.options.keys).subtracting(allowed).sorted()
+        guard unknown.isEmpty else {
+            throw UsageError("\(canonical) takes no " + unknown.map { "--" + $0 }.joined(separator: ", "))
+        }
+        switch canonical {
+        case "conv2d": try printConvolution(options)
+        case "pool": try printPooling(options)
+        default: try printDense(options)
+        }
+        return ExitStatus.success
     } catch {
         print("error: \(error)")
-        print(usage)
-        return 1
+        print(CommandDeclaration.shape.help)
+        return error is UsageError ? ExitStatus.usage : ExitStatus.failure
     }
 }
 
-/// `--name value` pairs.
-private final class ShapeOptions {
-    private var values: [String: String] = [:]
+/// The options' values, with what each layer needs.
+private struct ShapeOptions {
+    let arguments: Arguments
 
-    init(_ arguments: [String]) throws {
-        var i = 0
-        while i < arguments.count {
-            let name = arguments[i]
-            guard name.hasPrefix("--"), i + 1 < arguments.count else {
-                throw KitError("expected '--option value', got '\(arguments[i...].joined(separator: " "))'")
-            }
-            values[String(name.dropFirst(2))] = arguments[i + 1]
-            i += 2
-        }
-    }
+    init(_ arguments: Arguments) { self.arguments = arguments }
 
     func integer(_ name: String, default fallback: Int? = nil) throws -> Int {
-        guard let text = values[name] else {
-            if let fallback { return fallback }
-            throw KitError("--\(name) is missing")
-        }
-        guard let value = Int(text) else { throw KitError("--\(name) must be a whole number, got '\(text)'") }
+        guard let value = arguments.integer(name) ?? fallback else { throw UsageError("--\(name) is missing") }
         return value
     }
 
     /// `3x32x32` (channels × height × width); `32x32` is one channel.
     func volume(_ name: String) throws -> (channels: Int, height: Int, width: Int) {
-        guard let text = values[name] else { throw KitError("--\(name) is missing (channels×height×width, such as 3x32x32)") }
+        guard let text = arguments.string(name) else {
+            throw UsageError("--\(name) is missing (channels×height×width, such as 3x32x32)")
+        }
         let parts = text.split(whereSeparator: { "x×X*".contains($0) }).map { Int($0) }
         guard parts.allSatisfy({ $0 != nil }), parts.count == 2 || parts.count == 3 else {
-            throw KitError("--\(name) must be channels×height×width such as 3x32x32, got '\(text)'")
+            throw UsageError("--\(name) must be channels×height×width such as 3x32x32, got '\(text)'")
         }
         let sizes = parts.compactMap { $0 }
         return sizes.count == 3 ? (sizes[0], sizes[1], sizes[2]) : (1, sizes[0], sizes[1])
-    }
-
-    func check(allowed: Set<String>) throws {
-        let unknown = Set(values.keys).subtracting(allowed).sorted()
-        if !unknown.isEmpty { throw KitError("unknown option\(unknown.count > 1 ? "s" : "") \(unknown.map { "--" + $0 }.joined(separator: ", "))") }
     }
 }
 

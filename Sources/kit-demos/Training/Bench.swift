@@ -1,4 +1,5 @@
 import Foundation
+import KitCommandLine
 import NeuralKit
 
 /// `kit bench`: the speed of one training epoch of the reference 784-100-10
@@ -11,45 +12,17 @@ import NeuralKit
 /// `Tests/Benchmarks/mlp_numpy.py` runs the same network in numpy (float64,
 /// same batch size and initialization) for a side-by-side figure.
 enum BenchCommand {
-    static let usage = """
-        usage: kit bench [--model mlp|lenet] [--epochs E] [--batch-size B] [--examples N] [--hidden H] [--seed S] [--json]
-        """
-
-    static func run(_ words: [String]) -> Int32 {
-        var epochs = 3, batchSize = 64, examples = 60_000, hidden = 100
-        var seed: UInt64 = 1
-        var json = false
-        var lenet = false
-        var index = 0
-        func int(_ name: String) -> Int? {
-            index += 1
-            guard index < words.count, let value = Int(words[index]), value > 0 else {
-                FileHandle.standardError.write(Data("kit bench: \(name) needs a positive number\n\(usage)\n".utf8))
-                return nil
-            }
-            return value
-        }
-        while index < words.count {
-            switch words[index] {
-            case "--epochs": guard let v = int("--epochs") else { return 2 }; epochs = v
-            case "--batch-size": guard let v = int("--batch-size") else { return 2 }; batchSize = v
-            case "--examples": guard let v = int("--examples") else { return 2 }; examples = v
-            case "--hidden": guard let v = int("--hidden") else { return 2 }; hidden = v
-            case "--seed": guard let v = int("--seed") else { return 2 }; seed = UInt64(v)
-            case "--json": json = true
-            case "--model":
-                index += 1
-                guard index < words.count, ["mlp", "lenet"].contains(words[index]) else {
-                    FileHandle.standardError.write(Data("kit bench: --model takes mlp or lenet\n\(usage)\n".utf8))
-                    return 2
-                }
-                lenet = words[index] == "lenet"
-            case "--help", "-h": print(usage); return 0
-            default:
-                FileHandle.standardError.write(Data("kit bench: unknown option \(words[index])\n\(usage)\n".utf8))
-                return 2
-            }
-            index += 1
+    /// The options as declared in `CommandDeclaration.bench` (`--numpy` is kit's: it runs numpy afterwards).
+    static func run(_ arguments: Arguments) -> Int32 {
+        let epochs = arguments.integer("epochs") ?? 3, batchSize = arguments.integer("batch-size") ?? 64
+        let examples = arguments.integer("examples") ?? 60_000, hidden = arguments.integer("hidden") ?? 100
+        let seed = UInt64(truncatingIfNeeded: arguments.integer("seed") ?? 1)
+        let json = arguments.flag("json")
+        let lenet = arguments.string("model") == "lenet"
+        guard epochs > 0, batchSize > 0, examples > 0, hidden > 0 else {
+            let message = "kit bench: --epochs, --batch-size, --examples and --hidden must be positive"
+            FileHandle.standardError.write(Data("\(message)\n\n\(CommandDeclaration.bench.help)\n".utf8))
+            return ExitStatus.usage
         }
 
         var generator = SeededGenerator(seed: seed)

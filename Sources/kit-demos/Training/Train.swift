@@ -1,17 +1,10 @@
 import Foundation
+import KitCommandLine
 import NeuralKit
 
 /// `kit train`: trains the 784-100-10 network (or the toy datasets' 2-100-k one)
 /// with live progress, per-epoch figures, pictures and an optional JSON summary.
 enum TrainCommand {
-    static let usage = """
-        usage: kit train [--dataset mnist|fashion-mnist|spirals|moons|circles|blobs|xor] [--model mlp]
-                         [--data-dir DIR] [--epochs E] [--batch-size B] [--learning-rate η] [--momentum μ]
-                         [--decay d] [--hidden H] [--seed S] [--limit N] [--train-split train|test]
-                         [--train-range A:B] [--test-range A:B] [--output DIR] [--no-pictures]
-                         [--student] [--json]
-        """
-
     struct Options {
         var dataset = "spirals"
         var model = "mlp"
@@ -46,80 +39,34 @@ enum TrainCommand {
         var rate: Double { learningRate ?? (isLeNet ? 0.02 : toy == nil ? 0.05 : 0.1) }
         var decay: Double { decayOption ?? (isLeNet ? 0.8 : toy == nil ? 0.85 : 1) }
 
-        static func parse(_ words: [String]) throws -> Options {
-            var words = words
-            var options = Options()
-            options.dataDirectory = try DataDirectory.resolve(consuming: &words)
-            var index = 0
-            func value(_ name: String) throws -> String {
-                guard index + 1 < words.count else { throw KitError("\(name) needs a value\n\(usage)") }
-                index += 1
-                return words[index]
+        /// The options of `kit train`, as declared in `CommandDeclaration.train`; a
+        /// combination that cannot work is a `UsageError`.
+        init(_ arguments: Arguments) throws {
+            dataset = arguments.string("dataset") ?? dataset
+            model = arguments.string("model") ?? model
+            epochs = arguments.integer("epochs")
+            batchSizeOption = arguments.integer("batch-size")
+            learningRate = arguments.number("learning-rate")
+            momentum = arguments.number("momentum") ?? momentum
+            decayOption = arguments.number("decay")
+            hidden = arguments.integer("hidden") ?? hidden
+            seed = arguments.integer("seed").map { UInt64(truncatingIfNeeded: $0) } ?? seed
+            limit = arguments.integer("limit")
+            trainSplit = arguments.string("train-split").flatMap(DatasetSplit.init(rawValue:)) ?? trainSplit
+            trainRange = try arguments.range("train-range")
+            testRange = try arguments.range("test-range")
+            output = arguments.string("output")
+            pictures = !arguments.flag("no-pictures")
+            studentAsked = arguments.flag("student")
+            student = student || studentAsked
+            json = arguments.flag("json")
+            dataDirectory = arguments.dataDirectory
+            if isLeNet, toy != nil {
+                throw UsageError("--model lenet needs images: --dataset mnist or fashion-mnist")
             }
-            func number<T: LosslessStringConvertible>(_ name: String, _ type: T.Type) throws -> T {
-                let text = try value(name)
-                guard let parsed = T(text) else { throw KitError("\(name) \(text): not a number\n\(usage)") }
-                return parsed
+            guard epochCount > 0, batchSize > 0, hidden > 0, rate > 0 else {
+                throw UsageError("--epochs, --batch-size, --hidden and --learning-rate must be positive")
             }
-            while index < words.count {
-                var word = words[index]
-                if let equals = word.firstIndex(of: "="), word.hasPrefix("--") {
-                    words.insert(String(word[word.index(after: equals)...]), at: index + 1)
-                    word = String(word[..<equals])
-                }
-                switch word {
-                case "--dataset": options.dataset = try value(word).lowercased().replacingOccurrences(of: "_", with: "-")
-                case "--model": options.model = try value(word)
-                case "--epochs": options.epochs = try number(word, Int.self)
-                case "--batch-size": options.batchSizeOption = try number(word, Int.self)
-                case "--learning-rate", "--lr": options.learningRate = try number(word, Double.self)
-                case "--momentum": options.momentum = try number(word, Double.self)
-                case "--decay": options.decayOption = try number(word, Double.self)
-                case "--hidden": options.hidden = try number(word, Int.self)
-                case "--seed": options.seed = try number(word, UInt64.self)
-                case "--limit": options.limit = try number(word, Int.self)
-                case "--train-split":
-                    let text = try value(word)
-                    guard let split = DatasetSplit(rawValue: text) else {
-                        throw KitError("--train-split \(text): use train or test")
-                    }
-                    options.trainSplit = split
-                case "--train-range": options.trainRange = try parseRange(try value(word), option: word)
-                case "--test-range": options.testRange = try parseRange(try value(word), option: word)
-                case "--output": options.output = try value(word)
-                case "--no-pictures": options.pictures = false
-                case "--student": options.student = true; options.studentAsked = true
-                case "--reference":
-                    guard StudentEdition.hasReference else {
-                        throw StudentEdition.noReference(instead: "Leave out --reference to train your code.")
-                    }
-                    options.student = false
-                case "--json": options.json = true
-                case "--help", "-h": print(usage); exit(0)
-                default: throw KitError("unknown option \(word)\n\(usage)")
-                }
-                index += 1
-            }
-            guard options.model == "mlp" || options.model == "lenet" else {
-                throw KitError("--model \(options.model): choose mlp (784-\(options.hidden)-10, stages 4–9) or lenet (LeNet-5, stage 10)")
-            }
-            if options.isLeNet, options.toy != nil {
-                throw KitError("--model lenet needs images: --dataset mnist or fashion-mnist")
-            }
-            guard options.epochCount > 0, options.batchSize > 0, options.hidden > 0, options.rate > 0 else {
-                throw KitError("--epochs, --batch-size, --hidden and --learning-rate must be positive")
-            }
-            return options
-        }
-
-        /// "0:8000" or "0..<8000" (quoted in a shell): the half-open range of image indices.
-        static func parseRange(_ text: String, option: String) throws -> Range<Int> {
-            let parts = text.contains("..<") ? text.components(separatedBy: "..<") : text.components(separatedBy: ":")
-            guard parts.count == 2, let lower = Int(parts[0].isEmpty ? "0" : parts[0]), let upper = Int(parts[1]),
-                  lower >= 0, lower < upper else {
-                throw KitError("\(option) \(text): write the image indices as START:END (END not included), e.g. 0:8000")
-            }
-            return lower..<upper
         }
     }
 
@@ -135,14 +82,16 @@ enum TrainCommand {
         var lossSteps: [Double]
     }
 
-    static func run(_ words: [String]) -> Int32 {
+    static func run(_ arguments: Arguments) -> Int32 {
         do {
-            let options = try Options.parse(words)
-            try train(options)
-            return 0
+            try train(try Options(arguments))
+            return ExitStatus.success
+        } catch let error as UsageError {
+            FileHandle.standardError.write(Data("kit train: \(error)\n\n\(CommandDeclaration.train.help)\n".utf8))
+            return ExitStatus.usage
         } catch {
             FileHandle.standardError.write(Data("kit train: \(error)\n".utf8))
-            return 1
+            return ExitStatus.failure
         }
     }
 
@@ -312,16 +261,19 @@ enum TrainCommand {
             + "\(testRange.upperBound) (\(test.count.formatted)), from \(directory.path)")
     }
 
+    /// The network's predictions, in evaluation mode (dropout passes everything through).
     static func predictInChunks(_ code: TrainingCode, _ network: any Classifier, _ inputs: Tensor) throws -> [Int] {
-        var predictions: [Int] = []
-        predictions.reserveCapacity(inputs.rowCount)
-        var start = 0
-        while start < inputs.rowCount {
-            let end = min(inputs.rowCount, start + 2000)
-            predictions += try code.predict(network, inputs.rows(start..<end))
-            start = end
+        try evaluating(network) {
+            var predictions: [Int] = []
+            predictions.reserveCapacity(inputs.rowCount)
+            var start = 0
+            while start < inputs.rowCount {
+                let end = min(inputs.rowCount, start + 2000)
+                predictions += try code.predict(network, inputs.rows(start..<end))
+                start = end
+            }
+            return predictions
         }
-        return predictions
     }
 
     // MARK: Pictures
@@ -354,7 +306,9 @@ enum TrainCommand {
         if let toy = ToyDataset(rawValue: options.dataset) {
             let plot = DecisionBoundaryPlot(
                 title: "\(toy.rawValue.capitalized): learned regions, test accuracy \(percent(epochs.last?.testAccuracy ?? 0))",
-                data: test) { grid in (try? TrainingCode.checked { network.logits(grid).argmax(alongAxis: 1) }) ?? [] }
+                data: test) { grid in
+                    (try? TrainingCode.checked { evaluating(network) { network.logits(grid) }.argmax(alongAxis: 1) }) ?? []
+                }
             try write("decision-boundary.svg", plot.svg())
         }
         try write("confusion.svg", ImagePictures.confusionMatrix(confusion, classNames: classNames,
@@ -363,7 +317,7 @@ enum TrainCommand {
 
         // Misclassified test images, in test order, with the network's confidence.
         let wrong = predictions.indices.filter { predictions[$0] != images.labels[$0] }.prefix(40)
-        let logits = try TrainingCode.checked { network.logits(test.inputs.rows(Array(wrong))) }
+        let logits = try TrainingCode.checked { evaluating(network) { network.logits(test.inputs.rows(Array(wrong))) } }
         var captioned: [ImagePictures.CaptionedImage] = []
         for (row, index) in wrong.enumerated() {
             let scores = (0..<logits.columnCount).map { logits[row, $0] }

@@ -4,7 +4,7 @@ import NeuralKit
 extension Command {
     static let check = Command(
         name: "check", summary: "Build and run one stage's checks, and say what to do next.",
-        usage: "swift run kit check <stage>",
+        positionals: "<stage>",
         details: """
         Builds only what changed, runs the checks of the stage (and of the stages it \
         builds on), and prints each check, the first failure and a hint. The exit \

@@ -4,7 +4,6 @@ import NeuralKit
 extension Command {
     static let grade = Command(
         name: "grade", summary: "Instructors: grade a folder of submissions (or one, in a Gradescope container).",
-        usage: "swift run kit grade --submissions DIR --out DIR [--rubric FILE] [--hidden-tests DIR] [--timeout SECONDS] [--jobs N]",
         details: """
         Grades every submission in DIR (one folder per student, holding their Exercises/ folder \
         or a whole copy of the kit, of which only the stage files are taken) in a grading copy of \
@@ -15,21 +14,21 @@ extension Command {
         /autograder/results/results.json. See docs/instructors.md.
         """,
         options: [
-            Option(name: "submissions", takesValue: true, usage: "--submissions DIR   one folder per student"),
-            Option(name: "out", takesValue: true, usage: "--out DIR           where the grades, feedback and results go"),
-            Option(name: "rubric", takesValue: true, usage: "--rubric FILE       points per stage and check (JSON; default: the course's)"),
-            Option(name: "hidden-tests", takesValue: true, usage: "--hidden-tests DIR  extra suites, added to the grading copy only"),
-            Option(name: "timeout", takesValue: true, usage: "--timeout SECONDS   limit of one run of a stage's checks (default 60)"),
-            Option(name: "salt", takesValue: true, usage: "--salt TEXT         the secret mixed into the checks' inputs (default: random, recorded in run.json)"),
-            Option(name: "work", takesValue: true, usage: "--work DIR          the grading copy, kept warm between runs (default .build-grader/worker)"),
-            Option(name: "jobs", takesValue: true, usage: "--jobs N            grade N submissions at once, each in its own grading copy (DIR, DIR-2, …; default 1)"),
-            Option(name: "no-sandbox", usage: "--no-sandbox        grade without the OS sandbox (bubblewrap), where there is none: see docs/instructors.md"),
-            Option(name: "check-sandbox", usage: "--check-sandbox     only say whether student code can be sandboxed here (exit 0) or not (exit 1)"),
-            Option(name: "gradescope", usage: "--gradescope        grade /autograder/submission into /autograder/results/results.json"),
-            Option(name: "warm-up", usage: "--warm-up           only build the grading copy and the one that records the reference (for setup.sh)"),
-            Option(name: "print-rubric", usage: "--print-rubric      print the rubric (default or --rubric) as JSON, to edit"),
-            Option(name: "expect", takesValue: true, usage: "--expect FILE       compare with the expected scores (the grader's own tests)"),
-            Option(name: "verbose", usage: "--verbose           say what is being built and run"),
+            Option("submissions", .path, "DIR", help: "one folder per student"),
+            Option("out", .path, "DIR", help: "where the grades, feedback and results go"),
+            Option("rubric", .path, "FILE", help: "points per stage and check (JSON; default: the course's)"),
+            Option("hidden-tests", .path, "DIR", help: "extra suites, added to the grading copy only"),
+            Option("timeout", .number, "SECONDS", help: "limit of one run of a stage's checks (default 60)"),
+            Option("salt", .text, "TEXT", help: "the secret mixed into the checks' inputs (default: random, recorded in run.json)"),
+            Option("work", .path, "DIR", help: "the grading copy, kept warm between runs (default .build-grader/worker)"),
+            Option("jobs", .integer, "N", help: "grade N submissions at once, each in its own grading copy (DIR, DIR-2, …; default 1)"),
+            .flag("no-sandbox", help: "grade without the OS sandbox (bubblewrap), where there is none: see docs/instructors.md"),
+            .flag("check-sandbox", help: "only say whether student code can be sandboxed here (exit 0) or not (exit 1)"),
+            .flag("gradescope", help: "grade /autograder/submission into /autograder/results/results.json"),
+            .flag("warm-up", help: "only build the grading copy and the one that records the reference (for setup.sh)"),
+            .flag("print-rubric", help: "print the rubric (default or --rubric) as JSON, to edit"),
+            Option("expect", .path, "FILE", help: "compare with the expected scores (the grader's own tests)"),
+            .flag("verbose", help: "say what is being built and run"),
         ],
         maximumPositionals: 0,
         // Grading needs the reference: the student edition does not list it.

@@ -4,12 +4,12 @@ import NeuralKit
 extension Command {
     static let hint = Command(
         name: "hint", summary: "Show the next hint of a stage (each time you ask, one more).",
-        usage: "swift run kit hint <stage>",
+        positionals: "<stage>",
         details: """
         Each stage has a few hints, from a nudge to nearly the answer. The first time \
         shows the first; asking again shows the next. --all shows those you have seen.
         """,
-        options: [Option(name: "all", usage: "--all   show every hint seen so far again")]
+        options: [.flag("all", help: "show every hint seen so far again")]
     ) { arguments, kit in
         let stage = try arguments.stage(in: kit)
         let terminal = kit.terminal

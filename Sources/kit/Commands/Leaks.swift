@@ -4,7 +4,7 @@ import NeuralKit
 extension Command {
     static let leaks = Command(
         name: "leaks", summary: "Maintainers: show where a folder (a student edition) holds code of the reference solutions.",
-        usage: "swift run kit leaks DIR",
+        positionals: "DIR",
         details: """
         Takes every answer of this kit's Solutions/ (each body of a function, initializer or \
         computed property that the stage's stub does not have, as tokens: whitespace, comments \

@@ -6,7 +6,7 @@ import NeuralKit
 extension Command {
     static let index = Command(
         name: "index", summary: "Print the stages as a Markdown table (for the docs index).",
-        usage: "swift run kit index", maximumPositionals: 0, hidden: true
+        maximumPositionals: 0, hidden: true
     ) { _, _ in
         print(Course.markdownIndex)
         return 0
@@ -14,12 +14,11 @@ extension Command {
 
     static let stubs = Command(
         name: "stubs", summary: "Compare Sources/kit/Stubs/ (what `kit reset` puts back) with Exercises/, or update it.",
-        usage: "swift run kit stubs [--update]",
         details: """
         Maintainers: after changing a stub in Exercises/, run `swift run kit stubs --update` \
         and commit Sources/kit/Stubs/ with it. Without --update, lists the differences and exits 1 if any.
         """,
-        options: [Option(name: "update", usage: "--update   copy every stage's files from Exercises/ to Sources/kit/Stubs/")],
+        options: [.flag("update", help: "copy every stage's files from Exercises/ to Sources/kit/Stubs/")],
         maximumPositionals: 0, hidden: true
     ) { arguments, kit in
         var differences = 0
@@ -51,7 +50,6 @@ extension Command {
 
     static let fixtures = Command(
         name: "fixtures", summary: "Build the grader's sample submissions from their descriptions (for kit grade's own tests).",
-        usage: "swift run kit fixtures --out DIR [--submissions DIR]",
         details: """
         Each folder of Tests/GraderFixtures/submissions/ describes a sample submission in its \
         fixture.json: the stages taken from Solutions/ as they are, the stages left as stubs, \
@@ -62,9 +60,8 @@ extension Command {
         that every description builds. See docs/instructors.md, "The grader's own tests".
         """,
         options: [
-            Option(name: "out", takesValue: true, usage: "--out DIR           where the submissions are written"),
-            Option(name: "submissions", takesValue: true,
-                   usage: "--submissions DIR   the descriptions (default \(SampleSubmissions.folder))"),
+            Option("out", .path, "DIR", help: "where the submissions are written"),
+            Option("submissions", .path, "DIR", help: "the descriptions (default \(SampleSubmissions.folder))"),
         ],
         maximumPositionals: 0, hidden: true
     ) { arguments, kit in
@@ -91,7 +88,7 @@ extension Command {
 extension Command {
     static let validate = Command(
         name: "validate", summary: "Check that every stage's folders, stubs, suite, walkthrough, demo and rubric agree.",
-        usage: "swift run kit validate", maximumPositionals: 0, hidden: true
+        maximumPositionals: 0, hidden: true
     ) { _, kit in
         let problems = CourseValidator(root: kit.root).problems()
         for problem in problems { print(problem) }

@@ -7,7 +7,6 @@ import NeuralKit
 extension Command {
     static let record = Command(
         name: "record", summary: "Record the reference's values of every stage suite into a folder (for editions and grading).",
-        usage: "swift run kit record --out DIR [--salt S] [--timeout SECONDS]",
         details: """
         Builds the kit in maintainers' mode (NEURALKIT_REFERENCE=1, in \(ReferenceRecording.defaultScratchFolder)/) \
         and runs every stage suite on the reference with NEURALKIT_RECORD=DIR: each value a check \
@@ -22,9 +21,9 @@ extension Command {
         earlier recording (it has a manifest.json), which is replaced.
         """,
         options: [
-            Option(name: "out", takesValue: true, usage: "--out DIR           where the recording goes"),
-            Option(name: "salt", takesValue: true, usage: "--salt S            the grading salt (default: none, the public seeds)"),
-            Option(name: "timeout", takesValue: true, usage: "--timeout SECONDS   for the build and the checks together (default 3600)"),
+            Option("out", .path, "DIR", help: "where the recording goes"),
+            Option("salt", .text, "S", help: "the grading salt (default: none, the public seeds)"),
+            Option("timeout", .number, "SECONDS", help: "for the build and the checks together (default 3600)"),
         ],
         maximumPositionals: 0, hidden: true
     ) { arguments, kit in

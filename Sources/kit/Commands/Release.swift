@@ -8,7 +8,6 @@ extension Command {
     static let release = Command(
         name: "release",
         summary: "Instructors: write the student edition (no reference code) as a new git repository.",
-        usage: "swift run kit release --out DIR [--stages 1-8 | 1,2,5] [--without-last-hints] [--classroom]",
         details: """
         Writes the student edition of this kit to DIR (new or empty), a fresh git repository with \
         one commit: Package.swift, Sources/ (the core, kit with its stubs, the demos), Exercises/ \
@@ -23,11 +22,11 @@ extension Command {
         --classroom: a GitHub Classroom workflow that runs each stage's checks on every push.
         """,
         options: [
-            Option(name: "out", takesValue: true, usage: "--out DIR             the edition's folder (new or empty)"),
-            Option(name: "stages", takesValue: true, usage: "--stages LIST         only these stages: 1-8, or 1,2,5 (default: all)"),
-            Option(name: "without-last-hints", usage: "--without-last-hints  kit hint does not show each stage's last hint"),
-            Option(name: "classroom", usage: "--classroom           add .github/workflows/classroom.yml (GitHub Classroom autograding)"),
-            Option(name: "timeout", takesValue: true, usage: "--timeout SECONDS     for recording: the build and the checks (default 3600)"),
+            Option("out", .path, "DIR", help: "the edition's folder (new or empty)"),
+            Option("stages", .text, "LIST", help: "only these stages: 1-8, or 1,2,5 (default: all)"),
+            .flag("without-last-hints", help: "kit hint does not show each stage's last hint"),
+            .flag("classroom", help: "add .github/workflows/classroom.yml (GitHub Classroom autograding)"),
+            Option("timeout", .number, "SECONDS", help: "for recording: the build and the checks (default 3600)"),
         ],
         maximumPositionals: 0,
         hidden: (try? Kit.locate())?.hasReference != true

@@ -4,13 +4,13 @@ import NeuralKit
 extension Command {
     static let reset = Command(
         name: "reset", summary: "Put back the original stub of a stage, saving your file first.",
-        usage: "swift run kit reset <stage>",
+        positionals: "<stage>",
         details: """
         Your file is saved in Saved/NN-Name/ (with the date in its name) before the \
         original stub is put back, so nothing is lost. Use it to start a stage over, \
         or to set aside a file that does not compile while you work on another stage.
         """,
-        options: [Option(name: "dry-run", usage: "--dry-run   say what would be done, change nothing")]
+        options: [.flag("dry-run", help: "say what would be done, change nothing")]
     ) { arguments, kit in
         let stage = try arguments.stage(in: kit)
         return try Resetter(kit: kit).reset(stage, dryRun: arguments.flag("dry-run"))

@@ -4,7 +4,6 @@ import NeuralKit
 extension Command {
     static let similarity = Command(
         name: "similarity", summary: "Instructors: rank pairs of submissions by how alike their code is, stage by stage.",
-        usage: "swift run kit similarity --submissions DIR --out DIR [--top N] [--stage N]",
         details: """
         Compares the stage files of every pair of submissions in DIR (one folder per student, taken \
         as kit grade takes them) as MOSS does: fingerprints of the code's tokens, so whitespace, \
@@ -15,10 +14,10 @@ extension Command {
         code, not evidence. See docs/instructors.md.
         """,
         options: [
-            Option(name: "submissions", takesValue: true, usage: "--submissions DIR   one folder per student"),
-            Option(name: "out", takesValue: true, usage: "--out DIR           where similarity.html and similarity.csv go"),
-            Option(name: "top", takesValue: true, usage: "--top N             pairs listed and shown side by side (default 25)"),
-            Option(name: "stage", takesValue: true, usage: "--stage N           compare this stage only (default: every stage)"),
+            Option("submissions", .path, "DIR", help: "one folder per student"),
+            Option("out", .path, "DIR", help: "where similarity.html and similarity.csv go"),
+            Option("top", .integer, "N", help: "pairs listed and shown side by side (default 25)"),
+            Option("stage", .integer, "N", help: "compare this stage only (default: every stage)"),
         ],
         maximumPositionals: 0,
         // Like grade: an instructor's command, not listed in the student edition.

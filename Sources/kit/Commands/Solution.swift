@@ -4,12 +4,12 @@ import NeuralKit
 extension Command {
     static let solution = Command(
         name: "solution", summary: "Show the reference solution of a stage, as a diff against your file.",
-        usage: "swift run kit solution <stage>",
+        positionals: "<stage>",
         details: """
         Only once the stage passes (it runs the checks first), so that the reference \
         is something to compare with rather than to copy. --force shows it anyway.
         """,
-        options: [Option(name: "force", usage: "--force   show it even though the stage does not pass yet")]
+        options: [.flag("force", help: "show it even though the stage does not pass yet")]
     ) { arguments, kit in
         let stage = try arguments.stage(in: kit)
         guard kit.hasReference else {

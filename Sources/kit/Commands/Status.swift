@@ -4,13 +4,12 @@ import NeuralKit
 extension Command {
     static let status = Command(
         name: "status", summary: "Show your progress through the stages and the next step (the default).",
-        usage: "swift run kit [status]",
         details: """
         Builds, runs every stage's checks and prints a table: checks passed, bonus \
         checks passed and the state of each stage. With --cached, shows the results \
         of the last runs without building.
         """,
-        options: [Option(name: "cached", usage: "--cached   show the last results without running the checks")],
+        options: [.flag("cached", help: "show the last results without running the checks")],
         maximumPositionals: 0
     ) { arguments, kit in
         try Progress(kit: kit).show(runChecks: !arguments.flag("cached"))

@@ -4,13 +4,13 @@ import NeuralKit
 extension Command {
     static let watch = Command(
         name: "watch", summary: "Re-run a stage's checks each time you save a file in Exercises/.",
-        usage: "swift run kit watch [<stage>]",
+        positionals: "[<stage>]",
         details: """
         Without a stage, watches the first stage that does not pass yet. When the \
         stage passes, moves on to the next one. Stop with Ctrl-C. Watching polls the \
         files' dates (once a second), so it also works on network drives and WSL.
         """,
-        options: [Option(name: "interval", takesValue: true, usage: "--interval SECONDS   how often to look for changes (default: 1)")]
+        options: [Option("interval", .number, "SECONDS", help: "how often to look for changes (default: 1)")]
     ) { arguments, kit in
         let state = kit.loadState()
         var stage = try arguments.stage(in: kit) {

@@ -98,7 +98,7 @@ struct StudentEdition {
             tree[name] = data
         }
         tree["Package.swift"] = try Kit.manifestWithoutReference(tree["Package.swift"]!)
-        for folder in ["Sources/NeuralKit", "Sources/CZlib", "Sources/kit", "Sources/kit-demos"] {
+        for folder in ["Sources/NeuralKit", "Sources/CZlib", "Sources/KitCommandLine", "Sources/kit", "Sources/kit-demos"] {
             guard kit.exists(folder) else { throw KitError("the kit has no \(folder)/") }
             try GradingWorkspace.read(kit.url(folder), as: folder, into: &tree) { _ in true }
         }

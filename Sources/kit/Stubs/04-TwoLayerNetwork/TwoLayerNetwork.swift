@@ -110,3 +110,15 @@ public final class MultilayerNetwork: Layer, Classifier {
         return notImplemented("MultilayerNetwork.backward", placeholder: outputGradient)
     }
 }
+
+// MARK: - The layers the networks hold (given)
+
+extension TwoLayerNetwork {
+    /// The layers of `logits`, in order (softmax keeps the shape). (Given.)
+    public var sublayers: [any Layer] { [hidden, activation, output] }
+}
+
+extension MultilayerNetwork {
+    /// The layers of `body`. (Given.)
+    public var sublayers: [any Layer] { body.layers }
+}

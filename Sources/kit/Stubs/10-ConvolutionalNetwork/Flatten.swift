@@ -27,3 +27,13 @@ public final class Flatten: Layer {
         return notImplemented("Flatten.backward", placeholder: outputGradient)
     }
 }
+
+// MARK: - Description (given)
+
+extension Flatten {
+    /// `[N, C, H, W] → [N, C·H·W]`. (Given.)
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        guard let batch = inputShape.first else { throw KitError("flatten needs a batch, not a scalar") }
+        return [batch, inputShape.dropFirst().reduce(1, *)]
+    }
+}

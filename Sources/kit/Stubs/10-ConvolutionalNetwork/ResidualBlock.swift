@@ -44,3 +44,23 @@ public final class ResidualBlock: Layer {
         return notImplemented("ResidualBlock.backward", placeholder: outputGradient)
     }
 }
+
+// MARK: - Description (given)
+
+extension ResidualBlock {
+    /// The two convolutions, in order. (Given.)
+    public var sublayers: [any Layer] { [first, second] }
+
+    /// The input's shape, which the convolutions must keep for the sum `x + F(x)`. (Given.)
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        let branch = try second.outputShape(for: first.outputShape(for: inputShape))
+        guard branch == inputShape else {
+            throw KitError("\(description): its convolutions turn \(inputShape) into \(branch), "
+                + "which cannot be added to the input")
+        }
+        return inputShape
+    }
+
+    /// `residual block`. (Given.)
+    public var description: String { "residual block" }
+}

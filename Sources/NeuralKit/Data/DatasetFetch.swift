@@ -1,45 +1,11 @@
 import Foundation
 
-/// `kit data …`: the arguments after `data`.
-///
-///     kit data                          the datasets, and which files the data directory has
-///     kit data mnist                    download MNIST (no-op when the verified files are there)
-///     kit data fashion-mnist --data-dir DIR --mirror URL …
-///
-/// Status goes to `output` (standard output by default), progress bars to
-/// standard error. Throws a `KitError` the caller prints (exit status 1).
-public func runDataCommand(arguments: [String],
-                           environment: [String: String] = ProcessInfo.processInfo.environment,
-                           output: (String) -> Void = { print($0) }) throws {
-    var arguments = arguments
-    let directory = try DataDirectory.resolve(consuming: &arguments, environment: environment)
-    var mirrors: [String] = []
-    var names: [String] = []
-    var index = 0
-    while index < arguments.count {
-        let argument = arguments[index]
-        switch argument {
-        case "-h", "--help", "help":
-            output(dataCommandUsage)
-            return
-        case "--mirror":
-            guard index + 1 < arguments.count else { throw KitError("--mirror needs a base URL: --mirror https://example.org/mnist/") }
-            mirrors.append(arguments[index + 1])
-            index += 1
-        case _ where argument.hasPrefix("--mirror="):
-            mirrors.append(String(argument.dropFirst("--mirror=".count)))
-        case _ where argument.hasPrefix("-"):
-            throw KitError("kit data: unknown option \(argument)\n\n" + dataCommandUsage)
-        default:
-            names.append(argument)
-        }
-        index += 1
-    }
-
-    guard !names.isEmpty else {
-        output(dataCommandUsage + "\n\n" + dataStatus(in: directory))
-        return
-    }
+/// Downloads each of `names` (a catalog name: `mnist`, `fashion-mnist`) into
+/// `directory`, from `mirrors` when given, else the catalog's mirrors: what
+/// `kit data mnist` does. Status goes to `output`, progress bars to standard
+/// error. Throws a `KitError` (an unknown name, a download that failed).
+public func fetchDatasets(_ names: [String], into directory: DataDirectory, mirrors: [String] = [],
+                          output: (String) -> Void = { print($0) }) throws {
     let datasets = try names.map { try DatasetCatalog.named($0) }
     for dataset in datasets {
         let folder = directory.downloadFolder(for: dataset)
@@ -59,21 +25,6 @@ public func runDataCommand(arguments: [String],
         output("Commands find the data in \(directory.path) (run them from this folder, or pass \(DataDirectory.option) \(DataDirectory.quoted(directory.path)) or set \(DataDirectory.environmentVariable)).")
     }
 }
-
-public let dataCommandUsage = """
-    Usage: swift run kit data [DATASET…] [--data-dir DIR] [--mirror URL…]
-
-    Downloads a dataset's files from its public mirrors (tried in order),
-    checks them against the published checksums and stores them in
-    DIR/<dataset>/. Nothing happens when the verified files are already there.
-
-    Datasets:
-    \(DatasetCatalog.all.map { "  \($0.name.padding(toLength: 15, withPad: " ", startingAt: 0))\($0.title) (\($0.source))" }.joined(separator: "\n"))
-
-    Options:
-      --data-dir DIR   where datasets live (default: $\(DataDirectory.environmentVariable), else ./data)
-      --mirror URL     a base URL to download from instead of the known mirrors (repeatable)
-    """
 
 /// Which files each dataset has in `directory`.
 public func dataStatus(in directory: DataDirectory) -> String {

@@ -99,13 +99,17 @@ var maintainersTests: [Target] {
         // The walkthroughs' numbers and formulas.md, computed with the reference.
         .testTarget(name: "DocsTests", dependencies: ["NeuralKit", "Solutions"]),
         // Runs the `kit` command on a scratch copy of the kit (slow: only with NEURALKIT_KIT_TESTS=1).
-        .testTarget(name: "KitTests", dependencies: ["NeuralKit"]),
+        .testTarget(name: "KitTests", dependencies: ["NeuralKit", "TestSupport"]),
         // The instructor's grader (`kit grade`): unit tests always; grading the sample
         // submissions in Tests/GraderFixtures/ (not a target) end to end only with NEURALKIT_GRADER_TESTS=1.
-        .testTarget(name: "GraderTests", dependencies: ["kit", "NeuralKit"]),
+        .testTarget(name: "GraderTests", dependencies: ["kit", "NeuralKit", "TestSupport"]),
         // The command-line layer: parsing, generated help, suggestions, and every command's declaration.
         .testTarget(name: "CommandLineTests", dependencies: ["KitCommandLine", "kit", "NeuralKit"]),
         // The fast versions that `kit train` runs give the reference's values (Sources/FastReference).
         .testTarget(name: "FastReferenceTests", dependencies: ["NeuralKit", "Solutions", "FastReference"]),
+        // That every stage's folders, stubs, suite, walkthrough, demo and rubric agree with the manifest.
+        .testTarget(name: "CourseTests", dependencies: ["kit", "NeuralKit", "TestSupport"]),
+        // What the kit's own suites share (the kit's folder, the `kit` executable).
+        .target(name: "TestSupport", dependencies: ["NeuralKit"], path: "Tests/TestSupport"),
     ].filter { FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests/" + $0.name) }
 }

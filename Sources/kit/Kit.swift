@@ -74,11 +74,10 @@ struct Kit: Sendable {
     /// a fresh clone, in a zip download and after the student commits.
     static let stubsFolder = "Sources/kit/Stubs"
 
-    /// The original files of `stage`, relative to the stage folder, with their contents.
+    /// The original files of `stage` (the manifest's, in its order) that are there, with their contents.
     func pristineFiles(_ stage: Stage) -> [(name: String, contents: Data)] {
         let folder = url("\(Kit.stubsFolder)/\(stage.folder)")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
-        return names.filter { $0.hasSuffix(".swift") }.sorted().compactMap { name in
+        return stage.files.compactMap { name in
             (try? Data(contentsOf: folder.appendingPathComponent(name))).map { (name, $0) }
         }
     }

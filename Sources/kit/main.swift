@@ -9,7 +9,7 @@ import NeuralKit
 
 extension Command {
     /// Every command, in the order `kit help` lists them.
-    static let all: [Command] = [status, check, hint, watch, run, reset, solution, data, train, bench, shape, summary, grade, similarity, release, help, index, stubs, fixtures, leaks, record]
+    static let all: [Command] = [status, check, hint, watch, run, reset, solution, data, train, bench, shape, summary, grade, similarity, release, help, index, stubs, validate, fixtures, leaks, record]
 
     static let help = Command(
         name: "help", summary: "List the commands, or explain one: swift run kit help check.", positionals: "[<command>]"

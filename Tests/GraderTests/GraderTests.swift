@@ -1,10 +1,9 @@
 import Foundation
 @testable import kit
 import NeuralKit
+import TestSupport
 import Testing
 
-/// The kit's folder (this file is Tests/GraderTests/GraderTests.swift).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let fixtures = packageRoot.appendingPathComponent("Tests/GraderFixtures")
 
 // MARK: Rubric
@@ -131,8 +130,8 @@ struct ExpectTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("expected-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         func write(_ stage1: Double, status: String) throws {
-            let object: [String: Any] = ["submissions": ["ada": ["stages": ["1": stage1, "2": 0], "status": status]]]
-            try JSONSerialization.data(withJSONObject: object).write(to: file)
+            let expected = ExpectedScoresFile(submissions: ["ada": ExpectedScores(stages: ["1": stage1, "2": 0], status: status)])
+            try JSONEncoder().encode(expected).write(to: file)
         }
         try write(grade.stages[0].points, status: grade.status)
         #expect(try command.compare([grade], with: file, rubric: .course))
@@ -234,8 +233,9 @@ struct SampleSubmissionTests {
     @Test("every description builds, every edit changes its reference file, and expected.json lists exactly these submissions")
     func descriptionsBuild() throws {
         let names = try SampleSubmissions.names(in: source)
-        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("expected.json"))) as? [String: Any]
-        #expect(Set(names) == Set(((expected?["submissions"] as? [String: Any]) ?? [:]).keys))
+        let expected = try JSONDecoder().decode(ExpectedScoresFile.self,
+                                                from: Data(contentsOf: fixtures.appendingPathComponent("expected.json")))
+        #expect(Set(names) == Set(expected.submissions.keys))
         let samples = SampleSubmissions(kit: packageKit)
         for name in names {
             let folder = source.appendingPathComponent(name)
@@ -329,7 +329,7 @@ struct SampleSubmissionTests {
 
 @Suite("grader · submissions and limited processes")
 struct SubmissionTests {
-    let stageFiles: [(stage: Stage, names: [String])] = Course.stages.prefix(8).map { ($0, [$0.file]) }
+    let stageFiles: [(stage: Stage, names: [String])] = Course.stages.prefix(8).map { ($0, $0.files) }
 
     @Test("builds of submissions drop the kit's switches but keep the processor the core is compiled for")
     func buildEnvironment() {
@@ -415,8 +415,8 @@ struct RecordedReferenceTests {
         var grader = try Grader(workspace: GradingWorkspace(instructor: packageKit, root: work, hiddenTests: nil),
                                 rubric: .course, salt: "s", timeout: 10)
         func values(_ keys: [String]) -> Data {
-            let object: [String: Any] = ["values": Dictionary(uniqueKeysWithValues: keys.map { ($0, [1, 2]) })]
-            return (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+            let suite = RecordedSuite(values: Dictionary(uniqueKeysWithValues: keys.map { ($0, .array([.integer(1), .integer(2)])) }))
+            return (try? JSONEncoder().encode(suite)) ?? Data()
         }
         grader.recorded = [
             "manifest.json": Data("{}".utf8),
@@ -431,8 +431,9 @@ struct RecordedReferenceTests {
         try Data("tampered".utf8).write(to: folder.appendingPathComponent("Stage05Hidden.json"))
         let again = try grader.recordingFor(Course.stage(1))
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: again.path)) == ["manifest.json", "Stage01ActivationsTests.json"])
-        let kept = try JSONSerialization.jsonObject(with: Data(contentsOf: again.appendingPathComponent("Stage01ActivationsTests.json")))
-        #expect(((kept as? [String: Any])?["values"] as? [String: Any])?.count == 2)
+        let kept = try JSONDecoder().decode(RecordedSuite.self,
+                                            from: Data(contentsOf: again.appendingPathComponent("Stage01ActivationsTests.json")))
+        #expect(kept.values.count == 2)
         let all = try grader.recordingFor(nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: all.path).count == 4)
         #expect(try Data(contentsOf: all.appendingPathComponent("Stage05Hidden.json")) == values(["Stage05Hidden/d() @z:1 f"]))
@@ -450,7 +451,7 @@ struct RecordedReferenceTests {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
-        let found = SubmissionFiles.collect(from: folder, stageFiles: Course.stages.prefix(8).map { ($0, [$0.file]) })
+        let found = SubmissionFiles.collect(from: folder, stageFiles: Course.stages.prefix(8).map { ($0, $0.files) })
         #expect(found.files[1]?["Activations.swift"] == Data("// mine".utf8))
         #expect(found.files.count == 1)
         #expect(found.ignored.contains("NeuralKit-student/Tests/StageTests/Recording/manifest.json"))
@@ -458,21 +459,6 @@ struct RecordedReferenceTests {
 }
 
 // MARK: End to end (slow)
-
-/// The `kit` executable built next to the test bundle.
-func kitExecutable() throws -> URL {
-    var candidates: [URL] = []
-    for argument in CommandLine.arguments + [Bundle.main.bundlePath] {
-        if let range = argument.range(of: ".xctest") {
-            candidates.append(URL(fileURLWithPath: String(argument[..<range.upperBound])).deletingLastPathComponent().appendingPathComponent("kit"))
-        }
-    }
-    candidates.append(packageRoot.appendingPathComponent(".build/debug/kit"))
-    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-        throw KitError("the kit executable was not found next to the tests (looked in \(candidates.map(\.path)))")
-    }
-    return found
-}
 
 @Suite("grader · the sample submissions, end to end",
        .enabled(if: ProcessInfo.processInfo.environment["NEURALKIT_GRADER_TESTS"] == "1", "slow: set NEURALKIT_GRADER_TESTS=1"))
@@ -520,14 +506,14 @@ struct EndToEndTests {
         #expect(csv.split(separator: "\n").count == students.count + 2)
         let checks = try String(contentsOf: out.appendingPathComponent("checks.csv"), encoding: .utf8)
         #expect(checks.hasPrefix("stage,check,name,kind,attempted,ran,failed"))
-        let run = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("run.json"))) as? [String: Any]
-        #expect(run?["salt"] as? String == salt)
+        let run = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: out.appendingPathComponent("run.json")))
+        #expect(run.object?["salt"]?.string == salt)
         for student in students {
             let feedback = try String(contentsOf: out.appendingPathComponent("feedback/\(student).md"), encoding: .utf8)
             // The hidden suite's checks are counted, never named.
             #expect(!feedback.contains("one label per class"), "\(student)")
             let results = try Data(contentsOf: out.appendingPathComponent("results/\(student)/results.json"))
-            #expect(gradescopeProblems(try JSONSerialization.jsonObject(with: results)) == [], "\(student)")
+            #expect(gradescopeProblems(results) == [], "\(student)")
             #expect(!String(decoding: results, as: UTF8.self).contains("one label per class"), "\(student)")
             #expect(results.count < 200_000, "\(student): results.json is \(results.count) bytes")
         }

@@ -31,30 +31,28 @@ func sampleGrade(rubric: Rubric = .course) -> SubmissionGrade {
     return grade
 }
 
-/// Checks `object` against Gradescope's results.json format
-/// (https://gradescope-autograders.readthedocs.io/en/latest/specs/); returns the problems.
-func gradescopeProblems(_ object: Any) -> [String] {
+/// Checks a results.json against Gradescope's format
+/// (https://gradescope-autograders.readthedocs.io/en/latest/specs/); returns the problems. It reads the
+/// file as any JSON, not as the kit's own types, so that what those types write is checked against the spec.
+func gradescopeProblems(_ data: Data) -> [String] {
     var problems: [String] = []
-    guard let top = object as? [String: Any] else { return ["the top level is not an object"] }
+    guard let top = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object else { return ["the top level is not an object"] }
     let visibilities: Set<String> = ["hidden", "after_due_date", "after_published", "visible"]
     let formats: Set<String> = ["text", "html", "simple_format", "md", "ansi"]
     let topKeys: Set<String> = ["score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
                                 "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"]
     for key in top.keys where !topKeys.contains(key) { problems.append("unknown top-level key \(key)") }
-    /// A JSON number, not a boolean (both come back as NSNumber; a boolean's type code is "c").
-    func isNumber(_ value: Any?) -> Bool {
-        guard let number = value as? NSNumber else { return false }
-        return String(cString: number.objCType) != "c"
-    }
+    /// Whether `value` is text among `allowed`.
+    func isOne(of allowed: Set<String>, _ value: JSONValue) -> Bool { value.string.map(allowed.contains) ?? false }
     if top["score"] == nil && top["tests"] == nil { problems.append("neither score nor tests") }
-    if let score = top["score"], !isNumber(score) { problems.append("score is not a number") }
-    if let time = top["execution_time"], !(time is NSNumber) { problems.append("execution_time is not a number") }
-    if let output = top["output"], !(output is String) { problems.append("output is not a string") }
+    if let score = top["score"], score.double == nil { problems.append("score is not a number") }
+    if let time = top["execution_time"], time.double == nil { problems.append("execution_time is not a number") }
+    if let output = top["output"], output.string == nil { problems.append("output is not a string") }
     for key in ["visibility", "stdout_visibility"] {
-        if let value = top[key], !(value is String && visibilities.contains(value as! String)) { problems.append("\(key) is \(value)") }
+        if let value = top[key], !isOne(of: visibilities, value) { problems.append("\(key) is \(value)") }
     }
-    if let format = top["output_format"], !(format is String && formats.contains(format as! String)) { problems.append("output_format") }
-    guard let tests = top["tests"] as? [[String: Any]] else {
+    if let format = top["output_format"], !isOne(of: formats, format) { problems.append("output_format") }
+    guard let tests = top["tests"]?.list(of: \.object) else {
         if top["tests"] != nil { problems.append("tests is not a list of objects") }
         return problems
     }
@@ -64,19 +62,19 @@ func gradescopeProblems(_ object: Any) -> [String] {
         let label = "tests[\(index)]"
         for key in test.keys where !testKeys.contains(key) { problems.append("\(label): unknown key \(key)") }
         if top["score"] == nil, test["score"] == nil { problems.append("\(label): no score") }
-        if let score = test["score"], !isNumber(score) { problems.append("\(label): score is not a number") }
-        if let maximum = test["max_score"], !isNumber(maximum) { problems.append("\(label): max_score is not a number") }
+        if let score = test["score"], score.double == nil { problems.append("\(label): score is not a number") }
+        if let maximum = test["max_score"], maximum.double == nil { problems.append("\(label): max_score is not a number") }
         // A score above max_score is extra credit, which Gradescope allows; a negative one is not ours to give.
-        if let score = (test["score"] as? NSNumber)?.doubleValue, score < 0 {
+        if let score = test["score"]?.double, score < 0 {
             problems.append("\(label): score \(score) below 0")
         }
-        if let status = test["status"], !(status is String && ["passed", "failed"].contains(status as! String)) {
+        if let status = test["status"], !isOne(of: ["passed", "failed"], status) {
             problems.append("\(label): status is \(status)")
         }
         for key in ["name", "number", "output"] {
-            if let value = test[key], !(value is String) { problems.append("\(label): \(key) is not a string") }
+            if let value = test[key], value.string == nil { problems.append("\(label): \(key) is not a string") }
         }
-        if let value = test["visibility"], !(value is String && visibilities.contains(value as! String)) {
+        if let value = test["visibility"], !isOne(of: visibilities, value) {
             problems.append("\(label): visibility is \(value)")
         }
     }
@@ -117,17 +115,15 @@ struct ReportTests {
     func gradescopeFormat() throws {
         let grade = sampleGrade()
         let data = Reports.json(Reports.gradescope(grade, rubric: .course))
-        let object = try JSONSerialization.jsonObject(with: data)
-        #expect(gradescopeProblems(object) == [])
+        #expect(gradescopeProblems(data) == [])
         let text = String(decoding: data, as: UTF8.self)
         #expect(!text.contains("the secret hidden check") && !text.contains("a secret message"))
         #expect(text.contains("hidden checks"))
-        let top = object as! [String: Any]
-        let tests = top["tests"] as! [[String: Any]]
-        let sum = tests.reduce(0.0) { $0 + (($1["score"] as? NSNumber)?.doubleValue ?? 0) }
-        #expect(abs(sum - ((top["score"] as? NSNumber)?.doubleValue ?? -1)) < 0.001)
-        #expect(tests.contains { ($0["output"] as? String)?.contains("expected declaration") == true })
-        #expect(tests.contains { ($0["output"] as? String)?.contains("import Solutions") == true })
+        let top = try #require(try JSONDecoder().decode(JSONValue.self, from: data).object)
+        let tests = try #require(top["tests"]?.list(of: \.object))
+        #expect(abs(sum(tests, "score") - (top["score"]?.double ?? -1)) < 0.001)
+        #expect(tests.contains { $0["output"]?.string?.contains("expected declaration") == true })
+        #expect(tests.contains { $0["output"]?.string?.contains("import Solutions") == true })
         // With hiddenChecks "show", they are named.
         var rubric = Rubric.course
         rubric.hiddenChecks = .show
@@ -137,14 +133,16 @@ struct ReportTests {
 
     @Test("the validator itself refuses what Gradescope would")
     func validatorCatchesMistakes() {
-        #expect(!gradescopeProblems(["tests": [["score": 1, "max_score": "1"]]]).isEmpty)
-        #expect(!gradescopeProblems(["tests": [["score": -1, "max_score": 1]]]).isEmpty)
+        func problems(_ json: String) -> [String] { gradescopeProblems(Data(json.utf8)) }
+        #expect(!problems(#"{"tests": [{"score": 1, "max_score": "1"}]}"#).isEmpty)
+        #expect(!problems(#"{"tests": [{"score": -1, "max_score": 1}]}"#).isEmpty)
         // Extra credit: a score above max_score.
-        #expect(gradescopeProblems(["score": 2, "tests": [["score": 2, "max_score": 1, "status": "passed", "name": "a"]]]).isEmpty)
-        #expect(!gradescopeProblems(["score": 1, "tests": [["status": "ok"]]]).isEmpty)
-        #expect(!gradescopeProblems(["score": 1, "visibility": "students"]).isEmpty)
-        #expect(!gradescopeProblems(["score": "1"]).isEmpty)
-        #expect(gradescopeProblems(["score": 1.5, "tests": [["score": 1, "max_score": 1, "status": "passed", "name": "a"]]]).isEmpty)
+        #expect(problems(#"{"score": 2, "tests": [{"score": 2, "max_score": 1, "status": "passed", "name": "a"}]}"#).isEmpty)
+        #expect(!problems(#"{"score": 1, "tests": [{"status": "ok"}]}"#).isEmpty)
+        #expect(!problems(#"{"score": 1, "visibility": "students"}"#).isEmpty)
+        #expect(!problems(#"{"score": "1"}"#).isEmpty)
+        #expect(!problems(#"{"score": true}"#).isEmpty)
+        #expect(problems(#"{"score": 1.5, "tests": [{"score": 1, "max_score": 1, "status": "passed", "name": "a"}]}"#).isEmpty)
     }
 
     @Test("feedback shows each check with its message, the hidden checks as a count, and what was not graded")
@@ -207,13 +205,13 @@ func fullMarks(_ student: String = "ada") -> SubmissionGrade {
 }
 
 /// The tests of a results.json and its top-level score.
-func gradescopeTests(_ grade: SubmissionGrade, rubric: Rubric) throws -> (tests: [[String: Any]], score: Double) {
-    let object = try JSONSerialization.jsonObject(with: Reports.json(Reports.gradescope(grade, rubric: rubric))) as! [String: Any]
-    return (object["tests"] as! [[String: Any]], (object["score"] as! NSNumber).doubleValue)
+func gradescopeTests(_ grade: SubmissionGrade, rubric: Rubric) throws -> (tests: [[String: JSONValue]], score: Double) {
+    let object = try #require(try JSONDecoder().decode(JSONValue.self, from: Reports.json(Reports.gradescope(grade, rubric: rubric))).object)
+    return (try #require(object["tests"]?.list(of: \.object)), try #require(object["score"]?.double))
 }
 
-func sum(_ tests: [[String: Any]], _ key: String) -> Double {
-    tests.reduce(0) { $0 + (($1[key] as? NSNumber)?.doubleValue ?? 0) }
+func sum(_ tests: [[String: JSONValue]], _ key: String) -> Double {
+    tests.reduce(0) { $0 + ($1[key]?.double ?? 0) }
 }
 
 @Suite("grader · points that add up")
@@ -276,7 +274,7 @@ struct PointsTests {
         #expect(feedback.contains("stages \(grade.points.points)"))
 
         let results = try gradescopeTests(grade, rubric: rubric)
-        let stage2Tests = results.tests.filter { ($0["number"] as? String)?.hasPrefix("2.") == true }
+        let stage2Tests = results.tests.filter { $0["number"]?.string?.hasPrefix("2.") == true }
         #expect(abs(sum(stage2Tests, "score") - stage.points) < 1e-9)
         #expect(abs(sum(results.tests, "score") - results.score) < 1e-9)
     }
@@ -380,10 +378,10 @@ struct GradescopeMaximaTests {
         }
         // Full marks: 16.5 from the stages, 3.5 of the 4 bonus points count.
         let extras = try gradescopeTests(fullMarks(), rubric: .course).tests.last!
-        #expect((extras["name"] as? String)?.hasPrefix("Extras · bonus checks") == true)
-        #expect((extras["max_score"] as? NSNumber)?.doubleValue == 3.5)
-        #expect((extras["score"] as? NSNumber)?.doubleValue == 3.5)
-        #expect((extras["output"] as? String)?.contains("out of 3.5") == true)
+        #expect(extras["name"]?.string?.hasPrefix("Extras · bonus checks") == true)
+        #expect(extras["max_score"]?.double == 3.5)
+        #expect(extras["score"]?.double == 3.5)
+        #expect(extras["output"]?.string?.contains("out of 3.5") == true)
     }
 
     @Test("the Extras test scores more than its maximum when the bonus makes up for points lost in the stages")
@@ -394,11 +392,11 @@ struct GradescopeMaximaTests {
         let results = try gradescopeTests(grade, rubric: .course)
         #expect(results.score == 18.5)
         let extras = results.tests.last!
-        #expect((extras["score"] as? NSNumber)?.doubleValue == 4)
-        #expect((extras["status"] as? String) == "passed")
+        #expect(extras["score"]?.double == 4)
+        #expect(extras["status"]?.string == "passed")
         #expect(abs(sum(results.tests, "max_score") - 20) < 1e-9)
         #expect(abs(sum(results.tests, "score") - 18.5) < 1e-9)
-        #expect(gradescopeProblems(try JSONSerialization.jsonObject(with: Reports.json(Reports.gradescope(grade, rubric: .course)))) == [])
+        #expect(gradescopeProblems(Reports.json(Reports.gradescope(grade, rubric: .course))) == [])
     }
 
     @Test("with a rubric without a cap the maxima add up to every point, bonus included")
@@ -409,7 +407,7 @@ struct GradescopeMaximaTests {
             let results = try gradescopeTests(grade, rubric: rubric)
             #expect(abs(sum(results.tests, "max_score") - rubric.maximum) < 1e-9)
             #expect(abs(sum(results.tests, "score") - results.score) < 1e-9)
-            #expect(gradescopeProblems(try JSONSerialization.jsonObject(with: Reports.json(Reports.gradescope(grade, rubric: rubric)))) == [])
+            #expect(gradescopeProblems(Reports.json(Reports.gradescope(grade, rubric: rubric))) == [])
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 @testable import kit
 import NeuralKit
+import TestSupport
 import Testing
 
 // MARK: Tokens

@@ -1,28 +1,11 @@
 import Foundation
 import NeuralKit
+import TestSupport
 import Testing
 
 /// The slow tests copy the kit and build the copy from scratch (about a minute
 /// or two on two cores): they run only with `NEURALKIT_KIT_TESTS=1`.
 let kitTestsEnabled = ProcessInfo.processInfo.environment["NEURALKIT_KIT_TESTS"] == "1"
-
-/// The kit's folder (this file is Tests/KitTests/KitTests.swift).
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// The `kit` executable built next to the test bundle (swift build --build-tests builds it).
-func kitExecutable() throws -> URL {
-    var candidates: [URL] = []
-    for argument in CommandLine.arguments + [Bundle.main.bundlePath] {
-        if let range = argument.range(of: ".xctest") {
-            candidates.append(URL(fileURLWithPath: String(argument[..<range.upperBound])).deletingLastPathComponent().appendingPathComponent("kit"))
-        }
-    }
-    candidates.append(packageRoot.appendingPathComponent(".build/debug/kit"))
-    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-        throw KitError("the kit executable was not found next to the tests (looked in \(candidates.map(\.path)))")
-    }
-    return found
-}
 
 struct KitOutput {
     let status: Int32

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralKit
+import TestSupport
 import Testing
 
 /// `kit release` on a scratch copy of the kit: it records the reference (a build in
@@ -157,9 +158,9 @@ struct ReleaseTests {
 
         // The recording: public seeds, and a file for the suites that ask the reference.
         let manifestData = try Data(contentsOf: edition.appendingPathComponent("Tests/StageTests/Recording/manifest.json"))
-        let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
-        #expect(manifest["salt"] as? String == "public")
-        let recorded = try #require(manifest["values"] as? [String: Any])
+        let manifest = try JSONDecoder().decode(RecordingManifestFields.self, from: manifestData)
+        #expect(manifest.salt == "public")
+        let recorded = try #require(manifest.values)
         #expect(!recorded.isEmpty)
         for suite in recorded.keys {
             let json = (suite as NSString).deletingPathExtension + ".json"
@@ -196,9 +197,9 @@ struct ReleaseTests {
         #expect(walkthroughs == Set(Course.stages.prefix(3).map { String($0.walkthroughPath.dropFirst(5)) }), "\(walkthroughs)")
         let recordings = names(small.appendingPathComponent("Tests/StageTests/Recording")).subtracting(["manifest.json"])
         #expect(recordings.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) }, "\(recordings)")
-        let smallManifest = try #require(try JSONSerialization.jsonObject(
-            with: Data(contentsOf: small.appendingPathComponent("Tests/StageTests/Recording/manifest.json"))) as? [String: Any])
-        let smallValues = (smallManifest["values"] as? [String: Any] ?? [:]).keys
+        let smallManifest = try JSONDecoder().decode(
+            RecordingManifestFields.self, from: Data(contentsOf: small.appendingPathComponent("Tests/StageTests/Recording/manifest.json")))
+        let smallValues = (smallManifest.values ?? [:]).keys
         #expect(smallValues.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) }, "\(smallValues)")
         let smallIndex = try String(contentsOf: small.appendingPathComponent("docs/README.md"), encoding: .utf8)
         #expect(smallIndex.contains("| 3 | [Initialization]") && !smallIndex.contains("| 4 | "))
@@ -238,4 +239,11 @@ struct ReleaseTests {
         #expect(occupied.status == 1)
         #expect(occupied.text.contains("is not empty"), "\(occupied.text)")
     }
+}
+
+/// The fields of a recording's manifest.json that these checks read: the salt, and how many values
+/// each suite file recorded.
+private struct RecordingManifestFields: Decodable {
+    var salt: String?
+    var values: [String: Int]?
 }

@@ -10,7 +10,7 @@ struct Stage02DenseLayer {
     func forwardMatchesReference(seed: UInt64) throws {
         let c = DenseCase(seed: seed)
         let y = try c.studentForward()
-        expectDense(y, try c.referenceForward(), "forward(X)", tolerance: .tight,
+        expectClose(y, try c.referenceForward(), "forward(X)", tolerance: .tight,
                     likelyMistakes: c.forwardMistakes,
                     otherwise: "Y = X·W + b, with X [batch, inputs] on the left and b added to every row")
     }
@@ -20,7 +20,7 @@ struct Stage02DenseLayer {
         // docs/02-dense-layer.md, "A worked example".
         let c = DenseCase.workedExample
         let y = try c.studentForward()
-        expectDense(y, Tensor([[-1.5, 5], [-2.5, 2]]), "forward(X) of the worked example",
+        expectClose(y, Tensor([[-1.5, 5], [-2.5, 2]]), "forward(X) of the worked example",
                     likelyMistakes: c.forwardMistakes,
                     otherwise: "row i of Y is row i of X times W, plus b; work out Y[0, 0] = 1·1 + 2·0 + 3·(−1) + 0.5 by hand")
     }
@@ -47,7 +47,7 @@ struct Stage02DenseLayer {
     func inputGradientMatchesFiniteDifferences(seed: UInt64) throws {
         let c = DenseCase(seed: seed)
         let run = try c.studentBackward()
-        expectDense(run.dx, try c.numericInputGradient(), "∂L/∂X (what backward returns)", tolerance: .gradient,
+        expectClose(run.dx, try c.numericInputGradient(), "∂L/∂X (what backward returns)", tolerance: .gradient,
                     likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
     }
 
@@ -55,7 +55,7 @@ struct Stage02DenseLayer {
     func weightGradientMatchesFiniteDifferences(seed: UInt64) throws {
         let c = DenseCase(seed: seed)
         let run = try c.studentBackward()
-        expectDense(run.dW, try c.numericWeightGradient(), "∂L/∂W (weight.gradient)", tolerance: .gradient,
+        expectClose(run.dW, try c.numericWeightGradient(), "∂L/∂W (weight.gradient)", tolerance: .gradient,
                     likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
     }
 
@@ -63,7 +63,7 @@ struct Stage02DenseLayer {
     func biasGradientMatchesFiniteDifferences(seed: UInt64) throws {
         let c = DenseCase(seed: seed)
         let run = try c.studentBackward()
-        expectDense(run.db, try c.numericBiasGradient(), "∂L/∂b (bias.gradient)", tolerance: .gradient,
+        expectClose(run.db, try c.numericBiasGradient(), "∂L/∂b (bias.gradient)", tolerance: .gradient,
                     likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
     }
 
@@ -73,15 +73,15 @@ struct Stage02DenseLayer {
         let c = DenseCase.workedExample
         let run = try c.studentBackward()
         part("∂L/∂W") {
-            expectDense(run.dW, Tensor([[0.5, 1], [2, 0], [4, -2]]), "∂L/∂W of the worked example",
+            expectClose(run.dW, Tensor([[0.5, 1], [2, 0], [4, -2]]), "∂L/∂W of the worked example",
                         likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
         }
         part("∂L/∂b") {
-            expectDense(run.db, Tensor([1.5, -1]), "∂L/∂b of the worked example",
+            expectClose(run.db, Tensor([1.5, -1]), "∂L/∂b of the worked example",
                         likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
         }
         part("∂L/∂X") {
-            expectDense(run.dx, Tensor([[1, 0, -1], [1.5, -2, -1.5]]), "∂L/∂X of the worked example",
+            expectClose(run.dx, Tensor([[1, 0, -1], [1.5, -2, -1.5]]), "∂L/∂X of the worked example",
                         likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
         }
     }
@@ -129,10 +129,11 @@ struct Stage02DenseLayer {
             }
         }
         let expected = try c.referenceBackward().dW
-        expectDense(dW, expected, "∂L/∂W after two forward passes", tolerance: .tight,
+        expectClose(dW, expected, "∂L/∂W after two forward passes", tolerance: .tight,
                     likelyMistakes: [
-                        (first.transposed().matmul(c.g),
-                         "it was computed from the input of the FIRST forward: forward must overwrite `input` on every call"),
+                        LikelyMistake(first.transposed().matmul(c.g),
+                                      hint: "it was computed from the input of the FIRST forward: forward must overwrite "
+                                          + "`input` on every call"),
                     ] + c.weightGradientMistakes,
                     otherwise: "backward must use the input of the most recent forward pass")
     }
@@ -175,32 +176,34 @@ struct Stage02DenseLayer {
                     hint: "backward computes gradients only; it must not change W (the optimizer does, in stage 7)")
         expectClose(parameters[1].value, c.b, "parameters[1].value (b) after backward", tolerance: .tight,
                     hint: "backward computes gradients only; it must not change b (the optimizer does, in stage 7)")
-        expectDense(parameters[0].gradient, dW, "parameters[0].gradient (∂L/∂W)",
+        expectClose(parameters[0].gradient, dW, "parameters[0].gradient (∂L/∂W)",
                     likelyMistakes: c.weightGradientMistakes,
                     otherwise: "store ∂L/∂W in `weight.gradient`: that is where the optimizer reads it")
-        expectDense(parameters[1].gradient, db, "parameters[1].gradient (∂L/∂b)",
+        expectClose(parameters[1].gradient, db, "parameters[1].gradient (∂L/∂b)",
                     likelyMistakes: c.biasGradientMistakes,
                     otherwise: "store ∂L/∂b in `bias.gradient`: that is where the optimizer reads it")
         // Only once the first gradients are right: is a second backward's gradient still the same?
         guard mismatch(parameters[0].gradient, dW) == nil, mismatch(parameters[1].gradient, db) == nil else { return }
         let doubled = "a second backward doubled it: assign the gradients (=), do not add to them (+=)"
-        expectDense(second[0], dW, "weight.gradient after a second backward",
-                    likelyMistakes: [(2 * dW, doubled)], otherwise: "each backward must overwrite the gradients")
-        expectDense(second[1], db, "bias.gradient after a second backward",
-                    likelyMistakes: [(2 * db, doubled)], otherwise: "each backward must overwrite the gradients")
+        expectClose(second[0], dW, "weight.gradient after a second backward",
+                    likelyMistakes: [LikelyMistake(2 * dW, hint: doubled)],
+                    otherwise: "each backward must overwrite the gradients")
+        expectClose(second[1], db, "bias.gradient after a second backward",
+                    likelyMistakes: [LikelyMistake(2 * db, hint: doubled)],
+                    otherwise: "each backward must overwrite the gradients")
     }
 
     @Test("a batch of one example works too: forward and every gradient")
     func batchOfOne() throws {
         let c = DenseCase(seed: 8, batch: 1)
         let run = try c.studentBackward()
-        expectDense(run.y, try c.referenceForward(), "forward(X) for a batch of 1",
+        expectClose(run.y, try c.referenceForward(), "forward(X) for a batch of 1",
                     likelyMistakes: c.forwardMistakes, otherwise: "Y = X·W + b also when X has a single row")
-        expectDense(run.dx, try c.numericInputGradient(), "∂L/∂X for a batch of 1", tolerance: .gradient,
+        expectClose(run.dx, try c.numericInputGradient(), "∂L/∂X for a batch of 1", tolerance: .gradient,
                     likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
-        expectDense(run.dW, try c.numericWeightGradient(), "∂L/∂W for a batch of 1", tolerance: .gradient,
+        expectClose(run.dW, try c.numericWeightGradient(), "∂L/∂W for a batch of 1", tolerance: .gradient,
                     likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
-        expectDense(run.db, try c.numericBiasGradient(), "∂L/∂b for a batch of 1", tolerance: .gradient,
+        expectClose(run.db, try c.numericBiasGradient(), "∂L/∂b for a batch of 1", tolerance: .gradient,
                     likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
     }
 }
@@ -287,42 +290,44 @@ private struct DenseCase: ReferenceInput {
     }
 
     // Wrong answers a student is likely to give, each with what to do about it.
-    // A candidate whose shapes do not fit this case is left out.
+    // A candidate whose shapes do not fit this case is left out. The grader's rubric gives partial
+    // credit by the gradient a message names (∂L/∂W, ∂L/∂b, ∂L/∂X): a hint about one gradient must
+    // never name another.
 
-    var forwardMistakes: [(Tensor, String)] {
+    var forwardMistakes: [LikelyMistake<Tensor>] {
         [
-            mistake("that is X·W without the bias: add b to every row") { x.matmul(w) },
-            mistake("the bias was added down the columns (row i got b[i]): b has one value per output, add it to every row") {
+            LikelyMistake("that is X·W without the bias: add b to every row") { x.matmul(w) },
+            LikelyMistake("the bias was added down the columns (row i got b[i]): b has one value per output, add it to every row") {
                 x.matmul(w) + b.reshaped([b.count, 1])
             },
-            mistake("W·X: the input goes on the left, Y = X·W + b") { w.matmul(x) + b },
+            LikelyMistake("W·X: the input goes on the left, Y = X·W + b") { w.matmul(x) + b },
         ].compactMap { $0 }
     }
 
     var inputGradientRule: String { "∂L/∂X = G·Wᵀ: [batch, outputs]·[outputs, inputs] → [batch, inputs]" }
 
-    var inputGradientMistakes: [(Tensor, String)] {
+    var inputGradientMistakes: [LikelyMistake<Tensor>] {
         [
-            mistake("backward returned the weight gradient Xᵀ·G: it must return ∂L/∂X = G·Wᵀ (and store Xᵀ·G in weight.gradient)") {
+            LikelyMistake("backward returned the weight gradient Xᵀ·G: it must return ∂L/∂X = G·Wᵀ (and store Xᵀ·G in weight.gradient)") {
                 x.transposed().matmul(g)
             },
-            mistake("that is W·Gᵀ, the transpose of ∂L/∂X: use G·Wᵀ") { w.matmul(g.transposed()) },
+            LikelyMistake("that is W·Gᵀ, the transpose of ∂L/∂X: use G·Wᵀ") { w.matmul(g.transposed()) },
         ].compactMap { $0 }
     }
 
     var weightGradientRule: String { "∂L/∂W = Xᵀ·G, with X the input cached by forward: [inputs, batch]·[batch, outputs]" }
 
-    var weightGradientMistakes: [(Tensor, String)] {
+    var weightGradientMistakes: [LikelyMistake<Tensor>] {
         let batch = Double(max(x.rowCount, 1))
         return [
-            mistake("that is Gᵀ·X, the transpose of ∂L/∂W: use Xᵀ·G, which has W's shape") { g.transposed().matmul(x) },
-            mistake("it was divided by the batch size: the layer sums over the batch (averaging is the loss's job, stage 6)") {
+            LikelyMistake("that is Gᵀ·X, the transpose of ∂L/∂W: use Xᵀ·G, which has W's shape") { g.transposed().matmul(x) },
+            LikelyMistake("it was divided by the batch size: the layer sums over the batch (averaging is the loss's job, stage 6)") {
                 x.transposed().matmul(g) / batch
             },
-            mistake("did forward store its input in `self.input`? Backward computes Xᵀ·G from it") {
+            LikelyMistake("did forward store its input in `self.input`? Backward computes Xᵀ·G from it") {
                 Tensor(zeros: w.shape)
             },
-            mistake("only the first example counted: Xᵀ·G sums the contributions of every row") {
+            LikelyMistake("only the first example counted: Xᵀ·G sums the contributions of every row") {
                 x.rows([0]).transposed().matmul(g.rows([0]))
             },
         ].compactMap { $0 }
@@ -330,48 +335,19 @@ private struct DenseCase: ReferenceInput {
 
     var biasGradientRule: String { "∂L/∂b = G summed over the batch (axis 0): one value per output" }
 
-    var biasGradientMistakes: [(Tensor, String)] {
+    var biasGradientMistakes: [LikelyMistake<Tensor>] {
         [
-            mistake("that is the mean over the batch: the bias gradient must be SUMMED over the batch") {
+            LikelyMistake("that is the mean over the batch: the bias gradient must be SUMMED over the batch") {
                 g.mean(alongAxis: 0)
             },
-            mistake("that is only the first row of G: the bias gradient must be summed over the whole batch") { g.row(0) },
-            mistake("drop the kept dimension, so that the gradient has the bias's shape [outputs]") {
+            LikelyMistake("that is only the first row of G: the bias gradient must be summed over the whole batch") { g.row(0) },
+            LikelyMistake("drop the kept dimension, so that the gradient has the bias's shape [outputs]") {
                 g.sum(alongAxis: 0, keepingDimension: true)
             },
-            mistake("that is G itself: sum it over the batch (axis 0)") { g },
-            mistake("that is a sum over the outputs (axis 1): sum over the batch (axis 0)") { g.sum(alongAxis: 1) },
+            LikelyMistake("that is G itself: sum it over the batch (axis 0)") { g },
+            LikelyMistake("that is a sum over the outputs (axis 1): sum over the batch (axis 0)") { g.sum(alongAxis: 1) },
         ].compactMap { $0 }
     }
-}
-
-/// A likely wrong answer and its hint, or nil when its shapes do not fit (its problems are dropped).
-private func mistake(_ hint: String, _ make: () -> Tensor) -> (Tensor, String)? {
-    let (candidate, problems) = Problems.collect(make)
-    return problems.isEmpty ? (candidate, hint) : nil
-}
-
-/// `expectClose`, with the hint of the first likely mistake that `actual` matches, or else `otherwise`.
-/// A recognised mistake of the wrong shape gets its own hint only, without the generic guess
-/// ("is a transpose swapped?") that `mismatch` adds to a shape difference.
-///
-/// The grader's rubric gives partial credit by the gradient a message names (∂L/∂W, ∂L/∂b,
-/// ∂L/∂X): a hint about one gradient must never name another.
-private func expectDense(_ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
-                         likelyMistakes: [(Tensor, String)], otherwise: String,
-                         sourceLocation: SourceLocation = #_sourceLocation) {
-    guard var difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
-    let recognised = likelyMistakes.first { candidate, _ in
-        mismatch(actual, candidate, tolerance: .gradient) == nil
-            && mismatch(expected, candidate, tolerance: .gradient) != nil
-    }?.1
-    if recognised != nil, actual.shape != expected.shape {
-        difference = "\(name) has shape \(actual.shape), expected \(expected.shape)"
-    }
-    let hint = recognised ?? otherwise
-    let separator = difference.hasSuffix("?") || difference.hasSuffix(".") ? " " : ". "
-    let sentence = hint.prefix(1).uppercased() + hint.dropFirst()
-    recordIssue(difference + separator + sentence, sourceLocation: sourceLocation)
 }
 
 /// A shape problem in the student's dense layer, with the shapes of this check and the rules.

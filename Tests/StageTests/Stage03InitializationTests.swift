@@ -219,14 +219,15 @@ struct Stage03Initialization {
         case .xavierUniform:
             checkMoments(weight, "\(name).weight", fans, call: "", expected: fans.xavierVariance,
                          formula: "2 / (fanIn + fanOut)", kurtosis: uniformKurtosis,
-                         mistakes: [(fans.heVariance, "2 / fanIn: is it drawn by heNormal (the switch calls the wrong "
-                                     + "function?) or is xavierUniform's limit √(6 / fanIn)?")]
+                         mistakes: [LikelyMistake(fans.heVariance, hint: "2 / fanIn: is it drawn by heNormal (the switch "
+                                         + "calls the wrong function?) or is xavierUniform's limit √(6 / fanIn)?")]
                              + xavierMistakes(fans))
         case .heNormal:
             checkMoments(weight, "\(name).weight", fans, call: "", expected: fans.heVariance, formula: "2 / fanIn",
                          kurtosis: normalKurtosis,
-                         mistakes: [(fans.xavierVariance, "2 / (fanIn + fanOut): is it drawn by xavierUniform (the switch "
-                                     + "calls the wrong function?) or does heNormal divide by fanIn + fanOut?")] + heMistakes(fans))
+                         mistakes: [LikelyMistake(fans.xavierVariance, hint: "2 / (fanIn + fanOut): is it drawn by "
+                                         + "xavierUniform (the switch calls the wrong function?) or does heNormal divide by "
+                                         + "fanIn + fanOut?")] + heMistakes(fans))
         }
     }
 
@@ -325,29 +326,29 @@ private struct Statistics {
 }
 
 /// The variances that the usual mistakes give, each with the mistake.
-private func xavierMistakes(_ f: Stage03Fans) -> [(variance: Double, mistake: String)] {
+private func xavierMistakes(_ f: Stage03Fans) -> [LikelyMistake<Double>] {
     let sum = Double(f.inputs + f.outputs)
     return [
-        (2 / Double(f.inputs), "a = √(6 / fanIn): Xavier divides by fanIn + fanOut"),
-        (2 / Double(f.outputs), "a = √(6 / fanOut): Xavier divides by fanIn + fanOut"),
-        (2 / (3 * sum), "a = √(2 / (fanIn + fanOut)): that is the variance, not the limit; U(−a, a) has "
+        LikelyMistake(2 / Double(f.inputs), hint: "a = √(6 / fanIn): Xavier divides by fanIn + fanOut"),
+        LikelyMistake(2 / Double(f.outputs), hint: "a = √(6 / fanOut): Xavier divides by fanIn + fanOut"),
+        LikelyMistake(2 / (3 * sum), hint: "a = √(2 / (fanIn + fanOut)): that is the variance, not the limit; U(−a, a) has "
             + "variance a² / 3, so a = √(6 / (fanIn + fanOut))"),
-        (12 / (sum * sum), "a = 6 / (fanIn + fanOut): is the square root missing?"),
-        (6 / sum, "a variance of a² = 6 / (fanIn + fanOut): is a used as a standard deviation instead of a limit?"),
-        (1.0 / 3, "U(−1, 1): is the range scaled by a?"),
+        LikelyMistake(12 / (sum * sum), hint: "a = 6 / (fanIn + fanOut): is the square root missing?"),
+        LikelyMistake(6 / sum, hint: "a variance of a² = 6 / (fanIn + fanOut): is a used as a standard deviation instead of a limit?"),
+        LikelyMistake(1.0 / 3, hint: "U(−1, 1): is the range scaled by a?"),
     ]
 }
 
-private func heMistakes(_ f: Stage03Fans) -> [(variance: Double, mistake: String)] {
+private func heMistakes(_ f: Stage03Fans) -> [LikelyMistake<Double>] {
     let fanIn = Double(f.inputs)
     return [
-        (2 / Double(f.outputs), "N(0, 2 / fanOut): He divides by fanIn, the number of inputs each unit sums"),
-        (2 / (fanIn + Double(f.outputs)), "2 / (fanIn + fanOut), Xavier's variance: He divides by fanIn alone"),
-        (1 / fanIn, "N(0, 1 / fanIn): the 2 is missing (ReLU zeroes half the signal; He doubles the variance to "
+        LikelyMistake(2 / Double(f.outputs), hint: "N(0, 2 / fanOut): He divides by fanIn, the number of inputs each unit sums"),
+        LikelyMistake(2 / (fanIn + Double(f.outputs)), hint: "2 / (fanIn + fanOut), Xavier's variance: He divides by fanIn alone"),
+        LikelyMistake(1 / fanIn, hint: "N(0, 1 / fanIn): the 2 is missing (ReLU zeroes half the signal; He doubles the variance to "
             + "make up for it)"),
-        (4 / (fanIn * fanIn), "standardDeviation: 2 / fanIn: is the square root missing? N(0, σ²) is drawn with "
+        LikelyMistake(4 / (fanIn * fanIn), hint: "standardDeviation: 2 / fanIn: is the square root missing? N(0, σ²) is drawn with "
             + "σ = √(2 / fanIn)"),
-        (1, "N(0, 1): is the draw scaled?"),
+        LikelyMistake(1, hint: "N(0, 1): is the draw scaled?"),
     ]
 }
 
@@ -381,7 +382,7 @@ private func checkNotConstant(_ w: Tensor, _ name: String, _ fans: Stage03Fans, 
 /// standard errors for `w.count` values; a wrong variance is matched with the
 /// mistake that gives it, if any.
 private func checkMoments(_ w: Tensor, _ name: String, _ fans: Stage03Fans, call: String? = nil, expected: Double,
-                          formula: String, kurtosis: Double, mistakes: [(variance: Double, mistake: String)],
+                          formula: String, kurtosis: Double, mistakes: [LikelyMistake<Double>],
                           sourceLocation: SourceLocation = #_sourceLocation) {
     guard checkNotConstant(w, name, fans, call: call, sourceLocation: sourceLocation) else { return }
     let label = "\(name)\(call ?? fans.call)"
@@ -402,9 +403,11 @@ private func checkMoments(_ w: Tensor, _ name: String, _ fans: Stage03Fans, call
         + "\(short(expected)) ± \(short(5 * standardError)) (from \(w.count) values): "
         + (ratio > 1 ? "\(short(ratio)) times too large" : "\(short(1 / ratio)) times too small")
     // The mistake whose variance is nearest (in ratio), if it is within its own 5 standard errors.
-    let nearest = mistakes.min { abs(log($0.variance / stats.variance)) < abs(log($1.variance / stats.variance)) }
-    if let nearest, abs(stats.variance - nearest.variance) <= 5 * nearest.variance * (2 / n).squareRoot() {
-        message += ". It matches \(nearest.mistake)"
+    let nearestFirst = mistakes.sorted { abs(log($0.answer / stats.variance)) < abs(log($1.answer / stats.variance)) }
+    if let mistake = nearestFirst.prefix(1).hint(for: stats.variance, matching: { variance, answer in
+        abs(variance - answer) <= 5 * answer * (2 / n).squareRoot()
+    }) {
+        message += ". It matches \(mistake)"
     }
     Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
 }

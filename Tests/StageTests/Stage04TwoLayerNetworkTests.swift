@@ -89,19 +89,19 @@ private struct Setup: ReferenceInput {
 
     /// Typical mistakes in `backward(logitsGradient:)`.
     func logitsBackwardMistakes(_ g: Tensor) -> [Suspect] {
-        [Suspect(values: gradients(logitsGradient: g, throughReLU: false),
+        [Suspect(gradients(logitsGradient: g, throughReLU: false),
                  hint: "ReLU's backward is skipped: the gradient goes through activation.backward between "
                      + "output.backward and hidden.backward")]
     }
 
     /// Typical mistakes in `backward(_:)`, from `∂L/∂probabilities = g`.
     func probabilitiesBackwardMistakes(_ g: Tensor) -> [Suspect] {
-        [Suspect(values: gradients(logitsGradient: g),
+        [Suspect(gradients(logitsGradient: g),
                  hint: "softmax's backward is missing: backward(_:) receives ∂L/∂probabilities; turn it into "
                      + "∂L/∂logits with softmaxBackward(_:output:) before backward(logitsGradient:)"),
-         Suspect(values: gradients(logitsGradient: Solutions.softmaxBackward(g, output: logits)),
+         Suspect(gradients(logitsGradient: Solutions.softmaxBackward(g, output: logits)),
                  hint: "softmaxBackward is given the logits: it needs softmax's output, the cached probabilities"),
-         Suspect(values: gradients(logitsGradient: Tensor(zeros: g.shape)),
+         Suspect(gradients(logitsGradient: Tensor(zeros: g.shape)),
                  hint: "every gradient is 0: is `probabilities` set in forward? backward(_:) needs it")]
         + logitsBackwardMistakes(Solutions.softmaxBackward(g, output: Solutions.softmax(logits)))
     }
@@ -113,39 +113,25 @@ private func gradients(of network: Exercises.TwoLayerNetwork, dx: Tensor) -> [Te
      network.output.weight.gradient, network.output.bias.gradient, dx]
 }
 
-/// A typical mistake: what it would produce, and what to tell the student who made it.
-private struct Suspect: Recordable {
-    /// One value per compared tensor; nil where the mistake has no telltale value.
-    let values: [Tensor?]
-    let hint: String
-
-    init(values: [Tensor?], hint: String) {
-        (self.values, self.hint) = (values, hint)
-    }
-
-    var record: Record { .list([values.record, hint.record]) }
-
-    init(record: Record) throws {
-        guard case .list(let items) = record, items.count == 2 else { throw RecordError.wrongKind(record, expected: "a likely mistake") }
-        try self.init(values: [Tensor?](record: items[0]), hint: String(record: items[1]))
-    }
-}
-
 /// Compares each named tensor with the expected one. When one is off and
 /// matches what a typical mistake produces, the message names the mistake.
 private func expectAllClose(_ actual: [Tensor], _ expected: [Tensor], names: [String],
-                            tolerance: Tolerance = Tolerance(), suspects: [Suspect] = [],
+                            tolerance: Tolerance = Tolerance(), likelyMistakes: [Suspect] = [],
                             hints: [String?] = [], sourceLocation: SourceLocation = #_sourceLocation) {
     for i in expected.indices {
         guard i < actual.count else { return }
-        let suspected = suspects.first { suspect in
-            guard i < suspect.values.count, let value = suspect.values[i] else { return false }
-            return mismatch(actual[i], value) == nil
+        // What each mistake makes of this tensor, where it has a telltale value.
+        let mistakes = likelyMistakes.compactMap { mistake in
+            i < mistake.answer.count ? mistake.answer[i].map { LikelyMistake($0, hint: mistake.hint) } : nil
         }
-        expectClose(actual[i], expected[i], names[i], tolerance: tolerance,
-                    hint: suspected?.hint ?? (i < hints.count ? hints[i] : nil), sourceLocation: sourceLocation)
+        expectClose(actual[i], expected[i], names[i], tolerance: tolerance, likelyMistakes: mistakes,
+                    otherwise: i < hints.count ? hints[i] : nil, sourceLocation: sourceLocation)
     }
 }
+
+/// A typical mistake of the network: what it makes of each compared tensor (nil where it has no
+/// telltale value), and what to tell the student who made it.
+private typealias Suspect = LikelyMistake<[Tensor?]>
 
 /// What to try when a gradient of the two-layer network is off, in the order of `gradientNames`.
 private let gradientHints: [String?] = [
@@ -207,8 +193,8 @@ struct Stage04TwoLayerNetwork {
         let s = Setup(seed: seed)
         let z = try student(4) { s.studentNetwork().logits(s.x) }
         let expected = try reference(s) { s.referenceNetwork().logits(s.x) }
-        let suspects = try reference(s) { s.logitsMistakes.map { Suspect(values: [$0.logits], hint: $0.hint) } }
-        expectAllClose([z], [expected], names: ["logits"], suspects: suspects,
+        let suspects = try reference(s) { s.logitsMistakes.map { Suspect([$0.logits], hint: $0.hint) } }
+        expectAllClose([z], [expected], names: ["logits"], likelyMistakes: suspects,
                        hints: ["logits(x) is output.forward(activation.forward(hidden.forward(x)))"])
     }
 
@@ -218,10 +204,10 @@ struct Stage04TwoLayerNetwork {
         let p = try student(4) { s.studentNetwork().forward(s.x) }
         let expected = try reference(s) { s.referenceNetwork().forward(s.x) }
         let suspects = try reference(s) {
-            [Suspect(values: [s.logits], hint: "forward returns the logits: apply softmax to them")]
-            + s.logitsMistakes.dropLast().map { Suspect(values: [Solutions.softmax($0.logits)], hint: $0.hint) }
+            [Suspect([s.logits], hint: "forward returns the logits: apply softmax to them")]
+            + s.logitsMistakes.dropLast().map { Suspect([Solutions.softmax($0.logits)], hint: $0.hint) }
         }
-        expectAllClose([p], [expected], names: ["forward(x) (the probabilities)"], suspects: suspects)
+        expectAllClose([p], [expected], names: ["forward(x) (the probabilities)"], likelyMistakes: suspects)
     }
 
     @Test("forward's rows are probabilities that sum to 1, and forward caches them")
@@ -265,7 +251,7 @@ struct Stage04TwoLayerNetwork {
                     network.output.weight.gradient, network.output.bias.gradient, dx]
         }
         let suspects = try reference(s, g) { s.logitsBackwardMistakes(g) }
-        expectAllClose(actual, expected, names: gradientNames, suspects: suspects, hints: gradientHints)
+        expectAllClose(actual, expected, names: gradientNames, likelyMistakes: suspects, hints: gradientHints)
     }
 
     @Test("backward from ∂L/∂logits matches finite differences", arguments: seeds)
@@ -289,7 +275,7 @@ struct Stage04TwoLayerNetwork {
             }
         }
         expectAllClose(actual, numeric, names: gradientNames, tolerance: .gradient,
-                       suspects: try reference(s, c) { s.logitsBackwardMistakes(c) }, hints: gradientHints)
+                       likelyMistakes: try reference(s, c) { s.logitsBackwardMistakes(c) }, hints: gradientHints)
     }
 
     @Test("backward from ∂L/∂probabilities goes through softmax first, as the reference", arguments: seeds)
@@ -311,7 +297,7 @@ struct Stage04TwoLayerNetwork {
                     network.output.weight.gradient, network.output.bias.gradient, dx]
         }
         let suspects = try reference(s, g) { s.probabilitiesBackwardMistakes(g) }
-        expectAllClose(actual, expected, names: gradientNames, suspects: suspects, hints: gradientHints)
+        expectAllClose(actual, expected, names: gradientNames, likelyMistakes: suspects, hints: gradientHints)
     }
 
     @Test("backward from ∂L/∂probabilities matches finite differences", arguments: seeds)
@@ -335,7 +321,7 @@ struct Stage04TwoLayerNetwork {
             }
         }
         expectAllClose(actual, numeric, names: gradientNames, tolerance: .gradient,
-                       suspects: try reference(s, c) { s.probabilitiesBackwardMistakes(c) }, hints: gradientHints)
+                       likelyMistakes: try reference(s, c) { s.probabilitiesBackwardMistakes(c) }, hints: gradientHints)
     }
 
     @Test("backward uses the probabilities of the last forward pass")
@@ -498,17 +484,17 @@ struct Stage04Bonus {
             let network = referenceMultilayer(multilayerSizes, values)
             let (z, p) = (network.logits(x), network.forward(x))
             let linear = stride(from: 0, to: values.count, by: 2).reduce(x) { $0.matmul(values[$1]) + values[$1 + 1] }
-            return (z, p, [Suspect(values: [linear, Solutions.softmax(linear)],
+            return (z, p, [Suspect([linear, Solutions.softmax(linear)],
                                    hint: "there is no ReLU between the Dense layers"),
-                           Suspect(values: [Solutions.relu(z), Solutions.softmax(Solutions.relu(z))],
+                           Suspect([Solutions.relu(z), Solutions.softmax(Solutions.relu(z))],
                                    hint: "a ReLU follows the last Dense layer: the logits come straight from it"),
-                           Suspect(values: [p, nil],
+                           Suspect([p, nil],
                                    hint: "logits are the scores before softmax: softmax belongs in forward"),
-                           Suspect(values: [nil, z],
+                           Suspect([nil, z],
                                    hint: "forward returns the logits: apply softmax to them")])
         }
         expectAllClose([z, p], [expectedZ, expectedP], names: ["logits", "forward(x) (the probabilities)"],
-                       suspects: suspects,
+                       likelyMistakes: suspects,
                        hints: ["Dense, ReLU, Dense, ReLU, Dense: a ReLU between two Dense layers, none at the ends", nil])
     }
 
@@ -543,7 +529,7 @@ struct Stage04Bonus {
         expectAllClose(fromLogits, expectedFromLogits, names: names.map { $0 + " from ∂L/∂logits" },
                        hints: Array(repeating: "backward(logitsGradient:) runs body's layers backward, last first", count: names.count))
         expectAllClose(fromProbabilities, expectedFromProbabilities, names: names.map { $0 + " from ∂L/∂probabilities" },
-                       suspects: [Suspect(values: expectedFromLogits,
+                       likelyMistakes: [Suspect(expectedFromLogits,
                                           hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")],
                        hints: Array(repeating: "softmaxBackward with the cached probabilities, then backward(logitsGradient:)",
                                     count: names.count))
@@ -582,7 +568,7 @@ struct Stage04Bonus {
             return parameters + [dx]
         }
         expectAllClose(actual, numeric, names: names, tolerance: .gradient,
-                       suspects: [Suspect(values: withoutSoftmaxBackward,
+                       likelyMistakes: [Suspect(withoutSoftmaxBackward,
                                           hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")])
     }
 
@@ -609,13 +595,13 @@ struct Stage04Bonus {
             let expected = [z, p, layer.weight.gradient, layer.bias.gradient, dx]
             let withReLU = Solutions.relu(z)
             let dxWithoutSoftmaxBackward = layer.backward(g)
-            return (expected, [Suspect(values: [withReLU, Solutions.softmax(withReLU)],
+            return (expected, [Suspect([withReLU, Solutions.softmax(withReLU)],
                                        hint: "a ReLU follows the only Dense layer: ReLUs go between Dense layers, so [4, 3] has none"),
-                               Suspect(values: [nil, nil, layer.weight.gradient, layer.bias.gradient, dxWithoutSoftmaxBackward],
+                               Suspect([nil, nil, layer.weight.gradient, layer.bias.gradient, dxWithoutSoftmaxBackward],
                                        hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")])
         }
         // Backward is checked only on the right forward pass.
         let forwardIsRight = zip(actual.prefix(2), expected.prefix(2)).allSatisfy { mismatch($0, $1) == nil }
-        expectAllClose(forwardIsRight ? actual : Array(actual.prefix(2)), expected, names: names, suspects: suspects)
+        expectAllClose(forwardIsRight ? actual : Array(actual.prefix(2)), expected, names: names, likelyMistakes: suspects)
     }
 }

@@ -187,26 +187,23 @@ private func ratio(_ actual: Tensor, _ expected: Tensor) -> Double? {
 private func scaleHint(_ r: Double?, of name: String, gradient: Bool = false,
                        batch n: Int = Stage06CrossEntropy.batch, classes c: Int = Stage06CrossEntropy.classes) -> String? {
     guard let r, r.isFinite else { return nil }
-    func near(_ x: Double) -> Bool { Swift.abs(r - x) <= 1e-3 * Swift.abs(x) }
     let (N, C) = (Double(n), Double(c))
-    if n > 1, near(N) {
-        return gradient
+    let wrongLog = "\(name) is off by a constant factor: use the natural logarithm log, not log2 or log10"
+    // Each mistake as the factor it multiplies the answer by (a batch of one cannot tell N from 1).
+    let mistakes: [LikelyMistake<Double>?] = [
+        n > 1 ? LikelyMistake(N, hint: gradient
             ? "\(name) is N times too large (N = \(n) examples): the loss averages over the batch, so its gradient is divided by N too"
-            : "the loss is N times too large (N = \(n) examples): average over the batch, dividing the sum by N"
-    }
-    if n > 1, near(-N) { return "\(name) is N = \(n) times too large and the sign is flipped: average over the batch, and check the minus sign" }
-    if near(1 / C) {
-        return "\(name) is \(c) times too small, the number of classes: divide by the batch size N only, not by N × classes "
-            + "(the sum over the classes is one example's loss)"
-    }
-    if n > 1, near(1 / N) { return "\(name) is N times too small (N = \(n) examples): divide by N once, not twice" }
-    if near(-1) {
-        return gradient
+            : "the loss is N times too large (N = \(n) examples): average over the batch, dividing the sum by N") : nil,
+        n > 1 ? LikelyMistake(-N, hint: "\(name) is N = \(n) times too large and the sign is flipped: average over the batch, "
+            + "and check the minus sign") : nil,
+        LikelyMistake(1 / C, hint: "\(name) is \(c) times too small, the number of classes: divide by the batch size N only, "
+            + "not by N × classes (the sum over the classes is one example's loss)"),
+        n > 1 ? LikelyMistake(1 / N, hint: "\(name) is N times too small (N = \(n) examples): divide by N once, not twice") : nil,
+        LikelyMistake(-1, hint: gradient
             ? "the sign is flipped: the loss is −Σ y log p, so its gradient carries the minus sign"
-            : "the sign is flipped: the loss is −Σ y log p, a positive number since log p ≤ 0"
-    }
-    if near(1 / Foundation.log(2)) || near(1 / Foundation.log(10)) {
-        return "\(name) is off by a constant factor: use the natural logarithm log, not log2 or log10"
-    }
-    return nil
+            : "the sign is flipped: the loss is −Σ y log p, a positive number since log p ≤ 0"),
+        LikelyMistake(1 / Foundation.log(2), hint: wrongLog),
+        LikelyMistake(1 / Foundation.log(10), hint: wrongLog),
+    ]
+    return mistakes.compactMap { $0 }.hint(for: r) { r, factor in Swift.abs(r - factor) <= 1e-3 * Swift.abs(factor) }
 }

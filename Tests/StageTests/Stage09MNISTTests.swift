@@ -425,24 +425,24 @@ private func preprocessHint(_ actual: Tensor, pixels: Tensor) -> String? {
         if actual.shape == pixels.shape { return "flatten each image into one row: [count, height, width] → [count, height × width]" }
         return "the result needs one row per image and height × width columns"
     }
-    func same(_ other: Tensor) -> Bool { mismatch(actual, other, tolerance: .tight) == nil }
     let flat = pixels.flattenedBatch()
-    if same(flat) { return "the pixels are not scaled: divide them by 255 so that they lie in [0, 1]" }
-    if same(flat / 256) { return "divide by 255, the largest byte, not 256: a white pixel must become exactly 1" }
+    var mistakes = [
+        LikelyMistake(flat, hint: "the pixels are not scaled: divide them by 255 so that they lie in [0, 1]"),
+        LikelyMistake(flat / 256, hint: "divide by 255, the largest byte, not 256: a white pixel must become exactly 1"),
+    ]
     if pixels.rank == 3, pixels.shape[1] != pixels.shape[2] {
         let columnsFirst = Tensor(shape: flat.shape) { i in
             let (image, k) = (i / width, i % width)
             let (h, w) = (pixels.shape[1], pixels.shape[2])
             return pixels.scalars[image * width + (k % h) * w + k / h] / 255
         }
-        if same(columnsFirst) { return "the images are flattened column by column: keep the row-major order, row after row" }
+        mistakes.append(LikelyMistake(columnsFirst, hint: "the images are flattened column by column: keep the "
+            + "row-major order, row after row"))
     }
     let maxima = flat.max(alongAxis: 1, keepingDimension: true)
-    if same(flat / max(maxima, 1)) {
-        return "each image is divided by its own brightest pixel: divide every pixel by 255, so that the same "
-            + "grey means the same number in every image"
-    }
-    return nil
+    mistakes.append(LikelyMistake(flat / max(maxima, 1), hint: "each image is divided by its own brightest pixel: "
+        + "divide every pixel by 255, so that the same grey means the same number in every image"))
+    return mistakes.hint(for: actual, tolerance: .tight)
 }
 
 /// Names a swapped or otherwise wrong confusion matrix.

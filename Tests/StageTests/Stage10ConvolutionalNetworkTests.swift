@@ -623,12 +623,13 @@ struct ConvolutionCase: CustomTestStringConvertible, CustomStringConvertible, Se
                 + "= \(outputHeight) and W′ = ⌊(\(input[3]) − \(weight[3]) + 2·\(padding))/\(stride)⌋ + 1 = \(outputWidth): "
                 + "padding goes on both sides, and the division is floored"
         }
-        if mismatch(actual, convolved) == nil {
-            return "this is the kernel flipped (true convolution); here, as in the lectures, a convolution layer computes "
-                + "the cross-correlation y[i, j] = Σ w[u, v] · x[i·S − P + u, j·S − P + v], without flipping"
-        }
-        if mismatch(actual, unbiased) == nil { return "add the filter's bias b[k] to every output of filter k" }
-        return "y[n, k, i, j] = b[k] + Σ over c, u, v of w[k, c, u, v] · x[n, c, i·S − P + u, j·S − P + v], where x is 0 outside the image"
+        let mistakes = [
+            LikelyMistake(convolved, hint: "this is the kernel flipped (true convolution); here, as in the lectures, a "
+                + "convolution layer computes the cross-correlation y[i, j] = Σ w[u, v] · x[i·S − P + u, j·S − P + v], "
+                + "without flipping"),
+            LikelyMistake(unbiased, hint: "add the filter's bias b[k] to every output of filter k"),
+        ]
+        return mistakes.hint(for: actual, tolerance: Tolerance()) ?? "y[n, k, i, j] = b[k] + Σ over c, u, v of w[k, c, u, v] · x[n, c, i·S − P + u, j·S − P + v], where x is 0 outside the image"
     }
 }
 

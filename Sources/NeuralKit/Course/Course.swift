@@ -4,13 +4,15 @@ import Foundation
 ///
 /// The `kit` command (status, checks, hints, demos), the instructor's grader
 /// and the docs index read this list. Adding a stage means adding an entry
-/// here, its folders `Exercises/NN-Name/` and `Solutions/NN-Name/`, its suite
-/// `Tests/StageTests/StageNN<Name>Tests.swift` and its walkthrough `docs/NN-name.md`.
+/// here, its folders `Exercises/NN-Name/`, `Solutions/NN-Name/` and `Sources/kit/Stubs/NN-Name/`
+/// with the files the entry lists, its suite `Tests/StageTests/StageNN<Name>Tests.swift`, its
+/// walkthrough `docs/NN-name.md` and its demo (Sources/kit-demos/StageDemos.swift).
+/// `swift run kit validate` (and the CourseTests suite) checks that they agree.
 public enum Course {
     public static let stages: [Stage] = [
         Stage(
             number: 1, title: "Activations",
-            folder: "01-Activations", file: "Activations.swift", suite: "Stage01Activations",
+            folder: "01-Activations", files: ["Activations.swift"],
             goals: [
                 "Write ReLU and softmax, and the backward pass of each from the chain rule.",
                 "Keep softmax finite on large logits by subtracting each row's maximum.",
@@ -32,7 +34,7 @@ public enum Course {
             demo: "softmax and ReLU of the lecture's examples"),
         Stage(
             number: 2, title: "Dense layer",
-            folder: "02-DenseLayer", file: "Dense.swift", suite: "Stage02DenseLayer",
+            folder: "02-DenseLayer", files: ["Dense.swift"],
             goals: [
                 "Compute a whole batch at once: Y = XW + b, with the bias broadcast over the rows.",
                 "Derive ∂L/∂W = XᵀG, ∂L/∂b = Σ over the batch of G, and ∂L/∂X = GWᵀ.",
@@ -51,7 +53,7 @@ public enum Course {
             demo: "a 3 → 2 layer on a batch of 2: forward, backward and the gradients' shapes"),
         Stage(
             number: 3, title: "Initialization",
-            folder: "03-Initialization", file: "Initialization.swift", suite: "Stage03Initialization",
+            folder: "03-Initialization", files: ["Initialization.swift"],
             goals: [
                 "Explain why equal weights never become different, and why random ones do.",
                 "Choose the scale of random weights from fan-in and fan-out: Xavier for tanh and sigmoid, He for ReLU.",
@@ -71,7 +73,7 @@ public enum Course {
             demo: "the spread of He and Xavier weights, and of a signal through ten layers"),
         Stage(
             number: 4, title: "Two-layer network",
-            folder: "04-TwoLayerNetwork", file: "TwoLayerNetwork.swift", suite: "Stage04TwoLayerNetwork",
+            folder: "04-TwoLayerNetwork", files: ["TwoLayerNetwork.swift"],
             goals: [
                 "Compose layers: forward in order, backward in reverse.",
                 "End a classifier with softmax and backpropagate through it.",
@@ -91,7 +93,7 @@ public enum Course {
             demo: "class probabilities of an untrained 2 → 8 → 3 network"),
         Stage(
             number: 5, title: "One-hot encoding",
-            folder: "05-OneHotEncoding", file: "OneHot.swift", suite: "Stage05OneHotEncoding",
+            folder: "05-OneHotEncoding", files: ["OneHot.swift"],
             goals: [
                 "Turn class labels into one-hot rows, and rows of scores back into classes.",
                 "Reject bad input with a clear error (`throw KitError(...)`) instead of crashing.",
@@ -108,7 +110,7 @@ public enum Course {
             demo: "labels [2, 0, 1] one-hot encoded and decoded back"),
         Stage(
             number: 6, title: "Cross-entropy",
-            folder: "06-CrossEntropy", file: "CrossEntropy.swift", suite: "Stage06CrossEntropy",
+            folder: "06-CrossEntropy", files: ["CrossEntropy.swift"],
             goals: [
                 "Compute the mean cross-entropy −(1/N) Σ y · log p of a batch, without ever taking log 0.",
                 "Derive that softmax followed by cross-entropy has the gradient (p − y) / N with respect to the logits.",
@@ -125,7 +127,7 @@ public enum Course {
             demo: "the loss of a confident right, an unsure and a confident wrong prediction"),
         Stage(
             number: 7, title: "SGD",
-            folder: "07-SGD", file: "SGD.swift", suite: "Stage07SGD",
+            folder: "07-SGD", files: ["SGD.swift"],
             goals: [
                 "Cut an epoch into shuffled mini-batches from a seeded permutation.",
                 "Update parameters by gradient descent, with momentum and weight decay.",
@@ -148,7 +150,7 @@ public enum Course {
             demo: "the loss falling while a small network learns two half moons"),
         Stage(
             number: 8, title: "Toy classification",
-            folder: "08-ToyClassification", file: "ToyClassification.swift", suite: "Stage08ToyClassification",
+            folder: "08-ToyClassification", files: ["ToyClassification.swift"],
             goals: [
                 "Train a network end to end and measure its accuracy on held-out data.",
                 "Read a loss curve and a decision boundary.",
@@ -167,7 +169,7 @@ public enum Course {
             demo: "training on two spirals; writes the decision boundary to runs/"),
         Stage(
             number: 9, title: "MNIST",
-            folder: "09-MNIST", file: "MNIST.swift", suite: "Stage09MNIST",
+            folder: "09-MNIST", files: ["MNIST.swift"],
             goals: [
                 "Train a classifier of handwritten digits: preprocess images, loop over epochs and mini-batches, and evaluate on held-out images.",
                 "Turn raw pixels into network inputs: flatten 28×28 to 784 and scale 0…255 to [0, 1], the same way in training and when classifying one image.",
@@ -191,7 +193,10 @@ public enum Course {
             demo: "preprocessing and a confusion matrix; with MNIST on disk, 2 epochs of your loop and one digit classified"),
         Stage(
             number: 10, title: "Convolution, pooling, LeNet-5",
-            folder: "10-ConvolutionalNetwork", file: "ShapeArithmetic.swift", suite: "Stage10ConvolutionalNetwork",
+            folder: "10-ConvolutionalNetwork", files: [
+                "ShapeArithmetic.swift", "Conv2D.swift", "Pooling.swift", "Flatten.swift", "LeNet5.swift",
+                "ResidualBlock.swift", "ActivationLayers.swift",
+            ],
             goals: [
                 "Predict a layer's output shape, parameters and cost before running it, and see why weight "
                     + "sharing beats dense layers on images.",

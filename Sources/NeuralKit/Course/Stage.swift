@@ -7,11 +7,10 @@ public struct Stage: Sendable, Identifiable {
     public let title: String
     /// The stage's folder in `Exercises/` and `Solutions/`: "02-DenseLayer".
     public let folder: String
-    /// The file the student edits, in `folder`: "Dense.swift".
-    public let file: String
-    /// The type name of the stage's suite of checks: "Stage02DenseLayer".
-    /// (Its optional bonus suite is `Stage02Bonus`; see `bonusSuite`.)
-    public let suite: String
+    /// The files the student edits, in `folder`, in the order the walkthrough teaches them:
+    /// ["Dense.swift"]; stage 10 has seven. The stubs, their pristine copies and the
+    /// reference have exactly these files (`kit validate` checks it).
+    public let files: [String]
     /// What the student can do after the stage.
     public let goals: [String]
     /// Hints from a nudge to nearly the answer; `kit hint N` shows the next one.
@@ -29,15 +28,14 @@ public struct Stage: Sendable, Identifiable {
     /// False while the stage's text (goals, hints) is a placeholder still to be written.
     public let isWritten: Bool
 
-    public init(number: Int, title: String, folder: String, file: String, suite: String,
+    public init(number: Int, title: String, folder: String, files: [String],
                 goals: [String], hints: [String], bonus: String? = nil,
                 points: Double, bonusPoints: Double = 0, buildsOn: [Int] = [],
                 demo: String, isWritten: Bool = true) {
         self.number = number
         self.title = title
         self.folder = folder
-        self.file = file
-        self.suite = suite
+        self.files = files
         self.goals = goals
         self.hints = hints
         self.bonus = bonus
@@ -59,11 +57,26 @@ public struct Stage: Sendable, Identifiable {
     /// "Stage03Bonus": the suite of the optional checks.
     public var bonusSuite: String { filter + "Bonus" }
 
-    /// "Exercises/03-Initialization/Initialization.swift", relative to the kit's root.
-    public var exercisePath: String { "Exercises/\(folder)/\(file)" }
+    /// The type name of the stage's suite of checks, from the folder: "02-DenseLayer" → "Stage02DenseLayer".
+    /// (Its optional bonus suite is `Stage02Bonus`; see `bonusSuite`.)
+    public var suite: String { "Stage" + folder.filter { $0 != "-" } }
 
-    /// "Solutions/03-Initialization/Initialization.swift".
-    public var solutionPath: String { "Solutions/\(folder)/\(file)" }
+    /// "Exercises/03-Initialization/Initialization.swift" for each of `files`, relative to the kit's root.
+    public var exercisePaths: [String] { files.map { "Exercises/\(folder)/\($0)" } }
+
+    /// "Solutions/03-Initialization/Initialization.swift" for each of `files`.
+    public var solutionPaths: [String] { files.map { "Solutions/\(folder)/\($0)" } }
+
+    /// What the student edits: the one file, "Exercises/03-Initialization/Initialization.swift",
+    /// or the folder of a stage of several files, "Exercises/10-ConvolutionalNetwork/".
+    public var exerciseLocation: String { files.count == 1 ? exercisePaths[0] : "Exercises/\(folder)/" }
+
+    /// Where to start: `exerciseLocation`, and for a stage of several files the first one,
+    /// "Exercises/10-ConvolutionalNetwork/ (7 files; start with ShapeArithmetic.swift)".
+    public var exerciseDescription: String {
+        guard files.count > 1, let first = files.first else { return exerciseLocation }
+        return "\(exerciseLocation) (\(files.count) files; start with \(first))"
+    }
 
     /// "docs/03-initialization.md": the walkthrough (the folder name in kebab case).
     public var walkthroughPath: String {

@@ -78,14 +78,10 @@ enum BenchCommand {
         }
         let best = times.min() ?? 1
         if json {
-            let summary: [String: Any] = [
-                "implementation": "NeuralKit (Swift, Double)", "model": lenet ? "lenet" : "mlp", "examples": examples, "batch_size": batchSize,
-                "seconds_per_epoch": (best * 10_000).rounded() / 10_000, "samples_per_second": Int(Double(examples) / best),
-                "configuration": configuration,
-            ]
-            if let data = try? JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys]) {
-                print(String(decoding: data, as: UTF8.self))
-            }
+            let summary = BenchSummary(model: lenet ? "lenet" : "mlp", examples: examples, batchSize: batchSize,
+                                       secondsPerEpoch: (best * 10_000).rounded() / 10_000,
+                                       samplesPerSecond: Int(Double(examples) / best), configuration: configuration)
+            print(summary.jsonLine)
         } else {
             print("NeuralKit, \(lenet ? "LeNet-5" : "784-\(hidden)-10"), batch \(batchSize): best epoch \(String(format: "%.3f", best)) s, "
                 + "\(Int(Double(examples) / best).formatted) samples/s")

@@ -188,18 +188,16 @@ enum TrainCommand {
             + "\(Int(Double(examples) / max(trainingSeconds, 1e-9)).formatted) samples/s")
         if !written.isEmpty { log("Pictures: " + written.joined(separator: ", ")) }
         if options.json {
-            let summary: [String: Any] = [
-                "dataset": options.dataset, "model": options.model, "student": options.student,
-                "test_accuracy": rounded(last.testAccuracy, 6), "train_accuracy": rounded(last.trainAccuracy, 6),
-                "final_loss": rounded(last.loss, 6), "epochs": epochs.count,
-                "seconds_per_epoch": rounded(trainingSeconds / Double(epochs.count), 4),
-                "samples_per_second": Int(Double(examples) / max(trainingSeconds, 1e-9)),
-                "parameters": parameters, "seed": options.seed, "batch_size": options.batchSize,
-                "learning_rate": options.rate, "momentum": options.momentum, "decay": options.decay,
-                "train_examples": train.count, "test_examples": test.count,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            let summary = TrainingSummary(
+                dataset: options.dataset, model: options.model, student: options.student,
+                testAccuracy: rounded(last.testAccuracy, 6), trainAccuracy: rounded(last.trainAccuracy, 6),
+                finalLoss: rounded(last.loss, 6), epochs: epochs.count,
+                secondsPerEpoch: rounded(trainingSeconds / Double(epochs.count), 4),
+                samplesPerSecond: Int(Double(examples) / max(trainingSeconds, 1e-9)),
+                parameters: parameters, seed: options.seed, batchSize: options.batchSize,
+                learningRate: options.rate, momentum: options.momentum, decay: options.decay,
+                trainExamples: train.count, testExamples: test.count)
+            print(summary.jsonLine)
         }
     }
 

@@ -56,7 +56,7 @@ struct StageCheck {
         let required = run.checks(of: stage, bonus: false)
         let bonus = run.checks(of: stage, bonus: true)
         print("")
-        print(terminal.bold(stage.heading) + terminal.dim("   \(stage.exercisePath)"))
+        print(terminal.bold(stage.heading) + terminal.dim("   \(stage.exerciseDescription)"))
         print("")
         guard !required.isEmpty else {
             if run.interrupted != nil || run.timedOut { printInterruption(run) } else {
@@ -101,7 +101,7 @@ struct StageCheck {
             print(terminal.green("\(terminal.pass) Stage \(stage.number) passes: \(required.count)/\(required.count) checks\(bonusText)."))
             if let next = Course.stages.first(where: { $0.number > stage.number }) {
                 if kit.isAvailable(next) {
-                    print("Next: open \(next.exercisePath) and run `swift run kit check \(next.number)`"
+                    print("Next: open \(next.exerciseDescription) and run `swift run kit check \(next.number)`"
                         + " (walkthrough: \(kit.walkthrough(next))).")
                 } else {
                     print("Next: \(next.heading) is coming soon.")

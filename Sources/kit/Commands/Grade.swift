@@ -325,32 +325,32 @@ struct GradeCommand {
     /// `{"submissions": {"name": {"stages": {"2": 1.25}, "bonus": 0, "total": 3.75, "status": "ok"}}}`.
     /// Listed stages, bonus, total and status must match (points within 0.01).
     func compare(_ grades: [SubmissionGrade], with url: URL, rubric: Rubric) throws -> Bool {
-        guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
-              let expected = object["submissions"] as? [String: [String: Any]] else {
-            throw KitError("\(url.path) must be {\"submissions\": {name: {stages, bonus, total, status}}}")
-        }
+        let expected = try JSONFiles.decode(ExpectedScoresFile.self, from: Data(contentsOf: url), name: url.path,
+                                            format: "it must be {\"submissions\": {name: {stages, bonus, total, status}}}").submissions
         var problems: [String] = []
         for grade in grades {
             guard let expectation = expected[grade.student] else {
                 problems.append("\(grade.student): no expected scores in \(url.lastPathComponent)")
                 continue
             }
-            func differs(_ actual: Double, _ wanted: Any?) -> Bool {
-                guard let wanted = (wanted as? NSNumber)?.doubleValue else { return false }
+            func differs(_ actual: Double, _ wanted: Double?) -> Bool {
+                guard let wanted else { return false }
                 // The expected scores have four decimals.
                 return abs(actual - wanted) > 0.0005
             }
-            for (key, wanted) in (expectation["stages"] as? [String: Any]) ?? [:] {
+            for (key, wanted) in expectation.stages ?? [:] {
                 let actual = grade.stages.first { String($0.stage.number) == key }?.points ?? 0
-                if differs(actual, wanted) { problems.append("\(grade.student): stage \(key) scored \(actual.points), expected \(wanted)") }
+                if differs(actual, wanted) {
+                    problems.append("\(grade.student): stage \(key) scored \(actual.points), expected \(wanted.points)")
+                }
             }
-            if differs(grade.bonus, expectation["bonus"]) {
-                problems.append("\(grade.student): bonus \(grade.bonus.points), expected \(expectation["bonus"]!)")
+            if let bonus = expectation.bonus, differs(grade.bonus, bonus) {
+                problems.append("\(grade.student): bonus \(grade.bonus.points), expected \(bonus.points)")
             }
-            if differs(grade.total(cap: rubric.cap), expectation["total"]) {
-                problems.append("\(grade.student): total \(grade.total(cap: rubric.cap).points), expected \(expectation["total"]!)")
+            if let total = expectation.total, differs(grade.total(cap: rubric.cap), total) {
+                problems.append("\(grade.student): total \(grade.total(cap: rubric.cap).points), expected \(total.points)")
             }
-            if let status = expectation["status"] as? String, grade.status != status {
+            if let status = expectation.status, grade.status != status {
                 problems.append("\(grade.student): status \"\(grade.status)\", expected \"\(status)\"")
             }
         }
@@ -366,6 +366,19 @@ struct GradeCommand {
         for problem in problems { print("  " + problem) }
         return false
     }
+}
+
+/// A file of expected scores (`kit grade --expect`), e.g. Tests/GraderFixtures/expected.json.
+struct ExpectedScoresFile: Codable {
+    var submissions: [String: ExpectedScores]
+}
+
+/// What one submission must score: the stages listed (by number), bonus, total and status; what is left out is not compared.
+struct ExpectedScores: Codable {
+    var stages: [String: Double]?
+    var bonus: Double?
+    var total: Double?
+    var status: String?
 }
 
 /// The submissions of a batch, handed to the jobs one at a time, and their grades, kept in the

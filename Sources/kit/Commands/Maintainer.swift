@@ -84,3 +84,15 @@ extension Command {
         return 0
     }
 }
+
+extension Command {
+    static let validate = Command(
+        name: "validate", summary: "Check that every stage's folders, stubs, suite, walkthrough, demo and rubric agree.",
+        maximumPositionals: 0, hidden: true
+    ) { _, kit in
+        let problems = CourseValidator(root: kit.root).problems()
+        for problem in problems { print(problem) }
+        if problems.isEmpty { print("The \(Course.stages.count) stages agree with the manifest (Course.swift).") }
+        return problems.isEmpty ? 0 : 1
+    }
+}

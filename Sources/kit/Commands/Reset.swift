@@ -40,7 +40,7 @@ struct Resetter {
         }.sorted()
         let missing = names.subtracting(current)
         if changed.isEmpty, missing.isEmpty {
-            print("\(stage.exercisePath) is already the original stub: nothing to do.")
+            print("\(stage.exerciseLocation) is already the original stub: nothing to do.")
             return 0
         }
         let stamp = Resetter.timestamp()

@@ -60,7 +60,7 @@ struct SimilarityCommand {
         let stubs = stages.map { stage in
             (stage, Dictionary(kit.pristineFiles(stage).map { ($0.name, $0.contents) }, uniquingKeysWith: { first, _ in first }))
         }
-        let stageFiles = stubs.map { (stage: $0.0, names: $0.1.keys.sorted()) }
+        let stageFiles = stages.map { (stage: $0, names: $0.files) }
         // Student → stage → file name → contents.
         var collected: [String: [Int: [String: Data]]] = [:]
         var notes: [String] = []

@@ -17,7 +17,7 @@ extension Command {
                 + "`swift run kit hint \(stage.number)` gives hints, and \(kit.walkthrough(stage)) explains the stage step by step.")
             return 1
         }
-        guard kit.isAvailable(stage), kit.exists(stage.solutionPath) else {
+        guard kit.isAvailable(stage), stage.solutionPaths.allSatisfy(kit.exists) else {
             print(kit.comingSoon(stage))
             return 1
         }
@@ -31,13 +31,16 @@ extension Command {
             }
             print("")
         }
-        let diff = try Diff.unified(from: kit.url(stage.exercisePath), label: "your " + stage.exercisePath,
-                                    to: kit.url(stage.solutionPath), label: "reference " + stage.solutionPath)
+        // Every file of the stage, in the order the walkthrough teaches them.
+        let diff = try zip(stage.exercisePaths, stage.solutionPaths).map { exercise, solution in
+            try Diff.unified(from: kit.url(exercise), label: "your " + exercise, to: kit.url(solution), label: "reference " + solution)
+        }.filter { !$0.isEmpty }.joined(separator: "\n")
+        let yours = stage.files.count == 1 ? "Your file" : "Your files"
         if diff.isEmpty {
-            print("Your file is the same as the reference.")
+            print("\(yours) \(stage.files.count == 1 ? "is" : "are") the same as the reference.")
             return 0
         }
-        print(kit.terminal.bold("Your file (−) and the reference (+):"))
+        print(kit.terminal.bold("\(yours) (−) and the reference (+):"))
         print("")
         for line in diff.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("+++") || line.hasPrefix("---") { print(kit.terminal.bold(String(line))) }

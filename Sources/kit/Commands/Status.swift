@@ -88,7 +88,7 @@ struct Progress {
             }
             return terminal.green("Every stage passes: well done! ") + "Bonus checks: swift run kit check N shows them."
         }
-        var text = "Next: open \(next.exercisePath) and run `swift run kit check \(next.number)`"
+        var text = "Next: open \(next.exerciseDescription) and run `swift run kit check \(next.number)`"
         if kit.isUntouched(next) != false { text += " (walkthrough: \(kit.walkthrough(next)))" }
         return terminal.bold(text)
     }

@@ -169,14 +169,14 @@ struct Grader {
             guard let stage else { try data.write(to: recording.appendingPathComponent(name)); continue }
             // {"values": {"Stage05OneHotEncoding/check() @File.swift:12 <inputs>": value, …}}: the values are
             // passed on as they are, only the keys are filtered.
-            guard let suite = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let values = suite["values"] as? [String: Any] else {
+            guard let values = try? JSONDecoder().decode(RecordedSuite.self, from: data).values else {
                 throw KitError("the recording's \(name) is not {\"values\": {…}}")
             }
             let kept = values.filter { $0.key.hasPrefix(stage.filter) }
             if kept.isEmpty { continue }
-            try JSONSerialization.data(withJSONObject: ["values": kept], options: [.sortedKeys])
-                .write(to: recording.appendingPathComponent(name))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(RecordedSuite(values: kept)).write(to: recording.appendingPathComponent(name))
         }
         for name in try fileManager.contentsOfDirectory(atPath: recording.path) {
             try fileManager.setAttributes([.posixPermissions: 0o644], ofItemAtPath: recording.appendingPathComponent(name).path)
@@ -205,8 +205,7 @@ struct Grader {
         let available = stages
         let stubs = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.stubs($0, in: base)) })
         let references = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.references($0, in: referenceFiles)) })
-        let found = SubmissionFiles.collect(from: submission,
-                                            stageFiles: available.map { ($0, stubs[$0.number].map { Array($0.keys) } ?? []) })
+        let found = SubmissionFiles.collect(from: submission, stageFiles: available.map { ($0, $0.files) })
 
         var grades: [Int: StageGrade] = [:]
         /// The student's files of the stages that will be built.
@@ -219,8 +218,12 @@ struct Grader {
             guard var files = found.files[stage.number], !files.isEmpty else { grade.disposition = .notAttempted; continue }
             files.merge(stub) { mine, _ in mine }
             if files == stub { grade.disposition = .notAttempted; continue }
-            let findings = files.keys.sorted().flatMap { name in
-                SourceScanner.scan(String(decoding: files[name]!, as: UTF8.self))
+            let findings = stage.files.filter { files[$0] != nil }.flatMap { name in
+                SourceScanner.scan(String(decoding: files[name]!, as: UTF8.self)).map { finding in
+                    var finding = finding
+                    finding.file = name
+                    return finding
+                }
             }
             if !findings.isEmpty { grade.disposition = .forbidden(findings); continue }
             grade.disposition = .graded
@@ -573,4 +576,10 @@ struct Grader {
         if text.isEmpty { text = "the test process exited with status \(result.status)" }
         return text
     }
+}
+
+/// A suite file's recording, `{"values": {"Stage05OneHotEncoding/check() @File.swift:12 <inputs>": value, …}}`,
+/// whose values the grader passes on as they are.
+struct RecordedSuite: Codable {
+    var values: [String: JSONValue]
 }

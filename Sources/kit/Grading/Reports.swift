@@ -125,7 +125,7 @@ enum Reports {
         case .forbidden(let findings):
             lines.append("This file scores 0: it uses something a graded file may not use "
                 + "(only Foundation and NeuralKit, no reference code, no files, processes or symbol tricks):")
-            lines += findings.prefix(10).map { "- `\(stage.stage.exercisePath)` \($0)" }
+            lines += findings.prefix(10).map { "- `Exercises/\(stage.stage.folder)/\($0.file ?? stage.stage.files[0])` \($0)" }
             return lines + [""]
         case .compileError(let errors):
             lines.append("This file does not compile, so its checks could not run. It was set aside (the stub was put back) "
@@ -136,7 +136,7 @@ enum Reports {
                     + "was tried stage by stage to find it. Does it declare something that exists once only, such as an "
                     + "`@main` type or a C symbol?")
                 lines.append("")
-            } else if !errors.contains(where: { $0.hasPrefix(stage.stage.exercisePath) }) {
+            } else if !errors.contains(where: { error in stage.stage.exercisePaths.contains(where: error.hasPrefix) }) {
                 lines.append("The errors are in other files, which use the declarations of this one: each exercise must keep "
                     + "the names and types of its stub.")
                 lines.append("")
@@ -303,10 +303,6 @@ enum Reports {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(value)) ?? Data("{}".utf8)
-    }
-
-    static func json(_ object: Any) -> Data {
-        (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data("{}".utf8)
     }
 
     // MARK: checks.csv

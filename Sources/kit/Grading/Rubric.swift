@@ -92,7 +92,7 @@ struct Rubric: Sendable, Equatable {
     }
 
     static func parse(_ data: Data, over base: Rubric = .course, name: String = "the rubric") throws -> Rubric {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let object = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object else {
             throw KitError("\(name) is not a JSON object (see `swift run kit grade --print-rubric` for the format)")
         }
         var rubric = base
@@ -100,51 +100,51 @@ struct Rubric: Sendable, Equatable {
             throw KitError("\(name): unknown key \"\(key)\" (it takes cap, hiddenChecks, stages, comment)")
         }
         if let cap = object["cap"] {
-            if cap is NSNull { rubric.cap = nil } else {
-                guard let value = numeric(cap), value > 0 else { throw KitError("\(name): \"cap\" must be a positive number or null") }
+            if cap == .null { rubric.cap = nil } else {
+                guard let value = cap.double, value > 0 else { throw KitError("\(name): \"cap\" must be a positive number or null") }
                 rubric.cap = value
             }
         }
         if let hidden = object["hiddenChecks"] {
-            guard let text = hidden as? String, let value = HiddenChecks(rawValue: text) else {
+            guard let text = hidden.string, let value = HiddenChecks(rawValue: text) else {
                 throw KitError("\(name): \"hiddenChecks\" must be \"count\" or \"show\"")
             }
             rubric.hiddenChecks = value
         }
         if let stages = object["stages"] {
-            guard let stages = stages as? [String: Any] else { throw KitError("\(name): \"stages\" must be an object keyed by stage number") }
+            guard let stages = stages.object else { throw KitError("\(name): \"stages\" must be an object keyed by stage number") }
             for (key, value) in stages {
                 guard let number = Int(key), Course.stage(number) != nil else {
                     throw KitError("\(name): there is no stage \"\(key)\" in the course")
                 }
-                guard let fields = value as? [String: Any] else { throw KitError("\(name): stage \(key) must be an object") }
+                guard let fields = value.object else { throw KitError("\(name): stage \(key) must be an object") }
                 var stage = rubric.stages[number] ?? StageRubric(points: 0, bonus: 0)
                 for field in fields.keys where !["points", "bonus", "checks", "comment"].contains(field) {
                     throw KitError("\(name): stage \(key): unknown key \"\(field)\" (it takes points, bonus, checks)")
                 }
                 if let points = fields["points"] {
-                    guard let value = numeric(points), value >= 0 else { throw KitError("\(name): stage \(key): \"points\" must be a number ≥ 0") }
+                    guard let value = points.double, value >= 0 else { throw KitError("\(name): stage \(key): \"points\" must be a number ≥ 0") }
                     stage.points = value
                 }
                 if let bonus = fields["bonus"] {
-                    guard let value = numeric(bonus), value >= 0 else { throw KitError("\(name): stage \(key): \"bonus\" must be a number ≥ 0") }
+                    guard let value = bonus.double, value >= 0 else { throw KitError("\(name): stage \(key): \"bonus\" must be a number ≥ 0") }
                     stage.bonus = value
                 }
                 if let checks = fields["checks"] {
-                    guard let checks = checks as? [String: Any] else { throw KitError("\(name): stage \(key): \"checks\" must be an object") }
+                    guard let checks = checks.object else { throw KitError("\(name): stage \(key): \"checks\" must be an object") }
                     stage.checks = [:]
                     for (check, spec) in checks {
-                        if let weight = numeric(spec) {
+                        if let weight = spec.double {
                             guard weight >= 0 else { throw KitError("\(name): check \"\(check)\": the weight must be ≥ 0") }
                             stage.checks[check] = CheckWeight(weight: weight)
-                        } else if let spec = spec as? [String: Any] {
+                        } else if let spec = spec.object {
                             var entry = CheckWeight()
                             if let weight = spec["weight"] {
-                                guard let value = numeric(weight), value >= 0 else { throw KitError("\(name): check \"\(check)\": \"weight\" must be a number ≥ 0") }
+                                guard let value = weight.double, value >= 0 else { throw KitError("\(name): check \"\(check)\": \"weight\" must be a number ≥ 0") }
                                 entry.weight = value
                             }
                             if let parts = spec["parts"] {
-                                guard let parts = parts as? [String], !parts.isEmpty else {
+                                guard let parts = parts.list(of: \.string), !parts.isEmpty else {
                                     throw KitError("\(name): check \"\(check)\": \"parts\" must be a list of the parts the check marks its issues with")
                                 }
                                 entry.parts = parts
@@ -166,12 +166,6 @@ struct Rubric: Sendable, Equatable {
                 + "what the bonus adds: raise it, make it null, or lower the stages' points")
         }
         return rubric
-    }
-
-    /// A JSON number; not a boolean (JSONSerialization gives both as NSNumber; a boolean's type code is "c").
-    private static func numeric(_ value: Any) -> Double? {
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
-        return number.doubleValue
     }
 
     /// The rubric as a JSON file (`Encodable`, below), which `parse` reads back.

@@ -64,30 +64,29 @@ struct SampleSubmissions {
     /// Reads and checks a fixture.json.
     static func parse(_ data: Data, in file: String) throws -> Description {
         func fail(_ message: String) -> KitError { KitError("\(file): \(message)") }
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+        let object: JSONValue
+        do { object = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
             throw fail("not valid JSON (\(error.localizedDescription))")
         }
-        guard let top = object as? [String: Any] else { throw fail("not a JSON object") }
+        guard let top = object.object else { throw fail("not a JSON object") }
         let keys: Set<String> = ["comment", "solutions", "stubs", "edits", "root"]
         if let unknown = top.keys.sorted().first(where: { !keys.contains($0) }) {
             throw fail("unknown key \"\(unknown)\" (the keys are \(keys.sorted().joined(separator: ", ")))")
         }
         func stages(_ key: String) throws -> [Int] {
             guard let value = top[key] else { return [] }
-            guard let numbers = value as? [Any], numbers.allSatisfy({ $0 is NSNumber }) else {
+            guard let result = value.list(of: \.integer) else {
                 throw fail("\"\(key)\" must be a list of stage numbers")
             }
-            let result = numbers.map { ($0 as! NSNumber).intValue }
             if let wrong = result.first(where: { Course.stage($0) == nil }) { throw fail("\"\(key)\": there is no stage \(wrong)") }
             if Set(result).count != result.count { throw fail("\"\(key)\" lists a stage twice") }
             return result
         }
         /// A string, or a list of lines joined with line breaks.
-        func text(_ value: Any?, _ key: String, _ index: Int) throws -> String {
-            if let string = value as? String { return string }
-            if let lines = value as? [Any], !lines.isEmpty, lines.allSatisfy({ $0 is String }) {
-                return (lines as! [String]).joined(separator: "\n")
+        func text(_ value: JSONValue?, _ key: String, _ index: Int) throws -> String {
+            if let string = value?.string { return string }
+            if let lines = value?.list(of: \.string), !lines.isEmpty {
+                return lines.joined(separator: "\n")
             }
             throw fail("edit \(index + 1): \"\(key)\" must be a string or a list of lines")
         }
@@ -98,19 +97,21 @@ struct SampleSubmissions {
             throw fail("stage \(both) is in both \"solutions\" and \"stubs\"")
         }
         if let root = top["root"] {
-            guard let root = root as? String, !root.isEmpty, !root.hasPrefix("/"), !root.split(separator: "/").contains("..") else {
+            guard let root = root.string, !root.isEmpty, !root.hasPrefix("/"), !root.split(separator: "/").contains("..") else {
                 throw fail("\"root\" must be a relative folder, like \"NeuralKit-main\"")
             }
             description.root = root
         }
         if let edits = top["edits"] {
-            guard let list = edits as? [[String: Any]] else { throw fail("\"edits\" must be a list of {file, replace, with}") }
+            guard let list = edits.list(of: \.object) else {
+                throw fail("\"edits\" must be a list of {file, replace, with}")
+            }
             for (index, entry) in list.enumerated() {
                 let editKeys: Set<String> = ["file", "replace", "with", "comment"]
                 if let unknown = entry.keys.sorted().first(where: { !editKeys.contains($0) }) {
                     throw fail("edit \(index + 1): unknown key \"\(unknown)\" (the keys are file, replace, with, comment)")
                 }
-                guard let path = entry["file"] as? String, path.split(separator: "/").count == 2, !path.contains("..") else {
+                guard let path = entry["file"]?.string, path.split(separator: "/").count == 2, !path.contains("..") else {
                     throw fail("edit \(index + 1): \"file\" must be a stage file, like \"02-DenseLayer/Dense.swift\"")
                 }
                 let edit = Edit(file: path, replace: try text(entry["replace"], "replace", index), with: try text(entry["with"], "with", index))

@@ -26,6 +26,8 @@ struct SourceScanner {
         let line: Int
         let construct: String
         let reason: String
+        /// The file it is in, in the stage's folder ("Conv2D.swift"): the grader sets it, `scan` does not know it.
+        var file: String? = nil
         var description: String { "line \(line): \(construct) — \(reason)" }
     }
 

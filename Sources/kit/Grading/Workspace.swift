@@ -62,9 +62,9 @@ struct GradingWorkspace {
         return tree
     }
 
-    /// The files of each stage as the instructor hands them out: name → contents.
+    /// The files of each stage as the instructor hands them out: name → contents (the manifest's files).
     func stubs(_ stage: Stage, in base: [String: Data]) -> [String: Data] {
-        files(under: "Exercises/\(stage.folder)/", in: base)
+        files(of: stage, under: "Exercises", in: base)
     }
 
     /// The instructor's reference solutions (Solutions/…, relative path → contents): only the
@@ -81,17 +81,14 @@ struct GradingWorkspace {
         return tree
     }
 
-    /// The reference files of each stage: name → contents.
+    /// The reference files of each stage: name → contents (the manifest's files).
     func references(_ stage: Stage, in referenceTree: [String: Data]) -> [String: Data] {
-        files(under: "Solutions/\(stage.folder)/", in: referenceTree)
+        files(of: stage, under: "Solutions", in: referenceTree)
     }
 
-    private func files(under prefix: String, in tree: [String: Data]) -> [String: Data] {
+    private func files(of stage: Stage, under root: String, in tree: [String: Data]) -> [String: Data] {
         var result: [String: Data] = [:]
-        for (path, data) in tree where path.hasPrefix(prefix) && path.hasSuffix(".swift") {
-            let name = String(path.dropFirst(prefix.count))
-            if !name.contains("/") { result[name] = data }
-        }
+        for name in stage.files { result[name] = tree["\(root)/\(stage.folder)/\(name)"] }
         return result
     }
 

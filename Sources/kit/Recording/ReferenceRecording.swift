@@ -213,8 +213,8 @@ struct ReferenceRecording {
     }
 }
 
-/// A recording folder as `kit` sees it: `manifest.json` (read as JSON, so that fields this
-/// version of kit does not know survive) and one `<SuiteFile>.json` per suite file.
+/// A recording folder as `kit` sees it: `manifest.json` (read as any JSON object, so that fields
+/// this version of kit does not know survive) and one `<SuiteFile>.json` per suite file.
 struct RecordingFolder {
     let url: URL
 
@@ -222,11 +222,11 @@ struct RecordingFolder {
 
     var manifestURL: URL { url.appendingPathComponent("manifest.json") }
 
-    func manifest() throws -> [String: Any] {
+    func manifest() throws -> [String: JSONValue] {
         guard let data = try? Data(contentsOf: manifestURL) else {
             throw KitError("\(url.path) is not a recording of the reference: it has no manifest.json")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard let object = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object else {
             throw KitError("\(manifestURL.path) is not a recording manifest (not a JSON object)")
         }
         return object
@@ -234,16 +234,15 @@ struct RecordingFolder {
 
     /// Values recorded, by suite file.
     func manifestValues() throws -> [String: Int] {
-        let values = try manifest()["values"] as? [String: Any] ?? [:]
-        return values.compactMapValues { ($0 as? NSNumber)?.intValue ?? ($0 as? Int) }
+        (try manifest()["values"]?.object ?? [:]).compactMapValues(\.integer)
     }
 
     /// "public" for the public seeds, or a digest of the grading salt.
-    func salt() throws -> String? { try manifest()["salt"] as? String }
+    func salt() throws -> String? { try manifest()["salt"]?.string }
 
     /// The SHA-256 of each suite source the recording was made with, by path under Tests/StageTests.
     func sources() throws -> [String: String] {
-        (try manifest()["sources"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+        (try manifest()["sources"]?.object ?? [:]).compactMapValues(\.string)
     }
 
     /// The files of the recording (relative name → contents), keeping only the values of the
@@ -259,14 +258,15 @@ struct RecordingFolder {
             guard name.hasSuffix(".json"), keepValues(String(name.dropLast(5)) + ".swift") else { continue }
             files[name] = try Data(contentsOf: url.appendingPathComponent(name))
         }
-        if let values = manifest["values"] as? [String: Any] {
-            manifest["values"] = values.filter { keepValues($0.key) }
+        if let values = manifest["values"]?.object {
+            manifest["values"] = .object(values.filter { keepValues($0.key) })
         }
-        if let sources = manifest["sources"] as? [String: Any] {
-            manifest["sources"] = sources.filter { keepSources($0.key) }
+        if let sources = manifest["sources"]?.object {
+            manifest["sources"] = .object(sources.filter { keepSources($0.key) })
         }
-        var data = try JSONSerialization.data(withJSONObject: manifest,
-                                              options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(manifest)
         data.append(contentsOf: Array("\n".utf8))
         files["manifest.json"] = data
         return files

@@ -258,8 +258,9 @@ struct StudentEdition {
         let first = stages.first ?? Course.stages[0]
         let rows = stages.map { stage in
             let builds = stage.buildsOn.isEmpty ? "—" : stage.buildsOn.map(String.init).joined(separator: ", ")
-            let count = kit.pristineFiles(stage).count
-            let file = count > 1 ? "`Exercises/\(stage.folder)/` (\(count) files; start with `\(stage.file)`)" : "`\(stage.exercisePath)`"
+            let file = stage.files.count > 1
+                ? "`\(stage.exerciseLocation)` (\(stage.files.count) files; start with `\(stage.files[0])`)"
+                : "`\(stage.exerciseLocation)`"
             return "| \(stage.number) | [\(stage.title)](\(kit.walkthrough(stage))) | \(file) | \(builds) |"
         }
         let count = stages.count == Course.stages.count
@@ -280,7 +281,7 @@ struct StudentEdition {
         swift run kit                # your progress and the next step
         ```
 
-        Open `\(first.exercisePath)`, read [\(kit.walkthrough(first))](\(kit.walkthrough(first))), replace each
+        Open `\(first.exercisePaths[0])`, read [\(kit.walkthrough(first))](\(kit.walkthrough(first))), replace each
         `return notImplemented(...)` with your code, and check one stage at a time:
 
         ```

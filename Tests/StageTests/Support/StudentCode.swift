@@ -37,20 +37,22 @@ func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 func expectClose(_ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
                  hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
     guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
-    recordIssue(difference + sentence(hint), sourceLocation: sourceLocation)
+    recordIssue(difference + sentence(hint, after: difference), sourceLocation: sourceLocation)
 }
 
-/// ". Hint text", capitalized, or "" without a hint.
-private func sentence(_ hint: String?) -> String {
+/// ". Hint text", capitalized, or "" without a hint; after a `message` that ends its own sentence
+/// ("…, or is a transpose swapped?"), " Hint text".
+func sentence(_ hint: String?, after message: String) -> String {
     guard let hint, let first = hint.first else { return "" }
-    return ". " + first.uppercased() + hint.dropFirst()
+    let separator = message.hasSuffix("?") || message.hasSuffix(".") ? " " : ". "
+    return separator + first.uppercased() + hint.dropFirst()
 }
 
 /// Records a failure when two numbers differ beyond `tolerance`.
 func expectClose(_ actual: Double, _ expected: Double, _ name: String, tolerance: Tolerance = Tolerance(),
                  hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
     guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
-    recordIssue(difference + sentence(hint), sourceLocation: sourceLocation)
+    recordIssue(difference + sentence(hint, after: difference), sourceLocation: sourceLocation)
 }
 
 /// Records `message` as a failure unless `condition` holds.

@@ -1,0 +1,87 @@
+import Foundation
+@testable import kit
+import NeuralKit
+import TestSupport
+import Testing
+
+@Suite("course · every stage agrees with the manifest")
+struct CourseValidatorTests {
+    @Test("the kit's stages: folders, stubs, suites, walkthroughs, demos and rubrics agree with Course.stages")
+    func courseIsConsistent() {
+        let problems = CourseValidator(root: packageRoot).problems()
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    @Test("a stub missing from Sources/kit/Stubs/ is named, with its stage")
+    func missingPristineStub() throws {
+        let copy = try ScratchKit()
+        defer { copy.remove() }
+        try FileManager.default.removeItem(at: copy.url("Sources/kit/Stubs/10-ConvolutionalNetwork/Pooling.swift"))
+        #expect(CourseValidator(root: copy.root).problems() == [
+            "Stage 10 · Convolution, pooling, LeNet-5: Sources/kit/Stubs/10-ConvolutionalNetwork/Pooling.swift "
+                + "is in the manifest but not in the folder.",
+        ])
+    }
+
+    @Test("a renamed stub is named twice: the manifest's file is missing, the new one is not listed")
+    func renamedStub() throws {
+        let copy = try ScratchKit()
+        defer { copy.remove() }
+        try FileManager.default.moveItem(at: copy.url("Exercises/02-DenseLayer/Dense.swift"),
+                                         to: copy.url("Exercises/02-DenseLayer/DenseLayer.swift"))
+        let problems = CourseValidator(root: copy.root).problems()
+        #expect(problems.contains("Stage 2 · Dense layer: Exercises/02-DenseLayer/Dense.swift is in the manifest but not in the folder."))
+        #expect(problems.contains { $0.hasPrefix("Stage 2 · Dense layer: Exercises/02-DenseLayer/DenseLayer.swift is not in the manifest") })
+        #expect(problems.count == 2, "\(problems)")
+    }
+
+    @Test("a stub that differs from its pristine copy, a missing walkthrough and a stray folder are each named")
+    func otherMismatches() throws {
+        let copy = try ScratchKit()
+        defer { copy.remove() }
+        try Data("// changed\n".utf8).write(to: copy.url("Exercises/05-OneHotEncoding/OneHot.swift"))
+        try FileManager.default.removeItem(at: copy.url("docs/07-sgd.md"))
+        try FileManager.default.createDirectory(at: copy.url("Solutions/11-Transformers"), withIntermediateDirectories: true)
+        let problems = CourseValidator(root: copy.root).problems()
+        #expect(problems.contains { $0.hasPrefix("Stage 5 · One-hot encoding: Exercises/05-OneHotEncoding/OneHot.swift differs") })
+        #expect(problems.contains("Stage 7 · SGD: its walkthrough docs/07-sgd.md is missing."))
+        #expect(problems.contains { $0.hasPrefix("Solutions/11-Transformers/ belongs to no stage") })
+        #expect(problems.count == 3, "\(problems)")
+    }
+
+    @Test("a rubric naming a check that no suite declares is named")
+    func rubricWithUnknownCheck() throws {
+        let copy = try ScratchKit()
+        defer { copy.remove() }
+        let rubric = copy.url(CourseValidator.rubricFiles[0])
+        let text = try String(contentsOf: rubric, encoding: .utf8)
+            .replacingOccurrences(of: "Stage02DenseLayer/gradientShapes()", with: "Stage02DenseLayer/gradientShape()")
+        try Data(text.utf8).write(to: rubric)
+        #expect(CourseValidator(root: copy.root).problems() == [
+            "Stage 2 · Dense layer: \(CourseValidator.rubricFiles[0]) names the check "
+                + "\"StageTests.Stage02DenseLayer/gradientShape()\", which is not a test of Tests/StageTests/Stage02DenseLayerTests.swift.",
+        ])
+    }
+}
+
+/// A scratch copy of what the validator reads: the stage folders, the suites, the walkthroughs,
+/// the demos and the rubric.
+struct ScratchKit {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("course-\(UUID().uuidString)")
+
+    init() throws {
+        let fileManager = FileManager.default
+        let paths = ["Exercises", "Solutions", "Sources/kit/Stubs", CourseValidator.demosFile, "Tests/StageTests"]
+            + CourseValidator.rubricFiles
+            + (try fileManager.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("docs").path))
+                .filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }
+        for path in paths {
+            try fileManager.createDirectory(at: url(path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fileManager.copyItem(at: packageRoot.appendingPathComponent(path), to: url(path))
+        }
+    }
+
+    func url(_ path: String) -> URL { root.appendingPathComponent(path) }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+}

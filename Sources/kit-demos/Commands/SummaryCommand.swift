@@ -1,6 +1,9 @@
 import Exercises
 import KitCommandLine
 import NeuralKit
+#if !NEURALKIT_NO_REFERENCE
+import Solutions
+#endif
 
 // `kit summary lenet|mlp`: a model's per-layer table (output shape,
 // activations, parameters, multiply-accumulates) with totals, like the
@@ -42,17 +45,34 @@ func runSummaryCommand(_ arguments: Arguments) -> Int32 {
     }
 }
 
-/// The models `kit summary` describes, built by the course code `kit train` runs.
+/// The models `kit summary` describes: the reference's, or the student's in the student edition.
 enum SummaryModel {
-    /// The reference, or the student's code in the student edition (which has no reference).
-    static var code: TrainingCode { get throws { StudentEdition.hasReference ? try TrainingCode.reference : .student } }
+    // The reference's own layers, which describe themselves (not the fast versions `kit train`
+    // runs, which only compute), or the student's code in the student edition (which has no reference).
+    #if NEURALKIT_NO_REFERENCE
+    private static func builtLeNet5(_ size: Int, _ classes: Int, _ generator: inout SeededGenerator) throws -> any Classifier {
+        try TrainingCode.student.makeLeNet(size, classes, &generator)
+    }
+
+    private static func builtNetwork(_ sizes: [Int], _ generator: inout SeededGenerator) throws -> any Classifier {
+        try TrainingCode.student.makeNetwork(sizes[0], sizes[1], sizes[2], &generator)
+    }
+    #else
+    private static func builtLeNet5(_ size: Int, _ classes: Int, _ generator: inout SeededGenerator) throws -> any Classifier {
+        Solutions.LeNet5(imageSize: size, classes: classes, using: &generator)
+    }
+
+    private static func builtNetwork(_ sizes: [Int], _ generator: inout SeededGenerator) throws -> any Classifier {
+        Solutions.TwoLayerNetwork(inputs: sizes[0], hidden: sizes[1], outputs: sizes[2], using: &generator)
+    }
+    #endif
 
     /// LeNet-5 (stage 10). Until the student's `LeNet5.init` runs, the lectures' LeNet-5 made of
     /// the student's layers, whose initializers and descriptions are given code: conv 6@5×5, ReLU,
     /// max pool 2, conv 16@5×5, ReLU, max pool 2, flatten, dense 120, ReLU, dense 84, ReLU, dense `classes`.
     static func leNet5(imageSize: Int, classes: Int) throws -> any Layer {
         var generator = SeededGenerator(seed: 0)
-        if let network = try? code.makeLeNet(imageSize, classes, &generator) as? any Layer { return network }
+        if let network = try? builtLeNet5(imageSize, classes, &generator) as? any Layer { return network }
         print("(Your LeNet5.init does not run yet (stage 10): this is the lectures' LeNet-5, made of your layers.)")
         let features = Sequential(
             Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator), ReLU(), MaxPool2D(window: 2),
@@ -68,7 +88,7 @@ enum SummaryModel {
     static func multilayerPerceptron(sizes: [Int]) -> any Layer {
         var generator = SeededGenerator(seed: 0)
         if sizes.count == 3,
-           let network = try? code.makeNetwork(sizes[0], sizes[1], sizes[2], &generator) as? any Layer {
+           let network = try? builtNetwork(sizes, &generator) as? any Layer {
             return network
         }
         let dense = zip(sizes, sizes.dropFirst()).map { Dense(inputs: $0, outputs: $1) }

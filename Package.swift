@@ -18,12 +18,15 @@ let maintainers = Context.environment["NEURALKIT_REFERENCE"] == "1"
 /// (`kit release` and the grader find this line by its text.)
 let hasReference = true
 if maintainers && !hasReference {
-    fatalError("NEURALKIT_REFERENCE=1 needs the reference solutions (Solutions/), which this copy of the kit does not have.")
+    fatalError(
+        "NEURALKIT_REFERENCE=1 needs the reference solutions (Solutions/), which this copy of the kit does not have.")
 }
 /// Code that may run the reference knows when it is only the stubs.
 let withoutReference: [SwiftSetting] = hasReference ? [] : [.define("NEURALKIT_NO_REFERENCE")]
 /// The edition's recording of the reference for the public seeds (data, not sources).
-let recording = FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests/StageTests/Recording") ? ["Recording"] : []
+let recording =
+    FileManager.default.fileExists(atPath: Context.packageDirectory + "/Tests/StageTests/Recording")
+    ? ["Recording"] : []
 
 /// The core is compiled optimized even in debug builds, so that students'
 /// `swift test` runs stay quick while their own code stays debuggable. On
@@ -60,13 +63,15 @@ let package = Package(
         .target(name: "NeuralKit", dependencies: ["CZlib"], swiftSettings: optimized),
         // Optimized for maintainers only: there it is the reference, whose plain loops (Conv2D's) the
         // suites, the docs' checks and the recording run many times. A student's code stays debuggable.
-        .target(name: "Exercises", dependencies: ["NeuralKit"],
-                path: maintainers ? "Solutions" : "Exercises", swiftSettings: maintainers ? optimized : []),
+        .target(
+            name: "Exercises", dependencies: ["NeuralKit"],
+            path: maintainers ? "Solutions" : "Exercises", swiftSettings: maintainers ? optimized : []),
         maintainers
             ? .target(name: "Solutions", dependencies: ["Exercises"], path: "Sources/SolutionsShim")
             : hasReference
                 ? .target(name: "Solutions", dependencies: ["NeuralKit"], path: "Solutions")
-                : .target(name: "Solutions", dependencies: ["NeuralKit"], path: "Sources/kit/Stubs", exclude: ["README.md"]),
+                : .target(
+                    name: "Solutions", dependencies: ["NeuralKit"], path: "Sources/kit/Stubs", exclude: ["README.md"]),
         // The command-line layer of `kit` and `kit-demos`: options declared once, typed,
         // with generated help, one exit-status convention, and "did you mean …?".
         .target(name: "KitCommandLine", dependencies: ["NeuralKit"]),
@@ -75,11 +80,13 @@ let package = Package(
         // Stubs/ holds the original stubs that `kit reset` puts back.
         .executableTarget(name: "kit", dependencies: ["NeuralKit", "KitCommandLine"], exclude: ["Stubs"]),
         // What `kit` runs on the course code: the stages' demos, training, benchmarks.
-        .executableTarget(name: "kit-demos", dependencies: ["NeuralKit", "KitCommandLine", "Exercises", "Solutions"] + fastReference,
-                          path: "Sources/kit-demos", swiftSettings: withoutReference),
+        .executableTarget(
+            name: "kit-demos", dependencies: ["NeuralKit", "KitCommandLine", "Exercises", "Solutions"] + fastReference,
+            path: "Sources/kit-demos", swiftSettings: withoutReference),
         // The stage suites: all a student's `swift test` runs.
-        .testTarget(name: "StageTests", dependencies: ["NeuralKit", "Exercises", "Solutions"],
-                    exclude: recording, swiftSettings: withoutReference),
+        .testTarget(
+            name: "StageTests", dependencies: ["NeuralKit", "Exercises", "Solutions"],
+            exclude: recording, swiftSettings: withoutReference),
     ] + fastReferenceTargets + (maintainers ? maintainersTests : [])
 )
 

@@ -38,12 +38,16 @@ public enum Initialization: Sendable {
 
 extension Dense {
     /// A layer with weights drawn by `initialization` and zero biases.
-    public convenience init(inputs: Int, outputs: Int, initialization: Initialization,
-                            using generator: inout SeededGenerator) {
+    public convenience init(
+        inputs: Int, outputs: Int, initialization: Initialization,
+        using generator: inout SeededGenerator
+    ) {
         // TODO: `switch initialization` to draw the weight with one of your functions above
         // (passing `&generator` on), then `self.init(weight: ..., bias: ...)` with zero biases.
-        self.init(weight: notImplemented("Dense(inputs:outputs:initialization:using:)",
-                                         placeholder: Tensor(zeros: [inputs, outputs])),
-                  bias: Tensor(zeros: [outputs]))
+        self.init(
+            weight: notImplemented(
+                "Dense(inputs:outputs:initialization:using:)",
+                placeholder: Tensor(zeros: [inputs, outputs])),
+            bias: Tensor(zeros: [outputs]))
     }
 }

@@ -45,11 +45,14 @@ public final class Conv2D: Layer {
     }
 
     /// A layer with He-normal kernels, `N(0, 2 / (C·F·F))`, and zero biases. (Given.)
-    public convenience init(inputChannels: Int, filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                            dilation: Int = 1, using generator: inout SeededGenerator) {
+    public convenience init(
+        inputChannels: Int, filters: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+        dilation: Int = 1, using generator: inout SeededGenerator
+    ) {
         let fanIn = Double(max(inputChannels * kernel * kernel, 1))
-        let weight = Tensor.normal(shape: [filters, inputChannels, kernel, kernel],
-                                   standardDeviation: (2 / fanIn).squareRoot(), using: &generator)
+        let weight = Tensor.normal(
+            shape: [filters, inputChannels, kernel, kernel],
+            standardDeviation: (2 / fanIn).squareRoot(), using: &generator)
         self.init(weight: weight, bias: Tensor(zeros: [filters]), stride: stride, padding: padding, dilation: dilation)
     }
 
@@ -82,15 +85,18 @@ public final class Conv2D: Layer {
 extension Conv2D {
     /// `[N, C, H, W] → [N, K, H′, W′]`, or why the input does not fit. (Given.)
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
-        let kernels = weight.value.shape   // [K, C, kH, kW]
+        let kernels = weight.value.shape // [K, C, kH, kW]
         guard kernels.count == 4, inputShape.count == 4, inputShape[1] == kernels[1] else {
-            throw KitError("\(description) takes [batch, \(kernels.dropFirst().first ?? 0) channels, height, width], "
-                + "not \(inputShape)")
+            throw KitError(
+                "\(description) takes [batch, \(kernels.dropFirst().first ?? 0) channels, height, width], "
+                    + "not \(inputShape)")
         }
-        let height = try windowPositions(size: inputShape[2], span: dilation * (kernels[2] - 1) + 1, stride: stride,
-                                         padding: padding, layer: description)
-        let width = try windowPositions(size: inputShape[3], span: dilation * (kernels[3] - 1) + 1, stride: stride,
-                                        padding: padding, layer: description)
+        let height = try windowPositions(
+            size: inputShape[2], span: dilation * (kernels[2] - 1) + 1, stride: stride,
+            padding: padding, layer: description)
+        let width = try windowPositions(
+            size: inputShape[3], span: dilation * (kernels[3] - 1) + 1, stride: stride,
+            padding: padding, layer: description)
         return [inputShape[0], kernels[0], height, width]
     }
 

@@ -18,8 +18,10 @@ import NeuralKit
 /// Throws a `KitError` when the input, kernel, stride or dilation is below 1,
 /// the padding is negative, or the kernel's span is larger than the padded
 /// input `W + 2P` (no position fits).
-public func convolutionOutputSize(input: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                                  dilation: Int = 1) throws -> Int {
+public func convolutionOutputSize(
+    input: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+    dilation: Int = 1
+) throws -> Int {
     // TODO: check the arguments first (`throw KitError("...")` with a sentence that says what is wrong);
     // then the formula. Integer division `/` of non-negative Ints is already the floor.
     return notImplemented("convolutionOutputSize", placeholder: 0)
@@ -50,8 +52,10 @@ public func denseParameterCount(inputs: Int, outputs: Int) -> Int {
 /// The multiply-accumulates of a convolution for one example: each of the
 /// `outputHeight · outputWidth · filters` outputs is a dot product of length `F·F·C`.
 /// (Bias additions are not counted.)
-public func convolutionMultiplyAccumulates(kernel: Int, inputChannels: Int, filters: Int,
-                                           outputHeight: Int, outputWidth: Int) -> Int {
+public func convolutionMultiplyAccumulates(
+    kernel: Int, inputChannels: Int, filters: Int,
+    outputHeight: Int, outputWidth: Int
+) -> Int {
     return notImplemented("convolutionMultiplyAccumulates", placeholder: 0)
 }
 

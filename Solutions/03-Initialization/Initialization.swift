@@ -35,8 +35,10 @@ public enum Initialization: Sendable {
 
 extension Dense {
     /// A layer with weights drawn by `initialization` and zero biases.
-    public convenience init(inputs: Int, outputs: Int, initialization: Initialization,
-                            using generator: inout SeededGenerator) {
+    public convenience init(
+        inputs: Int, outputs: Int, initialization: Initialization,
+        using generator: inout SeededGenerator
+    ) {
         let weight: Tensor
         switch initialization {
         case .xavierUniform: weight = xavierUniform(inputs: inputs, outputs: outputs, using: &generator)

@@ -28,8 +28,9 @@ public final class TwoLayerNetwork: Layer, Classifier {
 
     /// A network with He-initialized layers (stage 3): `inputs → hidden → outputs`. (Given.)
     public convenience init(inputs: Int, hidden: Int, outputs: Int, using generator: inout SeededGenerator) {
-        self.init(hidden: Dense(inputs: inputs, outputs: hidden, initialization: .heNormal, using: &generator),
-                  output: Dense(inputs: hidden, outputs: outputs, initialization: .heNormal, using: &generator))
+        self.init(
+            hidden: Dense(inputs: inputs, outputs: hidden, initialization: .heNormal, using: &generator),
+            output: Dense(inputs: hidden, outputs: outputs, initialization: .heNormal, using: &generator))
     }
 
     /// (Given: the hidden layer's weight and bias, then the output layer's.)

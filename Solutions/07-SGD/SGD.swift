@@ -38,13 +38,13 @@ public final class SGD: Optimizer {
             var gradient = parameter.gradient
             if weightDecay != 0 { gradient = gradient + weightDecay * parameter.value }
             if momentum == 0 {
-                parameter.value -= learningRate * gradient                     // w ← w − η ∇w
+                parameter.value -= learningRate * gradient // w ← w − η ∇w
             } else {
                 let key = ObjectIdentifier(parameter)
                 let previous = velocities[key] ?? Tensor(zeros: parameter.value.shape)
-                let velocity = momentum * previous - learningRate * gradient   // Δw(n) = α Δw(n−1) − η ∇w
+                let velocity = momentum * previous - learningRate * gradient // Δw(n) = α Δw(n−1) − η ∇w
                 velocities[key] = velocity
-                parameter.value += velocity                                    // w ← w + Δw(n)
+                parameter.value += velocity // w ← w + Δw(n)
             }
         }
     }
@@ -81,7 +81,8 @@ public final class Adam: Optimizer {
 
     public func step(_ parameters: [Parameter]) {
         steps += 1
-        let correction1 = 1 - pow(beta1, steps), correction2 = 1 - pow(beta2, steps)
+        let correction1 = 1 - pow(beta1, steps)
+        let correction2 = 1 - pow(beta2, steps)
         for parameter in parameters {
             let key = ObjectIdentifier(parameter)
             let g = parameter.gradient
@@ -115,7 +116,10 @@ public final class Dropout: Layer {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        guard isTraining, rate > 0 else { mask = nil; return input }
+        guard isTraining, rate > 0 else {
+            mask = nil
+            return input
+        }
         let keep = 1 - rate
         let m = Tensor(shape: input.shape) { _ in generator.nextUnit() < keep ? 1 / keep : 0 }
         mask = m

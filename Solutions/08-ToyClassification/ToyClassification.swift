@@ -23,13 +23,16 @@ public func accuracy(predicted: [Int], labels: [Int]) -> Double {
 /// Trains `network` on `data` for `epochs` epochs of shuffled mini-batches.
 /// Returns the mean loss of each epoch.
 @discardableResult
-public func train(_ network: any Classifier, on data: Dataset, epochs: Int, batchSize: Int,
-                  optimizer: any Optimizer, using generator: inout SeededGenerator) -> [Double] {
+public func train(
+    _ network: any Classifier, on data: Dataset, epochs: Int, batchSize: Int,
+    optimizer: any Optimizer, using generator: inout SeededGenerator
+) -> [Double] {
     var losses: [Double] = []
     for _ in 0..<epochs {
         var total = 0.0
         for batch in miniBatches(count: data.count, batchSize: batchSize, using: &generator) {
-            let targets = (try? oneHot(batch.map { data.labels[$0] }, classes: data.classCount))
+            let targets =
+                (try? oneHot(batch.map { data.labels[$0] }, classes: data.classCount))
                 ?? Tensor(zeros: [batch.count, data.classCount])
             let loss = trainStep(network, inputs: data.inputs.rows(batch), targets: targets, optimizer: optimizer)
             total += loss * Double(batch.count)

@@ -25,8 +25,9 @@ public func preprocess(_ pixels: Tensor) -> Tensor {
 /// A labelled dataset ready for training: the images through `preprocess`,
 /// with their labels and class names. (Given.)
 public func dataset(from images: ImageDataset) throws -> Dataset {
-    try Dataset(inputs: preprocess(images.pixelTensor()), labels: images.labels,
-                classCount: images.classNames.count, classNames: images.classNames)
+    try Dataset(
+        inputs: preprocess(images.pixelTensor()), labels: images.labels,
+        classCount: images.classNames.count, classNames: images.classNames)
 }
 
 /// What `trainEpoch` tells its caller after each mini-batch. (Given.)
@@ -76,9 +77,11 @@ public struct EpochStatistics: Sendable, Equatable {
 /// `∂L/∂logits`, one optimizer step; then `afterBatch` with the progress so
 /// far. When `afterBatch` returns false the epoch stops there.
 @discardableResult
-public func trainEpoch(_ network: any Classifier, on data: Dataset, batchSize: Int, optimizer: any Optimizer,
-                       using generator: inout SeededGenerator,
-                       afterBatch: (BatchProgress) -> Bool = { _ in true }) -> EpochStatistics {
+public func trainEpoch(
+    _ network: any Classifier, on data: Dataset, batchSize: Int, optimizer: any Optimizer,
+    using generator: inout SeededGenerator,
+    afterBatch: (BatchProgress) -> Bool = { _ in true }
+) -> EpochStatistics {
     let batches = miniBatches(count: data.count, batchSize: batchSize, using: &generator)
     var totalLoss = 0.0
     var correct = 0
@@ -94,8 +97,9 @@ public func trainEpoch(_ network: any Classifier, on data: Dataset, batchSize: I
         optimizer.step(network.parameters)
         totalLoss += loss * Double(batch.count)
         seen += batch.count
-        let progress = BatchProgress(batch: index + 1, batchCount: batches.count, examples: seen, loss: loss,
-                                     meanLoss: totalLoss / Double(seen), accuracy: Double(correct) / Double(seen))
+        let progress = BatchProgress(
+            batch: index + 1, batchCount: batches.count, examples: seen, loss: loss,
+            meanLoss: totalLoss / Double(seen), accuracy: Double(correct) / Double(seen))
         if !afterBatch(progress) { break }
     }
     let examples = Double(max(seen, 1))

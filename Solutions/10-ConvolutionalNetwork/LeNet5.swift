@@ -34,25 +34,30 @@ public final class LeNet5: Layer, Classifier {
     /// also use 16, where the flattened size is 16·1·1.)
     public convenience init(imageSize: Int = 28, classes: Int = 10, using generator: inout SeededGenerator) {
         // Each 5×5 convolution takes 4 off the size, each 2×2 pooling halves it.
-        let afterFirst = (try? poolingOutputSize(input: convolutionOutputSize(input: imageSize, kernel: 5),
-                                                 window: 2, stride: 2)) ?? 0
-        let afterSecond = (try? poolingOutputSize(input: convolutionOutputSize(input: afterFirst, kernel: 5),
-                                                  window: 2, stride: 2)) ?? 0
+        let afterFirst =
+            (try? poolingOutputSize(
+                input: convolutionOutputSize(input: imageSize, kernel: 5),
+                window: 2, stride: 2)) ?? 0
+        let afterSecond =
+            (try? poolingOutputSize(
+                input: convolutionOutputSize(input: afterFirst, kernel: 5),
+                window: 2, stride: 2)) ?? 0
         let flattened = 16 * afterSecond * afterSecond
-        self.init(body: Sequential(
-            Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator),
-            ReLU(),
-            MaxPool2D(window: 2, stride: 2),
-            Conv2D(inputChannels: 6, filters: 16, kernel: 5, using: &generator),
-            ReLU(),
-            MaxPool2D(window: 2, stride: 2),
-            Flatten(),
-            Dense(inputs: flattened, outputs: 120, initialization: .heNormal, using: &generator),
-            ReLU(),
-            Dense(inputs: 120, outputs: 84, initialization: .heNormal, using: &generator),
-            ReLU(),
-            Dense(inputs: 84, outputs: classes, initialization: .heNormal, using: &generator)
-        ))
+        self.init(
+            body: Sequential(
+                Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator),
+                ReLU(),
+                MaxPool2D(window: 2, stride: 2),
+                Conv2D(inputChannels: 6, filters: 16, kernel: 5, using: &generator),
+                ReLU(),
+                MaxPool2D(window: 2, stride: 2),
+                Flatten(),
+                Dense(inputs: flattened, outputs: 120, initialization: .heNormal, using: &generator),
+                ReLU(),
+                Dense(inputs: 120, outputs: 84, initialization: .heNormal, using: &generator),
+                ReLU(),
+                Dense(inputs: 84, outputs: classes, initialization: .heNormal, using: &generator)
+            ))
     }
 
     public var parameters: [Parameter] { body.parameters }

@@ -18,19 +18,25 @@ import NeuralKit
 /// Throws a `KitError` when the input, kernel, stride or dilation is below 1,
 /// the padding is negative, or the kernel's span is larger than the padded
 /// input `W + 2P` (no position fits).
-public func convolutionOutputSize(input: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
-                                  dilation: Int = 1) throws -> Int {
+public func convolutionOutputSize(
+    input: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+    dilation: Int = 1
+) throws -> Int {
     guard input >= 1 else { throw KitError("the input size must be at least 1, got \(input)") }
     guard kernel >= 1 else { throw KitError("the kernel size must be at least 1, got \(kernel)") }
-    guard stride >= 1 else { throw KitError("the stride must be at least 1, got \(stride): a window must move forward") }
+    guard stride >= 1 else {
+        throw KitError("the stride must be at least 1, got \(stride): a window must move forward")
+    }
     guard padding >= 0 else { throw KitError("the padding must not be negative, got \(padding)") }
     guard dilation >= 1 else { throw KitError("the dilation must be at least 1, got \(dilation) (1 means no gaps)") }
     let span = dilation * (kernel - 1) + 1
     let padded = input + 2 * padding
     guard span <= padded else {
-        let kernelText = dilation == 1 ? "the kernel (\(kernel))" : "the dilated kernel (\(dilation)·(\(kernel) − 1) + 1 = \(span))"
-        throw KitError("\(kernelText) is larger than the padded input (\(input) + 2·\(padding) = \(padded)): "
-            + "no position fits; use a smaller kernel or more padding")
+        let kernelText =
+            dilation == 1 ? "the kernel (\(kernel))" : "the dilated kernel (\(dilation)·(\(kernel) − 1) + 1 = \(span))"
+        throw KitError(
+            "\(kernelText) is larger than the padded input (\(input) + 2·\(padding) = \(padded)): "
+                + "no position fits; use a smaller kernel or more padding")
     }
     return (padded - span) / stride + 1
 }
@@ -42,7 +48,9 @@ public func convolutionOutputSize(input: Int, kernel: Int, stride: Int = 1, padd
 public func poolingOutputSize(input: Int, window: Int, stride: Int) throws -> Int {
     guard input >= 1 else { throw KitError("the input size must be at least 1, got \(input)") }
     guard window >= 1 else { throw KitError("the window must be at least 1, got \(window)") }
-    guard stride >= 1 else { throw KitError("the stride must be at least 1, got \(stride): a window must move forward") }
+    guard stride >= 1 else {
+        throw KitError("the stride must be at least 1, got \(stride): a window must move forward")
+    }
     guard window <= input else {
         throw KitError("the window (\(window)) is larger than the input (\(input)): no position fits")
     }
@@ -64,8 +72,10 @@ public func denseParameterCount(inputs: Int, outputs: Int) -> Int {
 /// The multiply-accumulates of a convolution for one example: each of the
 /// `outputHeight · outputWidth · filters` outputs is a dot product of length `F·F·C`.
 /// (Bias additions are not counted.)
-public func convolutionMultiplyAccumulates(kernel: Int, inputChannels: Int, filters: Int,
-                                           outputHeight: Int, outputWidth: Int) -> Int {
+public func convolutionMultiplyAccumulates(
+    kernel: Int, inputChannels: Int, filters: Int,
+    outputHeight: Int, outputWidth: Int
+) -> Int {
     outputHeight * outputWidth * filters * kernel * kernel * inputChannels
 }
 
@@ -88,13 +98,15 @@ public func receptiveField(kernels: [Int], strides: [Int], dilations: [Int] = []
     }
     let dilations = dilations.isEmpty ? Array(repeating: 1, count: kernels.count) : dilations
     guard dilations.count == kernels.count else {
-        throw KitError("\(kernels.count) kernels but \(dilations.count) dilations: give one dilation per layer, or none")
+        throw KitError(
+            "\(kernels.count) kernels but \(dilations.count) dilations: give one dilation per layer, or none")
     }
     var field = 1
     var jump = 1
     for (layer, (kernel, (stride, dilation))) in zip(kernels, zip(strides, dilations)).enumerated() {
         guard kernel >= 1, stride >= 1, dilation >= 1 else {
-            throw KitError("layer \(layer) has kernel \(kernel), stride \(stride), dilation \(dilation): each must be at least 1")
+            throw KitError(
+                "layer \(layer) has kernel \(kernel), stride \(stride), dilation \(dilation): each must be at least 1")
         }
         field += dilation * (kernel - 1) * jump
         jump *= stride

@@ -67,7 +67,8 @@ public final class Conv2D: Layer {
                                 // y[image] = W · columns + b, a [K, H′·W′] matrix.
                                 let output = y.baseAddress! + image * k * positions
                                 g.im2col(x.baseAddress! + image * g.imageSize, into: columns)
-                                MatrixKernels.multiply(w.baseAddress!, columns, into: output, m: k, k: rows, n: positions)
+                                MatrixKernels.multiply(
+                                    w.baseAddress!, columns, into: output, m: k, k: rows, n: positions)
                                 for filter in 0..<k {
                                     let row = output + filter * positions
                                     for q in 0..<positions { row[q] += b[filter] }
@@ -99,20 +100,26 @@ public final class Conv2D: Layer {
     }
 
     private func backward(_ outputGradient: Tensor, findingInputGradient: Bool) -> Tensor {
-        let x = input ?? Tensor(zeros: [outputGradient.shape.first ?? 0, weight.value.shape.count > 1 ? weight.value.shape[1] : 0, 1, 1])
+        let x =
+            input
+            ?? Tensor(zeros: [
+                outputGradient.shape.first ?? 0, weight.value.shape.count > 1 ? weight.value.shape[1] : 0, 1, 1,
+            ])
         guard let (n, k, g) = geometry(x.shape) else { return Tensor(zeros: x.shape) }
         guard outputGradient.shape == [n, k, g.outputHeight, g.outputWidth] else {
-            Problems.invalidShape("Conv2D.backward: the output gradient has shape \(outputGradient.shape), "
-                + "expected \([n, k, g.outputHeight, g.outputWidth]) (the shape of the forward pass's output)")
+            Problems.invalidShape(
+                "Conv2D.backward: the output gradient has shape \(outputGradient.shape), "
+                    + "expected \([n, k, g.outputHeight, g.outputWidth]) (the shape of the forward pass's output)")
             return Tensor(zeros: x.shape)
         }
         let (rows, positions) = (g.patchSize, g.positions)
         guard n * k > 0, x.count > 0 else {
             weight.gradient = Tensor(zeros: weight.value.shape)
-            bias.gradient = n > 0 ? outputGradient.sum(alongAxis: 3).sum(alongAxis: 2).sum(alongAxis: 0) : Tensor(zeros: [k])
+            bias.gradient =
+                n > 0 ? outputGradient.sum(alongAxis: 3).sum(alongAxis: 2).sum(alongAxis: 0) : Tensor(zeros: [k])
             return Tensor(zeros: x.shape)
         }
-        let weightT = weight.value.reshaped([k, rows]).transposed()              // [C·kH·kW, K]
+        let weightT = weight.value.reshaped([k, rows]).transposed() // [C·kH·kW, K]
         var dx = [Double](repeating: 0, count: findingInputGradient ? x.count : 0)
         // ∂L/∂w summed over groups of `groupSize` images (image by image, in
         // order), then the groups added in order: the same bits on any number of cores.
@@ -127,11 +134,12 @@ public final class Conv2D: Layer {
                         dwGroups.withUnsafeMutableBufferPointer { dw in
                             dbImages.withUnsafeMutableBufferPointer { db in
                                 Parallel.forEachChunk(groups) { chunk in
-                                    let columns = UnsafeMutablePointer<Double>.allocate(capacity: max(rows * positions, 1))
+                                    let columns = UnsafeMutablePointer<Double>.allocate(
+                                        capacity: max(rows * positions, 1))
                                     defer { columns.deallocate() }
                                     for group in chunk {
                                         for image in (group * groupSize)..<min((group + 1) * groupSize, n) {
-                                            let gradient = dy.baseAddress! + image * k * positions    // [K, H′·W′]
+                                            let gradient = dy.baseAddress! + image * k * positions // [K, H′·W′]
                                             g.im2col(xs.baseAddress! + image * g.imageSize, into: columns)
                                             MatrixKernels.multiplyTransposingOther(
                                                 gradient, columns, into: dw.baseAddress! + group * k * rows,
@@ -143,8 +151,9 @@ public final class Conv2D: Layer {
                                             }
                                             guard findingInputGradient else { continue }
                                             // ∂L/∂columns = Wᵀ G, reusing the patch buffer.
-                                            MatrixKernels.multiply(wt.baseAddress!, gradient, into: columns,
-                                                                   m: rows, k: k, n: positions)
+                                            MatrixKernels.multiply(
+                                                wt.baseAddress!, gradient, into: columns,
+                                                m: rows, k: k, n: positions)
                                             g.col2im(columns, addingInto: dxs.baseAddress! + image * g.imageSize)
                                         }
                                     }
@@ -182,25 +191,32 @@ public final class Conv2D: Layer {
             return nil
         }
         guard shape[1] == ws[1] else {
-            Problems.invalidShape("Conv2D: the input has \(shape[1]) channels (shape \(shape)) but the kernels "
-                + "have depth \(ws[1]) (weight \(ws)): the kernel depth must equal the input channels")
+            Problems.invalidShape(
+                "Conv2D: the input has \(shape[1]) channels (shape \(shape)) but the kernels "
+                    + "have depth \(ws[1]) (weight \(ws)): the kernel depth must equal the input channels")
             return nil
         }
         guard bias.value.count == ws[0] else {
-            Problems.invalidShape("Conv2D: the bias has shape \(bias.value.shape), expected [\(ws[0])] (one per filter)")
+            Problems.invalidShape(
+                "Conv2D: the bias has shape \(bias.value.shape), expected [\(ws[0])] (one per filter)")
             return nil
         }
         do {
             // Checks the sizes and explains what does not fit.
-            _ = try convolutionOutputSize(input: shape[2], kernel: ws[2], stride: stride, padding: padding, dilation: dilation)
-            _ = try convolutionOutputSize(input: shape[3], kernel: ws[3], stride: stride, padding: padding, dilation: dilation)
+            _ = try convolutionOutputSize(
+                input: shape[2], kernel: ws[2], stride: stride, padding: padding, dilation: dilation)
+            _ = try convolutionOutputSize(
+                input: shape[3], kernel: ws[3], stride: stride, padding: padding, dilation: dilation)
         } catch {
             Problems.invalidShape("Conv2D on input \(shape) with weight \(ws): \(error)")
             return nil
         }
-        guard let g = ConvolutionGeometry(channels: shape[1], height: shape[2], width: shape[3],
-                                          kernelHeight: ws[2], kernelWidth: ws[3],
-                                          stride: stride, padding: padding, dilation: dilation) else {
+        guard
+            let g = ConvolutionGeometry(
+                channels: shape[1], height: shape[2], width: shape[3],
+                kernelHeight: ws[2], kernelWidth: ws[3],
+                stride: stride, padding: padding, dilation: dilation)
+        else {
             Problems.invalidShape("Conv2D on input \(shape) with weight \(ws): the sizes do not fit")
             return nil
         }

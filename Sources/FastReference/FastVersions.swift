@@ -11,8 +11,9 @@ public func fastVersion(of layer: any Layer) -> any Layer {
     case let dense as Solutions.Dense:
         return Dense(weight: dense.weight.value, bias: dense.bias.value)
     case let convolution as Solutions.Conv2D:
-        return Conv2D(weight: convolution.weight.value, bias: convolution.bias.value, stride: convolution.stride,
-                      padding: convolution.padding, dilation: convolution.dilation)
+        return Conv2D(
+            weight: convolution.weight.value, bias: convolution.bias.value, stride: convolution.stride,
+            padding: convolution.padding, dilation: convolution.dilation)
     case let pooling as Solutions.MaxPool2D:
         return MaxPool2D(window: pooling.window, stride: pooling.stride)
     default:

@@ -27,7 +27,9 @@ public final class MaxPool2D: Layer {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        guard let (n, c, h, w, outH, outW) = poolingGeometry(input.shape, window: window, stride: stride, name: "MaxPool2D")
+        guard
+            let (n, c, h, w, outH, outW) = poolingGeometry(
+                input.shape, window: window, stride: stride, name: "MaxPool2D")
         else { return Tensor(zeros: [input.shape.first ?? 0, 1, 1, 1]) }
         inputShape = input.shape
         var out = [Double](repeating: 0, count: n * c * outH * outW)
@@ -35,7 +37,7 @@ public final class MaxPool2D: Layer {
         let (f, s) = (window, stride)
         input.withUnsafeScalars { x in
             out.withUnsafeMutableBufferPointer { y in
-                positions.withUnsafeMutableBufferPointer { where_ in
+                positions.withUnsafeMutableBufferPointer { winners in
                     // Every channel of every image on its own: shared out over the cores.
                     Parallel.forEachChunk(n * c, minimumChunk: 16) { planes in
                         for plane in planes {
@@ -53,7 +55,7 @@ public final class MaxPool2D: Layer {
                                         }
                                     }
                                     y[o] = largest
-                                    where_[o] = best
+                                    winners[o] = best
                                     o += 1
                                 }
                             }
@@ -69,8 +71,9 @@ public final class MaxPool2D: Layer {
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let shape = inputShape ?? [0, 0, 0, 0]
         guard outputGradient.count == maxPositions.count else {
-            Problems.invalidShape("MaxPool2D.backward: the output gradient has shape \(outputGradient.shape), "
-                + "but the forward pass gave \(maxPositions.count) values")
+            Problems.invalidShape(
+                "MaxPool2D.backward: the output gradient has shape \(outputGradient.shape), "
+                    + "but the forward pass gave \(maxPositions.count) values")
             return Tensor(zeros: shape)
         }
         var dx = [Double](repeating: 0, count: shape.reduce(1, *))
@@ -87,7 +90,8 @@ public final class MaxPool2D: Layer {
 
 /// `(N, C, H, W, H′, W′)` for pooling, or nil with a recorded problem.
 private func poolingGeometry(_ shape: [Int], window: Int, stride: Int, name: String)
-    -> (Int, Int, Int, Int, Int, Int)? {
+    -> (Int, Int, Int, Int, Int, Int)?
+{
     guard shape.count == 4 else {
         Problems.invalidShape("\(name): the input must have shape [batch, channels, height, width], got \(shape)")
         return nil

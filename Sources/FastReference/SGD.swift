@@ -25,14 +25,14 @@ public final class SGD: Optimizer {
             var gradient = parameter.gradient
             if weightDecay != 0 { gradient.add(parameter.value, scaledBy: weightDecay) }
             if momentum == 0 {
-                parameter.value.add(gradient, scaledBy: -learningRate)        // w ← w − η ∇w
+                parameter.value.add(gradient, scaledBy: -learningRate) // w ← w − η ∇w
             } else {
                 let key = ObjectIdentifier(parameter)
                 // Taken out of the dictionary while it changes, so that it is not copied.
                 var velocity = velocities.removeValue(forKey: key) ?? Tensor(zeros: parameter.value.shape)
-                velocity *= momentum                                           // α Δw(n−1)
-                velocity.add(gradient, scaledBy: -learningRate)                // − η ∇w
-                parameter.value += velocity                                    // w ← w + Δw(n)
+                velocity *= momentum // α Δw(n−1)
+                velocity.add(gradient, scaledBy: -learningRate) // − η ∇w
+                parameter.value += velocity // w ← w + Δw(n)
                 velocities[key] = velocity
             }
         }

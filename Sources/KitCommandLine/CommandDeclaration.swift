@@ -16,8 +16,10 @@ public struct CommandDeclaration: Sendable {
     /// Hidden from `kit help` (maintainers' commands).
     public var hidden = false
 
-    public init(name: String, summary: String, program: String = "swift run kit", positionals: String = "",
-                details: String = "", options: [Option] = [], maximumPositionals: Int = 1, hidden: Bool = false) {
+    public init(
+        name: String, summary: String, program: String = "swift run kit", positionals: String = "",
+        details: String = "", options: [Option] = [], maximumPositionals: Int = 1, hidden: Bool = false
+    ) {
         self.name = name
         self.summary = summary
         self.program = program
@@ -41,9 +43,11 @@ public struct CommandDeclaration: Sendable {
         if !options.isEmpty {
             let width = options.map(\.synopsis.count).max()! + 2
             let indent = String(repeating: " ", count: width + 2)
-            text += "\nOptions:\n" + options.map { option in
-                "  " + pad(option.synopsis, width) + wrap(option.description, width: 100 - width, indent: indent)
-            }.joined(separator: "\n") + "\n"
+            text +=
+                "\nOptions:\n"
+                + options.map { option in
+                    "  " + pad(option.synopsis, width) + wrap(option.description, width: 100 - width, indent: indent)
+                }.joined(separator: "\n") + "\n"
         }
         return text
     }
@@ -62,8 +66,14 @@ public struct CommandDeclaration: Sendable {
                 arguments.positionals.append(word)
                 continue
             }
-            if word == "--" { onlyPositionals = true; continue }
-            if word == "-h" || word == "--help" { arguments.flags.insert("help"); continue }
+            if word == "--" {
+                onlyPositionals = true
+                continue
+            }
+            if word == "-h" || word == "--help" {
+                arguments.flags.insert("help")
+                continue
+            }
             var name = String(word.drop { $0 == "-" })
             var value: String?
             if let equals = name.firstIndex(of: "=") {
@@ -74,7 +84,10 @@ public struct CommandDeclaration: Sendable {
                 throw UsageError(unknownOption(word, name: name))
             }
             if option.takesValue {
-                if value == nil, index < words.count { value = words[index]; index += 1 }
+                if value == nil, index < words.count {
+                    value = words[index]
+                    index += 1
+                }
                 guard let value else { throw UsageError("--\(name) needs a value: \(option.synopsis)") }
                 try option.validate(value)
                 arguments.options[name] = value
@@ -106,7 +119,9 @@ public struct CommandDeclaration: Sendable {
         var words = arguments.positionals
         for option in options {
             if option.takesValue {
-                let values = option.repeatable ? arguments.strings(option.name) : arguments.string(option.name).map { [$0] } ?? []
+                let values =
+                    option.repeatable
+                    ? arguments.strings(option.name) : arguments.string(option.name).map { [$0] } ?? []
                 for value in values {
                     words += ["--" + option.name, option.value == .path ? absolutePath(value, from: directory) : value]
                 }

@@ -10,8 +10,9 @@ extension Option {
     public static let dataDirectory = Option(
         String(DataDirectory.option.dropFirst(2)), .path, "DIR", help: "where the datasets are",
         default: "$\(DataDirectory.environmentVariable), else ./data")
-    static let seed = Option("seed", .integer, "S", help: "initialization and shuffling: same seed, same numbers",
-                             default: "1")
+    static let seed = Option(
+        "seed", .integer, "S", help: "initialization and shuffling: same seed, same numbers",
+        default: "1")
     static let hidden = Option("hidden", .integer, "H", help: "hidden units of the MLP", default: "100")
     /// The networks `kit-demos` trains.
     public static let models = ["mlp", "lenet"]
@@ -32,13 +33,14 @@ extension CommandDeclaration {
         name: "run", summary: "Run a stage's demo on your code: the walkthrough's \"notebook cell\".",
         positionals: "<stage>",
         details: """
-        Builds the demos with your code (only what changed) and runs the one of the \
-        stage. A function you have not written yet prints "not implemented yet" \
-        instead of numbers. What each stage shows:
-        """ + "\n" + Course.stages.map { "  \($0.number)  \($0.demo)" }.joined(separator: "\n"),
+            Builds the demos with your code (only what changed) and runs the one of the \
+            stage. A function you have not written yet prints "not implemented yet" \
+            instead of numbers. What each stage shows:
+            """ + "\n" + Course.stages.map { "  \($0.number)  \($0.demo)" }.joined(separator: "\n"),
         options: [
-            Option("dataset", .choice(ToyDataset.allCases.map(\.rawValue)), help: "stage 8: the toy dataset",
-                   default: "spirals"),
+            Option(
+                "dataset", .choice(ToyDataset.allCases.map(\.rawValue)), help: "stage 8: the toy dataset",
+                default: "spirals"),
             .flag("reference", help: "stages 7–8: train the reference solution instead of your code"),
             Option("output", .path, "DIR", help: "stages 7–8: where to write the pictures", default: "runs/"),
         ])
@@ -49,43 +51,48 @@ extension CommandDeclaration {
             + "pictures go to runs/.",
         program: "swift run -c release kit",
         details: """
-        Trains the reference network of stages 4–9 (with --student: your code), or LeNet-5 \
-        (stage 10) with --model lenet, with a live progress bar, prints each epoch's loss, \
-        train and test accuracy and time, and writes pictures (loss and accuracy curves, \
-        confusion matrix, misclassified test images, the first layer's weights) to \
-        runs/<dataset>-<model>/. Without options it trains on the toy spirals, which need no \
-        download. Build with -c release for full speed: kit builds its training code in the \
-        same configuration as itself.
+            Trains the reference network of stages 4–9 (with --student: your code), or LeNet-5 \
+            (stage 10) with --model lenet, with a live progress bar, prints each epoch's loss, \
+            train and test accuracy and time, and writes pictures (loss and accuracy curves, \
+            confusion matrix, misclassified test images, the first layer's weights) to \
+            runs/<dataset>-<model>/. Without options it trains on the toy spirals, which need no \
+            download. Build with -c release for full speed: kit builds its training code in the \
+            same configuration as itself.
 
-        Examples:
-          swift run -c release kit train
-          swift run kit data fashion-mnist && swift run -c release kit train --dataset fashion-mnist
-          swift run -c release kit train --dataset mnist --train-split test --train-range 0:8000 --test-range 8000:10000
-        """,
+            Examples:
+              swift run -c release kit train
+              swift run kit data fashion-mnist && swift run -c release kit train --dataset fashion-mnist
+              swift run -c release kit train --dataset mnist --train-split test --train-range 0:8000 --test-range 8000:10000
+            """,
         options: [
             Option("dataset", .choice(Option.datasets), help: "the dataset", default: "spirals"),
-            Option("model", .choice(Option.models),
-                   help: "the network: mlp (784-H-10, stages 4–9) or lenet (LeNet-5, stage 10)", default: "mlp"),
+            Option(
+                "model", .choice(Option.models),
+                help: "the network: mlp (784-H-10, stages 4–9) or lenet (LeNet-5, stage 10)", default: "mlp"),
             .dataDirectory,
             Option("epochs", .integer, "E", help: "passes over the training set", default: "10; toy datasets 200"),
             Option("batch-size", .integer, "B", help: "examples per mini-batch", default: "64; lenet 32"),
-            Option("learning-rate", .number, "η", help: "the first epoch's learning rate",
-                   default: "0.05; lenet 0.02; toy datasets 0.1"),
+            Option(
+                "learning-rate", .number, "η", help: "the first epoch's learning rate",
+                default: "0.05; lenet 0.02; toy datasets 0.1"),
             Option("momentum", .number, "μ", help: "SGD momentum", default: "0.9"),
-            Option("decay", .number, "d", help: "the learning rate is multiplied by d after each epoch",
-                   default: "0.85; lenet 0.8; toy datasets 1"),
+            Option(
+                "decay", .number, "d", help: "the learning rate is multiplied by d after each epoch",
+                default: "0.85; lenet 0.8; toy datasets 1"),
             .hidden,
             .seed,
             Option("limit", .integer, help: "train on the first N training images only"),
-            Option("train-split", .choice(DatasetSplit.allCases.map(\.rawValue)), "SPLIT",
-                   help: "where the training images come from: train or test", default: "train"),
+            Option(
+                "train-split", .choice(DatasetSplit.allCases.map(\.rawValue)), "SPLIT",
+                help: "where the training images come from: train or test", default: "train"),
             Option("train-range", .range, help: "the training images' indices in their split (A included, B not)"),
             Option("test-range", .range, help: "the test images' indices in the test split"),
             Option("output", .path, "DIR", help: "where the pictures go", default: "runs/<dataset>-<model>"),
             .flag("no-pictures", help: "write no pictures"),
             .flag("student", help: "train your code (stages 4–9, or 10 with --model lenet) instead of the reference"),
-            .flag("json",
-                  help: "end with one JSON object: test_accuracy, train_accuracy, epochs, seconds_per_epoch, ..."),
+            .flag(
+                "json",
+                help: "end with one JSON object: test_accuracy, train_accuracy, epochs, seconds_per_epoch, ..."),
         ],
         maximumPositionals: 0)
 
@@ -95,12 +102,12 @@ extension CommandDeclaration {
             + "compare with numpy.",
         program: "swift run -c release kit",
         details: """
-        Trains the reference network (784-100-10, or LeNet-5 with --model lenet) for a few epochs \
-        on 60,000 random 28×28 examples (the speed does not depend on the values, so nothing is \
-        downloaded) and prints samples/s of the fastest epoch. --numpy then runs the same network in \
-        numpy (Tests/Benchmarks/mlp_numpy.py, float64, or lenet_numpy.py, im2col) for a side-by-side \
-        figure on this machine. Build with -c release: a debug build measures nothing useful.
-        """,
+            Trains the reference network (784-100-10, or LeNet-5 with --model lenet) for a few epochs \
+            on 60,000 random 28×28 examples (the speed does not depend on the values, so nothing is \
+            downloaded) and prints samples/s of the fastest epoch. --numpy then runs the same network in \
+            numpy (Tests/Benchmarks/mlp_numpy.py, float64, or lenet_numpy.py, im2col) for a side-by-side \
+            figure on this machine. Build with -c release: a debug build measures nothing useful.
+            """,
         options: [
             Option("model", .choice(Option.models), help: "the network", default: "mlp"),
             Option("epochs", .integer, "E", help: "epochs to time; the fastest counts", default: "3"),
@@ -117,16 +124,17 @@ extension CommandDeclaration {
         name: "shape", summary: "Output shape, parameters and cost of one layer: conv2d, pool or dense.",
         positionals: "conv2d|pool|dense",
         details: """
-        Prints each number with its formula (docs/formulas.md), and explains in words a combination that cannot work.
+            Prints each number with its formula (docs/formulas.md), and explains in words a combination that cannot work.
 
-        Examples:
-          swift run kit shape conv2d --input 3x32x32 --kernel 5 --filters 6
-          swift run kit shape pool --input 6x28x28 --window 2
-          swift run kit shape dense --inputs 784 --outputs 100
-        """,
+            Examples:
+              swift run kit shape conv2d --input 3x32x32 --kernel 5 --filters 6
+              swift run kit shape pool --input 6x28x28 --window 2
+              swift run kit shape dense --inputs 784 --outputs 100
+            """,
         options: [
-            Option("input", .text, "CxHxW",
-                   help: "conv2d, pool: the input volume, channels×height×width (HxW: 1 channel)"),
+            Option(
+                "input", .text, "CxHxW",
+                help: "conv2d, pool: the input volume, channels×height×width (HxW: 1 channel)"),
             Option("kernel", .integer, "F", help: "conv2d: the filters' size F×F"),
             Option("filters", .integer, "K", help: "conv2d: how many filters"),
             Option("stride", .integer, "S", help: "conv2d, pool: the step", default: "1; pool: the window"),

@@ -32,8 +32,10 @@ public struct Option: Sendable, Equatable {
     /// Given more than once, each value counts (`Arguments.strings`); otherwise the last one does.
     public let repeatable: Bool
 
-    public init(_ name: String, _ value: Value, _ placeholder: String = "", help: String,
-                default defaultValue: String? = nil, repeatable: Bool = false) {
+    public init(
+        _ name: String, _ value: Value, _ placeholder: String = "", help: String,
+        default defaultValue: String? = nil, repeatable: Bool = false
+    ) {
         self.name = name
         self.repeatable = repeatable
         self.value = value
@@ -83,8 +85,9 @@ public struct Option: Sendable, Equatable {
             guard Double(text) != nil else { throw UsageError("--\(name) \(text): not a number") }
         case .choice(let choices):
             guard choices.contains(text) else {
-                throw UsageError("--\(name) \(text): use one of " + choices.joined(separator: ", ")
-                    + (Suggestion.closest(to: text, among: choices).map { " (did you mean \"\($0)\"?)" } ?? ""))
+                throw UsageError(
+                    "--\(name) \(text): use one of " + choices.joined(separator: ", ")
+                        + (Suggestion.closest(to: text, among: choices).map { " (did you mean \"\($0)\"?)" } ?? ""))
             }
         case .range:
             _ = try Option.range(text, option: name)
@@ -93,11 +96,13 @@ public struct Option: Sendable, Equatable {
 
     /// "0:8000" or "0..<8000": the half-open range of indices.
     static func range(_ text: String, option: String) throws -> Range<Int> {
-        let parts = text.contains("..<")
+        let parts =
+            text.contains("..<")
             ? text.components(separatedBy: "..<")
             : text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2, let lower = Int(parts[0].isEmpty ? "0" : parts[0]), let upper = Int(parts[1]),
-              lower >= 0, lower < upper else {
+            lower >= 0, lower < upper
+        else {
             throw UsageError("--\(option) \(text): write the indices as START:END (END not included), e.g. 0:8000")
         }
         return lower..<upper

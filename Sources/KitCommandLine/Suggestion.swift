@@ -13,7 +13,8 @@ public enum Suggestion {
     /// The Levenshtein distance (insertions, deletions and substitutions), with a
     /// swap of two neighbouring letters counting as one edit ("chcek").
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
         var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in 0...a.count { table[i][0] = i }

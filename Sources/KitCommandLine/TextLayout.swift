@@ -3,7 +3,10 @@ public func wrap(_ text: String, width: Int = 88, indent: String = "") -> String
     var lines: [String] = []
     for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
         // A line that starts with a space (an example, a table) stays as it is.
-        if paragraph.hasPrefix(" ") { lines.append(String(paragraph)); continue }
+        if paragraph.hasPrefix(" ") {
+            lines.append(String(paragraph))
+            continue
+        }
         var line = ""
         for word in paragraph.split(separator: " ") {
             if !line.isEmpty, line.count + 1 + word.count > width {

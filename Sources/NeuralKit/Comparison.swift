@@ -30,8 +30,10 @@ public struct Tolerance: Sendable {
 /// The explanation names what a learner can act on: a shape that is the
 /// transpose of the expected one, a NaN or an infinity and where it is, or
 /// the worst element with both values, and how many elements are off.
-public func mismatch(_ actual: Tensor, _ expected: Tensor, tolerance: Tolerance = Tolerance(),
-                     name: String = "result") -> String? {
+public func mismatch(
+    _ actual: Tensor, _ expected: Tensor, tolerance: Tolerance = Tolerance(),
+    name: String = "result"
+) -> String? {
     if actual.shape != expected.shape {
         var text = "\(name) has shape \(actual.shape), expected \(expected.shape)"
         if actual.shape == expected.shape.reversed(), actual.rank == 2 {
@@ -47,7 +49,8 @@ public func mismatch(_ actual: Tensor, _ expected: Tensor, tolerance: Tolerance 
     var worstExcess = 0.0
     var wrong = 0
     for i in 0..<expected.count {
-        let a = actual.scalars[i], e = expected.scalars[i]
+        let a = actual.scalars[i]
+        let e = expected.scalars[i]
         if tolerance.accepts(a, e) { continue }
         wrong += 1
         if a.isNaN || a.isInfinite {
@@ -57,28 +60,36 @@ public func mismatch(_ actual: Tensor, _ expected: Tensor, tolerance: Tolerance 
         // NaN when `e` is infinite or NaN and `a` finite: count it as the worst.
         let ratio = Swift.abs(a - e) / (tolerance.absolute + tolerance.relative * Swift.abs(e))
         let excess = ratio.isNaN ? .infinity : ratio
-        if worst < 0 || excess > worstExcess { worstExcess = excess; worst = i }
+        if worst < 0 || excess > worstExcess {
+            worstExcess = excess
+            worst = i
+        }
     }
     guard wrong > 0, worst >= 0 else { return nil }
-    let a = actual.scalars[worst], e = expected.scalars[worst]
+    let a = actual.scalars[worst]
+    let e = expected.scalars[worst]
     var text = "\(name) differs at \(index(of: worst, in: expected.shape)): got \(describe(a)), expected \(describe(e))"
     text += " (\(wrong) of \(expected.count) values are off"
     text += wrong > 1 ? "; this is the largest difference)" : ")"
     if actual.scalars.allSatisfy({ $0 == 0 }) {
         text += "; every value is 0: is the result computed and returned?"
     } else if Tolerance(absolute: tolerance.absolute * 10, relative: tolerance.relative * 10)
-        .accepts(-a, e), wrong == expected.count {
+        .accepts(-a, e), wrong == expected.count
+    {
         text += "; the signs are flipped"
     }
     return text
 }
 
 /// Explains how two numbers differ, or nil when they agree within `tolerance`.
-public func mismatch(_ actual: Double, _ expected: Double, tolerance: Tolerance = Tolerance(),
-                     name: String = "result") -> String? {
+public func mismatch(
+    _ actual: Double, _ expected: Double, tolerance: Tolerance = Tolerance(),
+    name: String = "result"
+) -> String? {
     if tolerance.accepts(actual, expected) { return nil }
     if actual.isNaN || actual.isInfinite {
-        return "\(name) is \(actual), expected \(describe(expected)): look for a division by zero, log(0) or exp of a large number"
+        return
+            "\(name) is \(actual), expected \(describe(expected)): look for a division by zero, log(0) or exp of a large number"
     }
     return "\(name) is \(describe(actual)), expected \(describe(expected))"
 }
@@ -110,9 +121,16 @@ public func describe(_ x: Double) -> String {
 }
 
 private func log10Floor(_ x: Double) -> Double {
-    var p = 0.0, v = x
-    while v >= 10 { v /= 10; p += 1 }
-    while v < 1 { v *= 10; p -= 1 }
+    var p = 0.0
+    var v = x
+    while v >= 10 {
+        v /= 10
+        p += 1
+    }
+    while v < 1 {
+        v *= 10
+        p -= 1
+    }
     return p
 }
 

@@ -17,15 +17,24 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     /// `kernelHeight × kernelWidth` kernel; nil when the sizes do not fit (a
     /// stride or dilation below 1, negative padding, a kernel larger than the
     /// padded image).
-    public init?(channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int,
-                 stride: Int = 1, padding: Int = 0, dilation: Int = 1) {
+    public init?(
+        channels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int,
+        stride: Int = 1, padding: Int = 0, dilation: Int = 1
+    ) {
         guard channels >= 0, height >= 0, width >= 0, kernelHeight >= 1, kernelWidth >= 1,
-              stride >= 1, padding >= 0, dilation >= 1 else { return nil }
-        let spanH = dilation * (kernelHeight - 1) + 1, spanW = dilation * (kernelWidth - 1) + 1
+            stride >= 1, padding >= 0, dilation >= 1
+        else { return nil }
+        let spanH = dilation * (kernelHeight - 1) + 1
+        let spanW = dilation * (kernelWidth - 1) + 1
         guard height + 2 * padding >= spanH, width + 2 * padding >= spanW else { return nil }
-        self.channels = channels; self.height = height; self.width = width
-        self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
-        self.stride = stride; self.padding = padding; self.dilation = dilation
+        self.channels = channels
+        self.height = height
+        self.width = width
+        self.kernelHeight = kernelHeight
+        self.kernelWidth = kernelWidth
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
         self.outputHeight = (height + 2 * padding - spanH) / stride + 1
         self.outputWidth = (width + 2 * padding - spanW) / stride + 1
     }
@@ -63,7 +72,8 @@ public struct ConvolutionGeometry: Sendable, Equatable {
         forEachRow { row, source, rowInImage, first, end in
             let destination = columns + row
             guard let source, let rowInImage else {
-                destination.update(repeating: 0, count: outputWidth); return
+                destination.update(repeating: 0, count: outputWidth)
+                return
             }
             let from = image + rowInImage + source
             if first > 0 { destination.update(repeating: 0, count: first) }
@@ -117,7 +127,8 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     /// `j`) and the offset of the image row (both nil when the row is in the
     /// padding), and the positions `first..<end` that fall inside the image.
     @inline(__always)
-    private func forEachRow(_ body: (_ row: Int, _ source: Int?, _ rowInImage: Int?, _ first: Int, _ end: Int) -> Void) {
+    private func forEachRow(_ body: (_ row: Int, _ source: Int?, _ rowInImage: Int?, _ first: Int, _ end: Int) -> Void)
+    {
         let (s, p, d) = (stride, padding, dilation)
         var row = 0
         for c in 0..<channels {
@@ -126,7 +137,9 @@ public struct ConvolutionGeometry: Sendable, Equatable {
                     // Pixel x = j·s + offset must lie in 0..<width.
                     let offset = v * d - p
                     let first = offset >= 0 ? 0 : Swift.min((-offset + s - 1) / s, outputWidth)
-                    let end = width - 1 - offset < 0 ? first : Swift.max(first, Swift.min(outputWidth, (width - 1 - offset) / s + 1))
+                    let end =
+                        width - 1 - offset < 0
+                        ? first : Swift.max(first, Swift.min(outputWidth, (width - 1 - offset) / s + 1))
                     for i in 0..<outputHeight {
                         let y = i * s - p + u * d
                         if y >= 0, y < height {

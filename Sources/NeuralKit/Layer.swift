@@ -67,7 +67,8 @@ extension Layer {
     }
 
     public func multiplyAccumulates(for inputShape: [Int]) throws -> Int {
-        var shape = inputShape, total = 0
+        var shape = inputShape
+        var total = 0
         for layer in sublayers {
             total += try layer.multiplyAccumulates(for: shape)
             shape = try layer.outputShape(for: shape)
@@ -133,7 +134,8 @@ public final class Sequential: Layer {
     /// Backward through every layer but the first, which only fills its parameters' gradients.
     public func backwardSkippingInput(_ outputGradient: Tensor) {
         guard let first = layers.first else { return }
-        first.backwardSkippingInput(layers.dropFirst().reversed().reduce(outputGradient) { g, layer in layer.backward(g) })
+        first.backwardSkippingInput(
+            layers.dropFirst().reversed().reduce(outputGradient) { g, layer in layer.backward(g) })
     }
 
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }

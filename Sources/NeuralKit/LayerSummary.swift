@@ -16,9 +16,12 @@ extension Layer {
     /// is given, so a model that cannot take the input throws the first layer's reason.
     public func summary(for inputShape: [Int]) throws -> [LayerSummary] {
         guard !sublayers.isEmpty else {
-            return [LayerSummary(name: description, inputShape: inputShape,
-                                 outputShape: try outputShape(for: inputShape), parameterCount: parameterCount,
-                                 multiplyAccumulates: try multiplyAccumulates(for: inputShape))]
+            return [
+                LayerSummary(
+                    name: description, inputShape: inputShape,
+                    outputShape: try outputShape(for: inputShape), parameterCount: parameterCount,
+                    multiplyAccumulates: try multiplyAccumulates(for: inputShape))
+            ]
         }
         var rows: [LayerSummary] = []
         var shape = inputShape
@@ -26,7 +29,7 @@ extension Layer {
             rows += try layer.summary(for: shape)
             shape = rows.last?.outputShape ?? shape
         }
-        _ = try outputShape(for: inputShape)   // a container's own check, such as a residual block's sum
+        _ = try outputShape(for: inputShape) // a container's own check, such as a residual block's sum
         return rows
     }
 }

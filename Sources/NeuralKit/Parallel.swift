@@ -19,7 +19,10 @@ public enum Parallel {
     public static func forEachChunk(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let chunks = Swift.min(4 * cores, count / Swift.max(minimumChunk, 1))
-        guard cores > 1, chunks > 1 else { body(0..<count); return }
+        guard cores > 1, chunks > 1 else {
+            body(0..<count)
+            return
+        }
         withoutActuallyEscaping(body) { body in
             let chunk = { (index: Int) in body((count * index / chunks)..<(count * (index + 1) / chunks)) }
             // (The workers' ticket packs three numbers in one 64-bit word.)
@@ -116,7 +119,8 @@ final class Workers: @unchecked Sendable {
     private func runChunks(of number: Int) {
         while true {
             let t = ticket.load(ordering: .acquiring)
-            let next = t & 0xFFFF, count = (t >> 16) & 0xFFFF
+            let next = t & 0xFFFF
+            let count = (t >> 16) & 0xFFFF
             guard t >> 32 == number, next < count else { return }
             if ticket.compareExchange(expected: t, desired: t + 1, ordering: .acquiringAndReleasing).exchanged {
                 job?(next)
@@ -144,13 +148,17 @@ final class Workers: @unchecked Sendable {
             looks += 1
             guard looks % 1024 == 0 else { continue }
             let now = DispatchTime.now().uptimeNanoseconds
-            if deadline == 0 { deadline = now + Self.watchNanoseconds; continue }
+            if deadline == 0 {
+                deadline = now + Self.watchNanoseconds
+                continue
+            }
             guard now > deadline else { continue }
             // Marked asleep before the last look, so that `run` either sees the mark
             // (and signals) or posted its job before that look.
             sleeper.asleep.store(true, ordering: .sequentiallyConsistent)
             if ticket.load(ordering: .sequentiallyConsistent) >> 32 == seen
-                || !sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent) {
+                || !sleeper.asleep.exchange(false, ordering: .sequentiallyConsistent)
+            {
                 // Asleep, or `run` took the mark away and signals: take its signal.
                 sleeper.wakeUp.wait()
             }

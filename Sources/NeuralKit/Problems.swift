@@ -71,7 +71,10 @@ public enum Problems {
     /// problem stops the program with its message, and a missing stub is
     /// printed once as a warning.
     public static func report(_ problem: Problem) {
-        if let log { log.record(problem); return }
+        if let log {
+            log.record(problem)
+            return
+        }
         switch problem.kind {
         case .invalidShape:
             fatalError(problem.message)
@@ -101,10 +104,11 @@ public enum Problems {
 /// comparing a placeholder's numbers, and nothing crashes.
 public func notImplemented<T>(_ function: String, placeholder: T, file: StaticString = #filePath) -> T {
     let path = kitRelativePath("\(file)")
-    Problems.report(Problem(
-        kind: .notImplemented,
-        message: "`\(function)` is not implemented yet (\(path))",
-        file: path, function: function))
+    Problems.report(
+        Problem(
+            kind: .notImplemented,
+            message: "`\(function)` is not implemented yet (\(path))",
+            file: path, function: function))
     return placeholder
 }
 

@@ -96,18 +96,24 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
 
 extension Tensor {
     /// A tensor of samples from the uniform distribution on [low, high).
-    public static func uniform(shape: [Int], low: Double, high: Double, using generator: inout SeededGenerator) -> Tensor {
+    public static func uniform(shape: [Int], low: Double, high: Double, using generator: inout SeededGenerator)
+        -> Tensor
+    {
         let count = elementCount(shape) ?? 0
         return Tensor(shape: shape, scalars: (0..<count).map { _ in generator.uniform(low, high) })
     }
 
     /// A tensor of samples from N(mean, standardDeviation²).
-    public static func normal(shape: [Int], mean: Double = 0, standardDeviation: Double = 1,
-                              using generator: inout SeededGenerator) -> Tensor {
+    public static func normal(
+        shape: [Int], mean: Double = 0, standardDeviation: Double = 1,
+        using generator: inout SeededGenerator
+    ) -> Tensor {
         let count = elementCount(shape) ?? 0
-        return Tensor(shape: shape, scalars: (0..<count).map { _ in
-            generator.normal(mean: mean, standardDeviation: standardDeviation)
-        })
+        return Tensor(
+            shape: shape,
+            scalars: (0..<count).map { _ in
+                generator.normal(mean: mean, standardDeviation: standardDeviation)
+            })
     }
 }
 
@@ -120,16 +126,20 @@ public enum PortableMath {
     /// `log x = e·ln 2 + 2·atanh(t)`, `t = (m − 1)/(m + 1)`, summed as a series in t².
     public static func log(_ x: Double) -> Double {
         guard x > 0, x.isFinite else { return x == 0 ? -.infinity : x == .infinity ? .infinity : .nan }
-        var m = x.significand          // [1, 2)
+        var m = x.significand // [1, 2)
         var e = Double(x.exponent)
-        if m > 1.4142135623730951 { m /= 2; e += 1 }
+        if m > 1.4142135623730951 {
+            m /= 2
+            e += 1
+        }
         let t = (m - 1) / (m + 1)
         let t2 = t * t
         // 2·atanh(t) = 2t(1 + t²/3 + t⁴/5 + …); |t| ≤ 0.1716, so 11 terms reach 1e-17.
         var series = 0.0
         for k in stride(from: 21, through: 3, by: -2) { series = (series + 1 / Double(k)) * t2 }
         let logM = 2 * t * (1 + series)
-        let ln2High = 0.6931471803691238, ln2Low = 1.9082149292705877e-10
+        let ln2High = 0.6931471803691238
+        let ln2Low = 1.9082149292705877e-10
         return e * ln2High + (logM + e * ln2Low)
     }
 

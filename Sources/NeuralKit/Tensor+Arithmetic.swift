@@ -25,8 +25,10 @@ extension Tensor {
     /// So are the common broadcasts: a row vector for every row, as a layer's
     /// bias, and a column for every column, as a row's maximum in softmax.)
     @inlinable @inline(__always)
-    public static func zip(_ a: Tensor, _ b: Tensor, operation: String = "combine",
-                           _ combine: (Double, Double) -> Double) -> Tensor {
+    public static func zip(
+        _ a: Tensor, _ b: Tensor, operation: String = "combine",
+        _ combine: (Double, Double) -> Double
+    ) -> Tensor {
         let pattern: BroadcastPattern
         if a.shape == b.shape { pattern = .elementwise } else { pattern = broadcastPattern(a.shape, b.shape) }
         let count = a.count
@@ -83,12 +85,15 @@ extension Tensor {
 
     /// `zip` for the other broadcasts, and for shapes that do not fit.
     @usableFromInline
-    static func broadcastingZip(_ a: Tensor, _ b: Tensor, operation: String,
-                                _ combine: (Double, Double) -> Double) -> Tensor {
+    static func broadcastingZip(
+        _ a: Tensor, _ b: Tensor, operation: String,
+        _ combine: (Double, Double) -> Double
+    ) -> Tensor {
         guard let shape = broadcastShape(a.shape, b.shape) else {
-            Problems.invalidShape("cannot \(operation) tensors of shapes \(a.shape) and \(b.shape): "
-                + "sizes must match, or be 1, in each dimension counted from the last"
-                + reductionHint(a.shape, b.shape))
+            Problems.invalidShape(
+                "cannot \(operation) tensors of shapes \(a.shape) and \(b.shape): "
+                    + "sizes must match, or be 1, in each dimension counted from the last"
+                    + reductionHint(a.shape, b.shape))
             return Tensor(zeros: a.shape)
         }
         let rank = shape.count
@@ -97,15 +102,18 @@ extension Tensor {
         let total = shape.reduce(1, *)
         var result = [Double](repeating: 0, count: total)
         var index = [Int](repeating: 0, count: rank)
-        var offsetA = 0, offsetB = 0
+        var offsetA = 0
+        var offsetB = 0
         for flat in 0..<total {
             result[flat] = combine(a.scalars[offsetA], b.scalars[offsetB])
             var d = rank - 1
             while d >= 0 {
                 index[d] += 1
-                offsetA += stridesA[d]; offsetB += stridesB[d]
+                offsetA += stridesA[d]
+                offsetB += stridesB[d]
                 if index[d] < shape[d] { break }
-                offsetA -= stridesA[d] * shape[d]; offsetB -= stridesB[d] * shape[d]
+                offsetA -= stridesA[d] * shape[d]
+                offsetB -= stridesB[d] * shape[d]
                 index[d] = 0
                 d -= 1
             }
@@ -175,9 +183,14 @@ extension Tensor {
     /// when they are equal no new storage is made (an optimizer's update of a
     /// large weight matrix, for instance).
     @inlinable
-    public mutating func update(with other: Tensor, operation: String = "combine",
-                                _ combine: (Double, Double) -> Double) {
-        guard shape == other.shape else { self = Tensor.zip(self, other, operation: operation, combine); return }
+    public mutating func update(
+        with other: Tensor, operation: String = "combine",
+        _ combine: (Double, Double) -> Double
+    ) {
+        guard shape == other.shape else {
+            self = Tensor.zip(self, other, operation: operation, combine)
+            return
+        }
         withUnsafeMutableScalars { o in
             other.withUnsafeScalars { y in
                 for i in 0..<o.count { o[i] = combine(o[i], y[i]) }

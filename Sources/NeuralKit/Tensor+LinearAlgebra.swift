@@ -38,9 +38,10 @@ extension Tensor {
         }
         let (m, k, n) = (shape[0], shape[1], other.shape[1])
         guard other.shape[0] == k else {
-            Problems.invalidShape("matmul: shapes \(shape) and \(other.shape) do not fit: the columns of the left (\(k)) "
-                + "must equal the rows of the right (\(other.shape[0]))"
-                + (other.shape[1] == k ? "; is the right side transposed?" : ""))
+            Problems.invalidShape(
+                "matmul: shapes \(shape) and \(other.shape) do not fit: the columns of the left (\(k)) "
+                    + "must equal the rows of the right (\(other.shape[0]))"
+                    + (other.shape[1] == k ? "; is the right side transposed?" : ""))
             return Tensor(zeros: [m, n])
         }
         return Tensor.product(self, rowStride: k, columnStride: 1, other, m: m, k: k, n: n)
@@ -51,23 +52,28 @@ extension Tensor {
     /// `∂L/∂W = Xᵀ G` is one.
     public func transposedMatmul(_ other: Tensor) -> Tensor {
         guard rank == 2, other.rank == 2 else {
-            Problems.invalidShape("transposedMatmul needs two matrices (rank 2), got shapes \(shape) and \(other.shape)")
+            Problems.invalidShape(
+                "transposedMatmul needs two matrices (rank 2), got shapes \(shape) and \(other.shape)")
             return Tensor(zeros: [columnCount, other.columnCount])
         }
         let (k, m, n) = (shape[0], shape[1], other.shape[1])
         guard other.shape[0] == k else {
-            Problems.invalidShape("transposedMatmul: shapes \(shape) and \(other.shape) do not fit: the rows of the left (\(k)) "
-                + "must equal the rows of the right (\(other.shape[0]))")
+            Problems.invalidShape(
+                "transposedMatmul: shapes \(shape) and \(other.shape) do not fit: the rows of the left (\(k)) "
+                    + "must equal the rows of the right (\(other.shape[0]))")
             return Tensor(zeros: [m, n])
         }
         return Tensor.product(self, rowStride: 1, columnStride: m, other, m: m, k: k, n: n)
     }
 
     /// `[m, k] · [k, n]` where element `(i, p)` of the left is `a.scalars[i·rowStride + p·columnStride]`.
-    private static func product(_ a: Tensor, rowStride: Int, columnStride: Int, _ b: Tensor, m: Int, k: Int, n: Int) -> Tensor {
+    private static func product(_ a: Tensor, rowStride: Int, columnStride: Int, _ b: Tensor, m: Int, k: Int, n: Int)
+        -> Tensor
+    {
         // An empty operand's storage may have no address: the product is zeros (or empty).
         guard m > 0, k > 0, n > 0 else { return Tensor(zeros: [m, n]) }
-        let half = sumSplit(k), parts = half < k ? 2 : 1
+        let half = sumSplit(k)
+        let parts = half < k ? 2 : 1
         // The sums over the second half of p, added at the end (every one written before).
         let second = parts == 2 ? UnsafeMutablePointer<Double>.allocate(capacity: m * n) : nil
         defer { second?.deallocate() }
@@ -90,13 +96,15 @@ extension Tensor {
                     Parallel.forEachChunk(jobs, minimumChunk: large ? 1 : jobs) { chunk in
                         for job in chunk {
                             let (part, share) = (job % parts, job / parts)
-                            let rows = (8 * (groups * share / shares))..<Swift.min(8 * (groups * (share + 1) / shares), m)
+                            let rows =
+                                (8 * (groups * share / shares))..<Swift.min(8 * (groups * (share + 1) / shares), m)
                             let terms = part == 0 ? 0..<half : half..<k
                             let target = part == 0 ? operands.c : operands.t!
-                            MatrixKernels.multiply(operands.a + rows.lowerBound * rowStride + terms.lowerBound * columnStride,
-                                                   rowStride: rowStride, columnStride: columnStride,
-                                                   operands.b + terms.lowerBound * n, into: target + rows.lowerBound * n,
-                                                   m: rows.count, k: terms.count, n: n)
+                            MatrixKernels.multiply(
+                                operands.a + rows.lowerBound * rowStride + terms.lowerBound * columnStride,
+                                rowStride: rowStride, columnStride: columnStride,
+                                operands.b + terms.lowerBound * n, into: target + rows.lowerBound * n,
+                                m: rows.count, k: terms.count, n: n)
                         }
                     }
                     if let t = second { for i in 0..<(m * n) { c[i] += t[i] } }
@@ -114,5 +122,6 @@ extension Tensor {
 
 /// Pointers moved into concurrent work: the rows each chunk writes do not overlap.
 private struct Operands: @unchecked Sendable {
-    let a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, t: UnsafeMutablePointer<Double>?
+    let a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>,
+        t: UnsafeMutablePointer<Double>?
 }

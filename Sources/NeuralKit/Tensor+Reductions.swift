@@ -53,8 +53,10 @@ extension Tensor {
     /// starting from 0 when `fromZero` (then `step(0, first)` comes first); `empty`
     /// when there are none. All the results are computed together, a slice of
     /// the input at a time, so that the loops run over contiguous scalars.
-    private func fold(alongAxis axis: Int, keepingDimension: Bool, name: String, fromZero: Bool = false,
-                      empty: Double = 0, _ step: (Double, Double) -> Double) -> Tensor {
+    private func fold(
+        alongAxis axis: Int, keepingDimension: Bool, name: String, fromZero: Bool = false,
+        empty: Double = 0, _ step: (Double, Double) -> Double
+    ) -> Tensor {
         alongAxis(axis, keepingDimension: keepingDimension, name: name) { outer, n, inner in
             [Double](unsafeUninitializedCapacity: outer * inner) { r, initialized in
                 initialized = outer * inner
@@ -63,7 +65,10 @@ extension Tensor {
                     if inner == 1 {
                         // Along the last axis: one running value for each row.
                         for o in 0..<outer {
-                            guard n > 0 else { r[o] = empty; continue }
+                            guard n > 0 else {
+                                r[o] = empty
+                                continue
+                            }
                             let row = x.baseAddress! + o * n
                             var value = fromZero ? step(0, row[0]) : row[0]
                             for k in 1..<n { value = step(value, row[k]) }
@@ -89,8 +94,10 @@ extension Tensor {
     }
 
     /// Reduces the values along `axis` with `combine`, which receives them in order.
-    func reduce(alongAxis axis: Int, keepingDimension: Bool, name: String,
-                _ combine: ([Double]) -> Double) -> Tensor {
+    func reduce(
+        alongAxis axis: Int, keepingDimension: Bool, name: String,
+        _ combine: ([Double]) -> Double
+    ) -> Tensor {
         alongAxis(axis, keepingDimension: keepingDimension, name: name) { outer, n, inner in
             var result = [Double](repeating: 0, count: outer * inner)
             var values = [Double](repeating: 0, count: n)
@@ -108,8 +115,10 @@ extension Tensor {
     /// before the axis (together), of the axis and after it (together), and
     /// returns the `outer × inner` results. A missing axis is a problem.
     @inline(__always)
-    private func alongAxis(_ axis: Int, keepingDimension: Bool, name: String,
-                           _ reduce: (_ outer: Int, _ n: Int, _ inner: Int) -> [Double]) -> Tensor {
+    private func alongAxis(
+        _ axis: Int, keepingDimension: Bool, name: String,
+        _ reduce: (_ outer: Int, _ n: Int, _ inner: Int) -> [Double]
+    ) -> Tensor {
         guard axis >= 0, axis < rank else {
             Problems.invalidShape("\(name)(alongAxis: \(axis)) on shape \(shape): axis must be 0..<\(rank)")
             return Tensor(zeros: shape.isEmpty ? [] : Array(shape.dropLast()))

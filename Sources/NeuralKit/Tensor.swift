@@ -20,11 +20,15 @@ public struct Tensor: Equatable, Sendable {
     public init(shape: [Int], scalars: [Double]) {
         guard let count = Tensor.elementCount(shape) else {
             Problems.invalidShape("Tensor(shape: \(shape)): sizes must not be negative")
-            self.shape = [0]; self.storage = []; return
+            self.shape = [0]
+            self.storage = []
+            return
         }
         guard count == scalars.count else {
             Problems.invalidShape("Tensor(shape: \(shape), scalars:) needs \(count) scalars, got \(scalars.count)")
-            self.shape = shape; self.storage = Array(repeating: 0, count: count); return
+            self.shape = shape
+            self.storage = Array(repeating: 0, count: count)
+            return
         }
         self.shape = shape
         self.storage = scalars
@@ -58,7 +62,8 @@ public struct Tensor: Equatable, Sendable {
         let columns = rows.first?.count ?? 0
         guard rows.allSatisfy({ $0.count == columns }) else {
             Problems.invalidShape("Tensor(rows): rows have different lengths \(rows.map(\.count))")
-            self.init(zeros: [rows.count, columns]); return
+            self.init(zeros: [rows.count, columns])
+            return
         }
         self.init(shape: [rows.count, columns], scalars: rows.flatMap { $0 })
     }
@@ -134,7 +139,9 @@ extension Tensor {
 
     /// Calls `body` with the scalars' storage to write them in place.
     @inlinable
-    public mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
+    public mutating func withUnsafeMutableScalars<R>(_ body: (inout UnsafeMutableBufferPointer<Double>) throws -> R)
+        rethrows -> R
+    {
         try storage.withUnsafeMutableBufferPointer(body)
     }
 }
@@ -178,7 +185,8 @@ extension Tensor {
             Problems.invalidShape("rows(_:) needs a tensor of rank 1 or more, got shape \(shape)")
             return self
         }
-        let width = shape.dropFirst().reduce(1, *), count = shape[0]
+        let width = shape.dropFirst().reduce(1, *)
+        let count = shape[0]
         for i in indices where i < 0 || i >= count {
             Problems.invalidShape("row \(i) is out of range: the tensor has \(count) rows (shape \(shape))")
         }
@@ -186,10 +194,12 @@ extension Tensor {
             storage.withUnsafeBufferPointer { source in
                 // A mini-batch of images comes from all over the dataset, from memory rather
                 // than cache: two cores fetching at once wait half as long.
-                let share = indices.count * width >= 1 << 15 ? Swift.max(indices.count / Parallel.cores, 1) : indices.count
+                let share =
+                    indices.count * width >= 1 << 15 ? Swift.max(indices.count / Parallel.cores, 1) : indices.count
                 Parallel.forEachChunk(indices.count, minimumChunk: share) { rows in
                     for row in rows where width > 0 {
-                        let i = indices[row], target = destination.baseAddress! + row * width
+                        let i = indices[row]
+                        let target = destination.baseAddress! + row * width
                         if i >= 0, i < count {
                             target.initialize(from: source.baseAddress! + i * width, count: width)
                         } else {
@@ -238,7 +248,10 @@ extension Tensor: CustomStringConvertible {
             let stride = shape[(dimension + 1)...].reduce(1, *)
             let shown: [Int] = size > 8 ? Array(0..<3) + [-1] + Array((size - 3)..<size) : Array(0..<size)
             let parts = shown.map { $0 < 0 ? "…" : render(dimension + 1, offset + $0 * stride) }
-            return "[" + parts.joined(separator: dimension == shape.count - 1 ? ", " : ",\n" + String(repeating: " ", count: dimension + 1)) + "]"
+            return "["
+                + parts.joined(
+                    separator: dimension == shape.count - 1
+                        ? ", " : ",\n" + String(repeating: " ", count: dimension + 1)) + "]"
         }
         if scalars.isEmpty { return "Tensor(shape: \(shape), [])" }
         return render(0, 0)

@@ -33,7 +33,9 @@ public enum ToyDataset: String, CaseIterable, Sendable {
     }
 
     /// A training and a test set from one seeded draw (80% / 20%).
-    public func trainTestSplit(count: Int = 500, noise: Double? = nil, seed: UInt64 = 0) -> (train: Dataset, test: Dataset) {
+    public func trainTestSplit(count: Int = 500, noise: Double? = nil, seed: UInt64 = 0) -> (
+        train: Dataset, test: Dataset
+    ) {
         var generator = SeededGenerator(seed: seed &+ 1)
         return generate(count: count, noise: noise, seed: seed).split(testFraction: 0.2, using: &generator)
     }
@@ -57,7 +59,8 @@ public enum ToyDataset: String, CaseIterable, Sendable {
             return (2.5 * PortableMath.cos(angle), 2.5 * PortableMath.sin(angle))
         case .moons:
             let t = Double.pi * generator.nextUnit()
-            return label == 0 ? (PortableMath.cos(t), PortableMath.sin(t)) : (1 - PortableMath.cos(t), 0.5 - PortableMath.sin(t))
+            return label == 0
+                ? (PortableMath.cos(t), PortableMath.sin(t)) : (1 - PortableMath.cos(t), 0.5 - PortableMath.sin(t))
         case .circles:
             let t = 2 * Double.pi * generator.nextUnit()
             let radius = label == 0 ? 0.4 : 1.0
@@ -69,7 +72,8 @@ public enum ToyDataset: String, CaseIterable, Sendable {
             let radius = 0.1 + 0.9 * t
             return (radius * PortableMath.cos(angle), radius * PortableMath.sin(angle))
         case .xor:
-            let x = generator.uniform(0.1, 1), y = generator.uniform(0.1, 1)
+            let x = generator.uniform(0.1, 1)
+            let y = generator.uniform(0.1, 1)
             // Classes alternate by quadrant: same signs → 0, opposite signs → 1.
             let flipX = generator.nextInt(below: 2) == 0
             return label == 0 ? (flipX ? (-x, -y) : (x, y)) : (flipX ? (-x, y) : (x, -y))

@@ -10,7 +10,8 @@ enum StageDemos {
     /// `kit run N`: the demo of stage N, with `--dataset`, `--reference` and `--output`.
     static func run(_ arguments: Arguments) -> Int32 {
         guard let first = arguments.positionals.first, let number = Int(first), let stage = Course.stage(number) else {
-            FileHandle.standardError.write(Data("kit run: which stage? Give its number\n\n\(CommandDeclaration.run.help)\n".utf8))
+            FileHandle.standardError.write(
+                Data("kit run: which stage? Give its number\n\n\(CommandDeclaration.run.help)\n".utf8))
             return ExitStatus.usage
         }
         let reference = arguments.flag("reference")
@@ -35,7 +36,8 @@ enum StageDemos {
                 print("")
             }
             do {
-                try runLearningRateDemo(student: !reference, outputDirectory: arguments.string("output") ?? "runs/07-learning-rates")
+                try runLearningRateDemo(
+                    student: !reference, outputDirectory: arguments.string("output") ?? "runs/07-learning-rates")
             } catch {
                 print("The demo stopped: \(error)")
                 return 1
@@ -43,8 +45,9 @@ enum StageDemos {
         case 8:
             let dataset = arguments.string("dataset").flatMap(ToyDataset.init(rawValue:)) ?? .spirals
             do {
-                try runToyDemo(dataset: dataset, student: !reference,
-                               outputDirectory: arguments.string("output") ?? "runs/08-\(dataset.rawValue)")
+                try runToyDemo(
+                    dataset: dataset, student: !reference,
+                    outputDirectory: arguments.string("output") ?? "runs/08-\(dataset.rawValue)")
             } catch {
                 print("The demo stopped: \(error)")
                 return 1
@@ -62,9 +65,12 @@ enum StageDemos {
     static func activations() {
         let z = Tensor([[1, 2, 3]])
         show("softmax([1, 2, 3])", attempt { Exercises.softmax(z) })
-        show("softmax([1000, 1001, 1002])  (finite if you subtract the row's maximum)",
-             attempt { Exercises.softmax(Tensor([[1000, 1001, 1002]])) })
-        show("softmax([[1, 2, 3], [1, 1, 1]])  (row by row)", attempt { Exercises.softmax(Tensor([[1, 2, 3], [1, 1, 1]])) })
+        show(
+            "softmax([1000, 1001, 1002])  (finite if you subtract the row's maximum)",
+            attempt { Exercises.softmax(Tensor([[1000, 1001, 1002]])) })
+        show(
+            "softmax([[1, 2, 3], [1, 1, 1]])  (row by row)",
+            attempt { Exercises.softmax(Tensor([[1, 2, 3], [1, 1, 1]])) })
         show("relu([-2, -0.5, 0, 0.5, 3])", attempt { Exercises.relu(Tensor([[-2, -0.5, 0, 0.5, 3]])) })
     }
 
@@ -77,18 +83,23 @@ enum StageDemos {
         guard let dx = show("∂L/∂X for ∂L/∂Y = ones", attempt { layer.backward(g) }) else { return }
         show("∂L/∂W = XᵀG", layer.weight.gradient)
         show("∂L/∂b = G summed over the batch", layer.bias.gradient)
-        print("shapes: X \(x.shape) → Y \(y.shape); ∂L/∂X \(dx.shape), ∂L/∂W \(layer.weight.gradient.shape), ∂L/∂b \(layer.bias.gradient.shape)")
+        print(
+            "shapes: X \(x.shape) → Y \(y.shape); ∂L/∂X \(dx.shape), ∂L/∂W \(layer.weight.gradient.shape), ∂L/∂b \(layer.bias.gradient.shape)"
+        )
     }
 
     static func initialization() {
         var generator = SeededGenerator(seed: 3)
         if let w = attempt({ Exercises.heNormal(inputs: 784, outputs: 256, using: &generator) }) {
-            print("He normal 784 → 256: standard deviation \(format(standardDeviation(w))), expected √(2/784) = \(format((2.0 / 784).squareRoot()))")
+            print(
+                "He normal 784 → 256: standard deviation \(format(standardDeviation(w))), expected √(2/784) = \(format((2.0 / 784).squareRoot()))"
+            )
         }
         if let w = attempt({ Exercises.xavierUniform(inputs: 784, outputs: 256, using: &generator) }) {
             let limit = (6.0 / 1040).squareRoot()
-            print("Xavier uniform 784 → 256: values in [\(format(w.scalars.min() ?? 0)), \(format(w.scalars.max() ?? 0))], "
-                + "limit √(6/1040) = \(format(limit))")
+            print(
+                "Xavier uniform 784 → 256: values in [\(format(w.scalars.min() ?? 0)), \(format(w.scalars.max() ?? 0))], "
+                    + "limit √(6/1040) = \(format(limit))")
         }
         print("")
         print("The spread of a signal through 10 ReLU layers of 256 units:")
@@ -104,7 +115,10 @@ enum StageDemos {
                 } else {
                     w = attempt(quiet: true) { Exercises.heNormal(inputs: 256, outputs: 256, using: &data) }
                 }
-                guard let w else { spreads = ["(heNormal is not implemented yet)"]; break }
+                guard let w else {
+                    spreads = ["(heNormal is not implemented yet)"]
+                    break
+                }
                 x = x.matmul(w).map { max($0, 0) }
                 spreads.append(format(standardDeviation(x), digits: 3))
             }
@@ -114,7 +128,8 @@ enum StageDemos {
 
     static func twoLayerNetwork() {
         var generator = SeededGenerator(seed: 4)
-        guard let network = attempt({ Exercises.TwoLayerNetwork(inputs: 2, hidden: 8, outputs: 3, using: &generator) }) else { return }
+        guard let network = attempt({ Exercises.TwoLayerNetwork(inputs: 2, hidden: 8, outputs: 3, using: &generator) })
+        else { return }
         let x = Tensor([[0, 0], [1, 0], [0, 1], [-1, -1]])
         print("An untrained 2 → 8 → 3 network on four points:")
         guard let p = show("class probabilities (each row sums to 1)", attempt { network.forward(x) }) else { return }
@@ -124,7 +139,10 @@ enum StageDemos {
 
     static func oneHotEncoding() {
         let labels = [2, 0, 1]
-        guard let encoded = show("oneHot([2, 0, 1], classes: 3)", attempt { try? Exercises.oneHot(labels, classes: 3) } ?? nil) else {
+        guard
+            let encoded = show(
+                "oneHot([2, 0, 1], classes: 3)", attempt { try? Exercises.oneHot(labels, classes: 3) } ?? nil)
+        else {
             return
         }
         if let back = attempt({ Exercises.classIndices(encoded) }) { print("classIndices(…) = \(back)") }
@@ -138,14 +156,20 @@ enum StageDemos {
 
     static func crossEntropyDemo() {
         let y = Tensor([[0, 1, 0]])
-        for (name, p) in [("confident and right", Tensor([[0.05, 0.9, 0.05]])), ("unsure", Tensor([[0.3, 0.4, 0.3]])),
-                          ("confident and wrong", Tensor([[0.9, 0.05, 0.05]]))] {
+        for (name, p) in [
+            ("confident and right", Tensor([[0.05, 0.9, 0.05]])), ("unsure", Tensor([[0.3, 0.4, 0.3]])),
+            ("confident and wrong", Tensor([[0.9, 0.05, 0.05]])),
+        ] {
             if let loss = attempt({ Exercises.crossEntropy(p, targets: y) }) {
-                print("\(pad(name + ":", 21)) p = \(row(p)), right class 1: loss \(format(loss)) = −log \(format(p[0, 1]))")
+                print(
+                    "\(pad(name + ":", 21)) p = \(row(p)), right class 1: loss \(format(loss)) = −log \(format(p[0, 1]))"
+                )
             }
         }
         let logits = Tensor([[2, 1, 0.1]])
-        show("∂L/∂z = (softmax(z) − y)/N for z = [2, 1, 0.1]", attempt { Exercises.softmaxCrossEntropyBackward(logits: logits, targets: y) })
+        show(
+            "∂L/∂z = (softmax(z) − y)/N for z = [2, 1, 0.1]",
+            attempt { Exercises.softmaxCrossEntropyBackward(logits: logits, targets: y) })
     }
 
     static func convolutionalNetwork() {
@@ -156,7 +180,8 @@ enum StageDemos {
         for layer in network.body.layers {
             guard let y = attempt({ layer.forward(x) }) else { return }
             let parameters = layer.parameters.reduce(0) { $0 + $1.value.count }
-            print("  \(pad(String(describing: type(of: layer)), 10)) → \(pad("\(y.shape)", 16)) \(parameters) parameters")
+            print(
+                "  \(pad(String(describing: type(of: layer)), 10)) → \(pad("\(y.shape)", 16)) \(parameters) parameters")
             x = y
         }
         print("Parameters in all: \(network.parameters.reduce(0) { $0 + $1.value.count }) (the lecture's table: 44426)")
@@ -166,16 +191,22 @@ enum StageDemos {
     static func sgd() {
         let data = ToyDataset.moons.generate(count: 400, seed: 7)
         var generator = SeededGenerator(seed: 7)
-        guard let network = attempt({ Exercises.TwoLayerNetwork(inputs: 2, hidden: 16, outputs: 2, using: &generator) }) else { return }
+        guard let network = attempt({ Exercises.TwoLayerNetwork(inputs: 2, hidden: 16, outputs: 2, using: &generator) })
+        else { return }
         let optimizer = Exercises.SGD(learningRate: 0.05, momentum: 0.9)
-        print("A 2 → 16 → 2 network learns two half moons (\(data.count) points), SGD with momentum 0.9, batches of 32:")
+        print(
+            "A 2 → 16 → 2 network learns two half moons (\(data.count) points), SGD with momentum 0.9, batches of 32:")
         var first: Double?
         for epoch in 1...12 {
             let loss = attempt { () -> Double in
                 var total = 0.0
                 for batch in Exercises.miniBatches(count: data.count, batchSize: 32, using: &generator) {
-                    let targets = (try? Exercises.oneHot(batch.map { data.labels[$0] }, classes: 2)) ?? Tensor(zeros: [batch.count, 2])
-                    total += Exercises.trainStep(network, inputs: data.inputs.rows(batch), targets: targets, optimizer: optimizer)
+                    let targets =
+                        (try? Exercises.oneHot(batch.map { data.labels[$0] }, classes: 2))
+                        ?? Tensor(zeros: [batch.count, 2])
+                    total +=
+                        Exercises.trainStep(
+                            network, inputs: data.inputs.rows(batch), targets: targets, optimizer: optimizer)
                         * Double(batch.count)
                 }
                 return total / Double(data.count)

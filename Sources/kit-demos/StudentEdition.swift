@@ -19,7 +19,8 @@ enum StudentEdition {
 
     /// The error of `--reference` where there is no reference; `instead` says what to do.
     static func noReference(instead: String) -> KitError {
-        KitError("--reference: this copy of the kit is the student edition, which has no reference solutions "
-            + "(they are in the instructor's edition of the kit). \(instead)")
+        KitError(
+            "--reference: this copy of the kit is the student edition, which has no reference solutions "
+                + "(they are in the instructor's edition of the kit). \(instead)")
     }
 }

@@ -14,8 +14,8 @@ import Glibc
 // <malloc.h>, which Swift's Glibc module does not include.)
 if let symbol = dlsym(nil, "mallopt") {
     let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-    _ = mallopt(-3, 32 << 20)   // M_MMAP_THRESHOLD: the largest allowed, 32 MB
-    _ = mallopt(-1, 1 << 30)    // M_TRIM_THRESHOLD
+    _ = mallopt(-3, 32 << 20) // M_MMAP_THRESHOLD: the largest allowed, 32 MB
+    _ = mallopt(-1, 1 << 30) // M_TRIM_THRESHOLD
 }
 #endif
 

@@ -22,10 +22,14 @@ struct Command: Sendable {
         self.run = run
     }
 
-    init(name: String, summary: String, positionals: String = "", details: String = "", options: [Option] = [],
-         maximumPositionals: Int = 1, hidden: Bool = false, run: @escaping @Sendable (Arguments, Kit) throws -> Int32) {
-        self.init(CommandDeclaration(name: name, summary: summary, positionals: positionals, details: details,
-                                     options: options, maximumPositionals: maximumPositionals, hidden: hidden), run: run)
+    init(
+        name: String, summary: String, positionals: String = "", details: String = "", options: [Option] = [],
+        maximumPositionals: Int = 1, hidden: Bool = false, run: @escaping @Sendable (Arguments, Kit) throws -> Int32
+    ) {
+        self.init(
+            CommandDeclaration(
+                name: name, summary: summary, positionals: positionals, details: details,
+                options: options, maximumPositionals: maximumPositionals, hidden: hidden), run: run)
     }
 
     var name: String { declaration.name }

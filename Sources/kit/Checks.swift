@@ -41,9 +41,11 @@ struct CheckRun {
     }
 
     func result(_ stage: Stage) -> StageResult {
-        let required = checks(of: stage, bonus: false), bonus = checks(of: stage, bonus: true)
-        return StageResult(passed: required.filter(\.passed).count, total: required.count,
-                           bonusPassed: bonus.filter(\.passed).count, bonusTotal: bonus.count)
+        let required = checks(of: stage, bonus: false)
+        let bonus = checks(of: stage, bonus: true)
+        return StageResult(
+            passed: required.filter(\.passed).count, total: required.count,
+            bonusPassed: bonus.filter(\.passed).count, bonusTotal: bonus.count)
     }
 }
 
@@ -75,17 +77,21 @@ struct CheckRunner {
         let result = try Shell.capture(["swift", "build", "--build-tests"], in: kit.root)
         guard result.status != 0 else { return }
         let failures = CheckRunner.compileFailures(in: result.output, root: kit.root)
-        throw failures.isEmpty ? BuildProblem.other(output: result.output) : BuildProblem.compile(failures, output: result.output)
+        throw failures.isEmpty
+            ? BuildProblem.other(output: result.output) : BuildProblem.compile(failures, output: result.output)
     }
 
     /// Runs the checks whose suite names start with one of `filters` ("Stage03", or "StageTests"
     /// for all), with the test binary built by `build()`.
     func run(filters: [String]) throws -> CheckRun {
         let events = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kit-events-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).jsonl")
+            .appendingPathComponent(
+                "kit-events-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: events) }
-        var arguments = ["swift", "test", "--skip-build", "--disable-xctest",
-                         "--event-stream-output-path", events.path, "--event-stream-version", "0"]
+        var arguments = [
+            "swift", "test", "--skip-build", "--disable-xctest",
+            "--event-stream-output-path", events.path, "--event-stream-version", "0",
+        ]
         for filter in filters { arguments += ["--filter", filter] }
         let result = try Shell.capture(arguments, in: kit.root, timeout: timeout)
         let stream = (try? String(contentsOf: events, encoding: .utf8)) ?? ""
@@ -111,20 +117,27 @@ struct CheckRunner {
             guard let record = try? decoder.decode(TestEvent.Record.self, from: Data(line.utf8)) else { continue }
             let payload = record.payload
             if record.kind == "test" {
-                guard payload.kind == "function", let id = payload.id, let stage = Course.stage(containing: id) else { continue }
-                checks[id] = CheckResult(id: id, name: payload.displayName ?? payload.name ?? id, stage: stage.number,
-                                         isBonus: id.contains("Bonus"), line: payload.sourceLocation?.line ?? 0,
-                                         fileID: payload.sourceLocation?.fileID ?? "")
+                guard payload.kind == "function", let id = payload.id, let stage = Course.stage(containing: id) else {
+                    continue
+                }
+                checks[id] = CheckResult(
+                    id: id, name: payload.displayName ?? payload.name ?? id, stage: stage.number,
+                    isBonus: id.contains("Bonus"), line: payload.sourceLocation?.line ?? 0,
+                    fileID: payload.sourceLocation?.fileID ?? "")
             } else if record.kind == "event", let testID = payload.testID, checks[testID] != nil {
                 switch payload.kind {
                 case "testStarted": checks[testID]?.started = true
                 case "testEnded": checks[testID]?.ended = true
-                case "testSkipped": checks[testID]?.skipped = true; checks[testID]?.ended = true
+                case "testSkipped":
+                    checks[testID]?.skipped = true
+                    checks[testID]?.ended = true
                 case "issueRecorded":
                     if payload.issue?.isKnown == true { continue }
                     let (text, part) = PartMarker.split(message(of: payload.messages ?? []))
                     // A parameterized check reports the same sentence once per argument: keep one.
-                    let seen = zip(checks[testID]?.issues ?? [], checks[testID]?.issueParts ?? []).contains { $0 == text && $1 == part }
+                    let seen = zip(checks[testID]?.issues ?? [], checks[testID]?.issueParts ?? []).contains {
+                        $0 == text && $1 == part
+                    }
                     if !seen {
                         checks[testID]?.issues.append(text)
                         checks[testID]?.issueParts.append(part)
@@ -133,7 +146,9 @@ struct CheckRunner {
                 }
             }
         }
-        let ordered = checks.values.sorted { ($0.stage, $0.isBonus ? 1 : 0, $0.line, $0.id) < ($1.stage, $1.isBonus ? 1 : 0, $1.line, $1.id) }
+        let ordered = checks.values.sorted {
+            ($0.stage, $0.isBonus ? 1 : 0, $0.line, $0.id) < ($1.stage, $1.isBonus ? 1 : 0, $1.line, $1.id)
+        }
         return CheckRun(checks: ordered)
     }
 
@@ -154,17 +169,21 @@ struct CheckRunner {
         var current: Int?
         let rootPath = root.standardizedFileURL.path + "/"
         for line in output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if let range = line.range(of: ": error: "), let path = line[..<range.lowerBound].split(separator: ":").first,
-               path.hasSuffix(".swift") {
+            if let range = line.range(of: ": error: "),
+                let path = line[..<range.lowerBound].split(separator: ":").first,
+                path.hasSuffix(".swift")
+            {
                 var file = String(path)
                 if file.hasPrefix(rootPath) { file.removeFirst(rootPath.count) }
                 for folder in ["Exercises/", "Solutions/", "Sources/", "Tests/"] {
-                    if let inner = file.range(of: "/" + folder, options: .backwards) { file = String(file[file.index(after: inner.lowerBound)...]) }
+                    if let inner = file.range(of: "/" + folder, options: .backwards) {
+                        file = String(file[file.index(after: inner.lowerBound)...])
+                    }
                 }
                 let shown = line.replacingOccurrences(of: rootPath, with: "")
                 if let index = failures.firstIndex(where: { $0.file == file }) {
                     if failures[index].errors.contains(shown) {
-                        current = nil  // the same error again, from another compiler job
+                        current = nil // the same error again, from another compiler job
                     } else {
                         failures[index].errors.append(shown)
                         current = index
@@ -173,7 +192,9 @@ struct CheckRunner {
                     failures.append(CompileFailure(file: file, errors: [shown]))
                     current = failures.count - 1
                 }
-            } else if let index = current, line.hasPrefix(" ") || line.contains(" | "), failures[index].errors.count < 40 {
+            } else if let index = current, line.hasPrefix(" ") || line.contains(" | "),
+                failures[index].errors.count < 40
+            {
                 // The source excerpt the compiler prints under an error.
                 failures[index].errors.append(line)
             } else {

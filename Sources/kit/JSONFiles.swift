@@ -19,7 +19,8 @@ enum JSONFiles {
     /// "at stages.2.points: expected a number", "not JSON", "at submissions.ada: \"stages\" is missing".
     static func describe(_ error: DecodingError) -> String {
         func place(_ path: [any CodingKey]) -> String {
-            path.isEmpty ? "" : "at " + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + ": "
+            path.isEmpty
+                ? "" : "at " + path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + ": "
         }
         switch error {
         case .typeMismatch(let type, let context):

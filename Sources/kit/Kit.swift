@@ -20,8 +20,9 @@ struct Kit: Sendable {
             }
             let parent = directory.deletingLastPathComponent()
             if parent.path == directory.path {
-                throw KitError("this is not inside a NeuralKit folder (no Package.swift next to an Exercises/ folder). "
-                    + "Run kit from the kit's folder: cd NeuralKit && swift run kit")
+                throw KitError(
+                    "this is not inside a NeuralKit folder (no Package.swift next to an Exercises/ folder). "
+                        + "Run kit from the kit's folder: cd NeuralKit && swift run kit")
             }
             directory = parent
         }
@@ -42,7 +43,8 @@ struct Kit: Sendable {
     func stage(_ argument: String) throws -> Stage {
         guard let number = Int(argument), let stage = Course.stage(number) else {
             let range = "\(Course.stages.first?.number ?? 1)–\(Course.stages.last?.number ?? 1)"
-            throw UsageError("there is no stage \"\(argument)\": stages are numbered \(range) (see `swift run kit status`)")
+            throw UsageError(
+                "there is no stage \"\(argument)\": stages are numbered \(range) (see `swift run kit status`)")
         }
         return stage
     }
@@ -51,7 +53,8 @@ struct Kit: Sendable {
     func walkthrough(_ stage: Stage) -> String {
         let docs = url("docs")
         if let names = try? FileManager.default.contentsOfDirectory(atPath: docs.path),
-           let name = names.sorted().first(where: { $0.hasPrefix(stage.twoDigits + "-") && $0.hasSuffix(".md") }) {
+            let name = names.sorted().first(where: { $0.hasPrefix(stage.twoDigits + "-") && $0.hasSuffix(".md") })
+        {
             return "docs/" + name
         }
         return stage.walkthroughPath
@@ -63,7 +66,8 @@ struct Kit: Sendable {
             return "\(stage.heading) is not part of this course: this edition holds stages "
                 + StudentEdition.compact(Set(edition.stages)).replacingOccurrences(of: ",", with: ", ") + "."
         }
-        return "\(stage.heading) is coming soon: its files (Exercises/\(stage.folder)/) are not in this copy of the kit yet. "
+        return
+            "\(stage.heading) is coming soon: its files (Exercises/\(stage.folder)/) are not in this copy of the kit yet. "
             + "Update your copy when it is published (see README, \"Getting updates\")."
     }
 
@@ -97,7 +101,8 @@ struct Kit: Sendable {
 
     func loadState() -> KitState {
         guard let data = try? Data(contentsOf: stateURL),
-              let state = try? JSONDecoder().decode(KitState.self, from: data) else { return KitState() }
+            let state = try? JSONDecoder().decode(KitState.self, from: data)
+        else { return KitState() }
         return state
     }
 
@@ -106,7 +111,8 @@ struct Kit: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         do {
-            try FileManager.default.createDirectory(at: stateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: stateURL.deletingLastPathComponent(), withIntermediateDirectories: true)
             try encoder.encode(state).write(to: stateURL, options: .atomic)
         } catch {
             printError("warning: could not save progress in .kit/state.json: \(error.localizedDescription)")

@@ -10,8 +10,10 @@ struct CommandResult {
 enum Shell {
     /// Runs `arguments` (found in PATH) in `directory`, capturing standard
     /// output and error together; stops it after `timeout` seconds.
-    static func capture(_ arguments: [String], in directory: URL, timeout: TimeInterval? = nil,
-                        environment: [String: String] = [:]) throws -> CommandResult {
+    static func capture(
+        _ arguments: [String], in directory: URL, timeout: TimeInterval? = nil,
+        environment: [String: String] = [:]
+    ) throws -> CommandResult {
         let log = FileManager.default.temporaryDirectory
             .appendingPathComponent("kit-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -26,7 +28,11 @@ enum Shell {
         if let timeout {
             let deadline = Date().addingTimeInterval(timeout)
             while process.isRunning {
-                if Date() > deadline { process.terminate(); timedOut = true; break }
+                if Date() > deadline {
+                    process.terminate()
+                    timedOut = true
+                    break
+                }
                 Thread.sleep(forTimeInterval: 0.05)
             }
         }
@@ -54,7 +60,8 @@ enum Shell {
         return nil
     }
 
-    private static func makeProcess(_ arguments: [String], in directory: URL, environment: [String: String]) -> Process {
+    private static func makeProcess(_ arguments: [String], in directory: URL, environment: [String: String]) -> Process
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

@@ -9,10 +9,14 @@ import NeuralKit
 
 extension Command {
     /// Every command, in the order `kit help` lists them.
-    static let all: [Command] = [status, check, hint, watch, run, reset, solution, data, train, bench, shape, summary, grade, similarity, release, help, index, stubs, validate, fixtures, leaks, record]
+    static let all: [Command] = [
+        status, check, hint, watch, run, reset, solution, data, train, bench, shape, summary, grade, similarity,
+        release, help, index, stubs, validate, fixtures, leaks, record,
+    ]
 
     static let help = Command(
-        name: "help", summary: "List the commands, or explain one: swift run kit help check.", positionals: "[<command>]"
+        name: "help", summary: "List the commands, or explain one: swift run kit help check.",
+        positionals: "[<command>]"
     ) { arguments, _ in
         if let name = arguments.positionals.first {
             print(try named(name).help)
@@ -37,17 +41,17 @@ extension Command {
     static var overview: String {
         let width = (all.map(\.name.count).max() ?? 8) + 2
         return """
-        kit: your guide through NeuralKit's stages.
+            kit: your guide through NeuralKit's stages.
 
-        Usage: swift run kit <command> [arguments]
+            Usage: swift run kit <command> [arguments]
 
-        Commands:
-        \(all.filter { !$0.declaration.hidden }.map { "  " + pad($0.name, width) + $0.declaration.summary }.joined(separator: "\n"))
+            Commands:
+            \(all.filter { !$0.declaration.hidden }.map { "  " + pad($0.name, width) + $0.declaration.summary }.joined(separator: "\n"))
 
-        Without a command, kit shows your progress (kit status).
-        `swift run kit help <command>` explains a command.
-        Exit status: 0 done, 1 the work failed (a check, the build), 2 a mistake in the command line.
-        """
+            Without a command, kit shows your progress (kit status).
+            `swift run kit help <command>` explains a command.
+            Exit status: 0 done, 1 the work failed (a check, the build), 2 a mistake in the command line.
+            """
     }
 }
 
@@ -60,7 +64,9 @@ func kitMain(_ words: [String]) -> Int32 {
         let unknown = Command.unknown(name)
         printError("kit: \(unknown.message)")
         // A near miss needs no list of every command.
-        printError(unknown.message.contains("did you mean") ? "`swift run kit help` lists the commands." : "\n" + Command.overview)
+        printError(
+            unknown.message.contains("did you mean")
+                ? "`swift run kit help` lists the commands." : "\n" + Command.overview)
         return ExitStatus.usage
     }
     do {

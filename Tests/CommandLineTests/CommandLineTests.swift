@@ -1,6 +1,7 @@
 import Foundation
 import KitCommandLine
 import Testing
+
 @testable import kit
 
 @Suite("Command line · parsing, help, suggestions")
@@ -89,8 +90,9 @@ struct CommandLineTests {
                 let lines = help.split(separator: "\n").filter { $0.hasPrefix("  " + option.synopsis + " ") }
                 #expect(lines.count == 1, "kit help \(command.name): --\(option.name) is listed \(lines.count) times")
             }
-            #expect(Set(command.declaration.options.map(\.name)).count == command.declaration.options.count,
-                    "\(command.name) declares an option twice")
+            #expect(
+                Set(command.declaration.options.map(\.name)).count == command.declaration.options.count,
+                "\(command.name) declares an option twice")
         }
     }
 
@@ -109,7 +111,8 @@ struct CommandLineTests {
     func forwardedWords() throws {
         let train = CommandDeclaration.train
         let arguments = try train.parse(["--output=pictures", "--epochs", "2", "--json", "--data-dir", "../data"])
-        #expect(train.words(for: arguments, relativeTo: "/home/s/kit")
+        #expect(
+            train.words(for: arguments, relativeTo: "/home/s/kit")
                 == ["--data-dir", "/home/s/data", "--epochs", "2", "--output", "/home/s/kit/pictures", "--json"])
         #expect(try train.parse(train.words(for: arguments, relativeTo: "/k")).flag("json"))
         #expect(absolutePath("/abs", from: "/k") == "/abs" && absolutePath("./a/../b", from: "/k") == "/k/b")
@@ -119,6 +122,7 @@ struct CommandLineTests {
     func dataDirectory() throws {
         let arguments = try CommandDeclaration.train.parse(["--data-dir", "/datasets"])
         #expect(arguments.dataDirectory.path == "/datasets" && arguments.dataDirectory.source == .option)
-        #expect(try Command.data.declaration.parse(["mnist", "--data-dir=/d", "--mirror", "u"]).dataDirectory.path == "/d")
+        #expect(
+            try Command.data.declaration.parse(["mnist", "--data-dir=/d", "--mirror", "u"]).dataDirectory.path == "/d")
     }
 }

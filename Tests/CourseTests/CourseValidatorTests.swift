@@ -1,8 +1,9 @@
 import Foundation
-@testable import kit
 import NeuralKit
 import TestSupport
 import Testing
+
+@testable import kit
 
 @Suite("course · every stage agrees with the manifest")
 struct CourseValidatorTests {
@@ -17,21 +18,28 @@ struct CourseValidatorTests {
         let copy = try ScratchKit()
         defer { copy.remove() }
         try FileManager.default.removeItem(at: copy.url("Sources/kit/Stubs/10-ConvolutionalNetwork/Pooling.swift"))
-        #expect(CourseValidator(root: copy.root).problems() == [
-            "Stage 10 · Convolution, pooling, LeNet-5: Sources/kit/Stubs/10-ConvolutionalNetwork/Pooling.swift "
-                + "is in the manifest but not in the folder.",
-        ])
+        #expect(
+            CourseValidator(root: copy.root).problems() == [
+                "Stage 10 · Convolution, pooling, LeNet-5: Sources/kit/Stubs/10-ConvolutionalNetwork/Pooling.swift "
+                    + "is in the manifest but not in the folder."
+            ])
     }
 
     @Test("a renamed stub is named twice: the manifest's file is missing, the new one is not listed")
     func renamedStub() throws {
         let copy = try ScratchKit()
         defer { copy.remove() }
-        try FileManager.default.moveItem(at: copy.url("Exercises/02-DenseLayer/Dense.swift"),
-                                         to: copy.url("Exercises/02-DenseLayer/DenseLayer.swift"))
+        try FileManager.default.moveItem(
+            at: copy.url("Exercises/02-DenseLayer/Dense.swift"),
+            to: copy.url("Exercises/02-DenseLayer/DenseLayer.swift"))
         let problems = CourseValidator(root: copy.root).problems()
-        #expect(problems.contains("Stage 2 · Dense layer: Exercises/02-DenseLayer/Dense.swift is in the manifest but not in the folder."))
-        #expect(problems.contains { $0.hasPrefix("Stage 2 · Dense layer: Exercises/02-DenseLayer/DenseLayer.swift is not in the manifest") })
+        #expect(
+            problems.contains(
+                "Stage 2 · Dense layer: Exercises/02-DenseLayer/Dense.swift is in the manifest but not in the folder."))
+        #expect(
+            problems.contains {
+                $0.hasPrefix("Stage 2 · Dense layer: Exercises/02-DenseLayer/DenseLayer.swift is not in the manifest")
+            })
         #expect(problems.count == 2, "\(problems)")
     }
 
@@ -41,9 +49,13 @@ struct CourseValidatorTests {
         defer { copy.remove() }
         try Data("// changed\n".utf8).write(to: copy.url("Exercises/05-OneHotEncoding/OneHot.swift"))
         try FileManager.default.removeItem(at: copy.url("docs/07-sgd.md"))
-        try FileManager.default.createDirectory(at: copy.url("Solutions/11-Transformers"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: copy.url("Solutions/11-Transformers"), withIntermediateDirectories: true)
         let problems = CourseValidator(root: copy.root).problems()
-        #expect(problems.contains { $0.hasPrefix("Stage 5 · One-hot encoding: Exercises/05-OneHotEncoding/OneHot.swift differs") })
+        #expect(
+            problems.contains {
+                $0.hasPrefix("Stage 5 · One-hot encoding: Exercises/05-OneHotEncoding/OneHot.swift differs")
+            })
         #expect(problems.contains("Stage 7 · SGD: its walkthrough docs/07-sgd.md is missing."))
         #expect(problems.contains { $0.hasPrefix("Solutions/11-Transformers/ belongs to no stage") })
         #expect(problems.count == 3, "\(problems)")
@@ -57,10 +69,11 @@ struct CourseValidatorTests {
         let text = try String(contentsOf: rubric, encoding: .utf8)
             .replacingOccurrences(of: "Stage02DenseLayer/gradientShapes()", with: "Stage02DenseLayer/gradientShape()")
         try Data(text.utf8).write(to: rubric)
-        #expect(CourseValidator(root: copy.root).problems() == [
-            "Stage 2 · Dense layer: \(CourseValidator.rubricFiles[0]) names the check "
-                + "\"StageTests.Stage02DenseLayer/gradientShape()\", which is not a test of Tests/StageTests/Stage02DenseLayerTests.swift.",
-        ])
+        #expect(
+            CourseValidator(root: copy.root).problems() == [
+                "Stage 2 · Dense layer: \(CourseValidator.rubricFiles[0]) names the check "
+                    + "\"StageTests.Stage02DenseLayer/gradientShape()\", which is not a test of Tests/StageTests/Stage02DenseLayerTests.swift."
+            ])
     }
 }
 
@@ -71,12 +84,14 @@ struct ScratchKit {
 
     init() throws {
         let fileManager = FileManager.default
-        let paths = ["Exercises", "Solutions", "Sources/kit/Stubs", CourseValidator.demosFile, "Tests/StageTests"]
+        let paths =
+            ["Exercises", "Solutions", "Sources/kit/Stubs", CourseValidator.demosFile, "Tests/StageTests"]
             + CourseValidator.rubricFiles
             + (try fileManager.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("docs").path))
-                .filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }
+            .filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }
         for path in paths {
-            try fileManager.createDirectory(at: url(path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            try fileManager.createDirectory(
+                at: url(path).deletingLastPathComponent(), withIntermediateDirectories: true)
             try fileManager.copyItem(at: packageRoot.appendingPathComponent(path), to: url(path))
         }
     }

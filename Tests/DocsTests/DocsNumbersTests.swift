@@ -28,7 +28,9 @@ struct DocsNumbers {
         stds.sort()
         // The 1st and 99th percentiles, and the median, to one decimal.
         let (low, median, high) = (oneDecimal(stds[1]), oneDecimal((stds[49] + stds[50]) / 2), oneDecimal(stds[98]))
-        expectDoc("03-initialization.md", contains: "between about \(low) and \(high) (the 1st and 99th percentiles of 100 networks")
+        expectDoc(
+            "03-initialization.md",
+            contains: "between about \(low) and \(high) (the 1st and 99th percentiles of 100 networks")
         expectDoc("03-initialization.md", contains: "median \(median)")
     }
 
@@ -56,10 +58,14 @@ struct DocsNumbers {
     @Test("docs/04: the worked example's intermediate numbers, from the reference layers")
     func twoLayerWorkedExample() throws {
         // x = [1, 2], 2 → 3 → 2, ∂L/∂logits = [1, −1] (the stage 4 suite checks the student's logits and gradients).
-        let x = Tensor([[1, 2]]), g = Tensor([[1, -1]])
-        let w1 = Tensor([[1, -1, 0.5], [0.5, 1, -1]]), b1 = Tensor([0, 0, 0.5])
-        let w2 = Tensor([[0.5, -0.5], [1, 0], [-1, 1]]), b2 = Tensor([0, 0.5])
-        let hidden = Solutions.Dense(weight: w1, bias: b1), output = Solutions.Dense(weight: w2, bias: b2)
+        let x = Tensor([[1, 2]])
+        let g = Tensor([[1, -1]])
+        let w1 = Tensor([[1, -1, 0.5], [0.5, 1, -1]])
+        let b1 = Tensor([0, 0, 0.5])
+        let w2 = Tensor([[0.5, -0.5], [1, 0], [-1, 1]])
+        let b2 = Tensor([0, 0.5])
+        let hidden = Solutions.Dense(weight: w1, bias: b1)
+        let output = Solutions.Dense(weight: w2, bias: b2)
         let h = hidden.forward(x)
         expectExactly(h, Tensor([[2, 1, -1]]), "h")
         expectExactly(Solutions.relu(h), Tensor([[2, 1, 0]]), "a")
@@ -68,7 +74,8 @@ struct DocsNumbers {
         expectExactly(da, Tensor([[1, 1, -2]]), "∂L/∂a")
         expectExactly(Solutions.reluBackward(da, input: h), Tensor([[1, 1, 0]]), "∂L/∂h")
         // Without ReLU the two layers are one: W = W₁W₂, b = b₁W₂ + b₂.
-        let w = w1.matmul(w2), b = b1.reshaped([1, 3]).matmul(w2) + b2
+        let w = w1.matmul(w2)
+        let b = b1.reshaped([1, 3]).matmul(w2) + b2
         expectExactly(w, Tensor([[-1, 0], [2.25, -1.25]]), "W₁W₂")
         expectExactly(b, Tensor([[-0.5, 1]]), "b₁W₂ + b₂")
         expectExactly(x.matmul(w) + b, Tensor([[3, -1.5]]), "xW + b")
@@ -85,8 +92,11 @@ struct DocsNumbers {
         let flipped = Tensor(shape: w.shape, scalars: w.scalars.reversed())
         let row: [Double] = [0, 0, 30, 30, 0]
         let edge = Tensor(shape: [1, 1, 5, 5], scalars: Array((0..<5).map { _ in row }.joined()))
-        expectExactly(Solutions.Conv2D(weight: w, bias: Tensor([0])).forward(x), edge, "the edge kernel on the 7×7 image")
-        expectExactly(Solutions.Conv2D(weight: flipped, bias: Tensor([0])).forward(x), -edge, "the flipped kernel on the 7×7 image")
+        expectExactly(
+            Solutions.Conv2D(weight: w, bias: Tensor([0])).forward(x), edge, "the edge kernel on the 7×7 image")
+        expectExactly(
+            Solutions.Conv2D(weight: flipped, bias: Tensor([0])).forward(x), -edge,
+            "the flipped kernel on the 7×7 image")
     }
 
     // MARK: docs/06-cross-entropy.md
@@ -100,7 +110,9 @@ struct DocsNumbers {
         expectDoc("06-cross-entropy.md", contains: "p(right class) = 0.5   → loss \(String(format: "%.2f", half))")
         expectDoc("06-cross-entropy.md", contains: "p(right class) = 0.01  → loss \(String(format: "%.1f", small))")
         expectDoc("06-cross-entropy.md", contains: "−log 10⁻¹² ≈ \(String(format: "%.1f", zero))")
-        check(Solutions.probabilityFloor == 1e-12, "docs/06 says the floor is 1e-12; the reference uses \(Solutions.probabilityFloor)")
+        check(
+            Solutions.probabilityFloor == 1e-12,
+            "docs/06 says the floor is 1e-12; the reference uses \(Solutions.probabilityFloor)")
     }
 
     // MARK: docs/07-sgd.md
@@ -116,7 +128,8 @@ struct DocsNumbers {
             optimizer.step([w])
             steps.append(w.value.scalars[0] - before)
         }
-        let third = steps[2] / steps[0], limit = steps[199] / steps[0]
+        let third = steps[2] / steps[0]
+        let limit = steps[199] / steps[0]
         expectDoc("07-sgd.md", contains: "the third step is \(oneDecimal(third)) times the first")
         expectDoc("07-sgd.md", contains: "= \(Int(limit.rounded())) times longer")
     }
@@ -130,15 +143,20 @@ struct DocsNumbers {
             let network = Solutions.TwoLayerNetwork(inputs: 2, hidden: 64, outputs: train.classCount, using: &generator)
             let optimizer = Solutions.SGD(learningRate: rate, momentum: 0)
             let losses = (0..<60).map { _ in
-                Solutions.train(network, on: train, epochs: 1, batchSize: 32, optimizer: optimizer, using: &generator).first ?? .nan
+                Solutions.train(network, on: train, epochs: 1, batchSize: 32, optimizer: optimizer, using: &generator)
+                    .first ?? .nan
             }
             let label = "\(String(format: "%g", rate)) (\(note))"
             let row = tableRow("07-sgd.md", startingWith: "| \(label) |")
-            check(row.count == 2, "docs/07-sgd.md: no row '| \(label) | loss after epoch 1 | after epoch 60 |' in the learning-rate table")
+            check(
+                row.count == 2,
+                "docs/07-sgd.md: no row '| \(label) | loss after epoch 1 | after epoch 60 |' in the learning-rate table"
+            )
             guard row.count == 2, let first = losses.first, let last = losses.last else { continue }
-            check(abs(row[0] - first) <= 1e-4 && abs(row[1] - last) <= 1e-4,
-                  "docs/07-sgd.md: η = \(label) says \(row), the reference gives \(fourDecimals(first)) and \(fourDecimals(last)) "
-                  + "(regenerate with swift run kit run 7 --reference)")
+            check(
+                abs(row[0] - first) <= 1e-4 && abs(row[1] - last) <= 1e-4,
+                "docs/07-sgd.md: η = \(label) says \(row), the reference gives \(fourDecimals(first)) and \(fourDecimals(last)) "
+                    + "(regenerate with swift run kit run 7 --reference)")
         }
     }
 
@@ -154,28 +172,40 @@ struct DocsNumbers {
         let testTargets = try Solutions.oneHot(test.labels, classes: test.classCount)
         var rows: [Int: [Double]] = [:]
         for epoch in 1...150 {
-            let trainLoss = Solutions.train(network, on: train, epochs: 1, batchSize: 32, optimizer: optimizer, using: &generator).first ?? .nan
+            let trainLoss =
+                Solutions.train(network, on: train, epochs: 1, batchSize: 32, optimizer: optimizer, using: &generator)
+                .first ?? .nan
             let testLoss = Solutions.crossEntropy(Solutions.softmax(network.logits(test.inputs)), targets: testTargets)
             if epoch == 1 || epoch % 15 == 0 {
-                let trainAccuracy = Solutions.accuracy(predicted: Solutions.predict(network, train.inputs), labels: train.labels)
-                let testAccuracy = Solutions.accuracy(predicted: Solutions.predict(network, test.inputs), labels: test.labels)
+                let trainAccuracy = Solutions.accuracy(
+                    predicted: Solutions.predict(network, train.inputs), labels: train.labels)
+                let testAccuracy = Solutions.accuracy(
+                    predicted: Solutions.predict(network, test.inputs), labels: test.labels)
                 rows[epoch] = [trainLoss, testLoss, 100 * trainAccuracy, 100 * testAccuracy]
             }
         }
-        let table = codeBlock("08-toy-classification.md", after: "epoch   train loss   test loss   train acc   test acc")
-        check(table.count >= 5, "docs/08-toy-classification.md: the results table (a code block starting with 'epoch   train loss') is missing")
+        let table = codeBlock(
+            "08-toy-classification.md", after: "epoch   train loss   test loss   train acc   test acc")
+        check(
+            table.count >= 5,
+            "docs/08-toy-classification.md: the results table (a code block starting with 'epoch   train loss') is missing"
+        )
         for line in table {
             let numbers = line.split(separator: " ").compactMap { Double($0.replacingOccurrences(of: "%", with: "")) }
             guard numbers.count == 5, let expected = rows[Int(numbers[0])] else {
-                Issue.record("docs/08-toy-classification.md: the table row '\(line)' is not an epoch that kit run 8 prints")
+                Issue.record(
+                    "docs/08-toy-classification.md: the table row '\(line)' is not an epoch that kit run 8 prints")
                 continue
             }
             let close = zip(numbers.dropFirst(), expected).enumerated().allSatisfy { index, pair in
                 abs(pair.0 - pair.1) <= (index < 2 ? 1e-4 : 0.051)
             }
-            check(close, "docs/08-toy-classification.md: the row '\(line)' — the reference gives losses "
-                  + "\(fourDecimals(expected[0])), \(fourDecimals(expected[1])) and accuracies "
-                  + "\(oneDecimal(expected[2]))%, \(oneDecimal(expected[3]))% (regenerate with swift run kit run 8 --reference)")
+            check(
+                close,
+                "docs/08-toy-classification.md: the row '\(line)' — the reference gives losses "
+                    + "\(fourDecimals(expected[0])), \(fourDecimals(expected[1])) and accuracies "
+                    + "\(oneDecimal(expected[2]))%, \(oneDecimal(expected[3]))% (regenerate with swift run kit run 8 --reference)"
+            )
         }
     }
 
@@ -186,8 +216,10 @@ struct DocsNumbers {
         let matrix = Solutions.confusionMatrix(predicted: [0, 1, 1, 2, 0, 2], labels: [0, 0, 1, 2, 2, 2], classes: 3)
         let diagonal = (0..<3).map { matrix[$0][$0] }.reduce(0, +)
         let total = matrix.flatMap { $0 }.reduce(0, +)
-        expectDoc("09-mnist.md", contains: "\(diagonal) of the \(total) are on the diagonal: "
-                  + "\(oneDecimal(100 * Double(diagonal) / Double(total)))% accuracy")
+        expectDoc(
+            "09-mnist.md",
+            contains: "\(diagonal) of the \(total) are on the diagonal: "
+                + "\(oneDecimal(100 * Double(diagonal) / Double(total)))% accuracy")
     }
 
     // MARK: docs/formulas.md
@@ -207,17 +239,29 @@ struct DocsNumbers {
 
         // LeNet-5 on 28×28: its dense layers' share of the parameters, its convolutions' share of the work.
         var generator = SeededGenerator(seed: 0)
-        let total = Solutions.LeNet5(imageSize: 28, classes: 10, using: &generator).parameters.map(\.value.count).reduce(0, +)
-        let denseParameters = Solutions.denseParameterCount(inputs: 16 * 4 * 4, outputs: 120)
-            + Solutions.denseParameterCount(inputs: 120, outputs: 84) + Solutions.denseParameterCount(inputs: 84, outputs: 10)
-        let convolutionWork = Solutions.convolutionMultiplyAccumulates(kernel: 5, inputChannels: 1, filters: 6, outputHeight: 24, outputWidth: 24)
-            + Solutions.convolutionMultiplyAccumulates(kernel: 5, inputChannels: 6, filters: 16, outputHeight: 8, outputWidth: 8)
-        let work = convolutionWork + Solutions.denseMultiplyAccumulates(inputs: 256, outputs: 120)
-            + Solutions.denseMultiplyAccumulates(inputs: 120, outputs: 84) + Solutions.denseMultiplyAccumulates(inputs: 84, outputs: 10)
-        expectDoc("formulas.md", contains: "The dense layers hold \(percent(denseParameters, of: total)) of the parameters "
-                  + "(`\(grouped(denseParameters))` of `\(grouped(total))`)")
-        expectDoc("formulas.md", contains: "the convolutions do \(percent(convolutionWork, of: work)) of the work "
-                  + "(`\(grouped(convolutionWork))` of `\(grouped(work))` multiply-accumulates)")
+        let total = Solutions.LeNet5(imageSize: 28, classes: 10, using: &generator).parameters.map(\.value.count)
+            .reduce(0, +)
+        let denseParameters =
+            Solutions.denseParameterCount(inputs: 16 * 4 * 4, outputs: 120)
+            + Solutions.denseParameterCount(inputs: 120, outputs: 84)
+            + Solutions.denseParameterCount(inputs: 84, outputs: 10)
+        let convolutionWork =
+            Solutions.convolutionMultiplyAccumulates(
+                kernel: 5, inputChannels: 1, filters: 6, outputHeight: 24, outputWidth: 24)
+            + Solutions.convolutionMultiplyAccumulates(
+                kernel: 5, inputChannels: 6, filters: 16, outputHeight: 8, outputWidth: 8)
+        let work =
+            convolutionWork + Solutions.denseMultiplyAccumulates(inputs: 256, outputs: 120)
+            + Solutions.denseMultiplyAccumulates(inputs: 120, outputs: 84)
+            + Solutions.denseMultiplyAccumulates(inputs: 84, outputs: 10)
+        expectDoc(
+            "formulas.md",
+            contains: "The dense layers hold \(percent(denseParameters, of: total)) of the parameters "
+                + "(`\(grouped(denseParameters))` of `\(grouped(total))`)")
+        expectDoc(
+            "formulas.md",
+            contains: "the convolutions do \(percent(convolutionWork, of: work)) of the work "
+                + "(`\(grouped(convolutionWork))` of `\(grouped(work))` multiply-accumulates)")
     }
 }
 
@@ -225,21 +269,27 @@ struct DocsNumbers {
 
 /// A doc's text with its line breaks as spaces (so that a phrase may wrap), or "" if it is missing.
 /// Records a failure unless `actual` is `expected` (to rounding): a number of the walkthrough.
-private func expectExactly(_ actual: Tensor, _ expected: Tensor, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectExactly(
+    _ actual: Tensor, _ expected: Tensor, _ name: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
     if let difference = mismatch(actual, expected, name: name + " (walkthrough)") {
         Issue.record(Comment(rawValue: difference), sourceLocation: sourceLocation)
     }
 }
 
 private func docText(_ name: String) -> String {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     return (try? String(contentsOf: root.appendingPathComponent("docs/" + name), encoding: .utf8)) ?? ""
 }
 
 private func expectDoc(_ name: String, contains phrase: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let flowing = docText(name).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-    check(flowing.contains(phrase), "docs/\(name) should say '\(phrase)', as the reference computes: "
-          + "correct the doc (or the number, if the code changed on purpose)", sourceLocation: sourceLocation)
+    let flowing = docText(name).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        .joined(separator: " ")
+    check(
+        flowing.contains(phrase),
+        "docs/\(name) should say '\(phrase)', as the reference computes: "
+            + "correct the doc (or the number, if the code changed on purpose)", sourceLocation: sourceLocation)
 }
 
 /// The numbers of the markdown table row starting with `prefix`, after its first cell.
@@ -262,7 +312,8 @@ private func percent(_ part: Int, of whole: Int) -> String { "\(Int((100 * Doubl
 /// 44426 → "44,426" (also for LayerDescriptionTests).
 func grouped(_ n: Int) -> String {
     let digits = Array(String(n))
-    return String(digits.enumerated().flatMap { index, digit in
-        index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
-    })
+    return String(
+        digits.enumerated().flatMap { index, digit in
+            index > 0 && (digits.count - index) % 3 == 0 ? [",", digit] : [digit]
+        })
 }

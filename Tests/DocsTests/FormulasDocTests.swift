@@ -13,12 +13,16 @@ import Testing
 @Suite("Docs · formulas.md")
 struct FormulasDoc {
     static let lines: [String] = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let text = (try? String(contentsOf: root.appendingPathComponent("docs/formulas.md"), encoding: .utf8)) ?? ""
         var inside = false
         var result: [String] = []
         for line in text.components(separatedBy: "\n") {
-            if line.hasPrefix("```") { inside.toggle(); continue }
+            if line.hasPrefix("```") {
+                inside.toggle()
+                continue
+            }
             if inside { result.append(line) }
         }
         return result
@@ -30,7 +34,9 @@ struct FormulasDoc {
         for line in Self.lines {
             guard let call = ShapeCall(line) else { continue }
             let actual = try call.evaluate()
-            check(actual == call.result, "formulas.md: \(line.trimmingCharacters(in: .whitespaces)) — the reference gives \(actual)")
+            check(
+                actual == call.result,
+                "formulas.md: \(line.trimmingCharacters(in: .whitespaces)) — the reference gives \(actual)")
             checked += 1
         }
         check(checked >= 20, "formulas.md: only \(checked) function calls found; is docs/formulas.md there?")
@@ -43,8 +49,10 @@ struct FormulasDoc {
             // Chains side by side are separated by 3 or more spaces; a leading "label:" is not arithmetic.
             for chain in line.components(separatedBy: "   ").map(Arithmetic.withoutLabel) where chain.contains(" = ") {
                 let values = chain.components(separatedBy: " = ").compactMap(Arithmetic.value)
-                check(values.count != 1, "formulas.md: '\(chain)' states a number that is not checked: write the computation, "
-                    + "as 'a = b', or the function call")
+                check(
+                    values.count != 1,
+                    "formulas.md: '\(chain)' states a number that is not checked: write the computation, "
+                        + "as 'a = b', or the function call")
                 guard values.count >= 2 else { continue }
                 check(values.allSatisfy { abs($0 - values[0]) < 1e-9 }, "formulas.md: \(chain) evaluates to \(values)")
                 checked += 1
@@ -55,22 +63,28 @@ struct FormulasDoc {
 
     @Test("the LeNet-5 table in formulas.md matches the reference's shape arithmetic")
     func leNetTable() throws {
-        guard let start = Self.lines.firstIndex(where: { $0.hasPrefix("layer ") && $0.contains("multiply-accumulates") }) else {
-            Issue.record("formulas.md: the LeNet-5 table (a code block starting with 'layer … multiply-accumulates') is missing")
+        guard
+            let start = Self.lines.firstIndex(where: { $0.hasPrefix("layer ") && $0.contains("multiply-accumulates") })
+        else {
+            Issue.record(
+                "formulas.md: the LeNet-5 table (a code block starting with 'layer … multiply-accumulates') is missing")
             return
         }
         var shape: [Int] = []
         var totals = [0, 0, 0]
         var rows = 0
         for line in Self.lines[(start + 1)...] {
-            let cells = line.components(separatedBy: "   ").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let cells = line.components(separatedBy: "   ").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
             guard let name = cells.first else { break }
             let numbers = cells.suffix(3).map { Int($0.replacingOccurrences(of: ",", with: "")) ?? -1 }
             if name == "total" {
                 check(numbers == totals, "formulas.md: the LeNet-5 totals are \(numbers), the rows add up to \(totals)")
                 break
             }
-            var parameters = 0, macs = 0
+            var parameters = 0
+            var macs = 0
             let integers = name.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
             if name == "input" {
                 shape = cells[1].split(separator: "×").compactMap { Int($0) }
@@ -79,11 +93,15 @@ struct FormulasDoc {
                 let h = try Solutions.convolutionOutputSize(input: shape[1], kernel: f)
                 let w = try Solutions.convolutionOutputSize(input: shape[2], kernel: f)
                 parameters = Solutions.convolutionParameterCount(kernel: f, inputChannels: shape[0], filters: k)
-                macs = Solutions.convolutionMultiplyAccumulates(kernel: f, inputChannels: shape[0], filters: k, outputHeight: h, outputWidth: w)
+                macs = Solutions.convolutionMultiplyAccumulates(
+                    kernel: f, inputChannels: shape[0], filters: k, outputHeight: h, outputWidth: w)
                 shape = [k, h, w]
             } else if name.hasPrefix("max pool"), integers.count == 3, shape.count == 3 {
-                shape = [shape[0], try Solutions.poolingOutputSize(input: shape[1], window: integers[0], stride: integers[2]),
-                         try Solutions.poolingOutputSize(input: shape[2], window: integers[0], stride: integers[2])]
+                shape = [
+                    shape[0],
+                    try Solutions.poolingOutputSize(input: shape[1], window: integers[0], stride: integers[2]),
+                    try Solutions.poolingOutputSize(input: shape[2], window: integers[0], stride: integers[2]),
+                ]
             } else if name == "flatten" {
                 shape = [shape.reduce(1, *)]
             } else if name.hasPrefix("dense"), integers.count == 1, shape.count == 1 {
@@ -95,8 +113,9 @@ struct FormulasDoc {
                 break
             }
             let expected = [shape.reduce(1, *), parameters, macs]
-            check(cells.count >= 5 && cells[1] == shape.map(String.init).joined(separator: "×") && numbers == expected,
-                  "formulas.md: LeNet-5 table row '\(line)': expected output \(shape.map(String.init).joined(separator: "×")), "
+            check(
+                cells.count >= 5 && cells[1] == shape.map(String.init).joined(separator: "×") && numbers == expected,
+                "formulas.md: LeNet-5 table row '\(line)': expected output \(shape.map(String.init).joined(separator: "×")), "
                     + "activations, parameters, multiply-accumulates \(expected)")
             if name != "input" { for i in 0..<3 { totals[i] += expected[i] } }
             rows += 1
@@ -113,16 +132,25 @@ private struct ShapeCall: Equatable {
 
     init?(_ line: String) {
         let text = line.trimmingCharacters(in: .whitespaces)
-        guard let open = text.firstIndex(of: "("), let close = text.range(of: ") = ", options: .backwards) else { return nil }
+        guard let open = text.firstIndex(of: "("), let close = text.range(of: ") = ", options: .backwards) else {
+            return nil
+        }
         let name = String(text[..<open])
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter }), name.first?.isLowercase == true,
-              let result = Int(text[close.upperBound...].replacingOccurrences(of: ",", with: "")) else { return nil }
+            let result = Int(text[close.upperBound...].replacingOccurrences(of: ",", with: ""))
+        else { return nil }
         var arguments: [String: [Int]] = [:]
-        var depth = 0, current = ""
+        var depth = 0
+        var current = ""
         var parts: [String] = []
         for c in text[text.index(after: open)..<close.lowerBound] {
             if c == "[" { depth += 1 } else if c == "]" { depth -= 1 }
-            if c == ",", depth == 0 { parts.append(current); current = "" } else { current.append(c) }
+            if c == ",", depth == 0 {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
         }
         if !current.isEmpty { parts.append(current) }
         for part in parts {
@@ -143,23 +171,27 @@ private struct ShapeCall: Equatable {
         }
         switch name {
         case "convolutionOutputSize":
-            return try Solutions.convolutionOutputSize(input: one("input"), kernel: one("kernel"), stride: one("stride", 1),
-                                                       padding: one("padding", 0), dilation: one("dilation", 1))
+            return try Solutions.convolutionOutputSize(
+                input: one("input"), kernel: one("kernel"), stride: one("stride", 1),
+                padding: one("padding", 0), dilation: one("dilation", 1))
         case "poolingOutputSize":
             return try Solutions.poolingOutputSize(input: one("input"), window: one("window"), stride: one("stride"))
         case "convolutionParameterCount":
-            return Solutions.convolutionParameterCount(kernel: try one("kernel"), inputChannels: try one("inputChannels"), filters: try one("filters"))
+            return Solutions.convolutionParameterCount(
+                kernel: try one("kernel"), inputChannels: try one("inputChannels"), filters: try one("filters"))
         case "denseParameterCount":
             return Solutions.denseParameterCount(inputs: try one("inputs"), outputs: try one("outputs"))
         case "convolutionMultiplyAccumulates":
-            return Solutions.convolutionMultiplyAccumulates(kernel: try one("kernel"), inputChannels: try one("inputChannels"),
-                                                            filters: try one("filters"), outputHeight: try one("outputHeight"),
-                                                            outputWidth: try one("outputWidth"))
+            return Solutions.convolutionMultiplyAccumulates(
+                kernel: try one("kernel"), inputChannels: try one("inputChannels"),
+                filters: try one("filters"), outputHeight: try one("outputHeight"),
+                outputWidth: try one("outputWidth"))
         case "denseMultiplyAccumulates":
             return Solutions.denseMultiplyAccumulates(inputs: try one("inputs"), outputs: try one("outputs"))
         case "receptiveField":
-            return try Solutions.receptiveField(kernels: arguments["kernels"] ?? [], strides: arguments["strides"] ?? [],
-                                                dilations: arguments["dilations"] ?? [])
+            return try Solutions.receptiveField(
+                kernels: arguments["kernels"] ?? [], strides: arguments["strides"] ?? [],
+                dilations: arguments["dilations"] ?? [])
         default:
             throw KitError("formulas.md: unknown function \(name)")
         }
@@ -179,7 +211,9 @@ private enum Arithmetic {
     static func value(_ segment: String) -> Double? {
         var text = segment.trimmingCharacters(in: .whitespaces)
         // A trailing word or two ("parameters", "values per filter") is a unit, not arithmetic.
-        while let last = text.split(separator: " ").last, last.allSatisfy({ $0.isLetter || $0 == "-" }), last.count < text.count {
+        while let last = text.split(separator: " ").last, last.allSatisfy({ $0.isLetter || $0 == "-" }),
+            last.count < text.count
+        {
             text = String(text.dropLast(last.count)).trimmingCharacters(in: .whitespaces)
         }
         guard !text.isEmpty, !text.contains(where: { $0.isLetter }) else { return nil }
@@ -196,7 +230,8 @@ private enum Arithmetic {
         mutating func sum() -> Double? {
             guard var total = product() else { return nil }
             while index < characters.count, "+-−".contains(characters[index]) {
-                let op = characters[index]; index += 1
+                let op = characters[index]
+                index += 1
                 guard let next = product() else { return nil }
                 total = op == "+" ? total + next : total - next
             }
@@ -206,7 +241,8 @@ private enum Arithmetic {
         mutating func product() -> Double? {
             guard var total = factor() else { return nil }
             while index < characters.count, "·×*/÷".contains(characters[index]) {
-                let op = characters[index]; index += 1
+                let op = characters[index]
+                index += 1
                 guard let next = factor() else { return nil }
                 total = "/÷".contains(op) ? total / next : total * next
             }
@@ -234,12 +270,16 @@ private enum Arithmetic {
                 while index < characters.count {
                     let c = characters[index]
                     if c.isNumber || c == "." {
-                        digits.append(c); index += 1
+                        digits.append(c)
+                        index += 1
                     } else if c == ",", index + 3 < characters.count,
-                              characters[(index + 1)...(index + 3)].allSatisfy(\.isNumber),
-                              index + 4 >= characters.count || !characters[index + 4].isNumber {
-                        index += 1   // a thousands separator
-                    } else { break }
+                        characters[(index + 1)...(index + 3)].allSatisfy(\.isNumber),
+                        index + 4 >= characters.count || !characters[index + 4].isNumber
+                    {
+                        index += 1 // a thousands separator
+                    } else {
+                        break
+                    }
                 }
                 return Double(digits)
             }

@@ -18,8 +18,10 @@ struct LayerDescriptionTests {
             (Dense(inputs: 5, outputs: 4, initialization: .heNormal, using: &generator), batch([3, 5])),
             (Conv2D(inputChannels: 2, filters: 3, kernel: 3, using: &generator), batch(image)),
             (Conv2D(inputChannels: 2, filters: 3, kernel: 3, stride: 2, padding: 1, using: &generator), batch(image)),
-            (Conv2D(inputChannels: 2, filters: 4, kernel: 2, stride: 1, padding: 2, dilation: 2, using: &generator),
-             batch(image)),
+            (
+                Conv2D(inputChannels: 2, filters: 4, kernel: 2, stride: 1, padding: 2, dilation: 2, using: &generator),
+                batch(image)
+            ),
             (Conv2D(weight: batch([3, 2, 3, 2]), bias: batch([3]), stride: 2), batch(image)),
             (MaxPool2D(window: 2), batch(image)),
             (MaxPool2D(window: 3, stride: 1), batch(image)),
@@ -31,16 +33,20 @@ struct LayerDescriptionTests {
             (TwoLayerNetwork(inputs: 5, hidden: 6, outputs: 4, using: &generator), batch([3, 5])),
             (MultilayerNetwork(sizes: [5, 7, 6, 4], using: &generator), batch([3, 5])),
             (LeNet5(imageSize: 16, classes: 10, using: &generator), batch([3, 1, 16, 16])),
-            (LeNet5(body: Sequential(Conv2D(inputChannels: 2, filters: 3, kernel: 3, using: &generator), ReLU(),
-                                     MaxPool2D(window: 2), Flatten(), Dense(inputs: 3 * 3 * 2, outputs: 5))),
-             batch(image)),
+            (
+                LeNet5(
+                    body: Sequential(
+                        Conv2D(inputChannels: 2, filters: 3, kernel: 3, using: &generator), ReLU(),
+                        MaxPool2D(window: 2), Flatten(), Dense(inputs: 3 * 3 * 2, outputs: 5))),
+                batch(image)
+            ),
         ]
     }
 
     @Test("every layer's outputShape is the shape its forward returns, on a batch of 3 non-square images")
     func outputShapeIsForwardsShape() throws {
         for (layer, input) in Self.layersWithInputs() {
-            let (output, problems) = try Problems.collect { layer.forward(input) }
+            let (output, problems) = Problems.collect { layer.forward(input) }
             #expect(problems.isEmpty, "\(layer) on \(input.shape): \(problems.map(\.message))")
             #expect(try layer.outputShape(for: input.shape) == output.shape, "\(layer) on \(input.shape)")
         }
@@ -50,11 +56,16 @@ struct LayerDescriptionTests {
     func countsAgreeWithTheFormulas() throws {
         var generator = SeededGenerator(seed: 1)
         let conv = Conv2D(inputChannels: 3, filters: 8, kernel: 5, stride: 2, padding: 1, using: &generator)
-        let (h, w) = (try convolutionOutputSize(input: 17, kernel: 5, stride: 2, padding: 1),
-                      try convolutionOutputSize(input: 12, kernel: 5, stride: 2, padding: 1))
+        let (h, w) = (
+            try convolutionOutputSize(input: 17, kernel: 5, stride: 2, padding: 1),
+            try convolutionOutputSize(input: 12, kernel: 5, stride: 2, padding: 1)
+        )
         #expect(conv.parameterCount == convolutionParameterCount(kernel: 5, inputChannels: 3, filters: 8))
-        #expect(try conv.multiplyAccumulates(for: [4, 3, 17, 12])
-            == 4 * convolutionMultiplyAccumulates(kernel: 5, inputChannels: 3, filters: 8, outputHeight: h, outputWidth: w))
+        #expect(
+            try conv.multiplyAccumulates(for: [4, 3, 17, 12])
+                == 4
+                * convolutionMultiplyAccumulates(
+                    kernel: 5, inputChannels: 3, filters: 8, outputHeight: h, outputWidth: w))
         let dense = Dense(inputs: 30, outputs: 7)
         #expect(dense.parameterCount == denseParameterCount(inputs: 30, outputs: 7))
         #expect(try dense.multiplyAccumulates(for: [4, 30]) == 4 * denseMultiplyAccumulates(inputs: 30, outputs: 7))
@@ -65,8 +76,9 @@ struct LayerDescriptionTests {
     func descriptions() {
         var generator = SeededGenerator(seed: 4)
         #expect(Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator).description == "conv 5×5, 6 filters")
-        #expect(Conv2D(inputChannels: 3, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 2, using: &generator)
-            .description == "conv 3×3, 8 filters, stride 2, padding 1, dilation 2")
+        #expect(
+            Conv2D(inputChannels: 3, filters: 8, kernel: 3, stride: 2, padding: 1, dilation: 2, using: &generator)
+                .description == "conv 3×3, 8 filters, stride 2, padding 1, dilation 2")
         #expect(MaxPool2D(window: 3, stride: 1).description == "max pool 3×3, stride 1")
         #expect(AvgPool2D(window: 2).description == "average pool 2×2, stride 2")
         #expect(Dense(inputs: 84, outputs: 10).description == "dense 10")
@@ -78,14 +90,15 @@ struct LayerDescriptionTests {
     func impossibleInputsThrow() {
         var generator = SeededGenerator(seed: 2)
         let conv = Conv2D(inputChannels: 1, filters: 2, kernel: 5, padding: 1, using: &generator)
-        #expect(throws: KitError.self) { try conv.outputShape(for: [1, 1, 2, 9]) }      // 5 > 2 + 2·1
-        #expect(throws: KitError.self) { try conv.outputShape(for: [1, 3, 9, 9]) }      // 3 channels, not 1
+        #expect(throws: KitError.self) { try conv.outputShape(for: [1, 1, 2, 9]) } // 5 > 2 + 2·1
+        #expect(throws: KitError.self) { try conv.outputShape(for: [1, 3, 9, 9]) } // 3 channels, not 1
         #expect(throws: KitError.self) { try MaxPool2D(window: 3).outputShape(for: [1, 1, 2, 8]) }
         #expect(throws: KitError.self) { try Dense(inputs: 4, outputs: 2).outputShape(for: [1, 2, 2]) }
         #expect(throws: KitError.self) { try Flatten().outputShape(for: []) }
-        let block = ResidualBlock(first: Conv2D(inputChannels: 2, filters: 3, kernel: 3, padding: 1, using: &generator),
-                                  second: Conv2D(inputChannels: 3, filters: 3, kernel: 3, padding: 1, using: &generator))
-        #expect(throws: KitError.self) { try block.outputShape(for: [1, 2, 6, 6]) }   // 3 channels cannot add to 2
+        let block = ResidualBlock(
+            first: Conv2D(inputChannels: 2, filters: 3, kernel: 3, padding: 1, using: &generator),
+            second: Conv2D(inputChannels: 3, filters: 3, kernel: 3, padding: 1, using: &generator))
+        #expect(throws: KitError.self) { try block.outputShape(for: [1, 2, 6, 6]) } // 3 channels cannot add to 2
         do {
             _ = try LeNet5(imageSize: 28, classes: 10, using: &generator).summary(for: [1, 1, 8, 8])
             Issue.record("LeNet-5 on an 8×8 image should throw")
@@ -119,9 +132,11 @@ struct LayerDescriptionTests {
         let table = Self.docsLeNetTable()
         #expect(table.count == rows.count, "formulas.md's LeNet-5 table has \(table.count) layer rows")
         for (cells, row) in zip(table, rows) {
-            let actual = [row.name, row.outputShape.dropFirst().map(String.init).joined(separator: "×"),
-                          grouped(row.outputShape.reduce(1, *)), grouped(row.parameterCount),
-                          grouped(row.multiplyAccumulates)]
+            let actual = [
+                row.name, row.outputShape.dropFirst().map(String.init).joined(separator: "×"),
+                grouped(row.outputShape.reduce(1, *)), grouped(row.parameterCount),
+                grouped(row.multiplyAccumulates),
+            ]
             #expect(cells == actual)
         }
     }

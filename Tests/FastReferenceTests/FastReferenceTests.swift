@@ -20,16 +20,18 @@ struct FastReferenceTests {
         ConvolutionCase(input: [3, 2, 9, 7], weight: [4, 2, 3, 2], stride: 2, padding: 1, dilation: 1),
         ConvolutionCase(input: [2, 3, 6, 11], weight: [5, 3, 3, 3], stride: 1, padding: 2, dilation: 1),
         ConvolutionCase(input: [4, 1, 13, 10], weight: [2, 1, 3, 3], stride: 3, padding: 0, dilation: 2),
-        ConvolutionCase(input: [2, 6, 12, 12], weight: [16, 6, 5, 5], stride: 1, padding: 0, dilation: 1),   // LeNet-5's second
-        ConvolutionCase(input: [1, 1, 5, 5], weight: [1, 1, 5, 5], stride: 1, padding: 0, dilation: 1),      // one position
+        // LeNet-5's second convolution:
+        ConvolutionCase(input: [2, 6, 12, 12], weight: [16, 6, 5, 5], stride: 1, padding: 0, dilation: 1),
+        ConvolutionCase(input: [1, 1, 5, 5], weight: [1, 1, 5, 5], stride: 1, padding: 0, dilation: 1), // one position
     ]
 
     @Test("Conv2D: the reference's output, ∂L/∂x, ∂L/∂w and ∂L/∂b", arguments: convolutions)
     func convolution(_ c: ConvolutionCase) throws {
         var generator = SeededGenerator(seed: 10)
         let x = random(c.input, &generator)
-        let reference = Solutions.Conv2D(weight: random(c.weight, &generator), bias: random([c.weight[0]], &generator),
-                                         stride: c.stride, padding: c.padding, dilation: c.dilation)
+        let reference = Solutions.Conv2D(
+            weight: random(c.weight, &generator), bias: random([c.weight[0]], &generator),
+            stride: c.stride, padding: c.padding, dilation: c.dilation)
         let fast = fastVersion(of: reference)
         try #require(fast is FastReference.Conv2D)
         let y = reference.forward(x)
@@ -67,8 +69,9 @@ struct FastReferenceTests {
     func dense(_ sizes: (batch: Int, inputs: Int, outputs: Int)) throws {
         var generator = SeededGenerator(seed: 30)
         let x = random([sizes.batch, sizes.inputs], &generator)
-        let reference = Solutions.Dense(weight: random([sizes.inputs, sizes.outputs], &generator),
-                                        bias: random([sizes.outputs], &generator))
+        let reference = Solutions.Dense(
+            weight: random([sizes.inputs, sizes.outputs], &generator),
+            bias: random([sizes.outputs], &generator))
         let fast = fastVersion(of: reference)
         try #require(fast is FastReference.Dense)
         expectClose(fast.forward(x), reference.forward(x), "output")
@@ -80,11 +83,12 @@ struct FastReferenceTests {
         expectSameGradients(fast.parameters, reference.parameters, "after backwardSkippingInput")
     }
 
-    @Test("SGD: the reference's steps, with and without momentum and weight decay",
-          arguments: [(0.0, 0.0), (0.9, 0.0), (0.5, 0.01)])
+    @Test(
+        "SGD: the reference's steps, with and without momentum and weight decay",
+        arguments: [(0.0, 0.0), (0.9, 0.0), (0.5, 0.01)])
     func sgd(_ settings: (momentum: Double, weightDecay: Double)) {
         var generator = SeededGenerator(seed: 40)
-        let shapes = [[130, 70], [70], [3, 1, 2, 2]]   // one large enough to be shared out between the cores
+        let shapes = [[130, 70], [70], [3, 1, 2, 2]] // one large enough to be shared out between the cores
         let start = shapes.map { random($0, &generator) }
         let steps = (0..<3).map { _ in shapes.map { random($0, &generator) } }
         func train(_ optimizer: any Optimizer) -> [Tensor] {
@@ -95,9 +99,12 @@ struct FastReferenceTests {
             }
             return parameters.map(\.value)
         }
-        let expected = train(Solutions.SGD(learningRate: 0.1, momentum: settings.momentum, weightDecay: settings.weightDecay))
-        let actual = train(FastReference.SGD(learningRate: 0.1, momentum: settings.momentum,
-                                             weightDecay: settings.weightDecay))
+        let expected = train(
+            Solutions.SGD(learningRate: 0.1, momentum: settings.momentum, weightDecay: settings.weightDecay))
+        let actual = train(
+            FastReference.SGD(
+                learningRate: 0.1, momentum: settings.momentum,
+                weightDecay: settings.weightDecay))
         for (a, e) in zip(actual, expected) { expectClose(a, e, "parameter after 3 steps") }
     }
 
@@ -111,7 +118,8 @@ struct FastReferenceTests {
             (lenet, fastVersion(of: lenet), random([3, 1, 16, 16], &generator)),
         ]
         for (reference, fast, x) in cases {
-            #expect(fast.layers.filter { $0 is FastReference.Dense }.count == 2 + (reference is Solutions.LeNet5 ? 1 : 0))
+            #expect(
+                fast.layers.filter { $0 is FastReference.Dense }.count == 2 + (reference is Solutions.LeNet5 ? 1 : 0))
             #expect(zip(fast.parameters, reference.parameters).allSatisfy { $0.value == $1.value })
             let logits = reference.logits(x)
             expectClose(fast.logits(x), logits, "logits")
@@ -125,18 +133,23 @@ struct FastReferenceTests {
     @Test("an epoch of training LeNet-5 with the fast versions: the reference's loss, accuracy and weights")
     func trainingEpoch() throws {
         var generator = SeededGenerator(seed: 60)
-        let data = try Dataset(inputs: random([24, 1, 16, 16], &generator),
-                           labels: (0..<24).map { _ in generator.nextInt(below: 3) }, classCount: 3)
+        let data = try Dataset(
+            inputs: random([24, 1, 16, 16], &generator),
+            labels: (0..<24).map { _ in generator.nextInt(below: 3) }, classCount: 3)
         let reference = Solutions.LeNet5(imageSize: 16, classes: 3, using: &generator)
         let fast = fastVersion(of: reference)
         var order = generator
-        let expected = Solutions.trainEpoch(reference, on: data, batchSize: 5,
-                                            optimizer: Solutions.SGD(learningRate: 0.05, momentum: 0.9), using: &generator)
-        let actual = Solutions.trainEpoch(fast, on: data, batchSize: 5,
-                                          optimizer: FastReference.SGD(learningRate: 0.05, momentum: 0.9), using: &order)
+        let expected = Solutions.trainEpoch(
+            reference, on: data, batchSize: 5,
+            optimizer: Solutions.SGD(learningRate: 0.05, momentum: 0.9), using: &generator)
+        let actual = Solutions.trainEpoch(
+            fast, on: data, batchSize: 5,
+            optimizer: FastReference.SGD(learningRate: 0.05, momentum: 0.9), using: &order)
         #expect(Tolerance.tight.accepts(actual.loss, expected.loss), "loss \(actual.loss), expected \(expected.loss)")
         #expect(actual.accuracy == expected.accuracy)
-        for (a, e) in zip(fast.parameters, reference.parameters) { expectClose(a.value, e.value, "weights after the epoch") }
+        for (a, e) in zip(fast.parameters, reference.parameters) {
+            expectClose(a.value, e.value, "weights after the epoch")
+        }
     }
 }
 
@@ -145,14 +158,18 @@ private func random(_ shape: [Int], _ generator: inout SeededGenerator) -> Tenso
 }
 
 /// The reference sums in another order than im2col and the blocked products: equal up to rounding.
-private func expectClose(_ actual: Tensor, _ expected: Tensor, _ name: String,
-                         sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectClose(
+    _ actual: Tensor, _ expected: Tensor, _ name: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     let problem = mismatch(actual, expected, tolerance: .tight, name: name)
     #expect(problem == nil, Comment(rawValue: problem ?? ""), sourceLocation: sourceLocation)
 }
 
-private func expectSameGradients(_ fast: [Parameter], _ reference: [Parameter], _ when: String,
-                                 sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectSameGradients(
+    _ fast: [Parameter], _ reference: [Parameter], _ when: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(fast.count == reference.count && !fast.isEmpty, sourceLocation: sourceLocation)
     for (a, e) in zip(fast, reference) {
         expectClose(a.gradient, e.gradient, "\(a.name) gradient \(when)", sourceLocation: sourceLocation)

@@ -1,17 +1,21 @@
 import Foundation
-@testable import kit
 import NeuralKit
 import Testing
+
+@testable import kit
 
 // The reports are built from grades made by hand: no build, no test run.
 
 /// Synthetic grade: a graded stage (passing, failing, hidden and bonus checks), a
 /// compile error, forbidden code, a crash, and stages not attempted.
 func sampleGrade(rubric: Rubric = .course) -> SubmissionGrade {
-    func outcome(_ stage: Int, _ name: String, _ status: CheckOutcome.Status, hidden: Bool = false, bonus: Bool = false,
-                 messages: [String] = []) -> CheckOutcome {
-        CheckOutcome(id: "StageTests.Stage0\(stage)X/\(name.replacingOccurrences(of: " ", with: ""))()/f.swift:\(name.count):1",
-                     name: name, stage: stage, isBonus: bonus, isHidden: hidden, status: status, messages: messages)
+    func outcome(
+        _ stage: Int, _ name: String, _ status: CheckOutcome.Status, hidden: Bool = false, bonus: Bool = false,
+        messages: [String] = []
+    ) -> CheckOutcome {
+        CheckOutcome(
+            id: "StageTests.Stage0\(stage)X/\(name.replacingOccurrences(of: " ", with: ""))()/f.swift:\(name.count):1",
+            name: name, stage: stage, isBonus: bonus, isHidden: hidden, status: status, messages: messages)
     }
     var stages = Course.stages.map { StageGrade(stage: $0, disposition: $0.number <= 8 ? .notAttempted : .notInKit) }
     stages[0].disposition = .graded
@@ -24,9 +28,11 @@ func sampleGrade(rubric: Rubric = .course) -> SubmissionGrade {
     stages[1].disposition = .compileError(["Exercises/02-DenseLayer/Dense.swift:3:1: error: expected declaration"])
     stages[2].disposition = .forbidden([SourceScanner.Finding(line: 2, construct: "import Solutions", reason: "no")])
     stages[4].disposition = .graded
-    stages[4].asIs = StageRun(checks: [outcome(5, "oneHot", .passed), outcome(5, "oneHot throws", .crashed, messages: ["crashed: trap"])],
-                              incidents: ["The checks crashed: trap."], crashed: true)
-    var grade = SubmissionGrade(student: "ada, lovelace", stages: stages, ignoredFiles: ["Package.swift"], seconds: 12.4)
+    stages[4].asIs = StageRun(
+        checks: [outcome(5, "oneHot", .passed), outcome(5, "oneHot throws", .crashed, messages: ["crashed: trap"])],
+        incidents: ["The checks crashed: trap."], crashed: true)
+    var grade = SubmissionGrade(
+        student: "ada, lovelace", stages: stages, ignoredFiles: ["Package.swift"], seconds: 12.4)
     grade.score(with: rubric)
     return grade
 }
@@ -36,11 +42,15 @@ func sampleGrade(rubric: Rubric = .course) -> SubmissionGrade {
 /// file as any JSON, not as the kit's own types, so that what those types write is checked against the spec.
 func gradescopeProblems(_ data: Data) -> [String] {
     var problems: [String] = []
-    guard let top = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object else { return ["the top level is not an object"] }
+    guard let top = (try? JSONDecoder().decode(JSONValue.self, from: data))?.object else {
+        return ["the top level is not an object"]
+    }
     let visibilities: Set<String> = ["hidden", "after_due_date", "after_published", "visible"]
     let formats: Set<String> = ["text", "html", "simple_format", "md", "ansi"]
-    let topKeys: Set<String> = ["score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
-                                "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"]
+    let topKeys: Set<String> = [
+        "score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
+        "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard",
+    ]
     for key in top.keys where !topKeys.contains(key) { problems.append("unknown top-level key \(key)") }
     /// Whether `value` is text among `allowed`.
     func isOne(of allowed: Set<String>, _ value: JSONValue) -> Bool { value.string.map(allowed.contains) ?? false }
@@ -56,14 +66,18 @@ func gradescopeProblems(_ data: Data) -> [String] {
         if top["tests"] != nil { problems.append("tests is not a list of objects") }
         return problems
     }
-    let testKeys: Set<String> = ["score", "max_score", "status", "name", "name_format", "number", "output", "output_format",
-                                 "tags", "visibility", "extra_data"]
+    let testKeys: Set<String> = [
+        "score", "max_score", "status", "name", "name_format", "number", "output", "output_format",
+        "tags", "visibility", "extra_data",
+    ]
     for (index, test) in tests.enumerated() {
         let label = "tests[\(index)]"
         for key in test.keys where !testKeys.contains(key) { problems.append("\(label): unknown key \(key)") }
         if top["score"] == nil, test["score"] == nil { problems.append("\(label): no score") }
         if let score = test["score"], score.double == nil { problems.append("\(label): score is not a number") }
-        if let maximum = test["max_score"], maximum.double == nil { problems.append("\(label): max_score is not a number") }
+        if let maximum = test["max_score"], maximum.double == nil {
+            problems.append("\(label): max_score is not a number")
+        }
         // A score above max_score is extra credit, which Gradescope allows; a negative one is not ours to give.
         if let score = test["score"]?.double, score < 0 {
             problems.append("\(label): score \(score) below 0")
@@ -93,7 +107,10 @@ struct ReportTests {
         let text = Reports.csv([Reports.csvHeader(), Reports.csvRow(grade, rubric: .course)])
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2)
-        #expect(lines[0] == "student,stage01,stage02,stage03,stage04,stage05,stage06,stage07,stage08,stage09,stage10,bonus,uncapped,total,status")
+        #expect(
+            lines[0]
+                == "student,stage01,stage02,stage03,stage04,stage05,stage06,stage07,stage08,stage09,stage10,bonus,uncapped,total,status"
+        )
         #expect(lines[1].hasPrefix("\"ada, lovelace\","))
         #expect(lines[1].contains("compile error in stage 2; forbidden code in stage 3; crash in stage 5"))
     }
@@ -127,7 +144,8 @@ struct ReportTests {
         // With hiddenChecks "show", they are named.
         var rubric = Rubric.course
         rubric.hiddenChecks = .show
-        let shown = String(decoding: Reports.json(Reports.gradescope(sampleGrade(rubric: rubric), rubric: rubric)), as: UTF8.self)
+        let shown = String(
+            decoding: Reports.json(Reports.gradescope(sampleGrade(rubric: rubric), rubric: rubric)), as: UTF8.self)
         #expect(shown.contains("the secret hidden check"))
     }
 
@@ -137,12 +155,16 @@ struct ReportTests {
         #expect(!problems(#"{"tests": [{"score": 1, "max_score": "1"}]}"#).isEmpty)
         #expect(!problems(#"{"tests": [{"score": -1, "max_score": 1}]}"#).isEmpty)
         // Extra credit: a score above max_score.
-        #expect(problems(#"{"score": 2, "tests": [{"score": 2, "max_score": 1, "status": "passed", "name": "a"}]}"#).isEmpty)
+        #expect(
+            problems(#"{"score": 2, "tests": [{"score": 2, "max_score": 1, "status": "passed", "name": "a"}]}"#).isEmpty
+        )
         #expect(!problems(#"{"score": 1, "tests": [{"status": "ok"}]}"#).isEmpty)
         #expect(!problems(#"{"score": 1, "visibility": "students"}"#).isEmpty)
         #expect(!problems(#"{"score": "1"}"#).isEmpty)
         #expect(!problems(#"{"score": true}"#).isEmpty)
-        #expect(problems(#"{"score": 1.5, "tests": [{"score": 1, "max_score": 1, "status": "passed", "name": "a"}]}"#).isEmpty)
+        #expect(
+            problems(#"{"score": 1.5, "tests": [{"score": 1, "max_score": 1, "status": "passed", "name": "a"}]}"#)
+                .isEmpty)
     }
 
     @Test("feedback shows each check with its message, the hidden checks as a count, and what was not graded")
@@ -163,7 +185,8 @@ struct ReportTests {
 
     @Test("the summary shows the distribution of totals and the checks failed most often")
     func summary() {
-        let text = Reports.summary([sampleGrade(), sampleGrade()], rubric: .course, seconds: 30, terminal: Terminal(colour: false))
+        let text = Reports.summary(
+            [sampleGrade(), sampleGrade()], rubric: .course, seconds: 30, terminal: Terminal(colour: false))
         #expect(text.contains("Graded 2 submissions in 30 s (15 s each)"))
         #expect(text.contains("2/2    Stage 1 · softmax, \"quoted\", works"))
         #expect(text.contains("2× softmax differs at [0, 1]: got 1, expected 0.5"))
@@ -172,10 +195,13 @@ struct ReportTests {
 }
 
 /// A check of stage `stage` for the hand-made grades below.
-func checkOutcome(_ stage: Int, _ name: String, _ status: CheckOutcome.Status = .passed, bonus: Bool = false, hidden: Bool = false,
-                  messages: [String] = []) -> CheckOutcome {
-    CheckOutcome(id: "StageTests.Stage\(stage)/\(name.replacingOccurrences(of: " ", with: ""))()/f.swift:\(name.count):3",
-                 name: name, stage: stage, isBonus: bonus, isHidden: hidden, status: status, messages: messages)
+func checkOutcome(
+    _ stage: Int, _ name: String, _ status: CheckOutcome.Status = .passed, bonus: Bool = false, hidden: Bool = false,
+    messages: [String] = []
+) -> CheckOutcome {
+    CheckOutcome(
+        id: "StageTests.Stage\(stage)/\(name.replacingOccurrences(of: " ", with: ""))()/f.swift:\(name.count):3",
+        name: name, stage: stage, isBonus: bonus, isHidden: hidden, status: status, messages: messages)
 }
 
 /// A grade in which the stages of `runs` are graded with those runs and the others are not attempted.
@@ -191,22 +217,31 @@ func handMadeGrade(_ student: String = "ada", runs: [Int: StageRun], rubric: Rub
 }
 
 /// A stage run of `passed` passing and `failed` failing required checks, and bonus checks.
-func run(_ stage: Int, passed: Int, failed: Int = 0, bonusPassed: Int = 0, bonusFailed: Int = 0,
-         message: String = "differs at [0, 0]") -> StageRun {
-    StageRun(checks: (0..<passed).map { checkOutcome(stage, "passing \($0)") }
-        + (0..<failed).map { checkOutcome(stage, "failing \($0)", .failed, messages: [message]) }
-        + (0..<bonusPassed).map { checkOutcome(stage, "bonus \($0)", bonus: true) }
-        + (0..<bonusFailed).map { checkOutcome(stage, "bonus failing \($0)", .failed, bonus: true, messages: ["no"]) })
+func run(
+    _ stage: Int, passed: Int, failed: Int = 0, bonusPassed: Int = 0, bonusFailed: Int = 0,
+    message: String = "differs at [0, 0]"
+) -> StageRun {
+    StageRun(
+        checks: (0..<passed).map { checkOutcome(stage, "passing \($0)") }
+            + (0..<failed).map { checkOutcome(stage, "failing \($0)", .failed, messages: [message]) }
+            + (0..<bonusPassed).map { checkOutcome(stage, "bonus \($0)", bonus: true) }
+            + (0..<bonusFailed).map {
+                checkOutcome(stage, "bonus failing \($0)", .failed, bonus: true, messages: ["no"])
+            })
 }
 
 /// Every stage right, all bonus checks passed: 16.5 + 4 before the cap of 20.
 func fullMarks(_ student: String = "ada") -> SubmissionGrade {
-    handMadeGrade(student, runs: Dictionary(uniqueKeysWithValues: Course.stages.map { ($0.number, run($0.number, passed: 12, bonusPassed: 3)) }))
+    handMadeGrade(
+        student,
+        runs: Dictionary(
+            uniqueKeysWithValues: Course.stages.map { ($0.number, run($0.number, passed: 12, bonusPassed: 3)) }))
 }
 
 /// The tests of a results.json and its top-level score.
 func gradescopeTests(_ grade: SubmissionGrade, rubric: Rubric) throws -> (tests: [[String: JSONValue]], score: Double) {
-    let object = try #require(try JSONDecoder().decode(JSONValue.self, from: Reports.json(Reports.gradescope(grade, rubric: rubric))).object)
+    let object = try #require(
+        try JSONDecoder().decode(JSONValue.self, from: Reports.json(Reports.gradescope(grade, rubric: rubric))).object)
     return (try #require(object["tests"]?.list(of: \.object)), try #require(object["score"]?.double))
 }
 
@@ -247,14 +282,17 @@ struct PointsTests {
         #expect(grade.stages[2].checkPoints.values.allSatisfy { $0.earned == 0 || $0.earned == $0.maximum })
     }
 
-    @Test("the points shown for the checks add up to the stage's, and the stages' to the total, in feedback, CSV and results.json")
+    @Test(
+        "the points shown for the checks add up to the stage's, and the stages' to the total, in feedback, CSV and results.json"
+    )
     func shownPointsAddUp() throws {
         // 5 of 12 checks pass, and one with parts earns 2 of its 3: 1.25 × 5.67 / 12 in all, not a round number.
         var rubric = Rubric.course
         rubric.stages[2]?.checks = ["failing 0": Rubric.CheckWeight(weight: 1, parts: ["dW", "db", "dx"])]
         var stage2 = run(2, passed: 5, failed: 7)
         stage2.checks[5].messages = ["dW differs at [0, 0]"]
-        let grade = handMadeGrade(runs: [1: run(1, passed: 2, failed: 1), 2: stage2, 3: run(3, passed: 10, failed: 3)], rubric: rubric)
+        let grade = handMadeGrade(
+            runs: [1: run(1, passed: 2, failed: 1), 2: stage2, 3: run(3, passed: 10, failed: 3)], rubric: rubric)
         let stage = grade.stages[1]
         let shown = stage.checkPoints.values.map { Double($0.earned.points)! }
         #expect(abs(shown.reduce(0, +) - Double(stage.points.points)!) < 1e-9)
@@ -285,7 +323,9 @@ struct GradesCSVTests {
     @Test("the row under the header holds each column's maximum, the uncapped sum beside the capped total")
     func maximumRow() {
         let row = Reports.csvMaximumRow(rubric: .course)
-        #expect(Reports.csv([row]) == "(maximum),1.25,1.25,1.25,1.25,1.25,1.25,1.25,1.25,2.5,4,4,20.5,20,the total is capped at 20\n")
+        #expect(
+            Reports.csv([row])
+                == "(maximum),1.25,1.25,1.25,1.25,1.25,1.25,1.25,1.25,2.5,4,4,20.5,20,the total is capped at 20\n")
         #expect(row.count == Reports.csvHeader().count)
         var uncapped = Rubric.course
         uncapped.cap = nil
@@ -304,21 +344,27 @@ struct GradesCSVTests {
         #expect(row[header.firstIndex(of: "total")!] == "20")
         #expect(row[header.firstIndex(of: "uncapped")!] == (20.5 - 1.25 / 12).points)
         #expect(row[header.firstIndex(of: "stage02")!] == (1.25 * 11 / 12).points)
-        #expect(Reports.feedback(grade, rubric: .course).contains("**Total: 20 / 20** (capped; \((20.5 - 1.25 / 12).points) before the cap)"))
+        #expect(
+            Reports.feedback(grade, rubric: .course).contains(
+                "**Total: 20 / 20** (capped; \((20.5 - 1.25 / 12).points) before the cap)"))
     }
 }
 
 @Suite("grader · statuses")
 struct StatusTests {
-    @Test("a submission that attempts no stage is \"not attempted\": empty stage cells, a note to the student, counted in the summary")
+    @Test(
+        "a submission that attempts no stage is \"not attempted\": empty stage cells, a note to the student, counted in the summary"
+    )
     func notAttempted() {
         let empty = handMadeGrade("empty", runs: [:])
         #expect(empty.status == "not attempted")
         let row = Reports.csvRow(empty, rubric: .course)
         #expect(row[1...10].allSatisfy { $0.isEmpty })
         #expect(row[11...13] == ["0", "0", "0"])
-        #expect(Reports.feedback(empty, rubric: .course).contains("every stage file is missing or still the original stub"))
-        let summary = Reports.summary([empty, fullMarks()], rubric: .course, seconds: 1, terminal: Terminal(colour: false))
+        #expect(
+            Reports.feedback(empty, rubric: .course).contains("every stage file is missing or still the original stub"))
+        let summary = Reports.summary(
+            [empty, fullMarks()], rubric: .course, seconds: 1, terminal: Terminal(colour: false))
         #expect(summary.contains("1 × not attempted"))
         // A stage tried that scores nothing is 0, not empty; the others stay empty.
         var compileError = empty
@@ -335,14 +381,18 @@ struct StatusTests {
 
     @Test("a crash as submitted that the run on the reference passed is reported as such; one that counted, plainly")
     func crashAsSubmitted() {
-        var grade = handMadeGrade(runs: [7: run(7, passed: 3, failed: 1), 8: run(8, passed: 2, failed: 2, message: "crashed")])
+        var grade = handMadeGrade(runs: [
+            7: run(7, passed: 3, failed: 1), 8: run(8, passed: 2, failed: 2, message: "crashed"),
+        ])
         grade.stages[7].asIs?.crashed = true
         grade.stages[7].onReference = run(8, passed: 4)
         grade.stages[7].referenceStages = [7]
         grade.score(with: .course)
         #expect(grade.stages[7].usedReference)
         #expect(grade.status == "crash in stage 8 as submitted (passed on the reference of stage 7)")
-        #expect(Reports.feedback(grade, rubric: .course).contains("crash in stage 8 as submitted (passed on the reference of stage 7)"))
+        #expect(
+            Reports.feedback(grade, rubric: .course).contains(
+                "crash in stage 8 as submitted (passed on the reference of stage 7)"))
 
         // On the reference too some checks fail, without a crash: the crash still did not count.
         grade.stages[7].onReference = run(8, passed: 3, failed: 1)
@@ -370,7 +420,10 @@ struct StatusTests {
 struct GradescopeMaximaTests {
     @Test("the tests' max_scores add up to the rubric's maximum, their scores to the capped total, which is the score")
     func courseRubric() throws {
-        for grade in [fullMarks(), sampleGrade(), handMadeGrade(runs: [:]), handMadeGrade(runs: [1: run(1, passed: 1, failed: 1, bonusPassed: 2)])] {
+        for grade in [
+            fullMarks(), sampleGrade(), handMadeGrade(runs: [:]),
+            handMadeGrade(runs: [1: run(1, passed: 1, failed: 1, bonusPassed: 2)]),
+        ] {
             let results = try gradescopeTests(grade, rubric: .course)
             #expect(abs(sum(results.tests, "max_score") - 20) < 1e-9, "\(grade.student)")
             #expect(abs(results.score - grade.total(cap: 20)) < 1e-9)
@@ -403,7 +456,10 @@ struct GradescopeMaximaTests {
     func noCap() throws {
         let rubric = try Rubric.parse(Data(#"{"cap": null, "stages": {"2": {"points": 3, "bonus": 1}}}"#.utf8))
         #expect(abs(rubric.maximum - 23.25) < 1e-9)
-        for grade in [handMadeGrade(runs: [2: run(2, passed: 2, failed: 1, bonusPassed: 1)], rubric: rubric), sampleGrade(rubric: rubric)] {
+        for grade in [
+            handMadeGrade(runs: [2: run(2, passed: 2, failed: 1, bonusPassed: 1)], rubric: rubric),
+            sampleGrade(rubric: rubric),
+        ] {
             let results = try gradescopeTests(grade, rubric: rubric)
             #expect(abs(sum(results.tests, "max_score") - rubric.maximum) < 1e-9)
             #expect(abs(sum(results.tests, "score") - results.score) < 1e-9)
@@ -426,8 +482,18 @@ struct ChecksCSVTests {
         var other = wrong
         other.checks[1].messages = ["softmax is not implemented yet"]
         let grades = [
-            handMadeGrade("a", runs: [1: wrong]), handMadeGrade("b", runs: [1: wrong]), handMadeGrade("c", runs: [1: other]),
-            handMadeGrade("d", runs: [1: StageRun(checks: wrong.checks.map { var check = $0; check.status = .passed; return check })]),
+            handMadeGrade("a", runs: [1: wrong]), handMadeGrade("b", runs: [1: wrong]),
+            handMadeGrade("c", runs: [1: other]),
+            handMadeGrade(
+                "d",
+                runs: [
+                    1: StageRun(
+                        checks: wrong.checks.map {
+                            var check = $0
+                            check.status = .passed
+                            return check
+                        })
+                ]),
             handMadeGrade("e", runs: [:]),
         ]
         var compileError = handMadeGrade("f", runs: [:])

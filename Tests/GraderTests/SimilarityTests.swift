@@ -1,8 +1,9 @@
 import Foundation
-@testable import kit
 import NeuralKit
 import TestSupport
 import Testing
+
+@testable import kit
 
 // MARK: Tokens
 
@@ -10,39 +11,51 @@ import Testing
 struct FingerprintTests {
     func texts(_ source: String) -> [String] { SwiftNormalizer.tokens(of: source).map(\.text) }
 
-    @Test("comments, whitespace and the text of literals are dropped; renamed identifiers and other literals read alike")
+    @Test(
+        "comments, whitespace and the text of literals are dropped; renamed identifiers and other literals read alike")
     func normalization() {
         let original = """
-        /// Doubles every value.
-        /* a block /* nested */ still a comment */
-        func double(_ values: [Double], label: String = "x\\(1 + "(")") -> [Double] {
-            let factor = 2.0 // why not
-            return values.map { $0 * factor } + [0x1p-3, 1_000] // "not a string
-        }
-        """
-        let renamed = #"""
-        func   twice(_ xs: [Double],
-                     label: String = #"raw \(no) "quotes""#) -> [Double]
-        {
-            let k = 3e+2
-            return xs.map { item * k } + [7, 8.5]
-        }
-        let note = """
-            a multi-line "string" \(with(")"))
+            /// Doubles every value.
+            /* a block /* nested */ still a comment */
+            func double(_ values: [Double], label: String = "x\\(1 + "(")") -> [Double] {
+                let factor = 2.0 // why not
+                return values.map { $0 * factor } + [0x1p-3, 1_000] // "not a string
+            }
             """
-        """#
-        let expected = ["func", "V", "(", "_", "V", ":", "[", "V", "]", ",", "V", ":", "V", "=", "S", ")", "->", "[", "V", "]", "{",
-                        "let", "V", "=", "N", "return", "V", ".", "V", "{", "V", "*", "V", "}", "+", "[", "N", ",", "N", "]", "}"]
+        let renamed = #"""
+            func   twice(_ xs: [Double],
+                         label: String = #"raw \(no) "quotes""#) -> [Double]
+            {
+                let k = 3e+2
+                return xs.map { item * k } + [7, 8.5]
+            }
+            let note = """
+                a multi-line "string" \(with(")"))
+                """
+            """#
+        let expected = [
+            "func", "V", "(", "_", "V", ":", "[", "V", "]", ",", "V", ":", "V", "=", "S", ")", "->", "[", "V", "]", "{",
+            "let", "V", "=", "N", "return", "V", ".", "V", "{", "V", "*", "V", "}", "+", "[", "N", ",", "N", "]", "}",
+        ]
         #expect(texts(original) == expected)
         #expect(texts(renamed) == expected + ["let", "V", "=", "S"])
     }
 
     @Test("keywords, operators and punctuation are kept as they are; true and false are one class")
     func keywords() {
-        #expect(texts("guard x >= 0 else { throw E() }") == ["guard", "V", ">=", "N", "else", "{", "throw", "V", "(", ")", "}"])
-        #expect(texts("for i in 0..<n where flag == true { a?.b ?? c }")
-            == ["for", "V", "in", "N", "..<", "V", "where", "V", "==", "B", "{", "V", "?", ".", "V", "??", "V", "}"])
-        #expect(texts("@discardableResult #if DEBUG `class` = $0 &&/*x*/!y") == ["@discardableResult", "#if", "V", "V", "=", "V", "&&", "!", "V"])
+        #expect(
+            texts("guard x >= 0 else { throw E() }") == [
+                "guard", "V", ">=", "N", "else", "{", "throw", "V", "(", ")", "}",
+            ])
+        #expect(
+            texts("for i in 0..<n where flag == true { a?.b ?? c }")
+                == [
+                    "for", "V", "in", "N", "..<", "V", "where", "V", "==", "B", "{", "V", "?", ".", "V", "??", "V", "}",
+                ])
+        #expect(
+            texts("@discardableResult #if DEBUG `class` = $0 &&/*x*/!y") == [
+                "@discardableResult", "#if", "V", "V", "=", "V", "&&", "!", "V",
+            ])
     }
 
     @Test("each token keeps the lines it spans, a multi-line string all of its lines")
@@ -92,10 +105,13 @@ struct FingerprintTests {
 
 /// Stage 1 files: the reference, a disguised copy of it, and independent correct implementations.
 enum StageOneClass {
-    static let stub = (try? Data(contentsOf: packageRoot.appendingPathComponent("Sources/kit/Stubs/01-Activations/Activations.swift")))
+    static let stub =
+        (try? Data(contentsOf: packageRoot.appendingPathComponent("Sources/kit/Stubs/01-Activations/Activations.swift")))
         ?? Data()
-    static let reference = (try? String(contentsOf: packageRoot.appendingPathComponent("Solutions/01-Activations/Activations.swift"),
-                                        encoding: .utf8)) ?? ""
+    static let reference =
+        (try? String(
+            contentsOf: packageRoot.appendingPathComponent("Solutions/01-Activations/Activations.swift"),
+            encoding: .utf8)) ?? ""
 
     /// The reference with its names changed, its comments replaced and its layout redone.
     static var disguisedCopy: String {
@@ -106,8 +122,10 @@ enum StageOneClass {
                 return String(repeating: "\t", count: indentation / 4) + line.dropFirst(indentation)
             }
             .joined(separator: "\n")
-        let renames = ["shifted": "stabilised", "dot": "weighted", "outputGradient": "upstream", "logits": "scores",
-                       "e": "powers", "s": "sig", "g": "grad", "x": "value", "input": "cached", "slope": "leak", "alpha": "scale"]
+        let renames = [
+            "shifted": "stabilised", "dot": "weighted", "outputGradient": "upstream", "logits": "scores",
+            "e": "powers", "s": "sig", "g": "grad", "x": "value", "input": "cached", "slope": "leak", "alpha": "scale",
+        ]
         for (old, new) in renames {
             text = text.replacingOccurrences(of: "\\b\(old)\\b", with: new, options: .regularExpression)
         }
@@ -122,7 +140,8 @@ enum StageOneClass {
         var text = String(decoding: stub, as: UTF8.self)
         for (name, body) in answers.sorted(by: { $0.key < $1.key }) {
             guard let start = text.range(of: "return notImplemented(\"\(name)\","),
-                  let end = text[start.upperBound...].firstIndex(of: "\n") else { continue }
+                let end = text[start.upperBound...].firstIndex(of: "\n")
+            else { continue }
             text.replaceSubrange(start.lowerBound..<end, with: body.drop { $0 == " " })
         }
         return text
@@ -270,17 +289,22 @@ enum StageOneClass {
     ])
 
     static var submissions: [String: [String: Data]] {
-        let files = ["reference": reference, "disguised-copy": disguisedCopy, "loops": loops, "tensors": tensors, "rows": rows]
+        let files = [
+            "reference": reference, "disguised-copy": disguisedCopy, "loops": loops, "tensors": tensors, "rows": rows,
+        ]
         return files.mapValues { ["Activations.swift": Data($0.utf8)] }
     }
 }
 
 @Suite("grader · similarity: a class")
 struct SimilarityClassTests {
-    @Test("a renamed, reformatted and re-commented copy of the reference ranks first; independent solutions score clearly lower")
+    @Test(
+        "a renamed, reformatted and re-commented copy of the reference ranks first; independent solutions score clearly lower"
+    )
     func disguisedCopyRanksFirst() throws {
-        let result = SimilarityCheck(floor: 0).compare(stage: 1, stub: ["Activations.swift": StageOneClass.stub],
-                                               submissions: StageOneClass.submissions)
+        let result = SimilarityCheck(floor: 0).compare(
+            stage: 1, stub: ["Activations.swift": StageOneClass.stub],
+            submissions: StageOneClass.submissions)
         #expect(result.compared == 5)
         for independent in [StageOneClass.loops, StageOneClass.tensors, StageOneClass.rows] {
             #expect(!independent.contains("notImplemented(\"softmax\""))
@@ -298,16 +322,21 @@ struct SimilarityClassTests {
         #expect(first.matchedTokens >= 200)
     }
 
-    @Test("the stub's own code scores nothing: two files that each changed one line are not alike, and an untouched one is not compared")
+    @Test(
+        "the stub's own code scores nothing: two files that each changed one line are not alike, and an untouched one is not compared"
+    )
     func stubScoresNothing() {
         let stub = String(decoding: StageOneClass.stub, as: UTF8.self)
-        let reluDone = stub.replacingOccurrences(of: "return notImplemented(\"relu\", placeholder: x)", with: "return x.map { max($0, 0) }")
-        let tanhDone = stub.replacingOccurrences(of: "return notImplemented(\"tanh\", placeholder: x)", with: "return x.map { Foundation.tanh($0) }")
+        let reluDone = stub.replacingOccurrences(
+            of: "return notImplemented(\"relu\", placeholder: x)", with: "return x.map { max($0, 0) }")
+        let tanhDone = stub.replacingOccurrences(
+            of: "return notImplemented(\"tanh\", placeholder: x)", with: "return x.map { Foundation.tanh($0) }")
         #expect(reluDone != stub && tanhDone != stub)
         let reindented = stub.replacingOccurrences(of: "    ", with: "\t")
         let submissions = ["relu": reluDone, "tanh": tanhDone, "untouched": stub, "reindented": reindented]
             .mapValues { ["Activations.swift": Data($0.utf8)] }
-        let result = SimilarityCheck(floor: 0).compare(stage: 1, stub: ["Activations.swift": StageOneClass.stub], submissions: submissions)
+        let result = SimilarityCheck(floor: 0).compare(
+            stage: 1, stub: ["Activations.swift": StageOneClass.stub], submissions: submissions)
         #expect(result.compared == 2)
         #expect(result.pairs.isEmpty)
         // Without the stub taken out, the given code would make them look copied.
@@ -320,7 +349,8 @@ struct SimilarityClassTests {
         // Hash 1 is in 4 of 6 submissions, hash 2 in 3 of 6 (half, not more), hash 3 in one.
         func submission(_ name: String, _ hashes: [UInt64]) -> StageSubmission {
             let somewhere = [TokenPlace(file: 0, position: 0)]
-            return StageSubmission(student: name, files: [], occurrences: Dictionary(uniqueKeysWithValues: hashes.map { ($0, somewhere) }))
+            return StageSubmission(
+                student: name, files: [], occurrences: Dictionary(uniqueKeysWithValues: hashes.map { ($0, somewhere) }))
         }
         let holders: [[UInt64]] = [[1, 2, 3], [1, 2], [1, 2], [1], [], []]
         var documents = holders.enumerated().map { submission("s\($0.offset)", $0.element) }
@@ -333,9 +363,12 @@ struct SimilarityClassTests {
 
     @Test("a file that is not UTF-8 text is noted, not compared")
     func binaryFile() {
-        let result = SimilarityCheck().compare(stage: 1, stub: [:], submissions: [
-            "binary": ["Activations.swift": Data([0xFF, 0x00, 0x12])], "text": ["Activations.swift": Data("let a = 1".utf8)],
-        ])
+        let result = SimilarityCheck().compare(
+            stage: 1, stub: [:],
+            submissions: [
+                "binary": ["Activations.swift": Data([0xFF, 0x00, 0x12])],
+                "text": ["Activations.swift": Data("let a = 1".utf8)],
+            ])
         #expect(result.notes == ["binary: Activations.swift is not UTF-8 text: not compared"])
         #expect(result.compared == 1 && result.pairs.isEmpty)
     }
@@ -347,11 +380,16 @@ struct SimilarityClassTests {
 struct SimilarityReportTests {
     @Test("the report escapes code and names, links nothing outside itself, and says the scores are not evidence")
     func report() throws {
-        let source = "func risky() -> Bool { let a = 1 < 2 && 3 > 2; let b = [1, 2].count < 5 && a; return a && b || !a }\n"
-        let submissions = ["<b>Ann & co</b>": ["F.swift": Data(source.utf8)], "bob": ["F.swift": Data(("// mine\n" + source).utf8)]]
+        let source =
+            "func risky() -> Bool { let a = 1 < 2 && 3 > 2; let b = [1, 2].count < 5 && a; return a && b || !a }\n"
+        let submissions = [
+            "<b>Ann & co</b>": ["F.swift": Data(source.utf8)], "bob": ["F.swift": Data(("// mine\n" + source).utf8)],
+        ]
         let result = SimilarityCheck().compare(stage: 2, stub: [:], submissions: submissions)
         #expect(result.pairs.count == 1)
-        let html = SimilarityReport(pairs: result.pairs, top: 10, heading: "2 submissions", winnowing: Winnowing(), notes: ["x <y>"]).html
+        let html = SimilarityReport(
+            pairs: result.pairs, top: 10, heading: "2 submissions", winnowing: Winnowing(), notes: ["x <y>"]
+        ).html
         #expect(html.contains("&lt;b&gt;Ann &amp; co&lt;/b&gt;"))
         #expect(html.contains("1 &lt; 2 &amp;&amp; 3 &gt; 2"))
         #expect(!html.contains("<b>Ann") && !html.contains("1 < 2"))
@@ -359,33 +397,44 @@ struct SimilarityReportTests {
         #expect(html.contains("prefers-color-scheme: dark"))
         #expect(html.contains("not evidence of misconduct") && html.contains("x &lt;y&gt;"))
         #expect(html.contains("class=\"l m0\""))
-        #expect(SimilarityReport.csv(result.pairs).hasPrefix("rank,stage,student_a,student_b,percent_a,percent_b,matched_tokens"))
+        #expect(
+            SimilarityReport.csv(result.pairs).hasPrefix(
+                "rank,stage,student_a,student_b,percent_a,percent_b,matched_tokens"))
     }
 
     func run(_ words: [String]) throws -> Int32 {
         try SimilarityCommand(arguments: try Arguments(words, for: .similarity), kit: packageKit).run()
     }
 
-    @Test("bad options are refused with a usage error; a class of fewer than two is a clear error", arguments: [
-        ["--out", "/tmp/x"], ["--submissions", "/tmp"], ["--submissions", "/tmp", "--out", "/tmp/x", "--top", "0"],
-        ["--submissions", "/tmp", "--out", "/tmp/x", "--top", "many"], ["--submissions", "/tmp", "--out", "/tmp/x", "--stage", "42"],
-        ["--submissions", "/no/such/folder", "--out", "/tmp/x"], ["--submissions", "/tmp", "--out", "/tmp/x", "--colour"],
-    ])
+    @Test(
+        "bad options are refused with a usage error; a class of fewer than two is a clear error",
+        arguments: [
+            ["--out", "/tmp/x"], ["--submissions", "/tmp"], ["--submissions", "/tmp", "--out", "/tmp/x", "--top", "0"],
+            ["--submissions", "/tmp", "--out", "/tmp/x", "--top", "many"],
+            ["--submissions", "/tmp", "--out", "/tmp/x", "--stage", "42"],
+            ["--submissions", "/no/such/folder", "--out", "/tmp/x"],
+            ["--submissions", "/tmp", "--out", "/tmp/x", "--colour"],
+        ])
     func options(words: [String]) {
         #expect(throws: UsageError.self) { try run(words) }
     }
 
     @Test("a class of fewer than two submissions is a clear error, not a crash")
     func emptyClass() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("similarity-empty-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "similarity-empty-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("only"), withIntermediateDirectories: true)
-        #expect(throws: KitError.self) { try run(["--submissions", folder.path, "--out", folder.appendingPathComponent("out").path]) }
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("only"), withIntermediateDirectories: true)
+        #expect(throws: KitError.self) {
+            try run(["--submissions", folder.path, "--out", folder.appendingPathComponent("out").path])
+        }
     }
 
     @Test("the command reads each student's Exercises/ folder and writes the ranked report and CSV")
     func writesReport() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("similarity-class-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "similarity-class-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         for (student, files) in StageOneClass.submissions {
             let stageFolder = folder.appendingPathComponent("class/\(student)/Exercises/01-Activations")
@@ -393,7 +442,11 @@ struct SimilarityReportTests {
             try files["Activations.swift"]!.write(to: stageFolder.appendingPathComponent("Activations.swift"))
         }
         let out = folder.appendingPathComponent("out")
-        #expect(try run(["--submissions", folder.appendingPathComponent("class").path, "--out", out.path, "--stage", "1", "--top", "3"]) == 0)
+        #expect(
+            try run([
+                "--submissions", folder.appendingPathComponent("class").path, "--out", out.path, "--stage", "1",
+                "--top", "3",
+            ]) == 0)
         let csv = try String(contentsOf: out.appendingPathComponent("similarity.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").dropFirst().first?.hasPrefix("1,1,disguised-copy,reference,") == true)
         let html = try String(contentsOf: out.appendingPathComponent("similarity.html"), encoding: .utf8)

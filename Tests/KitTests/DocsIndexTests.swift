@@ -9,7 +9,8 @@ struct DocsIndex {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let text = try String(contentsOf: root.appendingPathComponent("docs/README.md"), encoding: .utf8)
-        #expect(text.contains(Course.markdownIndex),
-                "docs/README.md's stage table differs from the manifest: regenerate it with `swift run kit index`")
+        #expect(
+            text.contains(Course.markdownIndex),
+            "docs/README.md's stage table differs from the manifest: regenerate it with `swift run kit index`")
     }
 }

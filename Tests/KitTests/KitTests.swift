@@ -13,17 +13,22 @@ struct KitOutput {
 }
 
 /// Runs the `kit` executable in `directory`, without colour.
-func kit(_ arguments: String..., in directory: URL = packageRoot, environment: [String: String] = [:]) throws -> KitOutput {
+func kit(_ arguments: String..., in directory: URL = packageRoot, environment: [String: String] = [:]) throws
+    -> KitOutput
+{
     try runExecutable(try kitExecutable(), arguments, in: directory, environment: environment)
 }
 
 /// Runs `kit-demos`, built next to `kit`, as `kit` does.
 func kitDemos(_ arguments: String...) throws -> KitOutput {
-    try runExecutable(try kitExecutable().deletingLastPathComponent().appendingPathComponent("kit-demos"), arguments, in: packageRoot)
+    try runExecutable(
+        try kitExecutable().deletingLastPathComponent().appendingPathComponent("kit-demos"), arguments, in: packageRoot)
 }
 
 /// Runs `executable` in `directory`, without colour; its output and errors together.
-func runExecutable(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> KitOutput {
+func runExecutable(_ executable: URL, _ arguments: [String], in directory: URL, environment: [String: String] = [:])
+    throws -> KitOutput
+{
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
@@ -54,7 +59,11 @@ struct KitCommandLineTests {
             #expect(stage.folder.hasPrefix(stage.twoDigits + "-"))
             #expect(stage.buildsOn.allSatisfy { $0 < stage.number }, "stage \(stage.number) builds on a later stage")
             #expect(!stage.hints.isEmpty && !stage.goals.isEmpty)
-            if stage.isWritten { #expect(stage.hints.count >= 3, "stage \(stage.number) needs at least 3 hints, from a nudge to nearly the answer") }
+            if stage.isWritten {
+                #expect(
+                    stage.hints.count >= 3,
+                    "stage \(stage.number) needs at least 3 hints, from a nudge to nearly the answer")
+            }
             #expect(stage.points > 0)
         }
         #expect(Course.stage(containing: "StageTests.Stage04TwoLayerNetwork/f()/x.swift:1:1")?.number == 4)
@@ -65,7 +74,8 @@ struct KitCommandLineTests {
     @Test("kit-demos explains a forwarded command with the same help as kit, and refuses the same mistakes")
     func forwardedHelp() throws {
         for command in ["train", "bench", "shape", "summary", "run"] {
-            let fromKit = try kit("help", command), fromDemos = try kitDemos(command, "--help")
+            let fromKit = try kit("help", command)
+            let fromDemos = try kitDemos(command, "--help")
             #expect(fromKit.status == 0 && fromDemos.status == 0, "\(command)")
             #expect(fromKit.text == fromDemos.text, "kit help \(command) and kit-demos \(command) --help differ")
         }
@@ -101,8 +111,9 @@ struct KitCommandLineTests {
         #expect(value.text.contains("--epochs many: not a whole number"), "\(value.text)")
     }
 
-    @Test("the original stubs in Sources/kit/Stubs/ match Exercises/ (maintainers, NEURALKIT_REFERENCE=1)",
-          .enabled(if: ProcessInfo.processInfo.environment["NEURALKIT_REFERENCE"] == "1"))
+    @Test(
+        "the original stubs in Sources/kit/Stubs/ match Exercises/ (maintainers, NEURALKIT_REFERENCE=1)",
+        .enabled(if: ProcessInfo.processInfo.environment["NEURALKIT_REFERENCE"] == "1"))
     func stubsMatchExercises() throws {
         let result = try kit("stubs")
         #expect(result.status == 0, "\(result.text)\nRun `swift run kit stubs --update` and commit Sources/kit/Stubs/.")
@@ -117,7 +128,8 @@ struct KitScratchCopyTests {
         let copy = fileManager.temporaryDirectory.appendingPathComponent("kit-scratch-\(UUID().uuidString)/NeuralKit")
         try fileManager.createDirectory(at: copy, withIntermediateDirectories: true)
         for item in ["Package.swift", "Sources", "Tests", "Exercises", "Solutions"] {
-            try fileManager.copyItem(at: packageRoot.appendingPathComponent(item), to: copy.appendingPathComponent(item))
+            try fileManager.copyItem(
+                at: packageRoot.appendingPathComponent(item), to: copy.appendingPathComponent(item))
         }
         return copy
     }
@@ -135,8 +147,11 @@ struct KitScratchCopyTests {
         let activations = "Exercises/01-Activations/Activations.swift"
         let oneHot = "Exercises/05-OneHotEncoding/OneHot.swift"
         // Stage 1 stubbed, stage 5 not compiling.
-        try replace(activations, in: copy, with: packageRoot.appendingPathComponent("Sources/kit/Stubs/01-Activations/Activations.swift"))
-        let broken = try String(contentsOf: copy.appendingPathComponent(oneHot), encoding: .utf8)
+        try replace(
+            activations, in: copy,
+            with: packageRoot.appendingPathComponent("Sources/kit/Stubs/01-Activations/Activations.swift"))
+        let broken =
+            try String(contentsOf: copy.appendingPathComponent(oneHot), encoding: .utf8)
             + "\nlet broken: Int = \"not a number\"\n"
         try broken.write(to: copy.appendingPathComponent(oneHot), atomically: true, encoding: .utf8)
 
@@ -150,11 +165,16 @@ struct KitScratchCopyTests {
         // reset saves the student's file, then puts the stub back.
         let reset = try kit("reset", "5", in: copy)
         #expect(reset.status == 0, "\(reset.text)")
-        let saved = try FileManager.default.contentsOfDirectory(atPath: copy.appendingPathComponent("Saved/05-OneHotEncoding").path)
+        let saved = try FileManager.default.contentsOfDirectory(
+            atPath: copy.appendingPathComponent("Saved/05-OneHotEncoding").path)
         #expect(saved.count == 1 && saved[0].hasPrefix("OneHot-") && saved[0].hasSuffix(".swift"))
-        #expect(try String(contentsOf: copy.appendingPathComponent("Saved/05-OneHotEncoding/\(saved[0])"), encoding: .utf8) == broken)
-        #expect(try Data(contentsOf: copy.appendingPathComponent(oneHot))
-            == Data(contentsOf: packageRoot.appendingPathComponent("Sources/kit/Stubs/05-OneHotEncoding/OneHot.swift")))
+        #expect(
+            try String(contentsOf: copy.appendingPathComponent("Saved/05-OneHotEncoding/\(saved[0])"), encoding: .utf8)
+                == broken)
+        #expect(
+            try Data(contentsOf: copy.appendingPathComponent(oneHot))
+                == Data(
+                    contentsOf: packageRoot.appendingPathComponent("Sources/kit/Stubs/05-OneHotEncoding/OneHot.swift")))
 
         // A stub: every check fails with "not implemented yet", and the first hint is shown.
         let stubbed = try kit("check", "1", in: copy)
@@ -170,13 +190,17 @@ struct KitScratchCopyTests {
         #expect(refused.text.contains("once stage 1 passes"))
         let forced = try kit("solution", "1", "--force", in: copy, environment: ["KIT_BUILTIN_DIFF": "1"])
         #expect(forced.status == 0)
-        #expect(forced.text.contains("+    x.map { max($0, 0) }") && forced.text.contains("-    return notImplemented(\"relu\", placeholder: x)"),
-                "\(forced.text)")
+        #expect(
+            forced.text.contains("+    x.map { max($0, 0) }")
+                && forced.text.contains("-    return notImplemented(\"relu\", placeholder: x)"),
+            "\(forced.text)")
         let demoStub = try kit("run", "1", in: copy)
         #expect(demoStub.text.contains("`softmax` is not implemented yet"), "\(demoStub.text)")
 
         // Solved: the stage passes, exit status 0.
-        try replace(activations, in: copy, with: packageRoot.appendingPathComponent("Solutions/01-Activations/Activations.swift"))
+        try replace(
+            activations, in: copy,
+            with: packageRoot.appendingPathComponent("Solutions/01-Activations/Activations.swift"))
         let solved = try kit("check", "1", in: copy)
         #expect(solved.status == 0, "\(solved.text)")
         #expect(solved.text.contains("✓ Stage 1 passes"))
@@ -188,11 +212,15 @@ struct KitScratchCopyTests {
 
         let status = try kit("status", in: copy)
         #expect(status.status == 0)
-        #expect(status.text.range(of: #"\n  1\s+Activations\s+(\d+)/\1\s.*done ✓"#, options: .regularExpression) != nil, "\(status.text)")
-        #expect(status.text.range(of: #"\n  9\s+MNIST\s+0/\d+\s+—\s+not started"#, options: .regularExpression) != nil,
-                "\(status.text)")
-        #expect(status.text.contains("Next: open Exercises/02-DenseLayer/Dense.swift and run `swift run kit check 2`")
-            || status.text.contains("Next: open Exercises/0"))
+        #expect(
+            status.text.range(of: #"\n  1\s+Activations\s+(\d+)/\1\s.*done ✓"#, options: .regularExpression) != nil,
+            "\(status.text)")
+        #expect(
+            status.text.range(of: #"\n  9\s+MNIST\s+0/\d+\s+—\s+not started"#, options: .regularExpression) != nil,
+            "\(status.text)")
+        #expect(
+            status.text.contains("Next: open Exercises/02-DenseLayer/Dense.swift and run `swift run kit check 2`")
+                || status.text.contains("Next: open Exercises/0"))
 
         let mnist = try kit("check", "9", in: copy)
         #expect(mnist.status == 1)

@@ -14,9 +14,12 @@ struct ReleaseTests {
     func makeCopy() throws -> URL {
         let copy = fileManager.temporaryDirectory.appendingPathComponent("kit-release-\(UUID().uuidString)/NeuralKit")
         try fileManager.createDirectory(at: copy, withIntermediateDirectories: true)
-        for item in ["Package.swift", "Sources", "Tests", "Exercises", "Solutions", "docs", "LICENSE", ".gitignore", "README.md"]
+        for item in [
+            "Package.swift", "Sources", "Tests", "Exercises", "Solutions", "docs", "LICENSE", ".gitignore", "README.md",
+        ]
         where fileManager.fileExists(atPath: packageRoot.appendingPathComponent(item).path) {
-            try fileManager.copyItem(at: packageRoot.appendingPathComponent(item), to: copy.appendingPathComponent(item))
+            try fileManager.copyItem(
+                at: packageRoot.appendingPathComponent(item), to: copy.appendingPathComponent(item))
         }
         try? fileManager.removeItem(at: copy.appendingPathComponent("Tests/StageTests/Recording"))
         return copy
@@ -24,7 +27,8 @@ struct ReleaseTests {
 
     /// Every file under `folder` (relative paths), `.git` aside.
     func files(in folder: URL) -> [String] {
-        guard let enumerator = fileManager.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        guard let enumerator = fileManager.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        else { return [] }
         var paths: [String] = []
         let root = folder.standardizedFileURL.path + "/"
         for case let url as URL in enumerator {
@@ -72,7 +76,9 @@ struct ReleaseTests {
     /// over a count (`for c in 0..<channels {`, as in the core) carry no answer.
     func answerLines() throws -> [String: String] {
         func lines(_ url: URL) throws -> [String] {
-            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
         }
         let stubs = packageRoot.appendingPathComponent("Sources/kit/Stubs")
         let solutions = packageRoot.appendingPathComponent("Solutions")
@@ -80,8 +86,10 @@ struct ReleaseTests {
         for path in files(in: stubs) where path.hasSuffix(".swift") {
             everyStubLine.formUnion(try lines(stubs.appendingPathComponent(path)))
         }
-        let header = #"^(@\w+(\([^)]*\))?\s+)*((public|private|fileprivate|internal|open|final|override|static|class|mutating|convenience|required|nonisolated)\s+)*(func|init|deinit|subscript|struct|class|enum|extension|protocol)\b.*\{$"#
-        let property = #"^((public|private|fileprivate|internal|final|static|lazy|weak|nonisolated)(\(set\))?\s+)*(let|var)\s+\w+\s*:[^={}]*$"#
+        let header =
+            #"^(@\w+(\([^)]*\))?\s+)*((public|private|fileprivate|internal|open|final|override|static|class|mutating|convenience|required|nonisolated)\s+)*(func|init|deinit|subscript|struct|class|enum|extension|protocol)\b.*\{$"#
+        let property =
+            #"^((public|private|fileprivate|internal|final|static|lazy|weak|nonisolated)(\(set\))?\s+)*(let|var)\s+\w+\s*:[^={}]*$"#
         var answers: [String: String] = [:]
         for path in files(in: solutions) where path.hasSuffix(".swift") {
             let stub = Set((try? lines(stubs.appendingPathComponent(path))) ?? [])
@@ -90,7 +98,8 @@ struct ReleaseTests {
                 && line.range(of: header, options: .regularExpression) == nil
                 && line.range(of: property, options: .regularExpression) == nil
                 && line.range(of: #"^for \w+ in 0\.\.<\w+ \{$"#, options: .regularExpression) == nil
-                && !stub.contains(line) && !everyStubLine.contains(line) {
+                && !stub.contains(line) && !everyStubLine.contains(line)
+            {
                 answers[line] = "Solutions/" + path
             }
         }
@@ -99,13 +108,19 @@ struct ReleaseTests {
 
     func expectNoReferenceCode(in edition: URL) throws {
         let answers = try answerLines()
-        #expect(answers.count > 100, "the check found only \(answers.count) answer lines in Solutions/: is it still looking?")
+        #expect(
+            answers.count > 100,
+            "the check found only \(answers.count) answer lines in Solutions/: is it still looking?")
         var found: [String] = []
         for path in files(in: edition) {
-            guard let text = try? String(contentsOf: edition.appendingPathComponent(path), encoding: .utf8) else { continue }
+            guard let text = try? String(contentsOf: edition.appendingPathComponent(path), encoding: .utf8) else {
+                continue
+            }
             for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 if let solution = answers[line.trimmingCharacters(in: .whitespaces)] {
-                    found.append("\(path):\(index + 1) holds a line of \(solution): \(line.trimmingCharacters(in: .whitespaces))")
+                    found.append(
+                        "\(path):\(index + 1) holds a line of \(solution): \(line.trimmingCharacters(in: .whitespaces))"
+                    )
                 }
             }
         }
@@ -120,7 +135,9 @@ struct ReleaseTests {
         let scratch = copy.deletingLastPathComponent()
         defer { try? fileManager.removeItem(at: scratch) }
         let edition = scratch.appendingPathComponent("edition")
-        let stages = Course.stages.filter { fileManager.fileExists(atPath: copy.appendingPathComponent("Exercises/\($0.folder)").path) }
+        let stages = Course.stages.filter {
+            fileManager.fileExists(atPath: copy.appendingPathComponent("Exercises/\($0.folder)").path)
+        }
 
         let result = try kit("release", "--out", edition.path, in: copy)
         try #require(result.status == 0, "\(result.text)")
@@ -128,43 +145,59 @@ struct ReleaseTests {
 
         // What is there.
         let packageManifest = try String(contentsOf: edition.appendingPathComponent("Package.swift"), encoding: .utf8)
-        #expect(packageManifest.contains("\nlet hasReference = false\n"), "the edition's Package.swift must build Solutions from the stubs")
-        for path in ["Package.swift", "README.md", ".gitignore", "LICENSE", ".kit-edition.json",
-                     "Sources/NeuralKit", "Sources/CZlib", "Sources/KitCommandLine", "Sources/kit/main.swift", "Sources/kit/Stubs", "Sources/kit-demos",
-                     "Tests/StageTests/Support", "Tests/StageTests/Recording/manifest.json",
-                     "docs/README.md", "docs/formulas.md", "docs/images"] {
-            #expect(fileManager.fileExists(atPath: edition.appendingPathComponent(path).path), "the edition has no \(path)")
+        #expect(
+            packageManifest.contains("\nlet hasReference = false\n"),
+            "the edition's Package.swift must build Solutions from the stubs")
+        for path in [
+            "Package.swift", "README.md", ".gitignore", "LICENSE", ".kit-edition.json",
+            "Sources/NeuralKit", "Sources/CZlib", "Sources/KitCommandLine", "Sources/kit/main.swift",
+            "Sources/kit/Stubs", "Sources/kit-demos",
+            "Tests/StageTests/Support", "Tests/StageTests/Recording/manifest.json",
+            "docs/README.md", "docs/formulas.md", "docs/images",
+        ] {
+            #expect(
+                fileManager.fileExists(atPath: edition.appendingPathComponent(path).path), "the edition has no \(path)")
         }
         #expect(names(edition.appendingPathComponent("Exercises")) == Set(stages.map(\.folder)))
         for stage in stages {
             for name in names(copy.appendingPathComponent("Sources/kit/Stubs/\(stage.folder)")) {
                 // Exercises/ holds the pristine stubs, not the maintainer's Exercises/.
-                #expect(try Data(contentsOf: edition.appendingPathComponent("Exercises/\(stage.folder)/\(name)"))
-                    == Data(contentsOf: copy.appendingPathComponent("Sources/kit/Stubs/\(stage.folder)/\(name)")))
+                #expect(
+                    try Data(contentsOf: edition.appendingPathComponent("Exercises/\(stage.folder)/\(name)"))
+                        == Data(contentsOf: copy.appendingPathComponent("Sources/kit/Stubs/\(stage.folder)/\(name)")))
             }
             #expect(fileManager.fileExists(atPath: edition.appendingPathComponent(stage.walkthroughPath).path))
         }
         // What is not.
-        for path in ["Solutions", "Sources/SolutionsShim", "Sources/FastReference", "docs/instructors.md",
-                     "Tests/GraderFixtures", "Tests/NeuralKitTests", "Tests/DocsTests", "Tests/KitTests", "Tests/GraderTests",
-                     "Tests/FastReferenceTests", "Tests/Benchmarks", "Tests/StageTests/Hidden", ".ci"] {
-            #expect(!fileManager.fileExists(atPath: edition.appendingPathComponent(path).path), "the edition has \(path)")
+        for path in [
+            "Solutions", "Sources/SolutionsShim", "Sources/FastReference", "docs/instructors.md",
+            "Tests/GraderFixtures", "Tests/NeuralKitTests", "Tests/DocsTests", "Tests/KitTests", "Tests/GraderTests",
+            "Tests/FastReferenceTests", "Tests/Benchmarks", "Tests/StageTests/Hidden", ".ci",
+        ] {
+            #expect(
+                !fileManager.fileExists(atPath: edition.appendingPathComponent(path).path), "the edition has \(path)")
         }
         #expect(names(edition.appendingPathComponent("Tests")) == ["StageTests"])
-        #expect(names(edition.appendingPathComponent("Sources")) == ["NeuralKit", "CZlib", "KitCommandLine", "kit", "kit-demos"])
+        #expect(
+            names(edition.appendingPathComponent("Sources")) == [
+                "NeuralKit", "CZlib", "KitCommandLine", "kit", "kit-demos",
+            ])
         let docsIndex = try String(contentsOf: edition.appendingPathComponent("docs/README.md"), encoding: .utf8)
         #expect(!docsIndex.contains("instructors.md"))
         try expectNoReferenceCode(in: edition)
 
         // The recording: public seeds, and a file for the suites that ask the reference.
-        let manifestData = try Data(contentsOf: edition.appendingPathComponent("Tests/StageTests/Recording/manifest.json"))
+        let manifestData = try Data(
+            contentsOf: edition.appendingPathComponent("Tests/StageTests/Recording/manifest.json"))
         let manifest = try JSONDecoder().decode(RecordingManifestFields.self, from: manifestData)
         #expect(manifest.salt == "public")
         let recorded = try #require(manifest.values)
         #expect(!recorded.isEmpty)
         for suite in recorded.keys {
             let json = (suite as NSString).deletingPathExtension + ".json"
-            #expect(fileManager.fileExists(atPath: edition.appendingPathComponent("Tests/StageTests/Recording/\(json)").path))
+            #expect(
+                fileManager.fileExists(
+                    atPath: edition.appendingPathComponent("Tests/StageTests/Recording/\(json)").path))
         }
 
         // A fresh repository with exactly one commit, holding every file.
@@ -183,7 +216,8 @@ struct ReleaseTests {
 
         // Only stages 1-3, without the last hints, with the Classroom workflow.
         let small = scratch.appendingPathComponent("edition-1-3")
-        let partial = try kit("release", "--out", small.path, "--stages", "1-3", "--without-last-hints", "--classroom", in: copy)
+        let partial = try kit(
+            "release", "--out", small.path, "--stages", "1-3", "--without-last-hints", "--classroom", in: copy)
         try #require(partial.status == 0, "\(partial.text)")
         // Every stage's stub stays (the demos are built with them); kit shows only the course's stages.
         #expect(names(small.appendingPathComponent("Exercises")) == Set(stages.map(\.folder)))
@@ -192,18 +226,28 @@ struct ReleaseTests {
         let leftOut = try kit("check", "4", in: small)
         #expect(leftOut.status == 1 && leftOut.text.contains("not part of this course"), "\(leftOut.text)")
         let suites = names(small.appendingPathComponent("Tests/StageTests")).filter { $0.hasPrefix("Stage") }
-        #expect(!suites.isEmpty && suites.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) }, "\(suites)")
+        #expect(
+            !suites.isEmpty && suites.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) },
+            "\(suites)")
         let walkthroughs = names(small.appendingPathComponent("docs")).filter { $0.first?.isNumber == true }
-        #expect(walkthroughs == Set(Course.stages.prefix(3).map { String($0.walkthroughPath.dropFirst(5)) }), "\(walkthroughs)")
-        let recordings = names(small.appendingPathComponent("Tests/StageTests/Recording")).subtracting(["manifest.json"])
-        #expect(recordings.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) }, "\(recordings)")
+        #expect(
+            walkthroughs == Set(Course.stages.prefix(3).map { String($0.walkthroughPath.dropFirst(5)) }),
+            "\(walkthroughs)")
+        let recordings = names(small.appendingPathComponent("Tests/StageTests/Recording")).subtracting(["manifest.json"]
+        )
+        #expect(
+            recordings.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) }, "\(recordings)")
         let smallManifest = try JSONDecoder().decode(
-            RecordingManifestFields.self, from: Data(contentsOf: small.appendingPathComponent("Tests/StageTests/Recording/manifest.json")))
+            RecordingManifestFields.self,
+            from: Data(contentsOf: small.appendingPathComponent("Tests/StageTests/Recording/manifest.json")))
         let smallValues = (smallManifest.values ?? [:]).keys
-        #expect(smallValues.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) }, "\(smallValues)")
+        #expect(
+            smallValues.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) },
+            "\(smallValues)")
         let smallIndex = try String(contentsOf: small.appendingPathComponent("docs/README.md"), encoding: .utf8)
         #expect(smallIndex.contains("| 3 | [Initialization]") && !smallIndex.contains("| 4 | "))
-        let workflow = try String(contentsOf: small.appendingPathComponent(".github/workflows/classroom.yml"), encoding: .utf8)
+        let workflow = try String(
+            contentsOf: small.appendingPathComponent(".github/workflows/classroom.yml"), encoding: .utf8)
         #expect(workflow.components(separatedBy: "uses: classroom-resources/autograding-command-grader@v1").count == 4)
         #expect(workflow.contains("kit grade"))
         #expect(try git("rev-list", "--count", "HEAD", in: small) == "1")
@@ -220,15 +264,19 @@ struct ReleaseTests {
         // --without-last-hints: the edition's own kit (built above) stops one hint early.
         let hints = Course.stages[0].hints.count
         var last = ""
-        for _ in 0...hints { last = try run([small.appendingPathComponent(".build/debug/kit").path, "hint", "1"], in: small) }
+        for _ in 0...hints {
+            last = try run([small.appendingPathComponent(".build/debug/kit").path, "hint", "1"], in: small)
+        }
         #expect(last.contains("Hint \(hints - 1) of \(hints - 1): "), "\(last)")
         #expect(!last.contains(Course.stages[0].hints[hints - 1].prefix(40)))
         // The last hints' text is nowhere in that edition (its Course.swift leaves them out).
-        let courseSource = try String(contentsOf: small.appendingPathComponent("Sources/NeuralKit/Course/Course.swift"), encoding: .utf8)
+        let courseSource = try String(
+            contentsOf: small.appendingPathComponent("Sources/NeuralKit/Course/Course.swift"), encoding: .utf8)
         for stage in Course.stages {
             let lastHint = try #require(stage.hints.last)
-            #expect(!courseSource.contains(String(lastHint.prefix(30)).components(separatedBy: "\"").first ?? ""),
-                    "stage \(stage.number)'s last hint is in the edition's Course.swift")
+            #expect(
+                !courseSource.contains(String(lastHint.prefix(30)).components(separatedBy: "\"").first ?? ""),
+                "stage \(stage.number)'s last hint is in the edition's Course.swift")
         }
 
         // A stage without what it builds on, and a folder that is not empty, are refused.

@@ -29,8 +29,8 @@ struct Broadcasting {
         var a = original
         a += Tensor([[10, 20], [30, 40]])
         #expect(a == Tensor([[11, 22], [33, 44]]))
-        #expect(original == Tensor([[1, 2], [3, 4]]))        // a copy is never changed
-        a -= Tensor([1, 2])                                  // broadcast: a new shape is allowed
+        #expect(original == Tensor([[1, 2], [3, 4]])) // a copy is never changed
+        a -= Tensor([1, 2]) // broadcast: a new shape is allowed
         #expect(a == Tensor([[10, 20], [32, 42]]))
         a *= 0.5
         a /= 2
@@ -74,16 +74,21 @@ struct Broadcasting {
 
     @Test("[b, 1] with [1, n] gives the [b, n] table of all pairs")
     func outer() {
-        let column = Tensor([[1], [2]]), row = Tensor([[10, 20, 30]])
+        let column = Tensor([[1], [2]])
+        let row = Tensor([[10, 20, 30]])
         #expect(withoutProblems { column * row } == Tensor([[10, 20, 30], [20, 40, 60]]))
     }
 
-    @Test("broadcasting matches explicit loops on rank-3 shapes",
-          arguments: [([2, 3, 4], [4]), ([2, 3, 4], [3, 1]), ([2, 1, 4], [3, 1]), ([1, 3, 1], [2, 1, 4]),
-                      ([2, 3, 4], [2, 1, 4]), ([2, 3, 4], [1, 3, 4]), ([2, 3, 1], [2, 3, 4])])
+    @Test(
+        "broadcasting matches explicit loops on rank-3 shapes",
+        arguments: [
+            ([2, 3, 4], [4]), ([2, 3, 4], [3, 1]), ([2, 1, 4], [3, 1]), ([1, 3, 1], [2, 1, 4]),
+            ([2, 3, 4], [2, 1, 4]), ([2, 3, 4], [1, 3, 4]), ([2, 3, 1], [2, 3, 4]),
+        ])
     func matchesLoops(shapes: ([Int], [Int])) {
         var g = SeededGenerator(seed: 3)
-        let a = Tensor.normal(shape: shapes.0, using: &g), b = Tensor.normal(shape: shapes.1, using: &g)
+        let a = Tensor.normal(shape: shapes.0, using: &g)
+        let b = Tensor.normal(shape: shapes.1, using: &g)
         withoutProblems {
             #expect(a + b == broadcastByLoops(a, b, +))
             #expect(a - b == broadcastByLoops(a, b, -))
@@ -102,11 +107,14 @@ struct Broadcasting {
         #expect(Tensor.broadcastShape([2, 0], [2, 1]) == [2, 0])
     }
 
-    @Test("incompatible shapes are a problem naming both shapes and the operation",
-          arguments: [([2, 3], [2]), ([2, 3], [3, 2]), ([4], [5]), ([2, 3, 4], [3, 3])])
+    @Test(
+        "incompatible shapes are a problem naming both shapes and the operation",
+        arguments: [([2, 3], [2]), ([2, 3], [3, 2]), ([4], [5]), ([2, 3, 4], [3, 3])])
     func incompatible(shapes: ([Int], [Int])) {
-        let a = counting(shapes.0), b = counting(shapes.1)
-        for (name, op) in [("add", { a + b }), ("subtract", { a - b }), ("multiply", { a * b }), ("divide", { a / b })] {
+        let a = counting(shapes.0)
+        let b = counting(shapes.1)
+        for (name, op) in [("add", { a + b }), ("subtract", { a - b }), ("multiply", { a * b }), ("divide", { a / b })]
+        {
             let (result, messages) = recordingProblems(op)
             #expect(messages.count == 1)
             let message = messages.first ?? ""
@@ -118,12 +126,17 @@ struct Broadcasting {
     @Test("a shape that is the other without one axis gets a hint about keepingDimension")
     func keepingDimensionHint() {
         let (_, messages) = recordingProblems { counting([5, 3]) / Tensor(ones: [5]) }
-        #expect(messages == ["cannot divide tensors of shapes [5, 3] and [5]: sizes must match, or be 1, in each dimension "
-                             + "counted from the last. [5] looks like a reduction along axis 1 of [5, 3]: "
-                             + "with keepingDimension: true it has shape [5, 1], which broadcasts"])
+        #expect(
+            messages == [
+                "cannot divide tensors of shapes [5, 3] and [5]: sizes must match, or be 1, in each dimension "
+                    + "counted from the last. [5] looks like a reduction along axis 1 of [5, 3]: "
+                    + "with keepingDimension: true it has shape [5, 1], which broadcasts"
+            ])
         let (_, left) = recordingProblems { Tensor(ones: [2, 4]) - counting([2, 3, 4]) }
-        #expect(left.first?.hasSuffix("[2, 4] looks like a reduction along axis 1 of [2, 3, 4]: "
-                                      + "with keepingDimension: true it has shape [2, 1, 4], which broadcasts") == true)
+        #expect(
+            left.first?.hasSuffix(
+                "[2, 4] looks like a reduction along axis 1 of [2, 3, 4]: "
+                    + "with keepingDimension: true it has shape [2, 1, 4], which broadcasts") == true)
         let (_, none) = recordingProblems { counting([2, 3]) + Tensor(ones: [4]) }
         #expect(none.first?.contains("keepingDimension") == false)
     }
@@ -146,7 +159,11 @@ struct Broadcasting {
         #expect((-x).scalars == [-1, 2, -4])
         var y = x
         withoutProblems {
-            y += Tensor([1, 1, 1]); y -= Tensor([2]); y *= Tensor([2, 2, 2]); y *= 0.5; y /= 2
+            y += Tensor([1, 1, 1])
+            y -= Tensor([2])
+            y *= Tensor([2, 2, 2])
+            y *= 0.5
+            y /= 2
         }
         #expect(y.scalars == [0, -1.5, 1.5])
         #expect(x.squared().scalars == [1, 4, 16])
@@ -186,13 +203,14 @@ struct LargeUpdates {
         x = a
         x /= 3
         #expect(x.scalars == (a / 3).scalars)
-        #expect(a == Self.a)                     // the copy that was assigned from is untouched
+        #expect(a == Self.a) // the copy that was assigned from is untouched
     }
 
     @Test("add(_:scaledBy:) is x + f·y, rounded as update(with:) rounds it", arguments: [1.0, -1.0, -0.05, 2.5])
     func addScaled(factor: Double) {
         let (a, b) = (Self.a, Self.b)
-        var x = a, y = a
+        var x = a
+        var y = a
         x.add(b, scaledBy: factor)
         y.update(with: b) { $0 + factor * $1 }
         #expect(x.scalars == y.scalars)
@@ -204,16 +222,22 @@ struct LargeUpdates {
         m.add(Tensor([1, 1]), scaledBy: 2)
         #expect(m == Tensor([[3, 4], [5, 6]]))
         let (_, messages) = recordingProblems { m.add(Tensor([1, 2, 3]), scaledBy: -1) }
-        #expect(messages.count == 1 && messages.first?.contains("cannot subtract tensors of shapes [2, 2] and [3]") == true)
+        #expect(
+            messages.count == 1 && messages.first?.contains("cannot subtract tensors of shapes [2, 2] and [3]") == true)
     }
 
-    @Test("the common broadcasts (a row for every row, a column for every column, a scalar) match loops",
-          arguments: [([301, 97], [97]), ([301, 97], [301, 1]), ([301, 97], [1]), ([301, 97], [1, 97]), ([0, 4], [4]),
-                      ([3, 0], [3, 1])])
+    @Test(
+        "the common broadcasts (a row for every row, a column for every column, a scalar) match loops",
+        arguments: [
+            ([301, 97], [97]), ([301, 97], [301, 1]), ([301, 97], [1]), ([301, 97], [1, 97]), ([0, 4], [4]),
+            ([3, 0], [3, 1]),
+        ])
     func commonBroadcasts(shapes: ([Int], [Int])) {
         var g = SeededGenerator(seed: 5)
-        let a = Tensor.normal(shape: shapes.0, using: &g), b = Tensor.normal(shape: shapes.1, using: &g)
-        let columns = shapes.0.last ?? 1, bColumns = shapes.1.last ?? 1
+        let a = Tensor.normal(shape: shapes.0, using: &g)
+        let b = Tensor.normal(shape: shapes.1, using: &g)
+        let columns = shapes.0.last ?? 1
+        let bColumns = shapes.1.last ?? 1
         func byLoops(_ op: (Double, Double) -> Double) -> [Double] {
             a.scalars.indices.map { i in
                 let (row, column) = (i / columns, i % columns)

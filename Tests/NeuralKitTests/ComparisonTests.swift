@@ -41,7 +41,8 @@ struct ComparisonTests {
         var actual = expected
         actual[1, 0] = .nan
         let message = mismatch(actual, expected, name: "softmax(z)")
-        #expect(message == "softmax(z) has nan at [1, 0] where 0.5 was expected: "
+        #expect(
+            message == "softmax(z) has nan at [1, 0] where 0.5 was expected: "
                 + "look for a division by zero, log(0) or exp of a large number")
         actual[1, 0] = -.infinity
         #expect(mismatch(actual, expected)?.hasPrefix("result has -inf at [1, 0]") == true)
@@ -52,8 +53,10 @@ struct ComparisonTests {
         var actual = expected
         actual[0, 1] = -2.1
         actual[1, 2] = -9
-        #expect(mismatch(actual, expected)
-                == "result differs at [1, 2]: got -9, expected -6 (2 of 6 values are off; this is the largest difference)")
+        #expect(
+            mismatch(actual, expected)
+                == "result differs at [1, 2]: got -9, expected -6 (2 of 6 values are off; this is the largest difference)"
+        )
         actual = expected
         actual[0, 0] = 1.5
         #expect(mismatch(actual, expected) == "result differs at [0, 0]: got 1.5, expected 1 (1 of 6 values are off)")
@@ -61,7 +64,9 @@ struct ComparisonTests {
 
     @Test("an all-zero result says it may not be computed")
     func allZeros() {
-        #expect(mismatch(Tensor(zeros: [2, 3]), expected)?.hasSuffix("every value is 0: is the result computed and returned?") == true)
+        #expect(
+            mismatch(Tensor(zeros: [2, 3]), expected)?.hasSuffix(
+                "every value is 0: is the result computed and returned?") == true)
     }
 
     @Test("a result with every sign flipped says so")
@@ -85,7 +90,9 @@ struct ComparisonTests {
     func scalarMismatch() {
         #expect(mismatch(1 + 1e-9, 1.0) == nil)
         #expect(mismatch(2.5, 2.0, name: "loss") == "loss is 2.5, expected 2")
-        #expect(mismatch(.nan, 2.0, name: "loss")?.hasPrefix("loss is nan, expected 2: look for a division by zero") == true)
+        #expect(
+            mismatch(.nan, 2.0, name: "loss")?.hasPrefix("loss is nan, expected 2: look for a division by zero") == true
+        )
     }
 
     @Test("describe gives up to 6 significant digits")

@@ -10,12 +10,14 @@ struct ConvolutionGeometryTests {
     ]
 
     static func geometry(_ g: (Int, Int, Int, Int, Int, Int, Int, Int)) -> ConvolutionGeometry? {
-        ConvolutionGeometry(channels: g.0, height: g.1, width: g.2, kernelHeight: g.3, kernelWidth: g.4,
-                            stride: g.5, padding: g.6, dilation: g.7)
+        ConvolutionGeometry(
+            channels: g.0, height: g.1, width: g.2, kernelHeight: g.3, kernelWidth: g.4,
+            stride: g.5, padding: g.6, dilation: g.7)
     }
 
-    @Test("im2col puts image[c, i·S − P + u·D, j·S − P + v·D] (0 in the padding) at row (c, u, v), column (i, j)",
-          arguments: geometries)
+    @Test(
+        "im2col puts image[c, i·S − P + u·D, j·S − P + v·D] (0 in the padding) at row (c, u, v), column (i, j)",
+        arguments: geometries)
     func im2colFollowsTheDefinition(shape: (Int, Int, Int, Int, Int, Int, Int, Int)) throws {
         let g = try #require(Self.geometry(shape))
         var generator = SeededGenerator(seed: 3)
@@ -29,10 +31,12 @@ struct ConvolutionGeometryTests {
                 for v in 0..<g.kernelWidth {
                     for i in 0..<g.outputHeight {
                         for j in 0..<g.outputWidth {
-                            let y = i * g.stride - g.padding + u * g.dilation, x = j * g.stride - g.padding + v * g.dilation
+                            let y = i * g.stride - g.padding + u * g.dilation
+                            let x = j * g.stride - g.padding + v * g.dilation
                             let inside = (0..<g.height).contains(y) && (0..<g.width).contains(x)
                             let row = (c * g.kernelHeight + u) * g.kernelWidth + v
-                            #expect(columns[row * g.positions + i * g.outputWidth + j]
+                            #expect(
+                                columns[row * g.positions + i * g.outputWidth + j]
                                     == (inside ? image[(c * g.height + y) * g.width + x] : 0))
                         }
                     }

@@ -26,7 +26,8 @@ func isClose(_ a: Tensor, _ b: Tensor, tolerance: Double = 1e-12) -> Bool {
 func ulpDistance(_ a: Double, _ b: Double) -> UInt64 {
     if a == b { return 0 }
     if a.sign != b.sign { return ulpDistance(a, 0) + ulpDistance(0, b) }
-    let x = a.magnitude.bitPattern, y = b.magnitude.bitPattern
+    let x = a.magnitude.bitPattern
+    let y = b.magnitude.bitPattern
     return x > y ? x - y : y - x
 }
 

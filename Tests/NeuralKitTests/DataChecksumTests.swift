@@ -20,8 +20,14 @@ struct DataChecksumTests {
     static let sha256Vectors: [(String, String)] = [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        ("The quick brown fox jumps over the lazy dog", "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
+        (
+            "The quick brown fox jumps over the lazy dog",
+            "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"
+        ),
         (String(repeating: "1234567890", count: 8), "f371bc4a311f2b009eef952dd83ca80e2b60026c8e935592d0f9c308453c813e"),
     ]
 
@@ -45,13 +51,16 @@ struct DataChecksumTests {
     @Test("feeding the bytes in pieces of any size gives the same digest (block boundaries)")
     func streaming() {
         let bytes = dataTestBytes(300, seed: 4)
-        let md5 = MD5.hex(bytes), sha = SHA256.hex(bytes)
+        let md5 = MD5.hex(bytes)
+        let sha = SHA256.hex(bytes)
         for piece in [1, 3, 55, 56, 63, 64, 65, 127, 128, 200] {
-            var m = MD5(), s = SHA256()
+            var m = MD5()
+            var s = SHA256()
             var start = 0
             while start < bytes.count {
                 let chunk = bytes[start..<min(start + piece, bytes.count)]
-                m.update(chunk); s.update(chunk)
+                m.update(chunk)
+                s.update(chunk)
                 start += piece
             }
             #expect(m.finalize().hexString == md5, "MD5 in pieces of \(piece)")
@@ -65,14 +74,20 @@ struct DataChecksumTests {
     @Test("digests of files agree with md5sum and sha256sum when the tools are installed")
     func agreesWithTools() throws {
         let folder = DataTestFolder("sums")
-        var paths = [folder.write(dataTestBytes(100_003, seed: 8), to: "random.bin"),
-                     folder.write([], to: "empty.bin")]
+        var paths = [
+            folder.write(dataTestBytes(100_003, seed: 8), to: "random.bin"),
+            folder.write([], to: "empty.bin"),
+        ]
         if let shared = DataTestPaths.sharedDatasets {
             paths.append((shared as NSString).appendingPathComponent("mnist-t10k/t10k-labels-idx1-ubyte.gz"))
             paths.append((shared as NSString).appendingPathComponent("fashion-mnist/t10k-images-idx3-ubyte.gz"))
         }
-        for (tool, hash) in [("md5sum", { try MD5.hex(ofFileAt: $0) }), ("sha256sum", { try SHA256.hex(ofFileAt: $0) })] as [(String, (String) throws -> String)] {
-            guard let executable = ["/usr/bin/\(tool)", "/bin/\(tool)"].first(where: FileManager.default.isExecutableFile) else { continue }
+        for (tool, hash) in [
+            ("md5sum", { try MD5.hex(ofFileAt: $0) }), ("sha256sum", { try SHA256.hex(ofFileAt: $0) }),
+        ] as [(String, (String) throws -> String)] {
+            guard
+                let executable = ["/usr/bin/\(tool)", "/bin/\(tool)"].first(where: FileManager.default.isExecutableFile)
+            else { continue }
             for path in paths where FileManager.default.fileExists(atPath: path) {
                 let process = Process()
                 let pipe = Pipe()

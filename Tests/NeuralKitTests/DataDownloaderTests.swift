@@ -1,6 +1,7 @@
 import Foundation
 import NeuralKit
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,7 +28,11 @@ final class LocalHTTPServer: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
 
     /// Paths requested so far.
-    var requests: [String] { lock.lock(); defer { lock.unlock() }; return served }
+    var requests: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return served
+    }
 
     init(routes: [String: Response]) throws {
         self.routes = routes
@@ -41,7 +46,9 @@ final class LocalHTTPServer: @unchecked Sendable {
     func url(_ folder: String) -> String { "http://127.0.0.1:\(port)/\(folder)/" }
 
     func stop() {
-        lock.lock(); running = false; lock.unlock()
+        lock.lock()
+        running = false
+        lock.unlock()
         _ = stopped.wait(timeout: .now() + 5)
         close(listener)
     }
@@ -70,9 +77,14 @@ final class LocalHTTPServer: @unchecked Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
-        guard bound == 0, posixListen(fd, 16) == 0 else { close(fd); throw KitError("bind/listen failed") }
+        guard bound == 0, posixListen(fd, 16) == 0 else {
+            close(fd)
+            throw KitError("bind/listen failed")
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
@@ -83,7 +95,9 @@ final class LocalHTTPServer: @unchecked Sendable {
     private func serve() {
         defer { stopped.signal() }
         while true {
-            lock.lock(); let go = running; lock.unlock()
+            lock.lock()
+            let go = running
+            lock.unlock()
             guard go else { return }
             var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 50) > 0 else { continue }
@@ -112,7 +126,9 @@ final class LocalHTTPServer: @unchecked Sendable {
         let line = String(decoding: request, as: UTF8.self).split(separator: "\r\n").first ?? ""
         let parts = line.split(separator: " ")
         let path = parts.count >= 2 ? String(parts[1]) : "/"
-        lock.lock(); served.append(path); lock.unlock()
+        lock.lock()
+        served.append(path)
+        lock.unlock()
         switch routes[path] ?? .status(404) {
         case .ok(let body):
             send(client, header(200, length: body.count) + body)
@@ -126,7 +142,9 @@ final class LocalHTTPServer: @unchecked Sendable {
 
     private func header(_ code: Int, length: Int) -> [UInt8] {
         let reason = code == 200 ? "OK" : code == 404 ? "Not Found" : "Error"
-        return Array("HTTP/1.1 \(code) \(reason)\r\nContent-Type: application/octet-stream\r\nContent-Length: \(length)\r\nConnection: close\r\n\r\n".utf8)
+        return Array(
+            "HTTP/1.1 \(code) \(reason)\r\nContent-Type: application/octet-stream\r\nContent-Length: \(length)\r\nConnection: close\r\n\r\n"
+                .utf8)
     }
 
     private func send(_ client: Int32, _ bytes: [UInt8]) {
@@ -154,19 +172,35 @@ private func posixSend(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int, _ 
 final class DataEventLog: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [DownloadEvent] = []
-    var events: [DownloadEvent] { lock.lock(); defer { lock.unlock() }; return stored }
-    func record(_ event: DownloadEvent) { lock.lock(); stored.append(event); lock.unlock() }
+    var events: [DownloadEvent] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+    func record(_ event: DownloadEvent) {
+        lock.lock()
+        stored.append(event)
+        lock.unlock()
+    }
 }
 
 @Suite("Data · downloader against a local HTTP server")
 struct DataDownloaderTests {
-    let images = (try? IDX.encode(IDXArray(dimensions: [60, 28, 28], bytes: dataTestBytes(60 * 784, seed: 31)), compressed: true)) ?? []
-    let labels = (try? IDX.encode(IDXArray(dimensions: [60], bytes: dataTestBytes(60, seed: 32, below: 10)), compressed: true)) ?? []
+    let images =
+        (try? IDX.encode(
+            IDXArray(dimensions: [60, 28, 28], bytes: dataTestBytes(60 * 784, seed: 31)), compressed: true)) ?? []
+    let labels =
+        (try? IDX.encode(IDXArray(dimensions: [60], bytes: dataTestBytes(60, seed: 32, below: 10)), compressed: true))
+        ?? []
 
     /// The published files: one with a size, MD5 and SHA-256; one with an MD5 only.
     var files: [RemoteFile] {
-        [RemoteFile(name: "tiny-images-idx3-ubyte.gz", byteCount: images.count, md5: MD5.hex(images), sha256: SHA256.hex(images)),
-         RemoteFile(name: "tiny-labels-idx1-ubyte.gz", md5: MD5.hex(labels))]
+        [
+            RemoteFile(
+                name: "tiny-images-idx3-ubyte.gz", byteCount: images.count, md5: MD5.hex(images),
+                sha256: SHA256.hex(images)),
+            RemoteFile(name: "tiny-labels-idx1-ubyte.gz", md5: MD5.hex(labels)),
+        ]
     }
 
     func server() throws -> LocalHTTPServer {
@@ -194,7 +228,9 @@ struct DataDownloaderTests {
         defer { server.stop() }
         let folder = DataTestFolder("download")
         let log = DataEventLog()
-        let mirrors = [server.url("missing"), "http://127.0.0.1:\(try LocalHTTPServer.closedPort())/", server.url("good")]
+        let mirrors = [
+            server.url("missing"), "http://127.0.0.1:\(try LocalHTTPServer.closedPort())/", server.url("good"),
+        ]
         let report = try downloader.download(files, into: folder.path, mirrors: mirrors, progress: log.record)
         #expect(report.downloaded == files.map(\.name) && report.alreadyPresent.isEmpty)
         #expect(folder.contents() == files.map(\.name).sorted(), "only the two files, no temporary left")
@@ -207,9 +243,14 @@ struct DataDownloaderTests {
         #expect(failures.filter { $0.hasPrefix("HTTP 404") }.count == 2, "\(failures)")
         #expect(failures.filter { $0.hasPrefix("transfer failed after 0 bytes") }.count == 2, "\(failures)")
         let received = log.events.compactMap { event -> Int64? in
-            if case .received(let file, let bytes, _) = event, file == files[0].name { return bytes } else { return nil }
+            if case .received(let file, let bytes, _) = event, file == files[0].name {
+                return bytes
+            } else {
+                return nil
+            }
         }
-        #expect(received.last == Int64(images.count) && received == received.sorted(), "progress grows to the full size")
+        #expect(
+            received.last == Int64(images.count) && received == received.sorted(), "progress grows to the full size")
         #expect(log.events.contains(.finished(file: files[0].name, bytes: Int64(images.count))))
 
         let requestsBefore = server.requests.count
@@ -223,7 +264,9 @@ struct DataDownloaderTests {
         let server = try server()
         defer { server.stop() }
         let folder = DataTestFolder("download")
-        let message = dataErrorMessage { try downloader.download(files, into: folder.path, mirrors: [server.url("corrupt")]) } ?? ""
+        let message =
+            dataErrorMessage { try downloader.download(files, into: folder.path, mirrors: [server.url("corrupt")]) }
+            ?? ""
         #expect(message.contains("could not download tiny-images-idx3-ubyte.gz from any mirror"))
         #expect(message.contains("checksum mismatch: MD5 "))
         #expect(message.contains("the published MD5 is \(MD5.hex(images))"))
@@ -237,7 +280,8 @@ struct DataDownloaderTests {
         let server = try server()
         defer { server.stop() }
         let folder = DataTestFolder("download")
-        let message = dataErrorMessage { try downloader.download(files, into: folder.path, mirrors: [server.url("short")]) } ?? ""
+        let message =
+            dataErrorMessage { try downloader.download(files, into: folder.path, mirrors: [server.url("short")]) } ?? ""
         #expect(message.contains("the size is 1000 bytes, the published size is \(images.count)"))
         #expect(message.contains("checksum mismatch: MD5"))
         #expect(folder.contents().isEmpty, "left behind: \(folder.contents())")
@@ -248,7 +292,9 @@ struct DataDownloaderTests {
         let server = try server()
         defer { server.stop() }
         let folder = DataTestFolder("download")
-        let message = dataErrorMessage { try downloader.download(files, into: folder.path, mirrors: [server.url("hangup")]) } ?? ""
+        let message =
+            dataErrorMessage { try downloader.download(files, into: folder.path, mirrors: [server.url("hangup")]) }
+            ?? ""
         #expect(message.contains("tiny-images-idx3-ubyte.gz"))
         #expect(message.contains("transfer failed after") || message.contains("truncated download"), "\(message)")
         #expect(folder.contents().isEmpty, "left behind: \(folder.contents())")
@@ -259,7 +305,8 @@ struct DataDownloaderTests {
         let server = try server()
         defer { server.stop() }
         let folder = DataTestFolder("download")
-        let report = try downloader.download(files, into: folder.path, mirrors: [server.url("corrupt"), server.url("hangup"), server.url("good")])
+        let report = try downloader.download(
+            files, into: folder.path, mirrors: [server.url("corrupt"), server.url("hangup"), server.url("good")])
         #expect(report.downloaded.count == 2)
         #expect(try MD5.hex(ofFileAt: folder.file(files[0].name)) == MD5.hex(images))
         #expect(folder.contents() == files.map(\.name).sorted())
@@ -291,13 +338,15 @@ struct DataDownloaderTests {
         var wrongSHA = files[0]
         wrongSHA.sha256 = String(repeating: "0", count: 64)
         let message = dataErrorMessage { try Downloader.verify(fileAt: path, against: wrongSHA) }
-        #expect(message == "checksum mismatch: SHA-256 \(SHA256.hex(images)), the published SHA-256 is \(wrongSHA.sha256!)")
+        #expect(
+            message == "checksum mismatch: SHA-256 \(SHA256.hex(images)), the published SHA-256 is \(wrongSHA.sha256!)")
     }
 
     // End to end with the catalog's real checksums: serve the shared MNIST test
     // files (the train files are not available here, so they 404).
-    @Test("kit data mnist --data-dir DIR --mirror URL: verified test files, then a loadable split",
-          .enabled(if: DataTestPaths.sharedDatasets != nil))
+    @Test(
+        "kit data mnist --data-dir DIR --mirror URL: verified test files, then a loadable split",
+        .enabled(if: DataTestPaths.sharedDatasets != nil))
     func command() throws {
         let shared = try #require(DataTestPaths.sharedDatasets)
         var routes: [String: LocalHTTPServer.Response] = [:]
@@ -309,10 +358,16 @@ struct DataDownloaderTests {
         defer { server.stop() }
         let folder = DataTestFolder("command")
         var lines: [String] = []
-        let message = dataErrorMessage {
-            try fetchDatasets(["mnist"], into: DataDirectory(path: folder.path), mirrors: [server.url("mnist")]) { lines.append($0) }
-        } ?? ""
-        #expect(message.contains("could not download train-images-idx3-ubyte.gz from any mirror:\n  \(server.url("mnist"))train-images-idx3-ubyte.gz: HTTP 404"))
+        let message =
+            dataErrorMessage {
+                try fetchDatasets(["mnist"], into: DataDirectory(path: folder.path), mirrors: [server.url("mnist")]) {
+                    lines.append($0)
+                }
+            } ?? ""
+        #expect(
+            message.contains(
+                "could not download train-images-idx3-ubyte.gz from any mirror:\n  \(server.url("mnist"))train-images-idx3-ubyte.gz: HTTP 404"
+            ))
         #expect(folder.contents("mnist") == ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"])
         #expect(lines.first == "MNIST handwritten digits → \(folder.path)/mnist")
         let images = try ImageDataset.load("mnist", split: .test, from: DataDirectory(path: folder.path))
@@ -326,7 +381,9 @@ struct DataDownloaderTests {
 
     @Test("kit data refuses an unknown dataset and names the known ones")
     func commandErrors() {
-        let dataset = dataErrorMessage { try fetchDatasets(["imagenet"], into: DataDirectory(path: "/nonexistent")) { _ in } }
+        let dataset = dataErrorMessage {
+            try fetchDatasets(["imagenet"], into: DataDirectory(path: "/nonexistent")) { _ in }
+        }
         #expect(dataset == "unknown dataset \"imagenet\": try one of mnist, fashion-mnist")
     }
 }
@@ -336,11 +393,15 @@ struct DataProgressBarTests {
     @Test("a download bar shows the fraction, sizes, speed and time left")
     func bytesBar() {
         let bar = ProgressBar(label: "train-images-idx3-ubyte.gz", total: 9_900_000)
-        #expect(bar.render(completed: 4_455_000, elapsed: 3.7125)
+        #expect(
+            bar.render(completed: 4_455_000, elapsed: 3.7125)
                 == "train-images-idx3-ubyte.gz [██████████▊░░░░░░░░░░░░░] 45% 4.5/9.9 MB 1.2 MB/s ETA 5s")
-        #expect(bar.render(completed: 9_900_000, elapsed: 2)
+        #expect(
+            bar.render(completed: 9_900_000, elapsed: 2)
                 == "train-images-idx3-ubyte.gz [████████████████████████] 100% 9.9/9.9 MB 5.0 MB/s in 2.0s")
-        #expect(bar.render(completed: 0, elapsed: 0) == "train-images-idx3-ubyte.gz [░░░░░░░░░░░░░░░░░░░░░░░░] 0% 0.0/9.9 MB")
+        #expect(
+            bar.render(completed: 0, elapsed: 0)
+                == "train-images-idx3-ubyte.gz [░░░░░░░░░░░░░░░░░░░░░░░░] 0% 0.0/9.9 MB")
     }
 
     @Test("a training bar counts items; an unknown total shows no bar; ASCII works")
@@ -349,7 +410,9 @@ struct DataProgressBarTests {
         #expect(bar.render(completed: 8, elapsed: 2) == "epoch 1 [########--] 80% 8/10 batches 4.0 batches/s ETA 1s")
         let open = ProgressBar(total: nil)
         #expect(open.render(completed: 1500, elapsed: 1) == "1.5 kB 1.5 kB/s")
-        #expect(ProgressBar.duration(65) == "1m05s" && ProgressBar.duration(3725) == "1h02m" && ProgressBar.duration(0.2) == "1s")
+        #expect(
+            ProgressBar.duration(65) == "1m05s" && ProgressBar.duration(3725) == "1h02m"
+                && ProgressBar.duration(0.2) == "1s")
         #expect(ProgressBar.byteString(28_881) == "28.9 kB" && ProgressBar.byteString(512) == "512 B")
     }
 
@@ -358,10 +421,15 @@ struct DataProgressBarTests {
         final class Sink: @unchecked Sendable {
             let lock = NSLock()
             var text: [String] = []
-            func write(_ s: String) { lock.lock(); text.append(s); lock.unlock() }
+            func write(_ s: String) {
+                lock.lock()
+                text.append(s)
+                lock.unlock()
+            }
         }
         let log = Sink()
-        let printer = ProgressPrinter(ProgressBar(label: "f", total: 100, unit: .items("x")), isTerminal: false, write: log.write)
+        let printer = ProgressPrinter(
+            ProgressBar(label: "f", total: 100, unit: .items("x")), isTerminal: false, write: log.write)
         for done in 0...100 { printer.update(completed: Int64(done)) }
         printer.finish(completed: 100)
         #expect(log.text.count == 5 && log.text.allSatisfy { $0.hasSuffix("\n") && !$0.contains("\r") })

@@ -19,8 +19,9 @@ final class DataTestFolder: @unchecked Sendable {
     @discardableResult
     func write(_ bytes: [UInt8], to name: String) -> String {
         let target = file(name)
-        try? FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent,
-                                                 withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            atPath: (target as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: target, contents: Data(bytes))
         return target
     }
@@ -139,15 +140,22 @@ struct DataIDXTests {
         #expect(text?.contains("notes.txt: not an IDX file (magic 0x68656c6c") == true)
         // A gzip file whose second magic byte is damaged is not recognized as gzip.
         let damaged = dataErrorMessage { try IDX.parse([0x1f, 0x8a, 0x08, 0x08, 1, 2, 3, 4], name: "t10k.gz") }
-        #expect(damaged?.contains("t10k.gz: not an IDX file (magic 0x1f8a0808); it looks like a damaged gzip file") == true)
+        #expect(
+            damaged?.contains("t10k.gz: not an IDX file (magic 0x1f8a0808); it looks like a damaged gzip file") == true)
     }
 
     @Test("element types other than unsigned bytes are refused by name")
     func otherTypes() {
-        for (type, words) in [(UInt8(0x0D), "32-bit float"), (0x0C, "32-bit integer"), (0x09, "signed byte"), (0x42, "unknown")] {
-            let message = dataErrorMessage { try IDX.parse(idxHeader(type: type, [2]) + [0, 0, 0, 0, 0, 0, 0, 0], name: "f.idx") }
+        for (type, words) in [
+            (UInt8(0x0D), "32-bit float"), (0x0C, "32-bit integer"), (0x09, "signed byte"), (0x42, "unknown"),
+        ] {
+            let message = dataErrorMessage {
+                try IDX.parse(idxHeader(type: type, [2]) + [0, 0, 0, 0, 0, 0, 0, 0], name: "f.idx")
+            }
             let hex = String(type, radix: 16)
-            #expect(message?.contains("f.idx: element type 0x\(hex.count == 1 ? "0" + hex : hex)") == true, "\(message ?? "")")
+            #expect(
+                message?.contains("f.idx: element type 0x\(hex.count == 1 ? "0" + hex : hex)") == true,
+                "\(message ?? "")")
             #expect(message?.contains(words) == true)
             #expect(message?.contains("only unsigned bytes (0x08)") == true)
         }
@@ -158,9 +166,16 @@ struct DataIDXTests {
         let zero = dataErrorMessage { try IDX.parse([0, 0, 8, 0], name: "z.idx") }
         #expect(zero?.contains("z.idx: the header says the array has 0 dimensions") == true)
         let short = dataErrorMessage { try IDX.parse(Array(idxHeader([5, 3, 4]).prefix(10)), name: "s.idx") }
-        #expect(short?.contains("s.idx: the header announces 3 dimensions (16 header bytes) but the file has only 10 bytes") == true)
-        let shortGz = dataErrorMessage { try IDX.parse(try Gzip.compress(Array(idxHeader([5, 3, 4]).prefix(10))), name: "s.gz") }
-        #expect(shortGz?.contains("s.gz: the header announces 3 dimensions (16 header bytes) but the file decompresses to only 10 bytes") == true)
+        #expect(
+            short?.contains("s.idx: the header announces 3 dimensions (16 header bytes) but the file has only 10 bytes")
+                == true)
+        let shortGz = dataErrorMessage {
+            try IDX.parse(try Gzip.compress(Array(idxHeader([5, 3, 4]).prefix(10))), name: "s.gz")
+        }
+        #expect(
+            shortGz?.contains(
+                "s.gz: the header announces 3 dimensions (16 header bytes) but the file decompresses to only 10 bytes")
+                == true)
     }
 
     @Test("fewer data bytes than the header promises: counts what the file holds")
@@ -170,19 +185,30 @@ struct DataIDXTests {
         let expected = "t10k-labels-idx1-ubyte.gz: the header promises 10000 labels but the file holds 9876"
         let fromRaw = dataErrorMessage { try IDX.parse(raw, name: "t10k-labels-idx1-ubyte.gz", itemName: "labels") }
         #expect(fromRaw?.hasPrefix(expected) == true, "\(fromRaw ?? "")")
-        let fromGz = dataErrorMessage { try IDX.parse(try Gzip.compress(raw), name: "t10k-labels-idx1-ubyte.gz", itemName: "labels") }
+        let fromGz = dataErrorMessage {
+            try IDX.parse(try Gzip.compress(raw), name: "t10k-labels-idx1-ubyte.gz", itemName: "labels")
+        }
         #expect(fromGz?.hasPrefix(expected) == true, "\(fromGz ?? "")")
-        let images = dataErrorMessage { try IDX.parse(idxHeader([5, 3, 4]) + pixels.prefix(50), name: "i.idx", itemName: "images") }
-        #expect(images?.contains("i.idx: the header promises 5 images of 3×4 but the file holds 4 and part of one more (50 of 60 data bytes): it is truncated") == true)
+        let images = dataErrorMessage {
+            try IDX.parse(idxHeader([5, 3, 4]) + pixels.prefix(50), name: "i.idx", itemName: "images")
+        }
+        #expect(
+            images?.contains(
+                "i.idx: the header promises 5 images of 3×4 but the file holds 4 and part of one more (50 of 60 data bytes): it is truncated"
+            ) == true)
     }
 
     @Test("more data than the header promises is an error, raw or compressed")
     func extraData() throws {
         let raw = idxHeader([5, 3, 4]) + pixels + [1, 2]
         let fromRaw = dataErrorMessage { try IDX.parse(raw, name: "x.idx", itemName: "images") }
-        #expect(fromRaw?.contains("x.idx: the header promises 5 images of 3×4 (60 data bytes) but the file holds 62 bytes") == true)
+        #expect(
+            fromRaw?.contains("x.idx: the header promises 5 images of 3×4 (60 data bytes) but the file holds 62 bytes")
+                == true)
         let fromGz = dataErrorMessage { try IDX.parse(try Gzip.compress(raw), name: "x.gz", itemName: "images") }
-        #expect(fromGz?.contains("x.gz: the header promises 5 images of 3×4 (60 data bytes) but the file holds more") == true)
+        #expect(
+            fromGz?.contains("x.gz: the header promises 5 images of 3×4 (60 data bytes) but the file holds more")
+                == true)
     }
 
     @Test("a header promising more than the limit is refused before anything is allocated")
@@ -190,17 +216,23 @@ struct DataIDXTests {
         // 4 × 2^32-1 × 2^32-1 overflows; 60000 × 100000 × 100000 exceeds 1 GiB.
         let overflow = dataErrorMessage { try IDX.parse(idxHeader([4, .max, .max]), name: "o.idx") }
         #expect(overflow?.contains("more than the 1073741824 bytes accepted") == true)
-        let huge = dataErrorMessage { try IDX.parse(try Gzip.compress(idxHeader([60000, 100000, 100000])), name: "h.gz") }
+        let huge = dataErrorMessage {
+            try IDX.parse(try Gzip.compress(idxHeader([60000, 100000, 100000])), name: "h.gz")
+        }
         #expect(huge?.contains("h.gz: the header promises an array of 60000 × 100000 × 100000 bytes") == true)
         // With a 1 MB limit, a file promising 64 MB is refused from its header.
         let bomb = try Gzip.compress(idxHeader([1 << 26]) + [UInt8](repeating: 0, count: 1 << 20))
         let limited = dataErrorMessage { try IDX.parse(bomb, name: "bomb.gz", maximumBytes: 1 << 20) }
-        #expect(limited?.contains("bomb.gz: the header promises an array of 67108864 bytes, more than the 1048576 bytes accepted") == true)
+        #expect(
+            limited?.contains(
+                "bomb.gz: the header promises an array of 67108864 bytes, more than the 1048576 bytes accepted") == true
+        )
         // A bomb behind a modest header: 16 MB of zeros (~16 kB compressed);
         // inflating stops one byte after the promised 1000.
         let lying = try Gzip.compress(idxHeader([1000]) + [UInt8](repeating: 0, count: 1 << 24))
         let extra = dataErrorMessage { try IDX.parse(lying, name: "lie.gz") }
-        #expect(extra?.contains("lie.gz: the header promises 1000 items (1000 data bytes) but the file holds more") == true)
+        #expect(
+            extra?.contains("lie.gz: the header promises 1000 items (1000 data bytes) but the file holds more") == true)
     }
 
     @Test("corrupt gzip data (CRC, bad block) and garbage after the stream are errors")
@@ -301,7 +333,9 @@ struct DataFuzzTests {
             }
         }
         let seconds = Date().timeIntervalSince(start)
-        print("IDX fuzz: \(variants) variants, \(readBack) read back (harmless flips), \(String(format: "%.2f", seconds)) s")
+        print(
+            "IDX fuzz: \(variants) variants, \(readBack) read back (harmless flips), \(String(format: "%.2f", seconds)) s"
+        )
         #expect(variants > 5000)
     }
 

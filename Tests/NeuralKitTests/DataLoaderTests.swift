@@ -29,7 +29,8 @@ enum DataTestPaths {
     static func has(_ dataset: DatasetDescription, _ split: DatasetSplit) -> Bool {
         guard let realData else { return false }
         let names = dataset.fileNames(for: split)
-        let found = (try? realData.locate(names.images, of: dataset)) != nil
+        let found =
+            (try? realData.locate(names.images, of: dataset)) != nil
             && (try? realData.locate(names.labels, of: dataset)) != nil
         if !found { print("skipped: no real data (\(dataset.name) \(split.rawValue) not in \(realData.path))") }
         return found
@@ -37,16 +38,20 @@ enum DataTestPaths {
 }
 
 /// A small MNIST-like split: `count` images of 28×28 and their labels.
-private func writeSplit(in folder: String, split: String = "t10k", count: Int, labels: [UInt8]? = nil,
-                        labelCount: Int? = nil, compressed: Bool = true, seed: UInt64 = 1) throws -> (pixels: [UInt8], labels: [UInt8]) {
+private func writeSplit(
+    in folder: String, split: String = "t10k", count: Int, labels: [UInt8]? = nil,
+    labelCount: Int? = nil, compressed: Bool = true, seed: UInt64 = 1
+) throws -> (pixels: [UInt8], labels: [UInt8]) {
     let pixels = dataTestBytes(count * 28 * 28, seed: seed)
     let labels = labels ?? dataTestBytes(labelCount ?? count, seed: seed + 1, below: 10)
     let suffix = compressed ? ".gz" : ""
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    try IDX.write(IDXArray(dimensions: [count, 28, 28], bytes: pixels),
-                  to: (folder as NSString).appendingPathComponent("\(split)-images-idx3-ubyte\(suffix)"), compressed: compressed)
-    try IDX.write(IDXArray(dimensions: [labels.count], bytes: labels),
-                  to: (folder as NSString).appendingPathComponent("\(split)-labels-idx1-ubyte\(suffix)"), compressed: compressed)
+    try IDX.write(
+        IDXArray(dimensions: [count, 28, 28], bytes: pixels),
+        to: (folder as NSString).appendingPathComponent("\(split)-images-idx3-ubyte\(suffix)"), compressed: compressed)
+    try IDX.write(
+        IDXArray(dimensions: [labels.count], bytes: labels),
+        to: (folder as NSString).appendingPathComponent("\(split)-labels-idx1-ubyte\(suffix)"), compressed: compressed)
     return (pixels, labels)
 }
 
@@ -55,15 +60,22 @@ struct DataLoaderTests {
     @Test("--data-dir beats NEURALKIT_DATA, which beats ./data; relative paths start at the current folder")
     func resolution() {
         let environment = ["NEURALKIT_DATA": "/env/data"]
-        #expect(DataDirectory.resolve(option: "/opt/d", environment: environment, currentDirectory: "/cwd")
+        #expect(
+            DataDirectory.resolve(option: "/opt/d", environment: environment, currentDirectory: "/cwd")
                 == DataDirectory(path: "/opt/d", source: .option))
-        #expect(DataDirectory.resolve(option: nil, environment: environment, currentDirectory: "/cwd").path == "/env/data")
-        #expect(DataDirectory.resolve(option: nil, environment: environment, currentDirectory: "/cwd").source == .environment)
+        #expect(
+            DataDirectory.resolve(option: nil, environment: environment, currentDirectory: "/cwd").path == "/env/data")
+        #expect(
+            DataDirectory.resolve(option: nil, environment: environment, currentDirectory: "/cwd").source
+                == .environment)
         let standard = DataDirectory.resolve(option: nil, environment: [:], currentDirectory: "/cwd")
         #expect(standard.path == "/cwd/data" && standard.source == .standard)
-        #expect(DataDirectory.resolve(option: "../shared/datasets", environment: [:], currentDirectory: "/work/main").path
+        #expect(
+            DataDirectory.resolve(option: "../shared/datasets", environment: [:], currentDirectory: "/work/main").path
                 == "/work/shared/datasets")
-        #expect(DataDirectory.resolve(option: nil, environment: ["NEURALKIT_DATA": "sets"], currentDirectory: "/cwd").path == "/cwd/sets")
+        #expect(
+            DataDirectory.resolve(option: nil, environment: ["NEURALKIT_DATA": "sets"], currentDirectory: "/cwd").path
+                == "/cwd/sets")
     }
 
     @Test("loads a split from the dataset's subfolder, gzip-compressed")
@@ -84,10 +96,14 @@ struct DataLoaderTests {
     func loadsDirectUncompressed() throws {
         let folder = DataTestFolder()
         let written = try writeSplit(in: folder.path, split: "train", count: 4, compressed: false)
-        let images = try ImageDataset.load(DatasetCatalog.fashionMNIST, split: .train, from: DataDirectory(path: folder.path))
+        let images = try ImageDataset.load(
+            DatasetCatalog.fashionMNIST, split: .train, from: DataDirectory(path: folder.path))
         #expect(images.pixels == written.pixels)
-        #expect(images.classNames == ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"])
+        #expect(
+            images.classNames == [
+                "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+            ])
     }
 
     @Test("the dataset's own subfolder wins over files directly in the directory")
@@ -107,7 +123,10 @@ struct DataLoaderTests {
         let dataset = images.flattened()
         #expect(dataset.inputs.shape == [3, 784])
         #expect(dataset.labels == written.labels.map(Int.init) && dataset.classCount == 10)
-        #expect(dataset.inputs.scalars.enumerated().allSatisfy { abs($0.element - Double(written.pixels[$0.offset]) / 255) < 1e-12 })
+        #expect(
+            dataset.inputs.scalars.enumerated().allSatisfy {
+                abs($0.element - Double(written.pixels[$0.offset]) / 255) < 1e-12
+            })
         let tensor = images.pixelTensor()
         #expect(tensor.shape == [3, 28, 28])
         #expect(tensor.scalars == written.pixels.map(Double.init))
@@ -120,7 +139,10 @@ struct DataLoaderTests {
         let folder = DataTestFolder()
         let standard = DataDirectory.resolve(option: nil, environment: [:], currentDirectory: folder.path)
         let message = dataErrorMessage { try ImageDataset.load("mnist", split: .train, from: standard) } ?? ""
-        #expect(message.contains("cannot find train-images-idx3-ubyte.gz or train-images-idx3-ubyte in the data directory \(folder.path)/data (the default"))
+        #expect(
+            message.contains(
+                "cannot find train-images-idx3-ubyte.gz or train-images-idx3-ubyte in the data directory \(folder.path)/data (the default"
+            ))
         #expect(message.contains("  \(folder.path)/data/mnist\n"))
         #expect(message.contains("  \(folder.path)/data\n"))
         #expect(message.contains("swift run kit data mnist"))
@@ -136,15 +158,22 @@ struct DataLoaderTests {
     func countMismatch() throws {
         let folder = DataTestFolder()
         _ = try writeSplit(in: folder.path, count: 6, labelCount: 5)
-        let message = dataErrorMessage { try ImageDataset.load("mnist", split: .test, from: DataDirectory(path: folder.path)) }
-        #expect(message == "t10k-images-idx3-ubyte.gz holds 6 images but t10k-labels-idx1-ubyte.gz holds 5 labels: the two files do not belong together (mixed-up splits or datasets?)")
+        let message = dataErrorMessage {
+            try ImageDataset.load("mnist", split: .test, from: DataDirectory(path: folder.path))
+        }
+        #expect(
+            message
+                == "t10k-images-idx3-ubyte.gz holds 6 images but t10k-labels-idx1-ubyte.gz holds 5 labels: the two files do not belong together (mixed-up splits or datasets?)"
+        )
     }
 
     @Test("a label outside 0..<10 is an error naming the file and the position")
     func badLabel() throws {
         let folder = DataTestFolder()
         _ = try writeSplit(in: folder.path, count: 4, labels: [3, 9, 12, 0])
-        let message = dataErrorMessage { try ImageDataset.load("mnist", split: .test, from: DataDirectory(path: folder.path)) }
+        let message = dataErrorMessage {
+            try ImageDataset.load("mnist", split: .test, from: DataDirectory(path: folder.path))
+        }
         #expect(message?.hasPrefix("t10k-labels-idx1-ubyte.gz: label 12 at index 2 is not a class in 0..<10") == true)
     }
 
@@ -155,9 +184,15 @@ struct DataLoaderTests {
         let images = IDXArray(dimensions: [4, 28, 28], bytes: dataTestBytes(4 * 784, seed: 3))
         try IDX.write(labels, to: folder.file("a"))
         try IDX.write(images, to: folder.file("b"))
-        let message = dataErrorMessage { try ImageDataset.load(images: folder.file("a"), labels: folder.file("b"), classNames: ["x"]) }
-        #expect(message?.hasPrefix("a: expected images (3 dimensions: count × height × width), found an array of 1 dimension [4]") == true)
-        let other = dataErrorMessage { try ImageDataset.load(images: folder.file("b"), labels: folder.file("b"), classNames: ["x"]) }
+        let message = dataErrorMessage {
+            try ImageDataset.load(images: folder.file("a"), labels: folder.file("b"), classNames: ["x"])
+        }
+        #expect(
+            message?.hasPrefix(
+                "a: expected images (3 dimensions: count × height × width), found an array of 1 dimension [4]") == true)
+        let other = dataErrorMessage {
+            try ImageDataset.load(images: folder.file("b"), labels: folder.file("b"), classNames: ["x"])
+        }
         #expect(other?.hasPrefix("b: expected labels (1 dimension), found an array of 3 dimensions") == true)
     }
 
@@ -168,7 +203,9 @@ struct DataLoaderTests {
         let path = folder.file("mnist/t10k-images-idx3-ubyte.gz")
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         folder.write(Array(bytes.prefix(bytes.count / 2)), to: "mnist/t10k-images-idx3-ubyte.gz")
-        let message = dataErrorMessage { try ImageDataset.load("mnist", split: .test, from: DataDirectory(path: folder.path)) }
+        let message = dataErrorMessage {
+            try ImageDataset.load("mnist", split: .test, from: DataDirectory(path: folder.path))
+        }
         #expect(message?.hasPrefix("t10k-images-idx3-ubyte.gz: the gzip data ends early") == true, "\(message ?? "")")
     }
 
@@ -178,7 +215,8 @@ struct DataLoaderTests {
         #expect(try DatasetCatalog.named("Fashion_MNIST").name == "fashion-mnist")
         #expect(DatasetCatalog.mnist.mirrors.count >= 2 && DatasetCatalog.fashionMNIST.mirrors.count >= 2)
         #expect(DatasetCatalog.all.allSatisfy { $0.files.count == 4 && $0.files.allSatisfy { $0.md5?.count == 32 } })
-        #expect(DatasetCatalog.mnist.fileNames(for: .test) == ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
+        #expect(
+            DatasetCatalog.mnist.fileNames(for: .test) == ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
     }
 }
 
@@ -194,7 +232,9 @@ struct DataRealTests {
         let directory = try #require(DataTestPaths.realData)
         let start = Date()
         let images = try ImageDataset.load(dataset, split: split, from: directory)
-        print("loaded \(dataset.name) \(split.rawValue) (\(images.count) images) in \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
+        print(
+            "loaded \(dataset.name) \(split.rawValue) (\(images.count) images) in \(String(format: "%.3f", Date().timeIntervalSince(start))) s"
+        )
         return images
     }
 
@@ -213,7 +253,9 @@ struct DataRealTests {
     }
 
     // Skipped when Fashion-MNIST's training files are not available.
-    @Test("Fashion-MNIST training set: 60,000 images, 6,000 of each class, known pixel sums", .enabled(if: hasFashionTrain))
+    @Test(
+        "Fashion-MNIST training set: 60,000 images, 6,000 of each class, known pixel sums",
+        .enabled(if: hasFashionTrain))
     func fashionTrain() throws {
         let images = try Self.load(DatasetCatalog.fashionMNIST, .train)
         #expect(images.count == 60_000 && images.height == 28 && images.width == 28)
@@ -237,16 +279,21 @@ struct DataRealTests {
     // The shared copy of the MNIST test files is the original distribution:
     // it must pass the downloader's check against the catalog's published
     // MD5 and SHA-256 (this is what proves those catalog entries right).
-    @Test("the shared MNIST test files match the catalog's published checksums", .enabled(if: DataTestPaths.sharedDatasets != nil))
+    @Test(
+        "the shared MNIST test files match the catalog's published checksums",
+        .enabled(if: DataTestPaths.sharedDatasets != nil))
     func publishedChecksums() throws {
         let shared = try #require(DataTestPaths.sharedDatasets)
         for file in DatasetCatalog.mnist.files where file.name.hasPrefix("t10k") {
-            try Downloader.verify(fileAt: (shared as NSString).appendingPathComponent("mnist-t10k/\(file.name)"), against: file)
+            try Downloader.verify(
+                fileAt: (shared as NSString).appendingPathComponent("mnist-t10k/\(file.name)"), against: file)
         }
         // Debian recompressed Fashion-MNIST: its .gz differ from Zalando's, and the loader does not mind.
         let recompressed = DatasetCatalog.fashionMNIST.files[3]
         let message = dataErrorMessage {
-            try Downloader.verify(fileAt: (shared as NSString).appendingPathComponent("fashion-mnist/\(recompressed.name)"), against: recompressed)
+            try Downloader.verify(
+                fileAt: (shared as NSString).appendingPathComponent("fashion-mnist/\(recompressed.name)"),
+                against: recompressed)
         }
         #expect(message?.contains("checksum mismatch: MD5") == true)
     }

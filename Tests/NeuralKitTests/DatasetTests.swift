@@ -5,8 +5,9 @@ import Testing
 struct DatasetTests {
     /// Ten examples [i, 10·i], labelled i % 3.
     static func sample() throws -> Dataset {
-        try Dataset(inputs: Tensor(shape: [10, 2]) { Double($0 % 2 == 0 ? $0 / 2 : 10 * ($0 / 2)) },
-                    labels: (0..<10).map { $0 % 3 }, classCount: 3)
+        try Dataset(
+            inputs: Tensor(shape: [10, 2]) { Double($0 % 2 == 0 ? $0 / 2 : 10 * ($0 / 2)) },
+            labels: (0..<10).map { $0 % 3 }, classCount: 3)
     }
 
     @Test("a valid dataset keeps its inputs and labels, and names classes 0…n−1 by default")
@@ -15,7 +16,8 @@ struct DatasetTests {
         #expect(d.count == 10 && d.classCount == 3)
         #expect(d.classNames == ["0", "1", "2"])
         #expect(d.inputs.row(4) == Tensor([4, 40]))
-        let named = try Dataset(inputs: Tensor(zeros: [2, 1]), labels: [1, 0], classCount: 2, classNames: ["cat", "dog"])
+        let named = try Dataset(
+            inputs: Tensor(zeros: [2, 1]), labels: [1, 0], classCount: 2, classNames: ["cat", "dog"])
         #expect(named.classNames == ["cat", "dog"])
     }
 
@@ -65,11 +67,14 @@ struct DatasetTests {
     @Test("split shuffles into disjoint train and test sets of the asked sizes, the same way for a seed")
     func split() throws {
         let d = try Self.sample()
-        var g1 = SeededGenerator(seed: 5), g2 = SeededGenerator(seed: 5)
+        var g1 = SeededGenerator(seed: 5)
+        var g2 = SeededGenerator(seed: 5)
         let (train, test) = d.split(testFraction: 0.3, using: &g1)
         let again = d.split(testFraction: 0.3, using: &g2)
         #expect(train.count == 7 && test.count == 3)
-        let firstColumn = { (set: Dataset) in set.inputs.scalars.enumerated().filter { $0.offset % 2 == 0 }.map(\.element) }
+        let firstColumn = { (set: Dataset) in
+            set.inputs.scalars.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        }
         #expect(Set(firstColumn(train) + firstColumn(test)) == Set((0..<10).map(Double.init)))
         #expect(firstColumn(train) + firstColumn(test) != (0..<10).map(Double.init))
         #expect(again.train.inputs == train.inputs && again.test.labels == test.labels)

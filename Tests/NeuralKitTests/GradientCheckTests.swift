@@ -29,13 +29,17 @@ struct GradientCheckTests {
     func probesOneAtATime() {
         let x = Tensor([1, 2, 3])
         var seen = [[Double]]()
-        _ = numericalGradient(at: x, step: 0.5) { t in seen.append(t.scalars); return 0 }
+        _ = numericalGradient(at: x, step: 0.5) { t in
+            seen.append(t.scalars)
+            return 0
+        }
         #expect(seen == [[1.5, 2, 3], [0.5, 2, 3], [1, 2.5, 3], [1, 1.5, 3], [1, 2, 3.5], [1, 2, 2.5]])
     }
 
     @Test("weightedSum is Σ output ⊙ weights, so its gradient with respect to the output is the weights")
     func weightedSumValue() {
-        let y = Tensor([[1, 2], [3, 4]]), w = Tensor([[0.5, -1], [2, 0]])
+        let y = Tensor([[1, 2], [3, 4]])
+        let w = Tensor([[0.5, -1], [2, 0]])
         #expect(withoutProblems { weightedSum(y, w) } == 4.5)
         let gradient = numericalGradient(at: y) { weightedSum($0, w) }
         #expect(isClose(gradient, w, tolerance: 1e-9))

@@ -63,8 +63,14 @@ private final class Twice: Layer {
 private final class AddOne: Layer {
     let log: CallLog
     init(log: CallLog) { self.log = log }
-    func forward(_ input: Tensor) -> Tensor { log.calls.append("addOne.forward"); return input + 1 }
-    func backward(_ outputGradient: Tensor) -> Tensor { log.calls.append("addOne.backward"); return outputGradient }
+    func forward(_ input: Tensor) -> Tensor {
+        log.calls.append("addOne.forward")
+        return input + 1
+    }
+    func backward(_ outputGradient: Tensor) -> Tensor {
+        log.calls.append("addOne.backward")
+        return outputGradient
+    }
 }
 
 @Suite("Layer · Sequential and Parameter")
@@ -74,16 +80,18 @@ struct SequentialTests {
         let log = CallLog()
         let model = Sequential(Scale("a", 2, log: log), AddOne(log: log), Scale("b", 3, log: log))
         let y = model(Tensor([[1, 2]]))
-        #expect(y == Tensor([[9, 15]]))                  // 3 · (2x + 1)
+        #expect(y == Tensor([[9, 15]])) // 3 · (2x + 1)
         let dx = model.backward(Tensor([[1, 1]]))
-        #expect(dx == Tensor([[6, 6]]))                  // d/dx of 3(2x + 1)
-        #expect(log.calls == ["a.forward", "addOne.forward", "b.forward", "b.backward", "addOne.backward", "a.backward"])
+        #expect(dx == Tensor([[6, 6]])) // d/dx of 3(2x + 1)
+        #expect(
+            log.calls == ["a.forward", "addOne.forward", "b.forward", "b.backward", "addOne.backward", "a.backward"])
     }
 
     @Test("backward fills every parameter's gradient: the chain rule through the stack")
     func gradients() {
         let log = CallLog()
-        let a = Scale("a", 2, log: log), b = Scale("b", 3, log: log)
+        let a = Scale("a", 2, log: log)
+        let b = Scale("b", 3, log: log)
         let model = Sequential([a, AddOne(log: log), b])
         let x = Tensor([[1, 2]])
         _ = model.forward(x)
@@ -102,7 +110,8 @@ struct SequentialTests {
     @Test("backwardSkippingInput fills the same gradients as backward, and never asks the first layer for ∂L/∂x")
     func skippingTheInputGradient() {
         let log = CallLog()
-        let a = Scale("a", 2, log: log), b = Scale("b", 3, log: log)
+        let a = Scale("a", 2, log: log)
+        let b = Scale("b", 3, log: log)
         let model = Sequential([a, AddOne(log: log), b])
         _ = model.forward(Tensor([[1, 2]]))
         log.calls = []
@@ -112,22 +121,25 @@ struct SequentialTests {
         // Scale has no backwardSkippingInput of its own: the default runs its backward.
         #expect(log.calls == ["b.backward", "addOne.backward", "a.backward"])
         // A first layer that has one is asked for it, and for nothing else.
-        let first = SkippingScale("first", 2, log: log), last = Scale("last", 3, log: log)
+        let first = SkippingScale("first", 2, log: log)
+        let last = Scale("last", 3, log: log)
         let skipping = Sequential([first, AddOne(log: log), last])
         _ = skipping.forward(Tensor([[1, 2]]))
         log.calls = []
         skipping.backwardSkippingInput(logitsGradient: Tensor([[1, 1]]))
         #expect(log.calls == ["last.backward", "addOne.backward", "first.backwardSkippingInput"])
         #expect(first.scale.weight.gradient == Tensor([9]) && last.weight.gradient == Tensor([8]))
-        Sequential().backwardSkippingInput(Tensor([[1]]))   // no layers: nothing to do, no crash
+        Sequential().backwardSkippingInput(Tensor([[1]])) // no layers: nothing to do, no crash
     }
 
     @Test("parameters are collected in layer order, and counted")
     func parameters() {
         let log = CallLog()
-        let a = Scale("a", 2, log: log), b = Scale("b", 3, log: log)
+        let a = Scale("a", 2, log: log)
+        let b = Scale("b", 3, log: log)
         let model = Sequential(a, AddOne(log: log), b)
-        #expect(model.parameters.map { ObjectIdentifier($0) } == [ObjectIdentifier(a.weight), ObjectIdentifier(b.weight)])
+        #expect(
+            model.parameters.map { ObjectIdentifier($0) } == [ObjectIdentifier(a.weight), ObjectIdentifier(b.weight)])
         #expect(model.parameterCount == 2)
         #expect(AddOne(log: log).parameters.isEmpty && AddOne(log: log).parameterCount == 0)
     }
@@ -145,20 +157,22 @@ struct SequentialTests {
     @Test("setTraining reaches every layer with a mode, at any depth, and nothing else")
     func training() {
         let log = CallLog()
-        let a = Scale("a", 2, log: log), b = Scale("b", 3, log: log)
+        let a = Scale("a", 2, log: log)
+        let b = Scale("b", 3, log: log)
         let model = Sequential(a, Sequential(AddOne(log: log), Sequential(b)))
         model.setTraining(false)
         #expect(!a.isTraining && !b.isTraining)
         model.setTraining(true)
         #expect(a.isTraining && b.isTraining)
-        #expect(model.layerTree.count == 6)             // three Sequentials, a, AddOne, b
+        #expect(model.layerTree.count == 6) // three Sequentials, a, AddOne, b
         #expect(model.layerTree.first === model && model.layerTree.last === b)
     }
 
     @Test("evaluating runs in evaluation mode, then puts back each layer's own mode, even after a throw")
     func evaluating() throws {
         let log = CallLog()
-        let a = Scale("a", 2, log: log), b = Scale("b", 3, log: log)
+        let a = Scale("a", 2, log: log)
+        let b = Scale("b", 3, log: log)
         b.isTraining = false
         let model = Sequential(a, Sequential(b))
         let seen = model.evaluating { [a.isTraining, b.isTraining] }
@@ -178,7 +192,7 @@ struct SequentialTests {
         let addOne = AddOne(log: log)
         #expect(try addOne.outputShape(for: [3, 5, 7]) == [3, 5, 7])
         #expect(try addOne.multiplyAccumulates(for: [3, 5, 7]) == 0)
-        #expect(addOne.description == "addone")          // the default: the type's name in lower case
+        #expect(addOne.description == "addone") // the default: the type's name in lower case
         let model = Sequential(Twice(), addOne, Twice())
         #expect(try model.outputShape(for: [3, 2]) == [3, 8])
         #expect(try model.multiplyAccumulates(for: [3, 2]) == 3 * 2 + 3 * 4)

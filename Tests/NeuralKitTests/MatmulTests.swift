@@ -30,7 +30,8 @@ struct Matmul {
     func matchesNaive(size: (Int, Int, Int)) {
         let (m, k, n) = size
         var g = SeededGenerator(seed: UInt64(m * 1000 + k))
-        let a = Tensor.normal(shape: [m, k], using: &g), b = Tensor.normal(shape: [k, n], using: &g)
+        let a = Tensor.normal(shape: [m, k], using: &g)
+        let b = Tensor.normal(shape: [k, n], using: &g)
         let c = withoutProblems { a.matmul(b) }
         #expect(c.shape == [m, n])
         #expect(isClose(c, naiveMatmul(a, b), tolerance: 1e-12))
@@ -40,7 +41,8 @@ struct Matmul {
     func transposedMatmul(size: (Int, Int, Int)) {
         let (m, k, n) = size
         var g = SeededGenerator(seed: UInt64(m * 1000 + k + 7))
-        let a = Tensor.normal(shape: [k, m], using: &g), b = Tensor.normal(shape: [k, n], using: &g)
+        let a = Tensor.normal(shape: [k, m], using: &g)
+        let b = Tensor.normal(shape: [k, n], using: &g)
         withoutProblems {
             #expect(a.transposedMatmul(b) == a.transposed().matmul(b))
         }
@@ -49,8 +51,11 @@ struct Matmul {
     @Test("transposedMatmul explains shapes that do not fit, and handles empty ones")
     func transposedMatmulShapes() {
         let (c, messages) = recordingProblems { Tensor(ones: [2, 3]).transposedMatmul(Tensor(ones: [4, 5])) }
-        #expect(messages == ["transposedMatmul: shapes [2, 3] and [4, 5] do not fit: the rows of the left (2) "
-                             + "must equal the rows of the right (4)"])
+        #expect(
+            messages == [
+                "transposedMatmul: shapes [2, 3] and [4, 5] do not fit: the rows of the left (2) "
+                    + "must equal the rows of the right (4)"
+            ])
         #expect(c == Tensor(zeros: [3, 5]))
         withoutProblems {
             #expect(Tensor(zeros: [0, 3]).transposedMatmul(Tensor(zeros: [0, 2])) == Tensor(zeros: [3, 2]))
@@ -61,7 +66,8 @@ struct Matmul {
     func fusedMultiplyAddsInOrder() {
         // Tiles, column edges and the last row all follow the order.
         var g = SeededGenerator(seed: 11)
-        let a = Tensor.normal(shape: [9, 40], using: &g), b = Tensor.normal(shape: [40, 21], using: &g)
+        let a = Tensor.normal(shape: [9, 40], using: &g)
+        let b = Tensor.normal(shape: [40, 21], using: &g)
         let c = withoutProblems { a.matmul(b) }
         for (i, j) in [(0, 0), (4, 17), (8, 20)] {
             var total = 0.0
@@ -70,20 +76,24 @@ struct Matmul {
         }
     }
 
-    @Test("a sum of 512 terms or more is two such chains, p < h and p ≥ h (h = k/2 rounded to a multiple of 8), added",
-          arguments: [(512, 256), (784, 392), (785, 392), (1000, 496)])
+    @Test(
+        "a sum of 512 terms or more is two such chains, p < h and p ≥ h (h = k/2 rounded to a multiple of 8), added",
+        arguments: [(512, 256), (784, 392), (785, 392), (1000, 496)])
     func longSumsInTwoHalves(k: Int, half: Int) {
         var g = SeededGenerator(seed: UInt64(k))
-        let a = Tensor.normal(shape: [5, k], using: &g), b = Tensor.normal(shape: [k, 19], using: &g)
+        let a = Tensor.normal(shape: [5, k], using: &g)
+        let b = Tensor.normal(shape: [k, 19], using: &g)
         let c = withoutProblems { a.matmul(b) }
         for (i, j) in [(0, 0), (2, 17), (4, 18)] {
-            var first = 0.0, second = 0.0
+            var first = 0.0
+            var second = 0.0
             for p in 0..<half { first = first.addingProduct(a[i, p], b[p, j]) }
             for p in half..<k { second = second.addingProduct(a[i, p], b[p, j]) }
             #expect(c[i, j] == first + second)
         }
         // Just below the limit, one chain.
-        let a2 = Tensor.normal(shape: [2, 511], using: &g), b2 = Tensor.normal(shape: [511, 3], using: &g)
+        let a2 = Tensor.normal(shape: [2, 511], using: &g)
+        let b2 = Tensor.normal(shape: [511, 3], using: &g)
         var total = 0.0
         for p in 0..<511 { total = total.addingProduct(a2[1, p], b2[p, 2]) }
         #expect(withoutProblems { a2.matmul(b2) }[1, 2] == total)
@@ -91,14 +101,16 @@ struct Matmul {
 
     @Test("a worked 2×3 by 3×2 product")
     func workedExample() {
-        let a = Tensor([[1, 2, 3], [4, 5, 6]]), b = Tensor([[7, 8], [9, 10], [11, 12]])
+        let a = Tensor([[1, 2, 3], [4, 5, 6]])
+        let b = Tensor([[7, 8], [9, 10], [11, 12]])
         #expect(withoutProblems { a.matmul(b) } == Tensor([[58, 64], [139, 154]]))
     }
 
     @Test("(AB)ᵀ = BᵀAᵀ")
     func transposeIdentity() {
         var g = SeededGenerator(seed: 4)
-        let a = Tensor.normal(shape: [3, 7], using: &g), b = Tensor.normal(shape: [7, 5], using: &g)
+        let a = Tensor.normal(shape: [3, 7], using: &g)
+        let b = Tensor.normal(shape: [7, 5], using: &g)
         withoutProblems {
             #expect(isClose(a.matmul(b).transposed(), b.transposed().matmul(a.transposed())))
         }
@@ -116,15 +128,20 @@ struct Matmul {
     @Test("mismatched inner sizes are a problem naming both shapes, with a hint when the right side looks transposed")
     func mismatched() {
         let (c, messages) = recordingProblems { Tensor(ones: [2, 3]).matmul(Tensor(ones: [4, 3])) }
-        #expect(messages == ["matmul: shapes [2, 3] and [4, 3] do not fit: the columns of the left (3) must equal "
-                             + "the rows of the right (4); is the right side transposed?"])
+        #expect(
+            messages == [
+                "matmul: shapes [2, 3] and [4, 3] do not fit: the columns of the left (3) must equal "
+                    + "the rows of the right (4); is the right side transposed?"
+            ])
         #expect(c == Tensor(zeros: [2, 3]))
         let (d, other) = recordingProblems { Tensor(ones: [2, 3]).matmul(Tensor(ones: [4, 5])) }
         #expect(other.count == 1 && other.first?.contains("transposed") == false)
         #expect(d == Tensor(zeros: [2, 5]))
     }
 
-    @Test("matmul of tensors that are not matrices is a problem", arguments: [([3], [3, 2]), ([2, 3], [3]), ([1, 2, 3], [3, 2])])
+    @Test(
+        "matmul of tensors that are not matrices is a problem",
+        arguments: [([3], [3, 2]), ([2, 3], [3]), ([1, 2, 3], [3, 2])])
     func needsMatrices(shapes: ([Int], [Int])) {
         let (_, messages) = recordingProblems { Tensor(ones: shapes.0).matmul(Tensor(ones: shapes.1)) }
         #expect(messages == ["matmul needs two matrices (rank 2), got shapes \(shapes.0) and \(shapes.1)"])

@@ -22,8 +22,9 @@ private final class Tally: @unchecked Sendable {
 
 @Suite("Parallel · work shared between cores")
 struct ParallelWork {
-    @Test("every item is handed out exactly once, in chunks of at least minimumChunk",
-          arguments: [(1, 1), (7, 1), (64, 1), (64, 32), (100, 7), (78_400, 39_200), (1_000, 1_000), (5, 10)])
+    @Test(
+        "every item is handed out exactly once, in chunks of at least minimumChunk",
+        arguments: [(1, 1), (7, 1), (64, 1), (64, 32), (100, 7), (78_400, 39_200), (1_000, 1_000), (5, 10)])
     func everyItemOnce(count: Int, minimumChunk: Int) {
         let tally = Tally(count)
         Parallel.forEachChunk(count, minimumChunk: minimumChunk) { tally.record($0) }
@@ -39,8 +40,9 @@ struct ParallelWork {
         #expect(tally.chunkSizes.isEmpty)
     }
 
-    @Test("a chunk may share out work of its own, and several threads may share work at once",
-          .timeLimit(.minutes(1)))
+    @Test(
+        "a chunk may share out work of its own, and several threads may share work at once",
+        .timeLimit(.minutes(1)))
     func nestedAndConcurrent() {
         let outer = Tally(8)
         let inner = (0..<8).map { _ in Tally(1_000) }
@@ -63,7 +65,7 @@ struct ParallelWork {
             let tally = Tally(64)
             Parallel.forEachChunk(64, minimumChunk: 8) { tally.record($0) }
             #expect(tally.seen.allSatisfy { $0 == 1 })
-            Thread.sleep(forTimeInterval: 0.01)     // longer than a helper watches for work
+            Thread.sleep(forTimeInterval: 0.01) // longer than a helper watches for work
         }
     }
 
@@ -71,7 +73,8 @@ struct ParallelWork {
     func sameNumbersAnyChunking() {
         var g = SeededGenerator(seed: 11)
         for k in [200, 784] {
-            let a = Tensor.normal(shape: [300, k], using: &g), b = Tensor.normal(shape: [k, 70], using: &g)
+            let a = Tensor.normal(shape: [300, k], using: &g)
+            let b = Tensor.normal(shape: [k, 70], using: &g)
             let whole = a.matmul(b)
             // Row by row: each row's product on its own, on one thread.
             var rows = [Double]()

@@ -1,9 +1,10 @@
 import Foundation
+import NeuralKit
+import Testing
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import NeuralKit
-import Testing
 
 /// The SVG charts: well-formed XML with the expected elements.
 @Suite("Plotting")
@@ -62,7 +63,8 @@ struct PlottingTests {
         // Points are coloured by label: three colours for three classes.
         #expect(Set(points.compactMap { $0.attributes["fill"] }).count == 3)
         let regions = document.elements.filter { $0.name == "rect" && $0.parents.contains("regions") }
-        #expect(regions.count >= 40 && regions.count <= 3 * 40, "runs of equal cells are merged into one rectangle a row")
+        #expect(
+            regions.count >= 40 && regions.count <= 3 * 40, "runs of equal cells are merged into one rectangle a row")
         #expect(Set(regions.compactMap { $0.attributes["fill"] }).count == 3)
         #expect(document.texts.contains("Blobs"))
         #expect(document.texts.contains("class 0") && document.texts.contains("class 2"))
@@ -70,7 +72,8 @@ struct PlottingTests {
 
     @Test("plots are written to a file, creating its folder")
     func writesFiles() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("neuralkit-plot-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "neuralkit-plot-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("sub/chart.svg").path
         try LineChart(title: "t", series: [.init(name: "a", values: [1, 2])]).write(to: path)
@@ -96,8 +99,10 @@ private final class Collector: NSObject, XMLParserDelegate {
     private var stack: [String] = []
     private var text = ""
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         if document.root == nil { document.root = name }
         document.elements.append(.init(name: name, attributes: attributes, parents: stack))
         stack.append(attributes["class"] ?? name)

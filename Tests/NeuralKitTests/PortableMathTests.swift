@@ -7,7 +7,7 @@ struct PortableMathTests {
     /// Positive values spread over the whole exponent range, subnormals included.
     static let logInputs: [Double] = {
         var g = SeededGenerator(seed: 21)
-        var values = (0..<20_000).map { _ in g.uniform(0.5, 2) }                       // around 1
+        var values = (0..<20_000).map { _ in g.uniform(0.5, 2) } // around 1
         for _ in 0..<20_000 {
             let exponent: Double = Double(g.nextInt(below: 2098) - 1074)
             values.append(g.uniform(1, 2) * Foundation.pow(2.0, exponent))
@@ -17,8 +17,11 @@ struct PortableMathTests {
             values.append(1 + step)
             values.append(1 - step / 2)
         }
-        values += [.leastNonzeroMagnitude, .leastNormalMagnitude, .leastNormalMagnitude / 3, Double.leastNormalMagnitude / 1024,
-                   .greatestFiniteMagnitude, 1e300, 2, 0.5, 10, 2.squareRoot(), 0.5.squareRoot()]
+        values += [
+            .leastNonzeroMagnitude, .leastNormalMagnitude, .leastNormalMagnitude / 3,
+            Double.leastNormalMagnitude / 1024,
+            .greatestFiniteMagnitude, 1e300, 2, 0.5, 10, 2.squareRoot(), 0.5.squareRoot(),
+        ]
         return values.filter { $0 > 0 && $0.isFinite }
     }()
 

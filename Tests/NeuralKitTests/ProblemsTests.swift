@@ -56,8 +56,9 @@ struct ProblemsTests {
     @Test("notImplemented returns the placeholder and names the function and its kit-relative file")
     func notImplementedMessage() {
         let (value, problems) = Problems.collect {
-            notImplemented("softmax", placeholder: Tensor([1, 2]),
-                           file: "/home/me/NeuralKit/Exercises/01-Activations/Activations.swift")
+            notImplemented(
+                "softmax", placeholder: Tensor([1, 2]),
+                file: "/home/me/NeuralKit/Exercises/01-Activations/Activations.swift")
         }
         #expect(value == Tensor([1, 2]))
         let problem = problems.first
@@ -72,18 +73,24 @@ struct ProblemsTests {
     @Test("the kit-relative path uses the last Exercises/ or Solutions/ in the path")
     func kitRelativePath() {
         let (_, problems) = Problems.collect {
-            _ = notImplemented("dense", placeholder: 0, file: "/Users/Exercises/kits/NeuralKit/Exercises/02-Dense/Dense.swift")
+            _ = notImplemented(
+                "dense", placeholder: 0, file: "/Users/Exercises/kits/NeuralKit/Exercises/02-Dense/Dense.swift")
             _ = notImplemented("loss", placeholder: 0, file: "/work/NeuralKit/Solutions/03-Loss/Loss.swift")
             _ = notImplemented("other", placeholder: 0, file: "/tmp/Scratch.swift")
         }
-        #expect(problems.map(\.file) == ["Exercises/02-Dense/Dense.swift", "Solutions/03-Loss/Loss.swift", "/tmp/Scratch.swift"])
+        #expect(
+            problems.map(\.file) == [
+                "Exercises/02-Dense/Dense.swift", "Solutions/03-Loss/Loss.swift", "/tmp/Scratch.swift",
+            ])
         #expect(problems.map(\.stage) == [2, 3, nil])
     }
 
     @Test("a problem recorded many times (a stub called in a loop) is listed once")
     func deduplicated() {
         let (_, problems) = Problems.collect {
-            for _ in 0..<100 { _ = notImplemented("relu", placeholder: 0, file: "/k/Exercises/01-Activations/Activations.swift") }
+            for _ in 0..<100 {
+                _ = notImplemented("relu", placeholder: 0, file: "/k/Exercises/01-Activations/Activations.swift")
+            }
             for _ in 0..<100 { Problems.invalidShape("same") }
         }
         #expect(problems.map(\.function) == ["relu", nil])

@@ -11,7 +11,9 @@ private func reduceByLoops(_ t: Tensor, axis: Int, _ combine: ([Double]) -> Doub
             var values = [Double]()
             for r in 0..<s[axis] {
                 var index = [0, 0, 0]
-                index[kept[0]] = a; index[kept[1]] = b; index[axis] = r
+                index[kept[0]] = a
+                index[kept[1]] = b
+                index[axis] = r
                 values.append(t.scalars[(index[0] * s[1] + index[1]) * s[2] + index[2]])
             }
             out.append(combine(values))
@@ -32,12 +34,16 @@ struct Reductions {
         let x = Self.x
         withoutProblems {
             #expect(isClose(x.sum(alongAxis: axis), reduceByLoops(x, axis: axis) { $0.reduce(0, +) }))
-            #expect(isClose(x.mean(alongAxis: axis),
-                            reduceByLoops(x, axis: axis) { $0.reduce(0, +) / Double($0.count) }))
+            #expect(
+                isClose(
+                    x.mean(alongAxis: axis),
+                    reduceByLoops(x, axis: axis) { $0.reduce(0, +) / Double($0.count) }))
             #expect(x.max(alongAxis: axis) == reduceByLoops(x, axis: axis) { $0.max()! })
             #expect(x.min(alongAxis: axis) == reduceByLoops(x, axis: axis) { $0.min()! })
-            #expect(x.argmax(alongAxis: axis)
-                    == reduceByLoops(x, axis: axis) { v in Double(v.firstIndex(of: v.max()!)!) }.scalars.map { Int($0) })
+            #expect(
+                x.argmax(alongAxis: axis)
+                    == reduceByLoops(x, axis: axis) { v in Double(v.firstIndex(of: v.max()!)!) }.scalars.map { Int($0) }
+            )
         }
     }
 
@@ -47,8 +53,10 @@ struct Reductions {
         var kept = x.shape
         kept[axis] = 1
         withoutProblems {
-            for reduced in [x.sum(alongAxis: axis, keepingDimension: true), x.mean(alongAxis: axis, keepingDimension: true),
-                            x.max(alongAxis: axis, keepingDimension: true), x.min(alongAxis: axis, keepingDimension: true)] {
+            for reduced in [
+                x.sum(alongAxis: axis, keepingDimension: true), x.mean(alongAxis: axis, keepingDimension: true),
+                x.max(alongAxis: axis, keepingDimension: true), x.min(alongAxis: axis, keepingDimension: true),
+            ] {
                 #expect(reduced.shape == kept)
             }
             #expect(x.sum(alongAxis: axis, keepingDimension: true).scalars == x.sum(alongAxis: axis).scalars)
@@ -96,8 +104,10 @@ struct Reductions {
     @Test("an axis out of range is a problem that says which axes exist", arguments: [-1, 3, 7])
     func badAxis(axis: Int) {
         let x = Self.x
-        for reduce in [{ x.sum(alongAxis: axis) }, { x.mean(alongAxis: axis) },
-                       { x.max(alongAxis: axis) }, { x.min(alongAxis: axis) }] {
+        for reduce in [
+            { x.sum(alongAxis: axis) }, { x.mean(alongAxis: axis) },
+            { x.max(alongAxis: axis) }, { x.min(alongAxis: axis) },
+        ] {
             let (_, messages) = recordingProblems(reduce)
             #expect(messages.count == 1)
             #expect(messages.first?.contains("on shape [2, 3, 4]: axis must be 0..<3") == true)
@@ -110,8 +120,9 @@ struct Reductions {
 
 @Suite("Tensor · reductions in order")
 struct ReductionOrder {
-    @Test("sum along an axis adds in order from zero, exactly as a loop does; max and min keep Array's rule for NaN",
-          arguments: 0..<3)
+    @Test(
+        "sum along an axis adds in order from zero, exactly as a loop does; max and min keep Array's rule for NaN",
+        arguments: 0..<3)
     func exactlyAsLoops(axis: Int) {
         var g = SeededGenerator(seed: 17)
         var x = Tensor.normal(shape: [5, 6, 7], using: &g) * 1e8
@@ -119,11 +130,14 @@ struct ReductionOrder {
         x[4, 0, 6] = .nan
         x[0, 0, 0] = -0.0
         withoutProblems {
-            #expect(x.sum(alongAxis: axis).scalars.map(\.bitPattern)
+            #expect(
+                x.sum(alongAxis: axis).scalars.map(\.bitPattern)
                     == reduceByLoops(x, axis: axis) { $0.reduce(0, +) }.scalars.map(\.bitPattern))
-            #expect(x.max(alongAxis: axis).scalars.map(\.bitPattern)
+            #expect(
+                x.max(alongAxis: axis).scalars.map(\.bitPattern)
                     == reduceByLoops(x, axis: axis) { $0.max()! }.scalars.map(\.bitPattern))
-            #expect(x.min(alongAxis: axis).scalars.map(\.bitPattern)
+            #expect(
+                x.min(alongAxis: axis).scalars.map(\.bitPattern)
                     == reduceByLoops(x, axis: axis) { $0.min()! }.scalars.map(\.bitPattern))
         }
     }

@@ -12,7 +12,8 @@ struct SeededGeneratorTests {
     @Test("seed 42 gives the golden xoshiro256** outputs")
     func goldenBits() {
         var g = SeededGenerator(seed: 42)
-        #expect((0..<4).map { _ in g.next() }
+        #expect(
+            (0..<4).map { _ in g.next() }
                 == [0x1578_0B2E_0C2E_C716, 0x6104_D986_6D11_3A7E, 0xAE17_5332_39E4_99A1, 0xECB8_AD47_03B3_60A1])
         var zero = SeededGenerator(seed: 0)
         #expect([zero.next(), zero.next()] == [0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A])
@@ -32,7 +33,9 @@ struct SeededGeneratorTests {
 
     @Test("the same seed gives the same sequence; another seed another one")
     func deterministic() {
-        var a = SeededGenerator(seed: 7), b = SeededGenerator(seed: 7), c = SeededGenerator(seed: 8)
+        var a = SeededGenerator(seed: 7)
+        var b = SeededGenerator(seed: 7)
+        var c = SeededGenerator(seed: 8)
         #expect(a == b && a != c)
         let x = (0..<5).map { _ in a.next() }
         #expect(x == (0..<5).map { _ in b.next() })
@@ -130,12 +133,17 @@ struct SeededGeneratorTests {
 
     @Test("shuffle is deterministic for a seed and keeps the elements")
     func shuffleDeterministic() {
-        var a = SeededGenerator(seed: 11), b = SeededGenerator(seed: 11)
-        var x = Array("abcdefghij"), y = Array("abcdefghij")
-        a.shuffle(&x); b.shuffle(&y)
+        var a = SeededGenerator(seed: 11)
+        var b = SeededGenerator(seed: 11)
+        var x = Array("abcdefghij")
+        var y = Array("abcdefghij")
+        a.shuffle(&x)
+        b.shuffle(&y)
         #expect(x == y && x.sorted() == Array("abcdefghij") && x != Array("abcdefghij"))
-        var empty = [Int](), one = [1]
-        a.shuffle(&empty); a.shuffle(&one)
+        var empty = [Int]()
+        var one = [1]
+        a.shuffle(&empty)
+        a.shuffle(&one)
         #expect(empty == [] && one == [1])
     }
 }

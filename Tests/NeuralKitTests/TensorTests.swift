@@ -57,8 +57,10 @@ struct TensorConstruction {
 
     @Test("a negative size is a problem, never a crash", arguments: [[-1], [2, -3], [-2, -2]])
     func negativeSizes(shape: [Int]) {
-        for make in [{ Tensor(zeros: shape) }, { Tensor(shape: shape, scalars: []) },
-                     { Tensor(shape: shape) { _ in 1 } }, { Tensor(repeating: 3, shape: shape) }] {
+        for make in [
+            { Tensor(zeros: shape) }, { Tensor(shape: shape, scalars: []) },
+            { Tensor(shape: shape) { _ in 1 } }, { Tensor(repeating: 3, shape: shape) },
+        ] {
             let (t, messages) = recordingProblems(make)
             #expect(messages.count == 1)
             #expect(messages.first?.contains("must not be negative") == true)
@@ -93,8 +95,9 @@ struct TensorSubscripts {
         #expect(c.scalars.last == -1)
     }
 
-    @Test("an out-of-range index is a problem: reading gives 0, writing changes nothing",
-          arguments: [[2, 0], [0, 3], [-1, 0], [0, -1]])
+    @Test(
+        "an out-of-range index is a problem: reading gives 0, writing changes nothing",
+        arguments: [[2, 0], [0, 3], [-1, 0], [0, -1]])
     func outOfRange(index: [Int]) {
         var t = counting([2, 3])
         let (value, messages) = recordingProblems { t[index[0], index[1]] }
@@ -139,8 +142,9 @@ struct TensorReshaping {
         }
     }
 
-    @Test("a reshape to another count is a problem and gives zeros of the asked shape",
-          arguments: [[5, 5], [5, -1], [-1, -1], [-2, 12], [0, -1]])
+    @Test(
+        "a reshape to another count is a problem and gives zeros of the asked shape",
+        arguments: [[5, 5], [5, -1], [-1, -1], [-2, 12], [0, -1]])
     func badReshape(shape: [Int]) {
         let (t, messages) = recordingProblems { counting([2, 3, 4]).reshaped(shape) }
         #expect(messages.count == 1)
@@ -161,8 +165,9 @@ struct TensorReshaping {
         }
     }
 
-    @Test("an out-of-range row is a problem that gives the row count; its slot is zeros",
-          arguments: [3, -1, 100])
+    @Test(
+        "an out-of-range row is a problem that gives the row count; its slot is zeros",
+        arguments: [3, -1, 100])
     func rowsOutOfRange(row: Int) {
         let (t, messages) = recordingProblems { counting([3, 2]).rows([0, row]) }
         #expect(messages == ["row \(row) is out of range: the tensor has 3 rows (shape [3, 2])"])

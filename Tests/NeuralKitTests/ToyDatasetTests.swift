@@ -24,7 +24,8 @@ struct ToyDatasetTests {
 
     @Test("the same seed gives the same points; another seed other points", arguments: ToyDataset.allCases)
     func deterministic(dataset: ToyDataset) {
-        let a = dataset.generate(count: 100, seed: 7), b = dataset.generate(count: 100, seed: 7)
+        let a = dataset.generate(count: 100, seed: 7)
+        let b = dataset.generate(count: 100, seed: 7)
         let c = dataset.generate(count: 100, seed: 8)
         #expect(a.inputs == b.inputs && a.labels == b.labels)
         #expect(a.inputs != c.inputs)
@@ -58,7 +59,8 @@ struct ToyDatasetTests {
         let all = ToyDataset.moons.generate(count: 500, seed: 3)
         let key = { (x: Double, y: Double) in "\(x),\(y)" }
         let original = Set((0..<500).map { key(all.inputs[$0, 0], all.inputs[$0, 1]) })
-        let parts = (0..<400).map { key(train.inputs[$0, 0], train.inputs[$0, 1]) }
+        let parts =
+            (0..<400).map { key(train.inputs[$0, 0], train.inputs[$0, 1]) }
             + (0..<100).map { key(test.inputs[$0, 0], test.inputs[$0, 1]) }
         #expect(Set(parts) == original && parts.count == 500)
     }

@@ -26,16 +26,18 @@ struct Stage01Activations {
         let g = randomTensor([3, 5], seed: seed + 100)
         let actual = try student(1) { Exercises.reluBackward(g, input: x) }
         let numeric = try reference(x, g) { numericalGradient(at: x) { weightedSum(Solutions.relu($0), g) } }
-        expectClose(actual, numeric, "reluBackward", tolerance: .gradient,
-                    hint: "∂L/∂x is ∂L/∂y where x > 0 and 0 elsewhere")
+        expectClose(
+            actual, numeric, "reluBackward", tolerance: .gradient,
+            hint: "∂L/∂x is ∂L/∂y where x > 0 and 0 elsewhere")
     }
 
     @Test("softmax matches the reference on random logits", arguments: seeds)
     func softmaxMatchesReference(seed: UInt64) throws {
         let z = randomTensor([5, 3], seed: seed, scale: 3)
         let actual = try student(1) { Exercises.softmax(z) }
-        expectClose(actual, try reference(z) { Solutions.softmax(z) }, "softmax(z)",
-                    hint: "softmax is taken along each row: one row is one example")
+        expectClose(
+            actual, try reference(z) { Solutions.softmax(z) }, "softmax(z)",
+            hint: "softmax is taken along each row: one row is one example")
     }
 
     @Test("softmax rows are probabilities that sum to 1")
@@ -44,8 +46,11 @@ struct Stage01Activations {
         let p = try student(1) { Exercises.softmax(z) }
         try #require(p.shape == z.shape, "softmax(z) has shape \(p.shape); it must keep the shape \(z.shape)")
         for (row, total) in p.sum(alongAxis: 1).scalars.enumerated() {
-            check(abs(total - 1) < 1e-9, "softmax rows must sum to 1; row \(row) sums to \(describe(total))"
-                + (abs((p.sum(alongAxis: 0).scalars.first ?? 0) - 1) < 1e-9 ? ": did you normalize columns instead of rows?" : ""))
+            check(
+                abs(total - 1) < 1e-9,
+                "softmax rows must sum to 1; row \(row) sums to \(describe(total))"
+                    + (abs((p.sum(alongAxis: 0).scalars.first ?? 0) - 1) < 1e-9
+                        ? ": did you normalize columns instead of rows?" : ""))
         }
         check(p.scalars.allSatisfy { $0 >= 0 }, "softmax gave a negative probability")
     }
@@ -61,9 +66,10 @@ struct Stage01Activations {
     func softmaxIsStableForLargeLogits() throws {
         let z = Tensor([[1000, 1001, 1002], [-1000, -1001, -1002]])
         let p = try student(1) { Exercises.softmax(z) }
-        check(p.scalars.allSatisfy(\.isFinite),
-              "softmax of logits near 1000 gave \(p.scalars.first { !$0.isFinite } ?? 0): exp(1000) overflows. "
-              + "Subtract each row's maximum before exp; it does not change the result")
+        check(
+            p.scalars.allSatisfy(\.isFinite),
+            "softmax of logits near 1000 gave \(p.scalars.first { !$0.isFinite } ?? 0): exp(1000) overflows. "
+                + "Subtract each row's maximum before exp; it does not change the result")
         expectClose(p, try reference(z) { Solutions.softmax(z) }, "softmax of large logits")
     }
 
@@ -82,8 +88,9 @@ struct Stage01Activations {
         let y = try reference(z) { Solutions.softmax(z) }
         let actual = try student(1) { Exercises.softmaxBackward(g, output: y) }
         let numeric = try reference(z, g) { numericalGradient(at: z) { weightedSum(Solutions.softmax($0), g) } }
-        expectClose(actual, numeric, "softmaxBackward", tolerance: .gradient,
-                    hint: "each row's gradient is y ⊙ (g − Σ g ⊙ y), the sum taken over that row")
+        expectClose(
+            actual, numeric, "softmaxBackward", tolerance: .gradient,
+            hint: "each row's gradient is y ⊙ (g − Σ g ⊙ y), the sum taken over that row")
     }
 
     @Test("the ReLU layer caches its input and runs backward from it")
@@ -112,17 +119,22 @@ struct Stage01Bonus {
     }
 
     static let activations: [Activation] = [
-        Activation(name: "sigmoid", student: { Exercises.sigmoid($0) }, reference: { Solutions.sigmoid($0) },
-                   studentBackward: { Exercises.sigmoidBackward($0, input: $1) }),
-        Activation(name: "tanh", student: { Exercises.tanh($0) }, reference: { Solutions.tanh($0) },
-                   studentBackward: { Exercises.tanhBackward($0, input: $1) }),
-        Activation(name: "leakyReLU", student: { Exercises.leakyReLU($0, slope: 0.1) },
-                   reference: { Solutions.leakyReLU($0, slope: 0.1) },
-                   studentBackward: { Exercises.leakyReLUBackward($0, input: $1, slope: 0.1) }),
-        Activation(name: "elu", student: { Exercises.elu($0, alpha: 0.7) }, reference: { Solutions.elu($0, alpha: 0.7) },
-                   studentBackward: { Exercises.eluBackward($0, input: $1, alpha: 0.7) }),
-        Activation(name: "selu", student: { Exercises.selu($0) }, reference: { Solutions.selu($0) },
-                   studentBackward: { Exercises.seluBackward($0, input: $1) }),
+        Activation(
+            name: "sigmoid", student: { Exercises.sigmoid($0) }, reference: { Solutions.sigmoid($0) },
+            studentBackward: { Exercises.sigmoidBackward($0, input: $1) }),
+        Activation(
+            name: "tanh", student: { Exercises.tanh($0) }, reference: { Solutions.tanh($0) },
+            studentBackward: { Exercises.tanhBackward($0, input: $1) }),
+        Activation(
+            name: "leakyReLU", student: { Exercises.leakyReLU($0, slope: 0.1) },
+            reference: { Solutions.leakyReLU($0, slope: 0.1) },
+            studentBackward: { Exercises.leakyReLUBackward($0, input: $1, slope: 0.1) }),
+        Activation(
+            name: "elu", student: { Exercises.elu($0, alpha: 0.7) }, reference: { Solutions.elu($0, alpha: 0.7) },
+            studentBackward: { Exercises.eluBackward($0, input: $1, alpha: 0.7) }),
+        Activation(
+            name: "selu", student: { Exercises.selu($0) }, reference: { Solutions.selu($0) },
+            studentBackward: { Exercises.seluBackward($0, input: $1) }),
     ]
 
     @Test("forward matches the reference", arguments: activations)
@@ -137,7 +149,9 @@ struct Stage01Bonus {
         let x = randomTensor([3, 6], seed: 22, scale: 2).map { $0 >= 0 ? $0 + 0.1 : $0 - 0.1 }
         let g = randomTensor([3, 6], seed: 23)
         let actual = try student(1) { activation.studentBackward(g, x) }
-        let numeric = try reference(x, g, activation.name) { numericalGradient(at: x) { weightedSum(activation.reference($0), g) } }
+        let numeric = try reference(x, g, activation.name) {
+            numericalGradient(at: x) { weightedSum(activation.reference($0), g) }
+        }
         expectClose(actual, numeric, "\(activation.name)Backward", tolerance: .gradient)
     }
 

@@ -10,9 +10,10 @@ struct Stage02DenseLayer {
     func forwardMatchesReference(seed: UInt64) throws {
         let c = DenseCase(seed: seed)
         let y = try c.studentForward()
-        expectClose(y, try c.referenceForward(), "forward(X)", tolerance: .tight,
-                    likelyMistakes: c.forwardMistakes,
-                    otherwise: "Y = X·W + b, with X [batch, inputs] on the left and b added to every row")
+        expectClose(
+            y, try c.referenceForward(), "forward(X)", tolerance: .tight,
+            likelyMistakes: c.forwardMistakes,
+            otherwise: "Y = X·W + b, with X [batch, inputs] on the left and b added to every row")
     }
 
     @Test("dense forward of the walkthrough's example")
@@ -20,9 +21,10 @@ struct Stage02DenseLayer {
         // docs/02-dense-layer.md, "A worked example".
         let c = DenseCase.workedExample
         let y = try c.studentForward()
-        expectClose(y, Tensor([[-1.5, 5], [-2.5, 2]]), "forward(X) of the worked example",
-                    likelyMistakes: c.forwardMistakes,
-                    otherwise: "row i of Y is row i of X times W, plus b; work out Y[0, 0] = 1·1 + 2·0 + 3·(−1) + 0.5 by hand")
+        expectClose(
+            y, Tensor([[-1.5, 5], [-2.5, 2]]), "forward(X) of the worked example",
+            likelyMistakes: c.forwardMistakes,
+            otherwise: "row i of Y is row i of X times W, plus b; work out Y[0, 0] = 1·1 + 2·0 + 3·(−1) + 0.5 by hand")
     }
 
     @Test("dense forward stores its input for backward")
@@ -36,35 +38,40 @@ struct Stage02DenseLayer {
             }
         }
         guard let cached else {
-            Issue.record("after forward, `input` is still nil: store the input in `self.input`; backward needs it for ∂L/∂W")
+            Issue.record(
+                "after forward, `input` is still nil: store the input in `self.input`; backward needs it for ∂L/∂W")
             return
         }
-        expectClose(cached, c.x, "the cached input", tolerance: .tight,
-                    hint: "forward must store the input it was given, unchanged")
+        expectClose(
+            cached, c.x, "the cached input", tolerance: .tight,
+            hint: "forward must store the input it was given, unchanged")
     }
 
     @Test("dense backward returns ∂L/∂X that matches finite differences", arguments: seeds)
     func inputGradientMatchesFiniteDifferences(seed: UInt64) throws {
         let c = DenseCase(seed: seed)
         let run = try c.studentBackward()
-        expectClose(run.dx, try c.numericInputGradient(), "∂L/∂X (what backward returns)", tolerance: .gradient,
-                    likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
+        expectClose(
+            run.dx, try c.numericInputGradient(), "∂L/∂X (what backward returns)", tolerance: .gradient,
+            likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
     }
 
     @Test("dense backward sets ∂L/∂W that matches finite differences", arguments: seeds)
     func weightGradientMatchesFiniteDifferences(seed: UInt64) throws {
         let c = DenseCase(seed: seed)
         let run = try c.studentBackward()
-        expectClose(run.dW, try c.numericWeightGradient(), "∂L/∂W (weight.gradient)", tolerance: .gradient,
-                    likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
+        expectClose(
+            run.dW, try c.numericWeightGradient(), "∂L/∂W (weight.gradient)", tolerance: .gradient,
+            likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
     }
 
     @Test("dense backward sums the bias gradient over the batch (matches finite differences)", arguments: seeds)
     func biasGradientMatchesFiniteDifferences(seed: UInt64) throws {
         let c = DenseCase(seed: seed)
         let run = try c.studentBackward()
-        expectClose(run.db, try c.numericBiasGradient(), "∂L/∂b (bias.gradient)", tolerance: .gradient,
-                    likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
+        expectClose(
+            run.db, try c.numericBiasGradient(), "∂L/∂b (bias.gradient)", tolerance: .gradient,
+            likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
     }
 
     @Test("dense backward of the walkthrough's example")
@@ -73,16 +80,19 @@ struct Stage02DenseLayer {
         let c = DenseCase.workedExample
         let run = try c.studentBackward()
         part("∂L/∂W") {
-            expectClose(run.dW, Tensor([[0.5, 1], [2, 0], [4, -2]]), "∂L/∂W of the worked example",
-                        likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
+            expectClose(
+                run.dW, Tensor([[0.5, 1], [2, 0], [4, -2]]), "∂L/∂W of the worked example",
+                likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
         }
         part("∂L/∂b") {
-            expectClose(run.db, Tensor([1.5, -1]), "∂L/∂b of the worked example",
-                        likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
+            expectClose(
+                run.db, Tensor([1.5, -1]), "∂L/∂b of the worked example",
+                likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
         }
         part("∂L/∂X") {
-            expectClose(run.dx, Tensor([[1, 0, -1], [1.5, -2, -1.5]]), "∂L/∂X of the worked example",
-                        likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
+            expectClose(
+                run.dx, Tensor([[1, 0, -1], [1.5, -2, -1.5]]), "∂L/∂X of the worked example",
+                likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
         }
     }
 
@@ -92,9 +102,11 @@ struct Stage02DenseLayer {
         let run = try c.studentBackward()
         let (batch, inputs, outputs) = (c.x.shape[0], c.x.shape[1], c.w.shape[1])
         part("∂L/∂W") {
-            check(run.dW.shape == [inputs, outputs],
-                  "∂L/∂W has shape \(run.dW.shape), expected W's shape [inputs, outputs] = \([inputs, outputs])"
-                  + (run.dW.shape == [outputs, inputs] ? ": is a transpose swapped? Xᵀ·G is [inputs, batch]·[batch, outputs]" : ""))
+            check(
+                run.dW.shape == [inputs, outputs],
+                "∂L/∂W has shape \(run.dW.shape), expected W's shape [inputs, outputs] = \([inputs, outputs])"
+                    + (run.dW.shape == [outputs, inputs]
+                        ? ": is a transpose swapped? Xᵀ·G is [inputs, batch]·[batch, outputs]" : ""))
         }
         let biasHint: String
         switch run.db.shape {
@@ -104,14 +116,18 @@ struct Stage02DenseLayer {
         default: biasHint = ""
         }
         part("∂L/∂b") {
-            check(run.db.shape == [outputs],
-                  "∂L/∂b has shape \(run.db.shape), expected b's shape [outputs] = \([outputs])" + biasHint)
+            check(
+                run.db.shape == [outputs],
+                "∂L/∂b has shape \(run.db.shape), expected b's shape [outputs] = \([outputs])" + biasHint)
         }
         part("∂L/∂X") {
-            check(run.dx.shape == [batch, inputs],
-                  "backward returned shape \(run.dx.shape), expected X's shape [batch, inputs] = \([batch, inputs])"
-                  + (run.dx.shape == [inputs, outputs] ? ": that is W's shape; return ∂L/∂X = G·Wᵀ, not Xᵀ·G"
-                     : run.dx.shape == [inputs, batch] ? ": is a transpose swapped? G·Wᵀ is [batch, outputs]·[outputs, inputs]" : ""))
+            check(
+                run.dx.shape == [batch, inputs],
+                "backward returned shape \(run.dx.shape), expected X's shape [batch, inputs] = \([batch, inputs])"
+                    + (run.dx.shape == [inputs, outputs]
+                        ? ": that is W's shape; return ∂L/∂X = G·Wᵀ, not Xᵀ·G"
+                        : run.dx.shape == [inputs, batch]
+                            ? ": is a transpose swapped? G·Wᵀ is [batch, outputs]·[outputs, inputs]" : ""))
         }
     }
 
@@ -129,13 +145,15 @@ struct Stage02DenseLayer {
             }
         }
         let expected = try c.referenceBackward().dW
-        expectClose(dW, expected, "∂L/∂W after two forward passes", tolerance: .tight,
-                    likelyMistakes: [
-                        LikelyMistake(first.transposed().matmul(c.g),
-                                      hint: "it was computed from the input of the FIRST forward: forward must overwrite "
-                                          + "`input` on every call"),
-                    ] + c.weightGradientMistakes,
-                    otherwise: "backward must use the input of the most recent forward pass")
+        expectClose(
+            dW, expected, "∂L/∂W after two forward passes", tolerance: .tight,
+            likelyMistakes: [
+                LikelyMistake(
+                    first.transposed().matmul(c.g),
+                    hint: "it was computed from the input of the FIRST forward: forward must overwrite "
+                        + "`input` on every call")
+            ] + c.weightGradientMistakes,
+            otherwise: "backward must use the input of the most recent forward pass")
     }
 
     @Test("backwardSkippingInput fills the same ∂L/∂W and ∂L/∂b as backward")
@@ -150,7 +168,8 @@ struct Stage02DenseLayer {
             }
         }
         let (expectedW, expectedB) = try c.referenceBackward()
-        let hint = "training calls it for the first layer (its input, the data, needs no gradient): it must fill the "
+        let hint =
+            "training calls it for the first layer (its input, the data, needs no gradient): it must fill the "
             + "parameters' gradients exactly as backward does. Without a backwardSkippingInput of your own, Layer's runs backward"
         expectClose(dW, expectedW, "∂L/∂W after backwardSkippingInput", tolerance: .tight, hint: hint)
         expectClose(db, expectedB, "∂L/∂b after backwardSkippingInput", tolerance: .tight, hint: hint)
@@ -172,39 +191,49 @@ struct Stage02DenseLayer {
         }
         try #require(parameters.count == 2, "`parameters` must be [weight, bias]; it has \(parameters.count) entries")
         let (dW, db) = try c.referenceBackward()
-        expectClose(parameters[0].value, c.w, "parameters[0].value (W) after backward", tolerance: .tight,
-                    hint: "backward computes gradients only; it must not change W (the optimizer does, in stage 7)")
-        expectClose(parameters[1].value, c.b, "parameters[1].value (b) after backward", tolerance: .tight,
-                    hint: "backward computes gradients only; it must not change b (the optimizer does, in stage 7)")
-        expectClose(parameters[0].gradient, dW, "parameters[0].gradient (∂L/∂W)",
-                    likelyMistakes: c.weightGradientMistakes,
-                    otherwise: "store ∂L/∂W in `weight.gradient`: that is where the optimizer reads it")
-        expectClose(parameters[1].gradient, db, "parameters[1].gradient (∂L/∂b)",
-                    likelyMistakes: c.biasGradientMistakes,
-                    otherwise: "store ∂L/∂b in `bias.gradient`: that is where the optimizer reads it")
+        expectClose(
+            parameters[0].value, c.w, "parameters[0].value (W) after backward", tolerance: .tight,
+            hint: "backward computes gradients only; it must not change W (the optimizer does, in stage 7)")
+        expectClose(
+            parameters[1].value, c.b, "parameters[1].value (b) after backward", tolerance: .tight,
+            hint: "backward computes gradients only; it must not change b (the optimizer does, in stage 7)")
+        expectClose(
+            parameters[0].gradient, dW, "parameters[0].gradient (∂L/∂W)",
+            likelyMistakes: c.weightGradientMistakes,
+            otherwise: "store ∂L/∂W in `weight.gradient`: that is where the optimizer reads it")
+        expectClose(
+            parameters[1].gradient, db, "parameters[1].gradient (∂L/∂b)",
+            likelyMistakes: c.biasGradientMistakes,
+            otherwise: "store ∂L/∂b in `bias.gradient`: that is where the optimizer reads it")
         // Only once the first gradients are right: is a second backward's gradient still the same?
         guard mismatch(parameters[0].gradient, dW) == nil, mismatch(parameters[1].gradient, db) == nil else { return }
         let doubled = "a second backward doubled it: assign the gradients (=), do not add to them (+=)"
-        expectClose(second[0], dW, "weight.gradient after a second backward",
-                    likelyMistakes: [LikelyMistake(2 * dW, hint: doubled)],
-                    otherwise: "each backward must overwrite the gradients")
-        expectClose(second[1], db, "bias.gradient after a second backward",
-                    likelyMistakes: [LikelyMistake(2 * db, hint: doubled)],
-                    otherwise: "each backward must overwrite the gradients")
+        expectClose(
+            second[0], dW, "weight.gradient after a second backward",
+            likelyMistakes: [LikelyMistake(2 * dW, hint: doubled)],
+            otherwise: "each backward must overwrite the gradients")
+        expectClose(
+            second[1], db, "bias.gradient after a second backward",
+            likelyMistakes: [LikelyMistake(2 * db, hint: doubled)],
+            otherwise: "each backward must overwrite the gradients")
     }
 
     @Test("a batch of one example works too: forward and every gradient")
     func batchOfOne() throws {
         let c = DenseCase(seed: 8, batch: 1)
         let run = try c.studentBackward()
-        expectClose(run.y, try c.referenceForward(), "forward(X) for a batch of 1",
-                    likelyMistakes: c.forwardMistakes, otherwise: "Y = X·W + b also when X has a single row")
-        expectClose(run.dx, try c.numericInputGradient(), "∂L/∂X for a batch of 1", tolerance: .gradient,
-                    likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
-        expectClose(run.dW, try c.numericWeightGradient(), "∂L/∂W for a batch of 1", tolerance: .gradient,
-                    likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
-        expectClose(run.db, try c.numericBiasGradient(), "∂L/∂b for a batch of 1", tolerance: .gradient,
-                    likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
+        expectClose(
+            run.y, try c.referenceForward(), "forward(X) for a batch of 1",
+            likelyMistakes: c.forwardMistakes, otherwise: "Y = X·W + b also when X has a single row")
+        expectClose(
+            run.dx, try c.numericInputGradient(), "∂L/∂X for a batch of 1", tolerance: .gradient,
+            likelyMistakes: c.inputGradientMistakes, otherwise: c.inputGradientRule)
+        expectClose(
+            run.dW, try c.numericWeightGradient(), "∂L/∂W for a batch of 1", tolerance: .gradient,
+            likelyMistakes: c.weightGradientMistakes, otherwise: c.weightGradientRule)
+        expectClose(
+            run.db, try c.numericBiasGradient(), "∂L/∂b for a batch of 1", tolerance: .gradient,
+            likelyMistakes: c.biasGradientMistakes, otherwise: c.biasGradientRule)
     }
 }
 
@@ -223,10 +252,11 @@ private struct DenseCase: ReferenceInput {
     }
 
     init(seed: UInt64, batch: Int = 4, inputs: Int = 5, outputs: Int = 3) {
-        self.init(x: randomTensor([batch, inputs], seed: seed),
-                  w: randomTensor([inputs, outputs], seed: seed + 100),
-                  b: randomTensor([outputs], seed: seed + 200),
-                  g: randomTensor([batch, outputs], seed: seed + 300))
+        self.init(
+            x: randomTensor([batch, inputs], seed: seed),
+            w: randomTensor([inputs, outputs], seed: seed + 100),
+            b: randomTensor([outputs], seed: seed + 200),
+            g: randomTensor([batch, outputs], seed: seed + 300))
     }
 
     /// The example of docs/02-dense-layer.md: batch 2, inputs 3, outputs 2.
@@ -278,15 +308,21 @@ private struct DenseCase: ReferenceInput {
 
     // Finite differences of L = Σ (Y ⊙ G), Y from the reference forward: ∂L/∂Y = G.
     func numericInputGradient() throws -> Tensor {
-        try reference(self) { numericalGradient(at: x) { weightedSum(Solutions.Dense(weight: w, bias: b).forward($0), g) } }
+        try reference(self) {
+            numericalGradient(at: x) { weightedSum(Solutions.Dense(weight: w, bias: b).forward($0), g) }
+        }
     }
 
     func numericWeightGradient() throws -> Tensor {
-        try reference(self) { numericalGradient(at: w) { weightedSum(Solutions.Dense(weight: $0, bias: b).forward(x), g) } }
+        try reference(self) {
+            numericalGradient(at: w) { weightedSum(Solutions.Dense(weight: $0, bias: b).forward(x), g) }
+        }
     }
 
     func numericBiasGradient() throws -> Tensor {
-        try reference(self) { numericalGradient(at: b) { weightedSum(Solutions.Dense(weight: w, bias: $0).forward(x), g) } }
+        try reference(self) {
+            numericalGradient(at: b) { weightedSum(Solutions.Dense(weight: w, bias: $0).forward(x), g) }
+        }
     }
 
     // Wrong answers a student is likely to give, each with what to do about it.
@@ -297,7 +333,9 @@ private struct DenseCase: ReferenceInput {
     var forwardMistakes: [LikelyMistake<Tensor>] {
         [
             LikelyMistake("that is X·W without the bias: add b to every row") { x.matmul(w) },
-            LikelyMistake("the bias was added down the columns (row i got b[i]): b has one value per output, add it to every row") {
+            LikelyMistake(
+                "the bias was added down the columns (row i got b[i]): b has one value per output, add it to every row"
+            ) {
                 x.matmul(w) + b.reshaped([b.count, 1])
             },
             LikelyMistake("W·X: the input goes on the left, Y = X·W + b") { w.matmul(x) + b },
@@ -308,20 +346,28 @@ private struct DenseCase: ReferenceInput {
 
     var inputGradientMistakes: [LikelyMistake<Tensor>] {
         [
-            LikelyMistake("backward returned the weight gradient Xᵀ·G: it must return ∂L/∂X = G·Wᵀ (and store Xᵀ·G in weight.gradient)") {
+            LikelyMistake(
+                "backward returned the weight gradient Xᵀ·G: it must return ∂L/∂X = G·Wᵀ (and store Xᵀ·G in weight.gradient)"
+            ) {
                 x.transposed().matmul(g)
             },
             LikelyMistake("that is W·Gᵀ, the transpose of ∂L/∂X: use G·Wᵀ") { w.matmul(g.transposed()) },
         ].compactMap { $0 }
     }
 
-    var weightGradientRule: String { "∂L/∂W = Xᵀ·G, with X the input cached by forward: [inputs, batch]·[batch, outputs]" }
+    var weightGradientRule: String {
+        "∂L/∂W = Xᵀ·G, with X the input cached by forward: [inputs, batch]·[batch, outputs]"
+    }
 
     var weightGradientMistakes: [LikelyMistake<Tensor>] {
         let batch = Double(max(x.rowCount, 1))
         return [
-            LikelyMistake("that is Gᵀ·X, the transpose of ∂L/∂W: use Xᵀ·G, which has W's shape") { g.transposed().matmul(x) },
-            LikelyMistake("it was divided by the batch size: the layer sums over the batch (averaging is the loss's job, stage 6)") {
+            LikelyMistake("that is Gᵀ·X, the transpose of ∂L/∂W: use Xᵀ·G, which has W's shape") {
+                g.transposed().matmul(x)
+            },
+            LikelyMistake(
+                "it was divided by the batch size: the layer sums over the batch (averaging is the loss's job, stage 6)"
+            ) {
                 x.transposed().matmul(g) / batch
             },
             LikelyMistake("did forward store its input in `self.input`? Backward computes Xᵀ·G from it") {
@@ -340,12 +386,16 @@ private struct DenseCase: ReferenceInput {
             LikelyMistake("that is the mean over the batch: the bias gradient must be SUMMED over the batch") {
                 g.mean(alongAxis: 0)
             },
-            LikelyMistake("that is only the first row of G: the bias gradient must be summed over the whole batch") { g.row(0) },
+            LikelyMistake("that is only the first row of G: the bias gradient must be summed over the whole batch") {
+                g.row(0)
+            },
             LikelyMistake("drop the kept dimension, so that the gradient has the bias's shape [outputs]") {
                 g.sum(alongAxis: 0, keepingDimension: true)
             },
             LikelyMistake("that is G itself: sum it over the batch (axis 0)") { g },
-            LikelyMistake("that is a sum over the outputs (axis 1): sum over the batch (axis 0)") { g.sum(alongAxis: 1) },
+            LikelyMistake("that is a sum over the outputs (axis 1): sum over the batch (axis 0)") {
+                g.sum(alongAxis: 1)
+            },
         ].compactMap { $0 }
     }
 }

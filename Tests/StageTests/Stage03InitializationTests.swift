@@ -26,8 +26,10 @@ struct Stage03Initialization {
     func weightShape(fans: Stage03Fans) throws {
         var generator = testGenerator(seed: 1)
         let (xavier, he) = try student(3) {
-            (Exercises.xavierUniform(inputs: fans.inputs, outputs: fans.outputs, using: &generator),
-             Exercises.heNormal(inputs: fans.inputs, outputs: fans.outputs, using: &generator))
+            (
+                Exercises.xavierUniform(inputs: fans.inputs, outputs: fans.outputs, using: &generator),
+                Exercises.heNormal(inputs: fans.inputs, outputs: fans.outputs, using: &generator)
+            )
         }
         checkShape(xavier, "xavierUniform", fans)
         checkShape(he, "heNormal", fans)
@@ -38,36 +40,44 @@ struct Stage03Initialization {
     @Test("xavierUniform has mean 0 and variance 2 / (fanIn + fanOut)", arguments: layers, seeds)
     func xavierMoments(fans: Stage03Fans, seed: UInt64) throws {
         var generator = testGenerator(seed: seed)
-        let w = try student(3) { Exercises.xavierUniform(inputs: fans.inputs, outputs: fans.outputs, using: &generator) }
+        let w = try student(3) {
+            Exercises.xavierUniform(inputs: fans.inputs, outputs: fans.outputs, using: &generator)
+        }
         guard checkShape(w, "xavierUniform", fans) else { return }
-        checkMoments(w, "xavierUniform", fans, expected: fans.xavierVariance, formula: "2 / (fanIn + fanOut)",
-                     kurtosis: uniformKurtosis, mistakes: xavierMistakes(fans))
+        checkMoments(
+            w, "xavierUniform", fans, expected: fans.xavierVariance, formula: "2 / (fanIn + fanOut)",
+            kurtosis: uniformKurtosis, mistakes: xavierMistakes(fans))
     }
 
     @Test("xavierUniform stays inside (−a, a) and fills it evenly", arguments: layers)
     func xavierIsUniform(fans: Stage03Fans) throws {
         var generator = testGenerator(seed: 4)
-        let w = try student(3) { Exercises.xavierUniform(inputs: fans.inputs, outputs: fans.outputs, using: &generator) }
+        let w = try student(3) {
+            Exercises.xavierUniform(inputs: fans.inputs, outputs: fans.outputs, using: &generator)
+        }
         guard checkShape(w, "xavierUniform", fans) else { return }
         guard checkNotConstant(w, "xavierUniform", fans) else { return }
         let a = fans.xavierLimit
         let outside = w.scalars.filter { abs($0) > a * (1 + 1e-12) }
-        check(outside.isEmpty,
-              "xavierUniform\(fans.call): \(outside.count) of \(w.count) values lie outside (−a, a) = "
-              + "(−\(describe(a)), \(describe(a))), the largest |w| is \(describe(w.scalars.map(abs).max() ?? 0)). "
-              + "Check the limit a = √(6 / (fanIn + fanOut)), and that the values are drawn uniformly "
-              + "(a normal draw has no bounds)")
+        check(
+            outside.isEmpty,
+            "xavierUniform\(fans.call): \(outside.count) of \(w.count) values lie outside (−a, a) = "
+                + "(−\(describe(a)), \(describe(a))), the largest |w| is \(describe(w.scalars.map(abs).max() ?? 0)). "
+                + "Check the limit a = √(6 / (fanIn + fanOut)), and that the values are drawn uniformly "
+                + "(a normal draw has no bounds)")
         // For U(−a, a), half the values lie in the middle half (−a/2, a/2). The
         // limit is estimated from the values (a = √3 · std), so that this checks
         // the shape of the distribution whatever its scale.
         let std = Statistics(w).variance.squareRoot()
         let middle = fraction(of: w, within: 3.squareRoot() / 2 * std)
         let tolerance = 5 * (0.25 / Double(w.count)).squareRoot()
-        check(abs(middle - 0.5) <= tolerance,
-              "xavierUniform\(fans.call): \(percent(middle)) of the values lie in the middle half of their range, "
-              + "expected 50% ± \(percent(tolerance)) for a uniform draw"
-              + (abs(middle - 0.6135) <= tolerance ? " (a normal draw gives 61%: is it drawn from N(0, σ²) "
-                 + "instead of U(−a, a) with `Tensor.uniform`?)" : ""))
+        check(
+            abs(middle - 0.5) <= tolerance,
+            "xavierUniform\(fans.call): \(percent(middle)) of the values lie in the middle half of their range, "
+                + "expected 50% ± \(percent(tolerance)) for a uniform draw"
+                + (abs(middle - 0.6135) <= tolerance
+                    ? " (a normal draw gives 61%: is it drawn from N(0, σ²) "
+                        + "instead of U(−a, a) with `Tensor.uniform`?)" : ""))
     }
 
     // MARK: He
@@ -77,12 +87,14 @@ struct Stage03Initialization {
         var generator = testGenerator(seed: seed)
         let w = try student(3) { Exercises.heNormal(inputs: fans.inputs, outputs: fans.outputs, using: &generator) }
         guard checkShape(w, "heNormal", fans) else { return }
-        checkMoments(w, "heNormal", fans, expected: fans.heVariance, formula: "2 / fanIn",
-                     kurtosis: normalKurtosis, mistakes: heMistakes(fans))
+        checkMoments(
+            w, "heNormal", fans, expected: fans.heVariance, formula: "2 / fanIn",
+            kurtosis: normalKurtosis, mistakes: heMistakes(fans))
     }
 
-    @Test("heNormal is bell-shaped: 68% of the values within one standard deviation, 95% within two",
-          arguments: layers)
+    @Test(
+        "heNormal is bell-shaped: 68% of the values within one standard deviation, 95% within two",
+        arguments: layers)
     func heIsNormal(fans: Stage03Fans) throws {
         var generator = testGenerator(seed: 5)
         let w = try student(3) { Exercises.heNormal(inputs: fans.inputs, outputs: fans.outputs, using: &generator) }
@@ -94,12 +106,14 @@ struct Stage03Initialization {
         for (k, expected, uniform) in [(1.0, 0.6826894921370859, 0.5773502691896258), (2.0, 0.9544997361036416, 1.0)] {
             let measured = fraction(of: w, within: k * std)
             let tolerance = 5 * (expected * (1 - expected) / Double(w.count)).squareRoot()
-            check(abs(measured - expected) <= tolerance,
-                  "heNormal\(fans.call): \(percent(measured)) of the values lie within \(Int(k)) standard "
-                  + "deviation\(k > 1 ? "s" : "") of 0, expected \(percent(expected)) ± \(percent(tolerance)) "
-                  + "for a normal draw"
-                  + (abs(measured - uniform) <= tolerance ? " (a uniform draw gives \(percent(uniform)): is it drawn "
-                     + "from U(−a, a) instead of N(0, 2 / fanIn) with `Tensor.normal`?)" : ""))
+            check(
+                abs(measured - expected) <= tolerance,
+                "heNormal\(fans.call): \(percent(measured)) of the values lie within \(Int(k)) standard "
+                    + "deviation\(k > 1 ? "s" : "") of 0, expected \(percent(expected)) ± \(percent(tolerance)) "
+                    + "for a normal draw"
+                    + (abs(measured - uniform) <= tolerance
+                        ? " (a uniform draw gives \(percent(uniform)): is it drawn "
+                            + "from U(−a, a) instead of N(0, 2 / fanIn) with `Tensor.normal`?)" : ""))
         }
     }
 
@@ -110,24 +124,30 @@ struct Stage03Initialization {
         // The numbers of docs/03-initialization.md.
         let fans = Stage03Fans(784, 100)
         expectClose(fans.xavierLimit, 0.08239, "a = √(6 / 884)", tolerance: Tolerance(absolute: 5e-6, relative: 0))
-        expectClose(fans.xavierVariance, 0.002262, "a² / 3 = 2 / 884", tolerance: Tolerance(absolute: 5e-7, relative: 0))
-        expectClose(fans.heVariance.squareRoot(), 0.05051, "σ = √(2 / 784)", tolerance: Tolerance(absolute: 5e-6, relative: 0))
+        expectClose(
+            fans.xavierVariance, 0.002262, "a² / 3 = 2 / 884", tolerance: Tolerance(absolute: 5e-7, relative: 0))
+        expectClose(
+            fans.heVariance.squareRoot(), 0.05051, "σ = √(2 / 784)", tolerance: Tolerance(absolute: 5e-6, relative: 0))
         var generator = testGenerator(seed: 6)
         let (xavier, he) = try student(3) {
-            (Exercises.xavierUniform(inputs: 784, outputs: 100, using: &generator),
-             Exercises.heNormal(inputs: 784, outputs: 100, using: &generator))
+            (
+                Exercises.xavierUniform(inputs: 784, outputs: 100, using: &generator),
+                Exercises.heNormal(inputs: 784, outputs: 100, using: &generator)
+            )
         }
         guard checkShape(xavier, "xavierUniform", fans) && checkShape(he, "heNormal", fans) else { return }
         // 78,400 uniform values: the largest |w| is within 0.1% of a (the
         // chance that it is not is 0.999^78400 ≈ 1e-34).
         let largest = xavier.scalars.map(abs).max() ?? 0
-        check(largest <= 0.08239 * (1 + 1e-4) && largest >= 0.0823,
-              "xavierUniform(inputs: 784, outputs: 100): the largest |w| is \(describe(largest)), "
-              + "expected just below a = √(6 / 884) ≈ 0.08239")
+        check(
+            largest <= 0.08239 * (1 + 1e-4) && largest >= 0.0823,
+            "xavierUniform(inputs: 784, outputs: 100): the largest |w| is \(describe(largest)), "
+                + "expected just below a = √(6 / 884) ≈ 0.08239")
         let sigma = Statistics(he).variance.squareRoot()
-        check(abs(sigma - 0.05051) <= 0.0007,
-              "heNormal(inputs: 784, outputs: 100): the weights' standard deviation is \(describe(sigma)), "
-              + "expected √(2 / 784) ≈ 0.0505")
+        check(
+            abs(sigma - 0.05051) <= 0.0007,
+            "heNormal(inputs: 784, outputs: 100): the weights' standard deviation is \(describe(sigma)), "
+                + "expected √(2 / 784) ≈ 0.0505")
     }
 
     // MARK: The generator
@@ -135,25 +155,29 @@ struct Stage03Initialization {
     @Test("the same seed gives the same weights")
     func sameSeedSameWeights() throws {
         for function in Drawn.all {
-            var first = testGenerator(seed: 7), second = testGenerator(seed: 7)
+            var first = testGenerator(seed: 7)
+            var second = testGenerator(seed: 7)
             let (a, b) = try student(3) { (function.draw(small, &first), function.draw(small, &second)) }
-            check(a == b,
-                  "\(function.name) gave different weights for the same seed: every random number must come "
-                  + "from the `generator` passed in (not `Double.random`, `Float.random` or the system generator), "
-                  + "so that a seed gives the same network every time")
+            check(
+                a == b,
+                "\(function.name) gave different weights for the same seed: every random number must come "
+                    + "from the `generator` passed in (not `Double.random`, `Float.random` or the system generator), "
+                    + "so that a seed gives the same network every time")
         }
     }
 
     @Test("different seeds give different weights")
     func differentSeedsDifferentWeights() throws {
         for function in Drawn.all {
-            var first = testGenerator(seed: 8), second = testGenerator(seed: 9)
+            var first = testGenerator(seed: 8)
+            var second = testGenerator(seed: 9)
             let (a, b) = try student(3) { (function.draw(small, &first), function.draw(small, &second)) }
             guard checkNotConstant(a, function.name, small) else { continue }
-            check(sharedValues(a, b) < a.count / 2,
-                  "\(function.name) gave the same weights for two different seeds (\(sharedValues(a, b)) of "
-                  + "\(a.count) values equal): it must draw from the `generator` passed in, not from a "
-                  + "`SeededGenerator(seed: ...)` of its own")
+            check(
+                sharedValues(a, b) < a.count / 2,
+                "\(function.name) gave the same weights for two different seeds (\(sharedValues(a, b)) of "
+                    + "\(a.count) values equal): it must draw from the `generator` passed in, not from a "
+                    + "`SeededGenerator(seed: ...)` of its own")
         }
     }
 
@@ -164,13 +188,15 @@ struct Stage03Initialization {
             let before = generator
             let (a, b) = try student(3) { (function.draw(small, &generator), function.draw(small, &generator)) }
             guard checkNotConstant(a, function.name, small) else { continue }
-            check(generator != before,
-                  "\(function.name) did not advance the generator passed in: draw with `using: &generator` "
-                  + "(the `&` hands over the caller's generator itself, not a copy)")
-            check(sharedValues(a, b) < a.count / 2,
-                  "two weights drawn one after the other from the same generator by \(function.name) are equal "
-                  + "(\(sharedValues(a, b)) of \(a.count) values): every layer of a network would start the same. "
-                  + "Draw from the `generator` passed in, not from a new SeededGenerator or a copy")
+            check(
+                generator != before,
+                "\(function.name) did not advance the generator passed in: draw with `using: &generator` "
+                    + "(the `&` hands over the caller's generator itself, not a copy)")
+            check(
+                sharedValues(a, b) < a.count / 2,
+                "two weights drawn one after the other from the same generator by \(function.name) are equal "
+                    + "(\(sharedValues(a, b)) of \(a.count) values): every layer of a network would start the same. "
+                    + "Draw from the `generator` passed in, not from a new SeededGenerator or a copy")
         }
     }
 
@@ -184,57 +210,78 @@ struct Stage03Initialization {
             guard checkShape(w, function.name, fans) else { continue }
             guard checkNotConstant(w, function.name, fans) else { continue }
             if let (j, k) = equalColumns(w) {
-                Issue.record(Comment(rawValue:
-                    "\(function.name)\(fans.call): columns \(j) and \(k) are equal, so output units \(j) and \(k) "
-                    + "compute the same thing and get the same gradient forever. Draw every weight independently"))
+                Issue.record(
+                    Comment(
+                        rawValue:
+                            "\(function.name)\(fans.call): columns \(j) and \(k) are equal, so output units \(j) and \(k) "
+                            + "compute the same thing and get the same gradient forever. Draw every weight independently"
+                    ))
             }
             if let (i, k) = equalColumns(w.transposed()) {
-                Issue.record(Comment(rawValue:
-                    "\(function.name)\(fans.call): rows \(i) and \(k) are equal: inputs \(i) and \(k) get the same "
-                    + "weights to every unit. Draw every weight independently"))
+                Issue.record(
+                    Comment(
+                        rawValue:
+                            "\(function.name)\(fans.call): rows \(i) and \(k) are equal: inputs \(i) and \(k) get the same "
+                            + "weights to every unit. Draw every weight independently"))
             }
         }
     }
 
     // MARK: Dense
 
-    @Test("Dense(inputs:outputs:initialization:using:) draws the weight with the chosen scheme and zero biases",
-          arguments: [Exercises.Initialization.xavierUniform, .heNormal], [Stage03Fans(784, 100), Stage03Fans(20, 300)])
+    @Test(
+        "Dense(inputs:outputs:initialization:using:) draws the weight with the chosen scheme and zero biases",
+        arguments: [Exercises.Initialization.xavierUniform, .heNormal], [Stage03Fans(784, 100), Stage03Fans(20, 300)])
     func denseInitialization(scheme: Exercises.Initialization, fans: Stage03Fans) throws {
         var generator = testGenerator(seed: 12)
         let (weight, bias) = try student(3) { () -> (Tensor, Tensor) in
-            let layer = Exercises.Dense(inputs: fans.inputs, outputs: fans.outputs, initialization: scheme,
-                                        using: &generator)
+            let layer = Exercises.Dense(
+                inputs: fans.inputs, outputs: fans.outputs, initialization: scheme,
+                using: &generator)
             return (layer.weight.value, layer.bias.value)
         }
         let name = "Dense(inputs: \(fans.inputs), outputs: \(fans.outputs), initialization: .\(scheme))"
         guard checkShape(weight, "\(name).weight", fans, call: "") else { return }
-        check(bias.shape == [fans.outputs],
-              "\(name).bias has shape \(bias.shape), expected [\(fans.outputs)]: one bias for each output")
+        check(
+            bias.shape == [fans.outputs],
+            "\(name).bias has shape \(bias.shape), expected [\(fans.outputs)]: one bias for each output")
         let nonzero = bias.scalars.filter { $0 != 0 }
-        check(nonzero.isEmpty,
-              "\(name): \(nonzero.count) biases are not 0 (e.g. \(describe(nonzero.first ?? 0))): biases start at "
-              + "zero, the random weights already break the symmetry (`Tensor(zeros: [outputs])`)")
+        check(
+            nonzero.isEmpty,
+            "\(name): \(nonzero.count) biases are not 0 (e.g. \(describe(nonzero.first ?? 0))): biases start at "
+                + "zero, the random weights already break the symmetry (`Tensor(zeros: [outputs])`)")
         switch scheme {
         case .xavierUniform:
-            checkMoments(weight, "\(name).weight", fans, call: "", expected: fans.xavierVariance,
-                         formula: "2 / (fanIn + fanOut)", kurtosis: uniformKurtosis,
-                         mistakes: [LikelyMistake(fans.heVariance, hint: "2 / fanIn: is it drawn by heNormal (the switch "
-                                         + "calls the wrong function?) or is xavierUniform's limit √(6 / fanIn)?")]
-                             + xavierMistakes(fans))
+            checkMoments(
+                weight, "\(name).weight", fans, call: "", expected: fans.xavierVariance,
+                formula: "2 / (fanIn + fanOut)", kurtosis: uniformKurtosis,
+                mistakes: [
+                    LikelyMistake(
+                        fans.heVariance,
+                        hint: "2 / fanIn: is it drawn by heNormal (the switch "
+                            + "calls the wrong function?) or is xavierUniform's limit √(6 / fanIn)?")
+                ]
+                    + xavierMistakes(fans))
         case .heNormal:
-            checkMoments(weight, "\(name).weight", fans, call: "", expected: fans.heVariance, formula: "2 / fanIn",
-                         kurtosis: normalKurtosis,
-                         mistakes: [LikelyMistake(fans.xavierVariance, hint: "2 / (fanIn + fanOut): is it drawn by "
-                                         + "xavierUniform (the switch calls the wrong function?) or does heNormal divide by "
-                                         + "fanIn + fanOut?")] + heMistakes(fans))
+            checkMoments(
+                weight, "\(name).weight", fans, call: "", expected: fans.heVariance, formula: "2 / fanIn",
+                kurtosis: normalKurtosis,
+                mistakes: [
+                    LikelyMistake(
+                        fans.xavierVariance,
+                        hint: "2 / (fanIn + fanOut): is it drawn by "
+                            + "xavierUniform (the switch calls the wrong function?) or does heNormal divide by "
+                            + "fanIn + fanOut?")
+                ] + heMistakes(fans))
         }
     }
 
-    @Test("Dense(inputs:outputs:initialization:using:) draws from the generator passed in",
-          arguments: [Exercises.Initialization.xavierUniform, .heNormal])
+    @Test(
+        "Dense(inputs:outputs:initialization:using:) draws from the generator passed in",
+        arguments: [Exercises.Initialization.xavierUniform, .heNormal])
     func denseUsesTheGenerator(scheme: Exercises.Initialization) throws {
-        var generator = testGenerator(seed: 13), other = testGenerator(seed: 14)
+        var generator = testGenerator(seed: 13)
+        var other = testGenerator(seed: 14)
         let (first, second, third) = try student(3) { () -> (Tensor, Tensor, Tensor) in
             let make = { (g: inout SeededGenerator) in
                 Exercises.Dense(inputs: 100, outputs: 10, initialization: scheme, using: &g).weight.value
@@ -243,12 +290,14 @@ struct Stage03Initialization {
         }
         let name = "Dense(inputs: 100, outputs: 10, initialization: .\(scheme)).weight"
         guard checkNotConstant(first, name, Stage03Fans(100, 10), call: "") else { return }
-        check(sharedValues(first, second) < first.count / 2,
-              "two Dense layers built one after the other from the same generator have the same weights: "
-              + "pass the `generator` on to the initialization function with `using: &generator`")
-        check(sharedValues(first, third) < first.count / 2,
-              "two Dense layers built from generators with different seeds have the same weights: "
-              + "draw from the `generator` passed in")
+        check(
+            sharedValues(first, second) < first.count / 2,
+            "two Dense layers built one after the other from the same generator have the same weights: "
+                + "pass the `generator` on to the initialization function with `using: &generator`")
+        check(
+            sharedValues(first, third) < first.count / 2,
+            "two Dense layers built from generators with different seeds have the same weights: "
+                + "draw from the `generator` passed in")
     }
 
     // MARK: Why it matters
@@ -267,12 +316,15 @@ struct Stage03Initialization {
             }
         }
         let studentStd = exp(studentStds.map { log($0) }.reduce(0, +) / Double(studentStds.count))
-        check(studentStd >= 0.3 && studentStd <= 2,
-              "with your heNormal, the activations' standard deviation after 10 ReLU layers is \(short(studentStd)) "
-              + "(the geometric mean of 4 networks; the input's is 1), where N(0, 2 / fanIn) keeps it near 0.8. "
-              + (studentStd == 0 ? "Every activation is 0: are the weights all 0?"
-                 : studentStd < 0.3 ? "The signal shrinks at every layer: the weights' variance is too small"
-                 : "The signal grows at every layer: the weights' variance is too large"))
+        check(
+            studentStd >= 0.3 && studentStd <= 2,
+            "with your heNormal, the activations' standard deviation after 10 ReLU layers is \(short(studentStd)) "
+                + "(the geometric mean of 4 networks; the input's is 1), where N(0, 2 / fanIn) keeps it near 0.8. "
+                + (studentStd == 0
+                    ? "Every activation is 0: are the weights all 0?"
+                    : studentStd < 0.3
+                        ? "The signal shrinks at every layer: the weights' variance is too small"
+                        : "The signal grows at every layer: the weights' variance is too large"))
     }
 }
 
@@ -331,10 +383,14 @@ private func xavierMistakes(_ f: Stage03Fans) -> [LikelyMistake<Double>] {
     return [
         LikelyMistake(2 / Double(f.inputs), hint: "a = √(6 / fanIn): Xavier divides by fanIn + fanOut"),
         LikelyMistake(2 / Double(f.outputs), hint: "a = √(6 / fanOut): Xavier divides by fanIn + fanOut"),
-        LikelyMistake(2 / (3 * sum), hint: "a = √(2 / (fanIn + fanOut)): that is the variance, not the limit; U(−a, a) has "
-            + "variance a² / 3, so a = √(6 / (fanIn + fanOut))"),
+        LikelyMistake(
+            2 / (3 * sum),
+            hint: "a = √(2 / (fanIn + fanOut)): that is the variance, not the limit; U(−a, a) has "
+                + "variance a² / 3, so a = √(6 / (fanIn + fanOut))"),
         LikelyMistake(12 / (sum * sum), hint: "a = 6 / (fanIn + fanOut): is the square root missing?"),
-        LikelyMistake(6 / sum, hint: "a variance of a² = 6 / (fanIn + fanOut): is a used as a standard deviation instead of a limit?"),
+        LikelyMistake(
+            6 / sum,
+            hint: "a variance of a² = 6 / (fanIn + fanOut): is a used as a standard deviation instead of a limit?"),
         LikelyMistake(1.0 / 3, hint: "U(−1, 1): is the range scaled by a?"),
     ]
 }
@@ -342,25 +398,34 @@ private func xavierMistakes(_ f: Stage03Fans) -> [LikelyMistake<Double>] {
 private func heMistakes(_ f: Stage03Fans) -> [LikelyMistake<Double>] {
     let fanIn = Double(f.inputs)
     return [
-        LikelyMistake(2 / Double(f.outputs), hint: "N(0, 2 / fanOut): He divides by fanIn, the number of inputs each unit sums"),
-        LikelyMistake(2 / (fanIn + Double(f.outputs)), hint: "2 / (fanIn + fanOut), Xavier's variance: He divides by fanIn alone"),
-        LikelyMistake(1 / fanIn, hint: "N(0, 1 / fanIn): the 2 is missing (ReLU zeroes half the signal; He doubles the variance to "
-            + "make up for it)"),
-        LikelyMistake(4 / (fanIn * fanIn), hint: "standardDeviation: 2 / fanIn: is the square root missing? N(0, σ²) is drawn with "
-            + "σ = √(2 / fanIn)"),
+        LikelyMistake(
+            2 / Double(f.outputs), hint: "N(0, 2 / fanOut): He divides by fanIn, the number of inputs each unit sums"),
+        LikelyMistake(
+            2 / (fanIn + Double(f.outputs)), hint: "2 / (fanIn + fanOut), Xavier's variance: He divides by fanIn alone"),
+        LikelyMistake(
+            1 / fanIn,
+            hint: "N(0, 1 / fanIn): the 2 is missing (ReLU zeroes half the signal; He doubles the variance to "
+                + "make up for it)"),
+        LikelyMistake(
+            4 / (fanIn * fanIn),
+            hint: "standardDeviation: 2 / fanIn: is the square root missing? N(0, σ²) is drawn with "
+                + "σ = √(2 / fanIn)"),
         LikelyMistake(1, hint: "N(0, 1): is the draw scaled?"),
     ]
 }
 
 /// Checks the shape `[inputs, outputs]`; returns whether it holds.
 @discardableResult
-private func checkShape(_ w: Tensor, _ name: String, _ fans: Stage03Fans, call: String? = nil,
-                        sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+private func checkShape(
+    _ w: Tensor, _ name: String, _ fans: Stage03Fans, call: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> Bool {
     let expected = [fans.inputs, fans.outputs]
     guard w.shape != expected else { return true }
     var message = "\(name)\(call ?? fans.call) has shape \(w.shape), expected \(expected)"
     if w.shape == expected.reversed() {
-        message += ": is it transposed? W is [inputs, outputs], so that a batch [batch, inputs] times W "
+        message +=
+            ": is it transposed? W is [inputs, outputs], so that a batch [batch, inputs] times W "
             + "is [batch, outputs]"
     }
     Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
@@ -368,22 +433,28 @@ private func checkShape(_ w: Tensor, _ name: String, _ fans: Stage03Fans, call: 
 }
 
 /// Fails when every value is the same (zeros, or a constant); returns whether they differ.
-private func checkNotConstant(_ w: Tensor, _ name: String, _ fans: Stage03Fans, call: String? = nil,
-                              sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+private func checkNotConstant(
+    _ w: Tensor, _ name: String, _ fans: Stage03Fans, call: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> Bool {
     guard let first = w.scalars.first, w.scalars.allSatisfy({ $0 == first }) else { return true }
-    Issue.record(Comment(rawValue:
-        "\(name)\(call ?? fans.call): every weight is \(describe(first)). If all weights start equal, every unit "
-        + "computes the same output and gets the same gradient, so they stay equal forever: draw them at random "
-        + "from the generator"), sourceLocation: sourceLocation)
+    Issue.record(
+        Comment(
+            rawValue:
+                "\(name)\(call ?? fans.call): every weight is \(describe(first)). If all weights start equal, every unit "
+                + "computes the same output and gets the same gradient, so they stay equal forever: draw them at random "
+                + "from the generator"), sourceLocation: sourceLocation)
     return false
 }
 
 /// Checks that the mean is 0 and the variance `expected`, each within 5
 /// standard errors for `w.count` values; a wrong variance is matched with the
 /// mistake that gives it, if any.
-private func checkMoments(_ w: Tensor, _ name: String, _ fans: Stage03Fans, call: String? = nil, expected: Double,
-                          formula: String, kurtosis: Double, mistakes: [LikelyMistake<Double>],
-                          sourceLocation: SourceLocation = #_sourceLocation) {
+private func checkMoments(
+    _ w: Tensor, _ name: String, _ fans: Stage03Fans, call: String? = nil, expected: Double,
+    formula: String, kurtosis: Double, mistakes: [LikelyMistake<Double>],
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     guard checkNotConstant(w, name, fans, call: call, sourceLocation: sourceLocation) else { return }
     let label = "\(name)\(call ?? fans.call)"
     let n = Double(w.count)
@@ -392,21 +463,28 @@ private func checkMoments(_ w: Tensor, _ name: String, _ fans: Stage03Fans, call
     // that a wrong scale is reported as a wrong variance, not a wrong mean).
     let meanTolerance = 5 * (Swift.max(expected, stats.variance) / n).squareRoot()
     if abs(stats.mean) > meanTolerance {
-        Issue.record(Comment(rawValue:
-            "\(label): the weights' mean is \(short(stats.mean)), expected 0 ± \(short(meanTolerance)): "
-            + "the weights must be centred on 0 (U(−a, a) or N(0, σ²), not U(0, a) nor shifted)"), sourceLocation: sourceLocation)
+        Issue.record(
+            Comment(
+                rawValue:
+                    "\(label): the weights' mean is \(short(stats.mean)), expected 0 ± \(short(meanTolerance)): "
+                    + "the weights must be centred on 0 (U(−a, a) or N(0, σ²), not U(0, a) nor shifted)"),
+            sourceLocation: sourceLocation)
     }
     let standardError = expected * ((kurtosis - 1) / n).squareRoot()
     guard abs(stats.variance - expected) > 5 * standardError else { return }
     let ratio = stats.variance / expected
-    var message = "\(label): the weights' variance is \(short(stats.variance)), expected \(formula) = "
+    var message =
+        "\(label): the weights' variance is \(short(stats.variance)), expected \(formula) = "
         + "\(short(expected)) ± \(short(5 * standardError)) (from \(w.count) values): "
         + (ratio > 1 ? "\(short(ratio)) times too large" : "\(short(1 / ratio)) times too small")
     // The mistake whose variance is nearest (in ratio), if it is within its own 5 standard errors.
     let nearestFirst = mistakes.sorted { abs(log($0.answer / stats.variance)) < abs(log($1.answer / stats.variance)) }
-    if let mistake = nearestFirst.prefix(1).hint(for: stats.variance, matching: { variance, answer in
-        abs(variance - answer) <= 5 * answer * (2 / n).squareRoot()
-    }) {
+    if let mistake = nearestFirst.prefix(1).hint(
+        for: stats.variance,
+        matching: { variance, answer in
+            abs(variance - answer) <= 5 * answer * (2 / n).squareRoot()
+        })
+    {
         message += ". It matches \(mistake)"
     }
     Issue.record(Comment(rawValue: message), sourceLocation: sourceLocation)
@@ -433,7 +511,8 @@ private func sharedValues(_ a: Tensor, _ b: Tensor) -> Int {
 private func equalColumns(_ w: Tensor) -> (Int, Int)? {
     guard w.rank == 2 else { return nil }
     let columns = w.transposed()
-    let rows = w.shape[0], count = w.shape[1]
+    let rows = w.shape[0]
+    let count = w.shape[1]
     var seen: [[Double]: Int] = [:]
     for j in 0..<count {
         let column = Array(columns.scalars[(j * rows)..<((j + 1) * rows)])
@@ -446,8 +525,10 @@ private func equalColumns(_ w: Tensor) -> (Int, Int)? {
 /// The standard deviation of the activations after 10 layers of 100 ReLU
 /// units (no biases), for a batch of 200 inputs from N(0, 1), the input and
 /// then the weights drawn from the generator.
-private func deepReLUActivationStd(using generator: inout SeededGenerator,
-                                   weights: (Int, Int, inout SeededGenerator) -> Tensor) -> Double {
+private func deepReLUActivationStd(
+    using generator: inout SeededGenerator,
+    weights: (Int, Int, inout SeededGenerator) -> Tensor
+) -> Double {
     var h = Tensor.normal(shape: [200, 100], standardDeviation: 1, using: &generator)
     for _ in 0..<10 {
         h = h.matmul(weights(100, 100, &generator)).map { Swift.max($0, 0) }

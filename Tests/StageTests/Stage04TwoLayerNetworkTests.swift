@@ -10,12 +10,17 @@ import Testing
 
 /// The sizes of the checks on random inputs: non-square everywhere, so that a
 /// transposed weight or a layer run in the wrong place cannot go unnoticed.
-private let batch = 5, inputCount = 4, hiddenCount = 6, outputCount = 3
+private let batch = 5
+private let inputCount = 4
+private let hiddenCount = 6
+private let outputCount = 3
 
 /// The names of the gradients after a backward pass, in the order of `gradients(of:dx:)`.
-private let gradientNames = ["hidden.weight.gradient", "hidden.bias.gradient",
-                             "output.weight.gradient", "output.bias.gradient",
-                             "dx (the ∂L/∂x returned by backward)"]
+private let gradientNames = [
+    "hidden.weight.gradient", "hidden.bias.gradient",
+    "output.weight.gradient", "output.bias.gradient",
+    "dx (the ∂L/∂x returned by backward)",
+]
 
 /// A batch of inputs and the weights of a two-layer network: [5, 4] → 6 → 3.
 private struct Setup: ReferenceInput {
@@ -28,11 +33,12 @@ private struct Setup: ReferenceInput {
     }
 
     init(seed: UInt64) {
-        self.init(x: randomTensor([batch, inputCount], seed: seed),
-                  w1: randomTensor([inputCount, hiddenCount], seed: seed + 10),
-                  b1: randomTensor([hiddenCount], seed: seed + 20, scale: 0.5),
-                  w2: randomTensor([hiddenCount, outputCount], seed: seed + 30),
-                  b2: randomTensor([outputCount], seed: seed + 40, scale: 0.5))
+        self.init(
+            x: randomTensor([batch, inputCount], seed: seed),
+            w1: randomTensor([inputCount, hiddenCount], seed: seed + 10),
+            b1: randomTensor([hiddenCount], seed: seed + 20, scale: 0.5),
+            w2: randomTensor([hiddenCount, outputCount], seed: seed + 30),
+            b2: randomTensor([outputCount], seed: seed + 40, scale: 0.5))
     }
 
     /// The tensors the gradients are taken with respect to, in the order of `gradientNames`.
@@ -45,13 +51,15 @@ private struct Setup: ReferenceInput {
     }
 
     func studentNetwork() -> Exercises.TwoLayerNetwork {
-        Exercises.TwoLayerNetwork(hidden: Exercises.Dense(weight: w1, bias: b1),
-                                  output: Exercises.Dense(weight: w2, bias: b2))
+        Exercises.TwoLayerNetwork(
+            hidden: Exercises.Dense(weight: w1, bias: b1),
+            output: Exercises.Dense(weight: w2, bias: b2))
     }
 
     func referenceNetwork() -> Solutions.TwoLayerNetwork {
-        Solutions.TwoLayerNetwork(hidden: Solutions.Dense(weight: w1, bias: b1),
-                                  output: Solutions.Dense(weight: w2, bias: b2))
+        Solutions.TwoLayerNetwork(
+            hidden: Solutions.Dense(weight: w1, bias: b1),
+            output: Solutions.Dense(weight: w2, bias: b2))
     }
 
     // The reference's numbers and the typical mistakes: call these only inside `reference(...)`.
@@ -66,9 +74,11 @@ private struct Setup: ReferenceInput {
     func gradients(logitsGradient g: Tensor, throughReLU: Bool = true) -> [Tensor] {
         let da = g.matmul(w2.transposed())
         let dh = throughReLU ? Solutions.reluBackward(da, input: h) : da
-        return [x.transposed().matmul(dh), dh.sum(alongAxis: 0),
-                a.transposed().matmul(g), g.sum(alongAxis: 0),
-                dh.matmul(w1.transposed())]
+        return [
+            x.transposed().matmul(dh), dh.sum(alongAxis: 0),
+            a.transposed().matmul(g), g.sum(alongAxis: 0),
+            dh.matmul(w1.transposed()),
+        ]
     }
 
     /// The logits of typical mistakes in `logits`, with what to tell the student.
@@ -76,12 +86,24 @@ private struct Setup: ReferenceInput {
         let withoutReLU = h.matmul(w2) + b2
         let reluOnInput = Solutions.relu(x).matmul(w1) + b1
         return [
-            (withoutReLU, "these are the logits without ReLU: apply `activation` between the hidden and the output layer"),
-            (Solutions.relu(logits), "ReLU is applied to the logits: it belongs between the two Dense layers only "
-                + "(logits may be negative)"),
-            (Solutions.relu(withoutReLU), "ReLU is applied to the logits instead of the hidden layer: it belongs "
-                + "between the two Dense layers"),
-            (Solutions.relu(reluOnInput).matmul(w2) + b2, "ReLU is applied to the input too: it comes after the hidden layer only"),
+            (
+                withoutReLU,
+                "these are the logits without ReLU: apply `activation` between the hidden and the output layer"
+            ),
+            (
+                Solutions.relu(logits),
+                "ReLU is applied to the logits: it belongs between the two Dense layers only "
+                    + "(logits may be negative)"
+            ),
+            (
+                Solutions.relu(withoutReLU),
+                "ReLU is applied to the logits instead of the hidden layer: it belongs "
+                    + "between the two Dense layers"
+            ),
+            (
+                Solutions.relu(reluOnInput).matmul(w2) + b2,
+                "ReLU is applied to the input too: it comes after the hidden layer only"
+            ),
             (reluOnInput.matmul(w2) + b2, "ReLU is applied to the input: it comes after the hidden layer"),
             (Solutions.softmax(logits), "logits are the scores before softmax: softmax belongs in forward"),
         ]
@@ -89,43 +111,56 @@ private struct Setup: ReferenceInput {
 
     /// Typical mistakes in `backward(logitsGradient:)`.
     func logitsBackwardMistakes(_ g: Tensor) -> [Suspect] {
-        [Suspect(gradients(logitsGradient: g, throughReLU: false),
-                 hint: "ReLU's backward is skipped: the gradient goes through activation.backward between "
-                     + "output.backward and hidden.backward")]
+        [
+            Suspect(
+                gradients(logitsGradient: g, throughReLU: false),
+                hint: "ReLU's backward is skipped: the gradient goes through activation.backward between "
+                    + "output.backward and hidden.backward")
+        ]
     }
 
     /// Typical mistakes in `backward(_:)`, from `∂L/∂probabilities = g`.
     func probabilitiesBackwardMistakes(_ g: Tensor) -> [Suspect] {
-        [Suspect(gradients(logitsGradient: g),
-                 hint: "softmax's backward is missing: backward(_:) receives ∂L/∂probabilities; turn it into "
-                     + "∂L/∂logits with softmaxBackward(_:output:) before backward(logitsGradient:)"),
-         Suspect(gradients(logitsGradient: Solutions.softmaxBackward(g, output: logits)),
-                 hint: "softmaxBackward is given the logits: it needs softmax's output, the cached probabilities"),
-         Suspect(gradients(logitsGradient: Tensor(zeros: g.shape)),
-                 hint: "every gradient is 0: is `probabilities` set in forward? backward(_:) needs it")]
-        + logitsBackwardMistakes(Solutions.softmaxBackward(g, output: Solutions.softmax(logits)))
+        [
+            Suspect(
+                gradients(logitsGradient: g),
+                hint: "softmax's backward is missing: backward(_:) receives ∂L/∂probabilities; turn it into "
+                    + "∂L/∂logits with softmaxBackward(_:output:) before backward(logitsGradient:)"),
+            Suspect(
+                gradients(logitsGradient: Solutions.softmaxBackward(g, output: logits)),
+                hint: "softmaxBackward is given the logits: it needs softmax's output, the cached probabilities"),
+            Suspect(
+                gradients(logitsGradient: Tensor(zeros: g.shape)),
+                hint: "every gradient is 0: is `probabilities` set in forward? backward(_:) needs it"),
+        ]
+            + logitsBackwardMistakes(Solutions.softmaxBackward(g, output: Solutions.softmax(logits)))
     }
 }
 
 /// The gradients a student's network holds after `backward`, in the order of `gradientNames`.
 private func gradients(of network: Exercises.TwoLayerNetwork, dx: Tensor) -> [Tensor] {
-    [network.hidden.weight.gradient, network.hidden.bias.gradient,
-     network.output.weight.gradient, network.output.bias.gradient, dx]
+    [
+        network.hidden.weight.gradient, network.hidden.bias.gradient,
+        network.output.weight.gradient, network.output.bias.gradient, dx,
+    ]
 }
 
 /// Compares each named tensor with the expected one. When one is off and
 /// matches what a typical mistake produces, the message names the mistake.
-private func expectAllClose(_ actual: [Tensor], _ expected: [Tensor], names: [String],
-                            tolerance: Tolerance = Tolerance(), likelyMistakes: [Suspect] = [],
-                            hints: [String?] = [], sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectAllClose(
+    _ actual: [Tensor], _ expected: [Tensor], names: [String],
+    tolerance: Tolerance = Tolerance(), likelyMistakes: [Suspect] = [],
+    hints: [String?] = [], sourceLocation: SourceLocation = #_sourceLocation
+) {
     for i in expected.indices {
         guard i < actual.count else { return }
         // What each mistake makes of this tensor, where it has a telltale value.
         let mistakes = likelyMistakes.compactMap { mistake in
             i < mistake.answer.count ? mistake.answer[i].map { LikelyMistake($0, hint: mistake.hint) } : nil
         }
-        expectClose(actual[i], expected[i], names[i], tolerance: tolerance, likelyMistakes: mistakes,
-                    otherwise: i < hints.count ? hints[i] : nil, sourceLocation: sourceLocation)
+        expectClose(
+            actual[i], expected[i], names[i], tolerance: tolerance, likelyMistakes: mistakes,
+            otherwise: i < hints.count ? hints[i] : nil, sourceLocation: sourceLocation)
     }
 }
 
@@ -155,34 +190,44 @@ private func studentBackward<T>(_ body: () throws -> T) throws -> T {
     do {
         return try student(4, body)
     } catch let error as StudentProblem where error.problem.kind == .invalidShape {
-        throw HintedProblem(problem: error, hint: "Backward runs the layers in reverse order: output, then "
-            + "activation, then hidden, each taking the gradient the previous one returned.")
+        throw HintedProblem(
+            problem: error,
+            hint: "Backward runs the layers in reverse order: output, then "
+                + "activation, then hidden, each taking the gradient the previous one returned.")
     }
 }
 
 /// Whether the student's forward pass (`logits` or `forward`) gave `expected`. If not,
 /// records one issue: the backward checks assume the right forward pass, so fix that first.
-private func forwardIsRight(_ actual: Tensor, _ expected: Tensor, _ name: String,
-                            sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+private func forwardIsRight(
+    _ actual: Tensor, _ expected: Tensor, _ name: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> Bool {
     guard let difference = mismatch(actual, expected, name: name) else { return true }
-    Issue.record(Comment(rawValue: difference + ". The forward pass is off, so backward cannot be checked: fix the "
-        + "forward pass first (see the checks of logits and forward)"), sourceLocation: sourceLocation)
+    Issue.record(
+        Comment(
+            rawValue: difference + ". The forward pass is off, so backward cannot be checked: fix the "
+                + "forward pass first (see the checks of logits and forward)"), sourceLocation: sourceLocation)
     return false
 }
 
 /// Light statistics of He-normal weights: mean near 0 (within 5 standard errors, as in stage 3) and
 /// standard deviation near √(2 / fanIn).
-private func checkHeNormal(_ weight: Tensor, name: String, fanIn: Int, tolerance: Double,
-                           hint: String = "check heNormal in stage 3", sourceLocation: SourceLocation = #_sourceLocation) {
+private func checkHeNormal(
+    _ weight: Tensor, name: String, fanIn: Int, tolerance: Double,
+    hint: String = "check heNormal in stage 3", sourceLocation: SourceLocation = #_sourceLocation
+) {
     let expected = (2 / Double(fanIn)).squareRoot()
     let mean = weight.mean()
     let deviation = ((weight - mean).squared().mean()).squareRoot()
-    check(abs(deviation / expected - 1) < tolerance,
-          "\(name) has standard deviation \(describe(deviation)), expected about √(2 / \(fanIn)) = \(describe(expected)) "
-          + "(He normal): \(hint)", sourceLocation: sourceLocation)
-    check(abs(mean) < 5 * expected / Double(weight.count).squareRoot() + 1e-12,
-          "\(name) has mean \(describe(mean)), expected about 0 (He normal): \(hint)",
-          sourceLocation: sourceLocation)
+    check(
+        abs(deviation / expected - 1) < tolerance,
+        "\(name) has standard deviation \(describe(deviation)), expected about √(2 / \(fanIn)) = \(describe(expected)) "
+            + "(He normal): \(hint)", sourceLocation: sourceLocation)
+    check(
+        abs(mean) < 5 * expected / Double(weight.count).squareRoot() + 1e-12,
+        "\(name) has mean \(describe(mean)), expected about 0 (He normal): \(hint)",
+        sourceLocation: sourceLocation)
 }
 
 /// Stage 4: a two-layer network, forward and backward.
@@ -194,8 +239,9 @@ struct Stage04TwoLayerNetwork {
         let z = try student(4) { s.studentNetwork().logits(s.x) }
         let expected = try reference(s) { s.referenceNetwork().logits(s.x) }
         let suspects = try reference(s) { s.logitsMistakes.map { Suspect([$0.logits], hint: $0.hint) } }
-        expectAllClose([z], [expected], names: ["logits"], likelyMistakes: suspects,
-                       hints: ["logits(x) is output.forward(activation.forward(hidden.forward(x)))"])
+        expectAllClose(
+            [z], [expected], names: ["logits"], likelyMistakes: suspects,
+            hints: ["logits(x) is output.forward(activation.forward(hidden.forward(x)))"])
     }
 
     @Test("forward returns the softmax of the logits, as the reference", arguments: seeds)
@@ -205,7 +251,7 @@ struct Stage04TwoLayerNetwork {
         let expected = try reference(s) { s.referenceNetwork().forward(s.x) }
         let suspects = try reference(s) {
             [Suspect([s.logits], hint: "forward returns the logits: apply softmax to them")]
-            + s.logitsMistakes.dropLast().map { Suspect([Solutions.softmax($0.logits)], hint: $0.hint) }
+                + s.logitsMistakes.dropLast().map { Suspect([Solutions.softmax($0.logits)], hint: $0.hint) }
         }
         expectAllClose([p], [expected], names: ["forward(x) (the probabilities)"], likelyMistakes: suspects)
     }
@@ -218,18 +264,23 @@ struct Stage04TwoLayerNetwork {
             let p = network.forward(s.x)
             return (p, network.probabilities)
         }
-        try #require(p.shape == [batch, outputCount],
-                     "forward(x) has shape \(p.shape), expected [\(batch), \(outputCount)]: one row of probabilities per example")
+        try #require(
+            p.shape == [batch, outputCount],
+            "forward(x) has shape \(p.shape), expected [\(batch), \(outputCount)]: one row of probabilities per example"
+        )
         for (row, total) in p.sum(alongAxis: 1).scalars.enumerated() {
-            check(abs(total - 1) < 1e-9, "row \(row) of forward(x) sums to \(describe(total)), not 1: apply softmax to the logits")
+            check(
+                abs(total - 1) < 1e-9,
+                "row \(row) of forward(x) sums to \(describe(total)), not 1: apply softmax to the logits")
         }
         check(p.scalars.allSatisfy { $0 >= 0 }, "forward(x) has a negative probability: apply softmax to the logits")
         guard let cached else {
             Issue.record("`probabilities` is nil after forward: keep the result there, backward(_:) needs it")
             return
         }
-        expectClose(cached, p, "probabilities (cached by forward)",
-                    hint: "store the probabilities that forward returns: backward(_:) needs them")
+        expectClose(
+            cached, p, "probabilities (cached by forward)",
+            hint: "store the probabilities that forward returns: backward(_:) needs them")
     }
 
     @Test("backward from ∂L/∂logits fills every gradient as the reference", arguments: seeds)
@@ -247,8 +298,10 @@ struct Stage04TwoLayerNetwork {
             let network = s.referenceNetwork()
             _ = network.logits(s.x)
             let dx = network.backward(logitsGradient: g)
-            return [network.hidden.weight.gradient, network.hidden.bias.gradient,
-                    network.output.weight.gradient, network.output.bias.gradient, dx]
+            return [
+                network.hidden.weight.gradient, network.hidden.bias.gradient,
+                network.output.weight.gradient, network.output.bias.gradient, dx,
+            ]
         }
         let suspects = try reference(s, g) { s.logitsBackwardMistakes(g) }
         expectAllClose(actual, expected, names: gradientNames, likelyMistakes: suspects, hints: gradientHints)
@@ -274,8 +327,9 @@ struct Stage04TwoLayerNetwork {
                 }
             }
         }
-        expectAllClose(actual, numeric, names: gradientNames, tolerance: .gradient,
-                       likelyMistakes: try reference(s, c) { s.logitsBackwardMistakes(c) }, hints: gradientHints)
+        expectAllClose(
+            actual, numeric, names: gradientNames, tolerance: .gradient,
+            likelyMistakes: try reference(s, c) { s.logitsBackwardMistakes(c) }, hints: gradientHints)
     }
 
     @Test("backward from ∂L/∂probabilities goes through softmax first, as the reference", arguments: seeds)
@@ -288,13 +342,17 @@ struct Stage04TwoLayerNetwork {
             forwardOutput = network.forward(s.x)
             return gradients(of: network, dx: network.backward(g))
         }
-        guard forwardIsRight(forwardOutput, try reference(s) { Solutions.softmax(s.logits) }, "forward(x)") else { return }
+        guard forwardIsRight(forwardOutput, try reference(s) { Solutions.softmax(s.logits) }, "forward(x)") else {
+            return
+        }
         let expected = try reference(s, g) { () -> [Tensor] in
             let network = s.referenceNetwork()
             _ = network.forward(s.x)
             let dx = network.backward(g)
-            return [network.hidden.weight.gradient, network.hidden.bias.gradient,
-                    network.output.weight.gradient, network.output.bias.gradient, dx]
+            return [
+                network.hidden.weight.gradient, network.hidden.bias.gradient,
+                network.output.weight.gradient, network.output.bias.gradient, dx,
+            ]
         }
         let suspects = try reference(s, g) { s.probabilitiesBackwardMistakes(g) }
         expectAllClose(actual, expected, names: gradientNames, likelyMistakes: suspects, hints: gradientHints)
@@ -311,7 +369,9 @@ struct Stage04TwoLayerNetwork {
             forwardOutput = network.forward(s.x)
             return gradients(of: network, dx: network.backward(c))
         }
-        guard forwardIsRight(forwardOutput, try reference(s) { Solutions.softmax(s.logits) }, "forward(x)") else { return }
+        guard forwardIsRight(forwardOutput, try reference(s) { Solutions.softmax(s.logits) }, "forward(x)") else {
+            return
+        }
         let numeric = try reference(s, c) {
             Setup.differentiable.map { path in
                 numericalGradient(at: s[keyPath: path]) { value in
@@ -320,8 +380,9 @@ struct Stage04TwoLayerNetwork {
                 }
             }
         }
-        expectAllClose(actual, numeric, names: gradientNames, tolerance: .gradient,
-                       likelyMistakes: try reference(s, c) { s.probabilitiesBackwardMistakes(c) }, hints: gradientHints)
+        expectAllClose(
+            actual, numeric, names: gradientNames, tolerance: .gradient,
+            likelyMistakes: try reference(s, c) { s.probabilitiesBackwardMistakes(c) }, hints: gradientHints)
     }
 
     @Test("backward uses the probabilities of the last forward pass")
@@ -336,25 +397,32 @@ struct Stage04TwoLayerNetwork {
             forwardOutput = network.forward(lastX)
             return gradients(of: network, dx: network.backward(g))
         }
-        guard forwardIsRight(forwardOutput, try reference(s, lastX) { s.with(\.x, lastX).referenceNetwork().forward(lastX) },
-                             "forward(x) of the second forward pass") else { return }
+        guard
+            forwardIsRight(
+                forwardOutput, try reference(s, lastX) { s.with(\.x, lastX).referenceNetwork().forward(lastX) },
+                "forward(x) of the second forward pass")
+        else { return }
         let expected = try reference(s, lastX, g) { () -> [Tensor] in
             let network = s.referenceNetwork()
             _ = network.forward(lastX)
             let dx = network.backward(g)
-            return [network.hidden.weight.gradient, network.hidden.bias.gradient,
-                    network.output.weight.gradient, network.output.bias.gradient, dx]
+            return [
+                network.hidden.weight.gradient, network.hidden.bias.gradient,
+                network.output.weight.gradient, network.output.bias.gradient, dx,
+            ]
         }
-        expectAllClose(actual, expected, names: gradientNames.map { $0 + " after two forward passes" },
-                       hints: Array(repeating: "forward must replace the cached probabilities at every call", count: 5))
+        expectAllClose(
+            actual, expected, names: gradientNames.map { $0 + " after two forward passes" },
+            hints: Array(repeating: "forward must replace the cached probabilities at every call", count: 5))
     }
 
     @Test("the worked example of the walkthrough")
     func workedExample() throws {
         // docs/04-two-layer-network.md: x = [1, 2], 2 → 3 → 2, ∂L/∂logits = [1, −1].
-        let s = Setup(x: Tensor([[1, 2]]),
-                      w1: Tensor([[1, -1, 0.5], [0.5, 1, -1]]), b1: Tensor([0, 0, 0.5]),
-                      w2: Tensor([[0.5, -0.5], [1, 0], [-1, 1]]), b2: Tensor([0, 0.5]))
+        let s = Setup(
+            x: Tensor([[1, 2]]),
+            w1: Tensor([[1, -1, 0.5], [0.5, 1, -1]]), b1: Tensor([0, 0, 0.5]),
+            w2: Tensor([[0.5, -0.5], [1, 0], [-1, 1]]), b2: Tensor([0, 0.5]))
         let g = Tensor([[1, -1]])
         let (z, p, grads) = try studentBackward { () -> (Tensor, Tensor, [Tensor]) in
             let network = s.studentNetwork()
@@ -364,9 +432,13 @@ struct Stage04TwoLayerNetwork {
         }
         expectClose(z, Tensor([[2, -0.5]]), "logits of the worked example")
         expectClose(p, Tensor([[0.9241418199787566, 0.07585818002124355]]), "probabilities of the worked example")
-        expectAllClose(grads, [Tensor([[1, 1, 0], [2, 2, 0]]), Tensor([1, 1, 0]),
-                               Tensor([[2, -2], [1, -1], [0, 0]]), Tensor([1, -1]), Tensor([[0, 1.5]])],
-                       names: gradientNames.map { $0 + " of the worked example" }, hints: gradientHints)
+        expectAllClose(
+            grads,
+            [
+                Tensor([[1, 1, 0], [2, 2, 0]]), Tensor([1, 1, 0]),
+                Tensor([[2, -2], [1, -1], [0, 0]]), Tensor([1, -1]), Tensor([[0, 1.5]]),
+            ],
+            names: gradientNames.map { $0 + " of the worked example" }, hints: gradientHints)
     }
 
     @Test("the convenience init draws He-normal weights and zero biases from the generator")
@@ -375,31 +447,45 @@ struct Stage04TwoLayerNetwork {
         let (values, again, other, p) = try student(4) { () -> ([Tensor], [Tensor], [Tensor], Tensor) in
             var generator = testGenerator(seed: 601)
             let network = Exercises.TwoLayerNetwork(inputs: 200, hidden: 100, outputs: 3, using: &generator)
-            var same = testGenerator(seed: 601), next = testGenerator(seed: 602)
+            var same = testGenerator(seed: 601)
+            var next = testGenerator(seed: 602)
             let again = Exercises.TwoLayerNetwork(inputs: 200, hidden: 100, outputs: 3, using: &same)
             let other = Exercises.TwoLayerNetwork(inputs: 200, hidden: 100, outputs: 3, using: &next)
-            return (network.parameters.map(\.value), again.parameters.map(\.value),
-                    other.parameters.map(\.value), network.forward(x))
+            return (
+                network.parameters.map(\.value), again.parameters.map(\.value),
+                other.parameters.map(\.value), network.forward(x)
+            )
         }
         let names = ["hidden.weight", "hidden.bias", "output.weight", "output.bias"]
-        try #require(values.map(\.shape) == [[200, 100], [100], [100, 3], [3]],
-                     Comment(rawValue: "TwoLayerNetwork(inputs: 200, hidden: 100, outputs: 3) has parameters of shapes "
-                        + "\(values.map(\.shape)), expected [[200, 100], [100], [100, 3], [3]]: check Dense's init in stage 3"))
+        try #require(
+            values.map(\.shape) == [[200, 100], [100], [100, 3], [3]],
+            Comment(
+                rawValue: "TwoLayerNetwork(inputs: 200, hidden: 100, outputs: 3) has parameters of shapes "
+                    + "\(values.map(\.shape)), expected [[200, 100], [100], [100, 3], [3]]: check Dense's init in stage 3"
+            ))
         checkHeNormal(values[0], name: names[0], fanIn: 200, tolerance: 0.1)
         checkHeNormal(values[2], name: names[2], fanIn: 100, tolerance: 0.25)
-        check(values[1].scalars.allSatisfy { $0 == 0 } && values[3].scalars.allSatisfy { $0 == 0 },
-              "the biases must start at 0: check Dense's init in stage 3")
-        check(values == again, "two networks from generators with the same seed differ: draw every weight from `generator`")
-        check(values[0] != other[0], "networks from generators with different seeds have the same weights: "
-              + "draw the weights from `generator`")
+        check(
+            values[1].scalars.allSatisfy { $0 == 0 } && values[3].scalars.allSatisfy { $0 == 0 },
+            "the biases must start at 0: check Dense's init in stage 3")
+        check(
+            values == again,
+            "two networks from generators with the same seed differ: draw every weight from `generator`")
+        check(
+            values[0] != other[0],
+            "networks from generators with different seeds have the same weights: "
+                + "draw the weights from `generator`")
         // Its forward pass must be the one of a network built from the same weights (whose checks are above).
         let rebuilt = try student(4) {
-            Exercises.TwoLayerNetwork(hidden: Exercises.Dense(weight: values[0], bias: values[1]),
-                                      output: Exercises.Dense(weight: values[2], bias: values[3])).forward(x)
+            Exercises.TwoLayerNetwork(
+                hidden: Exercises.Dense(weight: values[0], bias: values[1]),
+                output: Exercises.Dense(weight: values[2], bias: values[3])
+            ).forward(x)
         }
-        expectClose(p, rebuilt, "forward(x) of a He-initialized network",
-                    hint: "the convenience init must make `hidden` (inputs → hidden) and `output` (hidden → outputs) as "
-                        + "TwoLayerNetwork(hidden:output:) would, with ReLU between them")
+        expectClose(
+            p, rebuilt, "forward(x) of a He-initialized network",
+            hint: "the convenience init must make `hidden` (inputs → hidden) and `output` (hidden → outputs) as "
+                + "TwoLayerNetwork(hidden:output:) would, with ReLU between them")
     }
 }
 
@@ -411,8 +497,10 @@ private let multilayerSizes = [4, 7, 5, 3]
 /// Random weights and biases for `sizes`, in the order of `parameters`.
 private func randomParameters(_ sizes: [Int], seed: UInt64) -> [Tensor] {
     zip(sizes, sizes.dropFirst()).enumerated().flatMap { index, pair in
-        [randomTensor([pair.0, pair.1], seed: seed + 10 * UInt64(index) + 1),
-         randomTensor([pair.1], seed: seed + 10 * UInt64(index) + 2, scale: 0.5)]
+        [
+            randomTensor([pair.0, pair.1], seed: seed + 10 * UInt64(index) + 1),
+            randomTensor([pair.1], seed: seed + 10 * UInt64(index) + 2, scale: 0.5),
+        ]
     }
 }
 
@@ -435,8 +523,10 @@ private func studentMultilayer(_ sizes: [Int], _ values: [Tensor], seed: UInt64)
     // A stub (or an earlier stage's) has its own message: `student(4)` reports it.
     let problemsSoFar = Problems.log?.problems ?? []
     guard shapes == parameterShapes(sizes) || !problemsSoFar.isEmpty else {
-        throw KitError("MultilayerNetwork(sizes: \(sizes)) has parameters of shapes \(shapes), expected "
-            + "\(parameterShapes(sizes)): one Dense layer (weight [m, n], bias [n]) for each pair of consecutive sizes, in order")
+        throw KitError(
+            "MultilayerNetwork(sizes: \(sizes)) has parameters of shapes \(shapes), expected "
+                + "\(parameterShapes(sizes)): one Dense layer (weight [m, n], bias [n]) for each pair of consecutive sizes, in order"
+        )
     }
     for (parameter, value) in zip(network.parameters, values) { parameter.value = value }
     return network
@@ -457,19 +547,28 @@ struct Stage04Bonus {
     func initBuildsDenseLayers() throws {
         let sizes = [300, 200, 3]
         let (values, again) = try student(4) { () -> ([Tensor], [Tensor]) in
-            var generator = testGenerator(seed: 700), same = testGenerator(seed: 700)
-            return (Exercises.MultilayerNetwork(sizes: sizes, using: &generator).parameters.map(\.value),
-                    Exercises.MultilayerNetwork(sizes: sizes, using: &same).parameters.map(\.value))
+            var generator = testGenerator(seed: 700)
+            var same = testGenerator(seed: 700)
+            return (
+                Exercises.MultilayerNetwork(sizes: sizes, using: &generator).parameters.map(\.value),
+                Exercises.MultilayerNetwork(sizes: sizes, using: &same).parameters.map(\.value)
+            )
         }
-        try #require(values.map(\.shape) == parameterShapes(sizes),
-                     Comment(rawValue: "MultilayerNetwork(sizes: \(sizes)) has parameters of shapes \(values.map(\.shape)), "
-                        + "expected \(parameterShapes(sizes)): one Dense layer for each pair of consecutive sizes, in order"))
+        try #require(
+            values.map(\.shape) == parameterShapes(sizes),
+            Comment(
+                rawValue: "MultilayerNetwork(sizes: \(sizes)) has parameters of shapes \(values.map(\.shape)), "
+                    + "expected \(parameterShapes(sizes)): one Dense layer for each pair of consecutive sizes, in order"
+            ))
         let hint = "make each layer with Dense(inputs:outputs:initialization: .heNormal, using: &generator)"
         checkHeNormal(values[0], name: "Dense 1 weight", fanIn: 300, tolerance: 0.1, hint: hint)
         checkHeNormal(values[2], name: "Dense 2 weight", fanIn: 200, tolerance: 0.25, hint: hint)
-        check(values[1].scalars.allSatisfy { $0 == 0 } && values[3].scalars.allSatisfy { $0 == 0 },
-              "the biases must start at 0: use Dense(inputs:outputs:initialization: .heNormal, using:)")
-        check(values == again, "two networks from generators with the same seed differ: draw every weight from `generator`")
+        check(
+            values[1].scalars.allSatisfy { $0 == 0 } && values[3].scalars.allSatisfy { $0 == 0 },
+            "the biases must start at 0: use Dense(inputs:outputs:initialization: .heNormal, using:)")
+        check(
+            values == again,
+            "two networks from generators with the same seed differ: draw every weight from `generator`")
     }
 
     @Test("[4, 7, 5, 3]: logits and probabilities match the reference with the same weights", arguments: seeds)
@@ -484,22 +583,33 @@ struct Stage04Bonus {
             let network = referenceMultilayer(multilayerSizes, values)
             let (z, p) = (network.logits(x), network.forward(x))
             let linear = stride(from: 0, to: values.count, by: 2).reduce(x) { $0.matmul(values[$1]) + values[$1 + 1] }
-            return (z, p, [Suspect([linear, Solutions.softmax(linear)],
-                                   hint: "there is no ReLU between the Dense layers"),
-                           Suspect([Solutions.relu(z), Solutions.softmax(Solutions.relu(z))],
-                                   hint: "a ReLU follows the last Dense layer: the logits come straight from it"),
-                           Suspect([p, nil],
-                                   hint: "logits are the scores before softmax: softmax belongs in forward"),
-                           Suspect([nil, z],
-                                   hint: "forward returns the logits: apply softmax to them")])
+            return (
+                z, p,
+                [
+                    Suspect(
+                        [linear, Solutions.softmax(linear)],
+                        hint: "there is no ReLU between the Dense layers"),
+                    Suspect(
+                        [Solutions.relu(z), Solutions.softmax(Solutions.relu(z))],
+                        hint: "a ReLU follows the last Dense layer: the logits come straight from it"),
+                    Suspect(
+                        [p, nil],
+                        hint: "logits are the scores before softmax: softmax belongs in forward"),
+                    Suspect(
+                        [nil, z],
+                        hint: "forward returns the logits: apply softmax to them"),
+                ]
+            )
         }
-        expectAllClose([z, p], [expectedZ, expectedP], names: ["logits", "forward(x) (the probabilities)"],
-                       likelyMistakes: suspects,
-                       hints: ["Dense, ReLU, Dense, ReLU, Dense: a ReLU between two Dense layers, none at the ends", nil])
+        expectAllClose(
+            [z, p], [expectedZ, expectedP], names: ["logits", "forward(x) (the probabilities)"],
+            likelyMistakes: suspects,
+            hints: ["Dense, ReLU, Dense, ReLU, Dense: a ReLU between two Dense layers, none at the ends", nil])
     }
 
-    @Test("[4, 7, 5, 3]: backward fills every gradient as the reference, from ∂L/∂logits and from ∂L/∂probabilities",
-          arguments: seeds)
+    @Test(
+        "[4, 7, 5, 3]: backward fills every gradient as the reference, from ∂L/∂logits and from ∂L/∂probabilities",
+        arguments: seeds)
     func backwardMatchesReference(seed: UInt64) throws {
         let values = randomParameters(multilayerSizes, seed: seed + 1000)
         let x = randomTensor([batch, 4], seed: seed)
@@ -515,9 +625,13 @@ struct Stage04Bonus {
             let dx2 = network.backward(g)
             return (fromLogits, network.parameters.map(\.gradient) + [dx2])
         }
-        guard forwardIsRight(forwardOutput, try reference(values, x) { referenceMultilayer(multilayerSizes, values).logits(x) },
-                             "logits") else { return }
-        let (expectedFromLogits, expectedFromProbabilities) = try reference(values, x, g) { () -> ([Tensor], [Tensor]) in
+        guard
+            forwardIsRight(
+                forwardOutput, try reference(values, x) { referenceMultilayer(multilayerSizes, values).logits(x) },
+                "logits")
+        else { return }
+        let (expectedFromLogits, expectedFromProbabilities) = try reference(values, x, g) {
+            () -> ([Tensor], [Tensor]) in
             let network = referenceMultilayer(multilayerSizes, values)
             _ = network.logits(x)
             let dx = network.backward(logitsGradient: g)
@@ -526,13 +640,20 @@ struct Stage04Bonus {
             let dx2 = network.backward(g)
             return (fromLogits, network.parameters.map(\.gradient) + [dx2])
         }
-        expectAllClose(fromLogits, expectedFromLogits, names: names.map { $0 + " from ∂L/∂logits" },
-                       hints: Array(repeating: "backward(logitsGradient:) runs body's layers backward, last first", count: names.count))
-        expectAllClose(fromProbabilities, expectedFromProbabilities, names: names.map { $0 + " from ∂L/∂probabilities" },
-                       likelyMistakes: [Suspect(expectedFromLogits,
-                                          hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")],
-                       hints: Array(repeating: "softmaxBackward with the cached probabilities, then backward(logitsGradient:)",
-                                    count: names.count))
+        expectAllClose(
+            fromLogits, expectedFromLogits, names: names.map { $0 + " from ∂L/∂logits" },
+            hints: Array(
+                repeating: "backward(logitsGradient:) runs body's layers backward, last first", count: names.count))
+        expectAllClose(
+            fromProbabilities, expectedFromProbabilities, names: names.map { $0 + " from ∂L/∂probabilities" },
+            likelyMistakes: [
+                Suspect(
+                    expectedFromLogits,
+                    hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")
+            ],
+            hints: Array(
+                repeating: "softmaxBackward with the cached probabilities, then backward(logitsGradient:)",
+                count: names.count))
     }
 
     @Test("[4, 7, 5, 3]: backward matches finite differences")
@@ -548,8 +669,11 @@ struct Stage04Bonus {
             let dx = network.backward(c)
             return network.parameters.map(\.gradient) + [dx]
         }
-        guard forwardIsRight(forwardOutput, try reference(values, x) { referenceMultilayer(multilayerSizes, values).forward(x) },
-                             "forward(x)") else { return }
+        guard
+            forwardIsRight(
+                forwardOutput, try reference(values, x) { referenceMultilayer(multilayerSizes, values).forward(x) },
+                "forward(x)")
+        else { return }
         let withoutSoftmaxBackward = try reference(values, x, c) { () -> [Tensor] in
             let network = referenceMultilayer(multilayerSizes, values)
             _ = network.logits(x)
@@ -564,12 +688,18 @@ struct Stage04Bonus {
                     return weightedSum(referenceMultilayer(multilayerSizes, changed).forward(x), c)
                 }
             }
-            let dx = numericalGradient(at: x) { weightedSum(referenceMultilayer(multilayerSizes, values).forward($0), c) }
+            let dx = numericalGradient(at: x) {
+                weightedSum(referenceMultilayer(multilayerSizes, values).forward($0), c)
+            }
             return parameters + [dx]
         }
-        expectAllClose(actual, numeric, names: names, tolerance: .gradient,
-                       likelyMistakes: [Suspect(withoutSoftmaxBackward,
-                                          hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")])
+        expectAllClose(
+            actual, numeric, names: names, tolerance: .gradient,
+            likelyMistakes: [
+                Suspect(
+                    withoutSoftmaxBackward,
+                    hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")
+            ])
     }
 
     @Test("a depth-1 network [4, 3] is one Dense layer then softmax, without ReLU")
@@ -578,8 +708,10 @@ struct Stage04Bonus {
         let values = randomParameters(sizes, seed: 1200)
         let x = randomTensor([batch, 4], seed: 1201)
         let g = randomTensor([batch, 3], seed: 1202)
-        let names = ["logits", "forward(x) (the probabilities)", "Dense 1 weight.gradient", "Dense 1 bias.gradient",
-                     "dx (the ∂L/∂x returned by backward)"]
+        let names = [
+            "logits", "forward(x) (the probabilities)", "Dense 1 weight.gradient", "Dense 1 bias.gradient",
+            "dx (the ∂L/∂x returned by backward)",
+        ]
         let actual = try student(4) { () -> [Tensor] in
             let network = try studentMultilayer(sizes, values, seed: 1203)
             let z = network.logits(x)
@@ -595,13 +727,21 @@ struct Stage04Bonus {
             let expected = [z, p, layer.weight.gradient, layer.bias.gradient, dx]
             let withReLU = Solutions.relu(z)
             let dxWithoutSoftmaxBackward = layer.backward(g)
-            return (expected, [Suspect([withReLU, Solutions.softmax(withReLU)],
-                                       hint: "a ReLU follows the only Dense layer: ReLUs go between Dense layers, so [4, 3] has none"),
-                               Suspect([nil, nil, layer.weight.gradient, layer.bias.gradient, dxWithoutSoftmaxBackward],
-                                       hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first")])
+            return (
+                expected,
+                [
+                    Suspect(
+                        [withReLU, Solutions.softmax(withReLU)],
+                        hint: "a ReLU follows the only Dense layer: ReLUs go between Dense layers, so [4, 3] has none"),
+                    Suspect(
+                        [nil, nil, layer.weight.gradient, layer.bias.gradient, dxWithoutSoftmaxBackward],
+                        hint: "softmax's backward is missing: turn ∂L/∂probabilities into ∂L/∂logits first"),
+                ]
+            )
         }
         // Backward is checked only on the right forward pass.
         let forwardIsRight = zip(actual.prefix(2), expected.prefix(2)).allSatisfy { mismatch($0, $1) == nil }
-        expectAllClose(forwardIsRight ? actual : Array(actual.prefix(2)), expected, names: names, likelyMistakes: suspects)
+        expectAllClose(
+            forwardIsRight ? actual : Array(actual.prefix(2)), expected, names: names, likelyMistakes: suspects)
     }
 }

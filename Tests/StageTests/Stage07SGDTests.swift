@@ -15,21 +15,31 @@ struct Stage07SGD {
         let all = batches.flatMap { $0 }
         let missing = Set(0..<count).subtracting(all).sorted()
         let repeated = Dictionary(grouping: all, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
-        check(missing.isEmpty, "miniBatches(count: \(count), batchSize: \(batchSize)) never gives the indices \(missing): "
-              + "every example must be in one batch of the epoch" + (missing.count == count % batchSize
-                  ? " (is the last, shorter batch dropped?)" : ""))
-        check(repeated.isEmpty, "miniBatches(count: \(count), batchSize: \(batchSize)) gives \(repeated) more than once: "
-              + "shuffle a permutation of the indices instead of drawing them at random")
-        check(all.allSatisfy { (0..<count).contains($0) },
-              "miniBatches(count: \(count), …) gives indices outside 0..<\(count): \(all.filter { !(0..<count).contains($0) })")
+        check(
+            missing.isEmpty,
+            "miniBatches(count: \(count), batchSize: \(batchSize)) never gives the indices \(missing): "
+                + "every example must be in one batch of the epoch"
+                + (missing.count == count % batchSize
+                    ? " (is the last, shorter batch dropped?)" : ""))
+        check(
+            repeated.isEmpty,
+            "miniBatches(count: \(count), batchSize: \(batchSize)) gives \(repeated) more than once: "
+                + "shuffle a permutation of the indices instead of drawing them at random")
+        check(
+            all.allSatisfy { (0..<count).contains($0) },
+            "miniBatches(count: \(count), …) gives indices outside 0..<\(count): \(all.filter { !(0..<count).contains($0) })"
+        )
     }
 
-    @Test("mini-batches have batchSize examples, and the last one keeps the rest (10 by 4 → 4, 4, 2)",
-          arguments: [(10, 4, [4, 4, 2]), (12, 4, [4, 4, 4]), (3, 5, [3]), (9, 2, [2, 2, 2, 2, 1])])
+    @Test(
+        "mini-batches have batchSize examples, and the last one keeps the rest (10 by 4 → 4, 4, 2)",
+        arguments: [(10, 4, [4, 4, 2]), (12, 4, [4, 4, 4]), (3, 5, [3]), (9, 2, [2, 2, 2, 2, 1])])
     func miniBatchSizes(count: Int, batchSize: Int, expected: [Int]) throws {
         var generator = testGenerator(seed: 71)
-        let sizes = try student(7) { Exercises.miniBatches(count: count, batchSize: batchSize, using: &generator) }.map(\.count)
-        var message = "miniBatches(count: \(count), batchSize: \(batchSize)) has batches of \(sizes) examples, expected \(expected)"
+        let sizes = try student(7) { Exercises.miniBatches(count: count, batchSize: batchSize, using: &generator) }.map(
+            \.count)
+        var message =
+            "miniBatches(count: \(count), batchSize: \(batchSize)) has batches of \(sizes) examples, expected \(expected)"
         if sizes == Array(expected.dropLast()) {
             message += ": the last, shorter batch was dropped; keep it, or those examples are never trained on"
         } else if sizes.count == 1, count > batchSize {
@@ -42,23 +52,36 @@ struct Stage07SGD {
     func miniBatchesShuffleEachEpoch() throws {
         var generator = testGenerator(seed: 72)
         let (first, second) = try student(7) {
-            (Exercises.miniBatches(count: 20, batchSize: 6, using: &generator),
-             Exercises.miniBatches(count: 20, batchSize: 6, using: &generator))
+            (
+                Exercises.miniBatches(count: 20, batchSize: 6, using: &generator),
+                Exercises.miniBatches(count: 20, batchSize: 6, using: &generator)
+            )
         }
-        check(first.flatMap { $0 } != Array(0..<20),
-              "miniBatches gave the examples in their original order 0, 1, 2, …: shuffle them (`generator.permutation(count)`)")
-        check(first != second, "two epochs drawn from one generator gave the same batches \(first): draw the order from "
-              + "the generator passed in (`using: &generator`), not from a new SeededGenerator made inside")
+        check(
+            first.flatMap { $0 } != Array(0..<20),
+            "miniBatches gave the examples in their original order 0, 1, 2, …: shuffle them (`generator.permutation(count)`)"
+        )
+        check(
+            first != second,
+            "two epochs drawn from one generator gave the same batches \(first): draw the order from "
+                + "the generator passed in (`using: &generator`), not from a new SeededGenerator made inside")
     }
 
     @Test("the same seed gives the same mini-batches")
     func miniBatchesAreReproducible() throws {
-        var a = testGenerator(seed: 73), b = testGenerator(seed: 73)
+        var a = testGenerator(seed: 73)
+        var b = testGenerator(seed: 73)
         let (first, second) = try student(7) {
-            (Exercises.miniBatches(count: 15, batchSize: 4, using: &a), Exercises.miniBatches(count: 15, batchSize: 4, using: &b))
+            (
+                Exercises.miniBatches(count: 15, batchSize: 4, using: &a),
+                Exercises.miniBatches(count: 15, batchSize: 4, using: &b)
+            )
         }
-        check(first == second, "two generators with the same seed gave different batches (\(first) and \(second)): "
-              + "draw the order only from `generator`, never from the system's random numbers, so that runs can be repeated")
+        check(
+            first == second,
+            "two generators with the same seed gave different batches (\(first) and \(second)): "
+                + "draw the order only from `generator`, never from the system's random numbers, so that runs can be repeated"
+        )
     }
 
     // MARK: The SGD update
@@ -68,20 +91,25 @@ struct Stage07SGD {
         // docs/07-sgd.md: plain, with momentum 0.9 over three steps, and with weight decay 0.01.
         func run(momentum: Double, weightDecay: Double, steps: Int) throws -> Tensor {
             let w = Parameter("w", Tensor([1, -2]))
-            let optimizer = try student(7) { Exercises.SGD(learningRate: 0.1, momentum: momentum, weightDecay: weightDecay) }
+            let optimizer = try student(7) {
+                Exercises.SGD(learningRate: 0.1, momentum: momentum, weightDecay: weightDecay)
+            }
             for _ in 0..<steps {
                 w.gradient = Tensor([0.5, 0.5])
                 try student(7) { optimizer.step([w]) }
             }
             return w.value
         }
-        expectClose(try run(momentum: 0, weightDecay: 0, steps: 1), Tensor([0.95, -2.05]), "w after one step",
-                    hint: "w ← w − η∇w: subtract the step, do not add it")
-        expectClose(try run(momentum: 0.9, weightDecay: 0, steps: 3), Tensor([0.7195, -2.2805]),
-                    "w after three steps with momentum 0.9",
-                    hint: "Δw(n) = αΔw(n−1) − η∇w and w ← w + Δw(n): the steps are −0.05, −0.095, −0.1355")
-        expectClose(try run(momentum: 0, weightDecay: 0.01, steps: 1), Tensor([0.949, -2.048]),
-                    "w after one step with weight decay 0.01", hint: "weight decay adds λw to the gradient: ∇w + λw")
+        expectClose(
+            try run(momentum: 0, weightDecay: 0, steps: 1), Tensor([0.95, -2.05]), "w after one step",
+            hint: "w ← w − η∇w: subtract the step, do not add it")
+        expectClose(
+            try run(momentum: 0.9, weightDecay: 0, steps: 3), Tensor([0.7195, -2.2805]),
+            "w after three steps with momentum 0.9",
+            hint: "Δw(n) = αΔw(n−1) − η∇w and w ← w + Δw(n): the steps are −0.05, −0.095, −0.1355")
+        expectClose(
+            try run(momentum: 0, weightDecay: 0.01, steps: 1), Tensor([0.949, -2.048]),
+            "w after one step with weight decay 0.01", hint: "weight decay adds λw to the gradient: ∇w + λw")
     }
 
     @Test("a plain SGD step matches the reference on two parameters", arguments: seeds)
@@ -113,10 +141,12 @@ struct Stage07SGD {
             for (a, gradient) in zip(mine, gradients[step - 1]) { a.gradient = gradient }
             try student(7) { myOptimizer.step(mine) }
             for (a, b) in zip(mine, expected[step - 1]) {
-                expectClose(a.value, b, "\(a.name) after momentum step \(step)",
-                            hint: step == 1 ? "the first step has no previous Δw: it is −η∇w, as without momentum"
-                                : "Δw(n) = αΔw(n−1) − η∇w, then w ← w + Δw(n); keep one Δw per parameter "
-                                + "(`velocities[ObjectIdentifier(parameter)]`) and store the new one each step")
+                expectClose(
+                    a.value, b, "\(a.name) after momentum step \(step)",
+                    hint: step == 1
+                        ? "the first step has no previous Δw: it is −η∇w, as without momentum"
+                        : "Δw(n) = αΔw(n−1) − η∇w, then w ← w + Δw(n); keep one Δw per parameter "
+                            + "(`velocities[ObjectIdentifier(parameter)]`) and store the new one each step")
             }
         }
     }
@@ -132,14 +162,17 @@ struct Stage07SGD {
             return theirs.map(\.value)
         }
         for (a, b) in zip(mine, expected) {
-            expectClose(a.value, b, "\(a.name) after a step with weight decay 0.1",
-                        hint: "the step uses ∇w + λw: weight decay pulls every weight towards 0")
+            expectClose(
+                a.value, b, "\(a.name) after a step with weight decay 0.1",
+                hint: "the step uses ∇w + λw: weight decay pulls every weight towards 0")
         }
     }
 
     // MARK: A training step
 
-    @Test("trainStep returns the loss before the update and gives the optimizer the reference's gradients", arguments: seeds)
+    @Test(
+        "trainStep returns the loss before the update and gives the optimizer the reference's gradients",
+        arguments: seeds)
     func trainStepMatchesReference(seed: UInt64) throws {
         let weights = NetworkWeights(seed: seed)
         let mine = try weights.studentNetwork()
@@ -153,20 +186,24 @@ struct Stage07SGD {
             let loss = Solutions.trainStep(network, inputs: x, targets: y, optimizer: optimizer)
             return (loss, network.parameters.map(optimizer.gradient(of:)))
         }
-        expectClose(myLoss, theirLoss, "trainStep's loss",
-                    hint: "return the mean cross-entropy of softmax(logits) against the targets, computed before the update")
+        expectClose(
+            myLoss, theirLoss, "trainStep's loss",
+            hint: "return the mean cross-entropy of softmax(logits) against the targets, computed before the update")
         let names = ["hidden.weight", "hidden.bias", "output.weight", "output.bias"]
         for ((parameter, expected), name) in zip(zip(mine.parameters, theirGradients), names) {
             let steps = myOptimizer.steps(of: parameter)
             guard steps == 1, let gradient = myOptimizer.gradient(of: parameter), let expected else {
-                Issue.record(Comment(rawValue: "trainStep gave \(name) to optimizer.step \(steps) times: give every parameter "
-                    + "once, after backward (optimizer.step(network.parameters))"))
+                Issue.record(
+                    Comment(
+                        rawValue: "trainStep gave \(name) to optimizer.step \(steps) times: give every parameter "
+                            + "once, after backward (optimizer.step(network.parameters))"))
                 continue
             }
-            expectClose(gradient, expected, "\(name)'s gradient when trainStep calls optimizer.step",
-                        hint: "backward from ∂L/∂logits = (softmax(z) − y)/N through the whole network first, "
-                        + "then one optimizer.step(network.parameters): stepping before every gradient is computed "
-                        + "uses stale gradients")
+            expectClose(
+                gradient, expected, "\(name)'s gradient when trainStep calls optimizer.step",
+                hint: "backward from ∂L/∂logits = (softmax(z) − y)/N through the whole network first, "
+                    + "then one optimizer.step(network.parameters): stepping before every gradient is computed "
+                    + "uses stale gradients")
         }
     }
 
@@ -180,10 +217,13 @@ struct Stage07SGD {
             return (0..<20).map { _ in Exercises.trainStep(mine, inputs: x, targets: y, optimizer: optimizer) }
         }
         guard let first = losses.first, let last = losses.last else { return }
-        check(last < 0.7 * first, "20 training steps on one batch took the loss from \(describe(first)) to \(describe(last)); "
-              + "it should fall by 30% or more (the reference: by more than half). "
-              + (last > first ? "It grew: is the step added instead of subtracted (w ← w − η∇w)?"
-                  : "Is every parameter updated, with its own gradient?"))
+        check(
+            last < 0.7 * first,
+            "20 training steps on one batch took the loss from \(describe(first)) to \(describe(last)); "
+                + "it should fall by 30% or more (the reference: by more than half). "
+                + (last > first
+                    ? "It grew: is the step added instead of subtracted (w ← w − η∇w)?"
+                    : "Is every parameter updated, with its own gradient?"))
     }
 }
 
@@ -203,58 +243,71 @@ struct Stage07Bonus {
             for (a, gradient) in zip(mine, gradients[step - 1]) { a.gradient = gradient }
             try student(7) { myOptimizer.step(mine) }
             for (a, b) in zip(mine, expected[step - 1]) {
-                expectClose(a.value, b, "\(a.name) after Adam step \(step)",
-                            hint: step == 1 ? "with the bias corrections, the first step moves each weight by about η"
-                                : "count the steps once per call of step (not per parameter); β₁ᵗ and β₂ᵗ use that count")
+                expectClose(
+                    a.value, b, "\(a.name) after Adam step \(step)",
+                    hint: step == 1
+                        ? "with the bias corrections, the first step moves each weight by about η"
+                        : "count the steps once per call of step (not per parameter); β₁ᵗ and β₂ᵗ use that count")
             }
         }
     }
 
     @Test("dropout passes its input and gradient through unchanged at evaluation")
     func dropoutIsIdentityAtEvaluation() throws {
-        let x = randomTensor([4, 6], seed: 80), g = randomTensor([4, 6], seed: 81)
+        let x = randomTensor([4, 6], seed: 80)
+        let g = randomTensor([4, 6], seed: 81)
         let (y, dx) = try student(7) { () -> (Tensor, Tensor) in
             let layer = Exercises.Dropout(rate: 0.5, seed: saltedSeed(82))
             layer.isTraining = false
             return (layer.forward(x), layer.backward(g))
         }
-        expectClose(y, x, "dropout's output at evaluation", tolerance: .tight,
-                    hint: "when isTraining is false, return the input as it is (inverted dropout scales while training instead)")
+        expectClose(
+            y, x, "dropout's output at evaluation", tolerance: .tight,
+            hint: "when isTraining is false, return the input as it is (inverted dropout scales while training instead)"
+        )
         expectClose(dx, g, "dropout's backward at evaluation", tolerance: .tight)
     }
 
     @Test("while training, dropout keeps about 1 − rate of the values, scaled by 1/(1 − rate)", arguments: [0.2, 0.5])
     func dropoutKeepsTheRightFraction(rate: Double) throws {
-        let x = randomTensor([200, 50], seed: 83).map { $0 + 3 }   // no zeros in the input
+        let x = randomTensor([200, 50], seed: 83).map { $0 + 3 } // no zeros in the input
         let y = try student(7) { Exercises.Dropout(rate: rate, seed: saltedSeed(84)).forward(x) }
         try #require(y.shape == x.shape, "dropout's output has shape \(y.shape); it must keep the shape \(x.shape)")
         let kept = zip(y.scalars, x.scalars).filter { $0.0 != 0 }
         let fraction = Double(kept.count) / Double(x.count)
-        check(abs(fraction - (1 - rate)) < 0.03, "with rate \(rate), dropout kept \(describe(100 * fraction))% of the values; "
-              + "about \(describe(100 * (1 - rate)))% should survive (rate is the probability of DROPPING a value)")
+        check(
+            abs(fraction - (1 - rate)) < 0.03,
+            "with rate \(rate), dropout kept \(describe(100 * fraction))% of the values; "
+                + "about \(describe(100 * (1 - rate)))% should survive (rate is the probability of DROPPING a value)")
         let scale = 1 / (1 - rate)
-        let wrongScale = kept.first { (output: Double, input: Double) in abs(output - input * scale) > 1e-9 * abs(input) }
+        let wrongScale = kept.first { (output: Double, input: Double) in abs(output - input * scale) > 1e-9 * abs(input)
+        }
         if let (output, input) = wrongScale {
-            let message = "a kept value \(describe(input)) became \(describe(output)); inverted dropout scales the "
+            let message =
+                "a kept value \(describe(input)) became \(describe(output)); inverted dropout scales the "
                 + "survivors by 1/(1 − rate) = \(describe(scale))"
             Issue.record(Comment(rawValue: message))
         }
-        check(abs(y.mean() - x.mean()) < 0.1 * x.mean(), "dropout changed the mean from \(describe(x.mean())) to "
-              + "\(describe(y.mean())): scaling the kept values by 1/(1 − rate) keeps the expected value")
+        check(
+            abs(y.mean() - x.mean()) < 0.1 * x.mean(),
+            "dropout changed the mean from \(describe(x.mean())) to "
+                + "\(describe(y.mean())): scaling the kept values by 1/(1 − rate) keeps the expected value")
     }
 
     @Test("dropout's backward uses the mask of its forward pass, and each forward pass draws a new mask")
     func dropoutBackwardUsesTheSameMask() throws {
-        let x = Tensor(ones: [20, 10]), g = randomTensor([20, 10], seed: 85)
+        let x = Tensor(ones: [20, 10])
+        let g = randomTensor([20, 10], seed: 85)
         let (y, dx, y2) = try student(7) { () -> (Tensor, Tensor, Tensor) in
             let layer = Exercises.Dropout(rate: 0.3, seed: saltedSeed(86))
             let y = layer.forward(x)
             return (y, layer.backward(g), layer.forward(x))
         }
         // With an input of ones, the output is the scaled mask itself.
-        expectClose(dx, g * y, "dropout's backward",
-                    hint: "multiply the gradient by the mask of the last forward pass (0 or 1/(1 − rate)): "
-                    + "drawing a new mask in backward sends gradient to values that were dropped")
+        expectClose(
+            dx, g * y, "dropout's backward",
+            hint: "multiply the gradient by the mask of the last forward pass (0 or 1/(1 − rate)): "
+                + "drawing a new mask in backward sends gradient to values that were dropped")
         check(y2 != y, "two forward passes dropped exactly the same values: draw a new mask each time")
     }
 }
@@ -292,7 +345,9 @@ private struct ParameterStart: ReferenceInput {
 }
 
 /// The values after each step of `optimizer`, each step with its own gradients (call it inside `reference`).
-private func referenceSteps(from start: ParameterStart, gradients: [[Tensor]], by optimizer: any Optimizer) -> [[Tensor]] {
+private func referenceSteps(from start: ParameterStart, gradients: [[Tensor]], by optimizer: any Optimizer)
+    -> [[Tensor]]
+{
     let parameters = start.parameters()
     return gradients.map { step in
         for (parameter, gradient) in zip(parameters, step) { parameter.gradient = gradient }
@@ -306,21 +361,27 @@ private struct NetworkWeights: ReferenceInput {
     let w1, b1, w2, b2: Tensor
 
     init(seed: UInt64) {
-        (w1, b1) = (randomTensor([5, 7], seed: seed &+ 300, scale: 0.6), randomTensor([7], seed: seed &+ 301, scale: 0.1))
-        (w2, b2) = (randomTensor([7, 3], seed: seed &+ 302, scale: 0.6), randomTensor([3], seed: seed &+ 303, scale: 0.1))
+        (w1, b1) = (
+            randomTensor([5, 7], seed: seed &+ 300, scale: 0.6), randomTensor([7], seed: seed &+ 301, scale: 0.1)
+        )
+        (w2, b2) = (
+            randomTensor([7, 3], seed: seed &+ 302, scale: 0.6), randomTensor([3], seed: seed &+ 303, scale: 0.1)
+        )
     }
 
     var record: Record { [w1, b1, w2, b2].record }
 
     func studentNetwork() throws -> Exercises.TwoLayerNetwork {
         try student(7) {
-            Exercises.TwoLayerNetwork(hidden: Exercises.Dense(weight: w1, bias: b1), output: Exercises.Dense(weight: w2, bias: b2))
+            Exercises.TwoLayerNetwork(
+                hidden: Exercises.Dense(weight: w1, bias: b1), output: Exercises.Dense(weight: w2, bias: b2))
         }
     }
 
     /// The reference network with these weights (call it inside `reference`).
     func referenceNetwork() -> Solutions.TwoLayerNetwork {
-        Solutions.TwoLayerNetwork(hidden: Solutions.Dense(weight: w1, bias: b1), output: Solutions.Dense(weight: w2, bias: b2))
+        Solutions.TwoLayerNetwork(
+            hidden: Solutions.Dense(weight: w1, bias: b1), output: Solutions.Dense(weight: w2, bias: b2))
     }
 }
 

@@ -14,8 +14,10 @@ struct Stage08ToyClassification {
         // docs/08-toy-classification.md
         let network = FixedLogits(Tensor([[0.1, 2.0, -1.0], [3.0, 0.5, 0.2], [-1.0, -2.0, -0.5]]))
         let predicted = try student(8) { Exercises.predict(network, Tensor(zeros: [3, 2])) }
-        check(predicted == [1, 0, 2], "predict gave \(predicted) for the logits [[0.1, 2, −1], [3, 0.5, 0.2], [−1, −2, −0.5]], "
-              + "expected [1, 0, 2]: the class of a row is the column of its largest logit")
+        check(
+            predicted == [1, 0, 2],
+            "predict gave \(predicted) for the logits [[0.1, 2, −1], [3, 0.5, 0.2], [−1, −2, −0.5]], "
+                + "expected [1, 0, 2]: the class of a row is the column of its largest logit")
     }
 
     @Test("predict matches the reference on a model's logits", arguments: seeds)
@@ -24,19 +26,24 @@ struct Stage08ToyClassification {
         let x = randomTensor([9, 4], seed: seed &+ 804)
         let predicted = try student(8) { Exercises.predict(FixedScores(weight), x) }
         let expected = try reference(weight, x) { Solutions.predict(FixedScores(weight), x) }
-        check(predicted == expected, "predict gave \(predicted), expected \(expected): one class per example (row), "
-              + "the column of its largest logit")
+        check(
+            predicted == expected,
+            "predict gave \(predicted), expected \(expected): one class per example (row), "
+                + "the column of its largest logit")
     }
 
     @Test("accuracy is the fraction of right predictions: 3 of 5 is 0.6")
     func accuracyWorkedExample() throws {
         // docs/08-toy-classification.md
         let (some, all) = try student(8) {
-            (Exercises.accuracy(predicted: [0, 1, 2, 1, 0], labels: [0, 1, 1, 1, 2]),
-             Exercises.accuracy(predicted: [2, 0, 1], labels: [2, 0, 1]))
+            (
+                Exercises.accuracy(predicted: [0, 1, 2, 1, 0], labels: [0, 1, 1, 1, 2]),
+                Exercises.accuracy(predicted: [2, 0, 1], labels: [2, 0, 1])
+            )
         }
-        expectClose(some, 0.6, "accuracy(predicted: [0, 1, 2, 1, 0], labels: [0, 1, 1, 1, 2])",
-                    hint: some == 60 ? "return a fraction in [0, 1], not a percentage" : "count the positions where they agree")
+        expectClose(
+            some, 0.6, "accuracy(predicted: [0, 1, 2, 1, 0], labels: [0, 1, 1, 1, 2])",
+            hint: some == 60 ? "return a fraction in [0, 1], not a percentage" : "count the positions where they agree")
         expectClose(all, 1, "accuracy when every prediction is right")
     }
 
@@ -46,8 +53,10 @@ struct Stage08ToyClassification {
         let labels = (0..<40).map { _ in generator.nextInt(below: 4) }
         let predicted = labels.map { generator.nextUnit() < 0.7 ? $0 : generator.nextInt(below: 4) }
         let actual = try student(8) { Exercises.accuracy(predicted: predicted, labels: labels) }
-        expectClose(actual, try reference(predicted, labels) { Solutions.accuracy(predicted: predicted, labels: labels) }, "accuracy",
-                    hint: "the number of positions with predicted[i] == labels[i], divided by labels.count")
+        expectClose(
+            actual, try reference(predicted, labels) { Solutions.accuracy(predicted: predicted, labels: labels) },
+            "accuracy",
+            hint: "the number of positions with predicted[i] == labels[i], divided by labels.count")
     }
 
     // MARK: The training loop
@@ -61,28 +70,39 @@ struct Stage08ToyClassification {
             Exercises.train(spy, on: data, epochs: 3, batchSize: 4, optimizer: OptimizerSpy(), using: &generator)
         }
         let epochs = spy.epochs(of: data.count)
-        check(epochs.count == 3 && epochs.allSatisfy { $0.count == data.count },
-              "train(epochs: 3) on 10 examples trained on \(spy.seen.count) examples in all (\(spy.batchSizes)), expected 3 × 10: "
-              + "each epoch must go through all the mini-batches, the last, shorter one too")
+        check(
+            epochs.count == 3 && epochs.allSatisfy { $0.count == data.count },
+            "train(epochs: 3) on 10 examples trained on \(spy.seen.count) examples in all (\(spy.batchSizes)), expected 3 × 10: "
+                + "each epoch must go through all the mini-batches, the last, shorter one too")
         for (number, epoch) in epochs.enumerated() {
             let indices = epoch.map(\.index)
-            check(indices.sorted() == Array(0..<data.count),
-                  "epoch \(number + 1) trained on the examples \(indices): each must appear exactly once")
+            check(
+                indices.sorted() == Array(0..<data.count),
+                "epoch \(number + 1) trained on the examples \(indices): each must appear exactly once")
             let mismatched = epoch.filter { $0.label != data.labels[$0.index] }
-            check(mismatched.isEmpty, "epoch \(number + 1) paired example \(mismatched.first?.index ?? 0) with the label "
-                  + "\(mismatched.first?.label ?? 0), but its label is \(data.labels[mismatched.first?.index ?? 0]): "
-                  + "take the inputs and the labels of a batch with the SAME indices (`data.inputs.rows(batch)` and "
-                  + "`batch.map { data.labels[$0] }`)")
+            check(
+                mismatched.isEmpty,
+                "epoch \(number + 1) paired example \(mismatched.first?.index ?? 0) with the label "
+                    + "\(mismatched.first?.label ?? 0), but its label is \(data.labels[mismatched.first?.index ?? 0]): "
+                    + "take the inputs and the labels of a batch with the SAME indices (`data.inputs.rows(batch)` and "
+                    + "`batch.map { data.labels[$0] }`)")
         }
-        check(spy.batchSizes.allSatisfy { $0 <= 4 }, "train(batchSize: 4) trained on batches of \(spy.batchSizes): "
-              + "use `miniBatches(count:batchSize:using:)`")
-        check(Set(epochs.map { $0.map(\.index) }).count > 1,
-              "every epoch went through the examples in the same order: call miniBatches once per epoch, with `generator`")
+        check(
+            spy.batchSizes.allSatisfy { $0 <= 4 },
+            "train(batchSize: 4) trained on batches of \(spy.batchSizes): "
+                + "use `miniBatches(count:batchSize:using:)`")
+        check(
+            Set(epochs.map { $0.map(\.index) }).count > 1,
+            "every epoch went through the examples in the same order: call miniBatches once per epoch, with `generator`"
+        )
         // With logits of 0, every example's loss is log 3, whatever the batch.
-        check(losses.count == 3, "train(epochs: 3) returned \(losses.count) losses: return one (the epoch's mean) per epoch")
+        check(
+            losses.count == 3,
+            "train(epochs: 3) returned \(losses.count) losses: return one (the epoch's mean) per epoch")
         for (number, loss) in losses.enumerated() {
-            expectClose(loss, log(3), "the loss of epoch \(number + 1) with logits all 0",
-                        hint: "return the MEAN loss of the epoch's examples, not the sum of its batch losses")
+            expectClose(
+                loss, log(3), "the loss of epoch \(number + 1) with logits all 0",
+                hint: "return the MEAN loss of the epoch's examples, not the sum of its batch losses")
         }
     }
 
@@ -97,15 +117,18 @@ struct Stage08ToyClassification {
             Exercises.train(network, on: data, epochs: 3, batchSize: 4, optimizer: OptimizerSpy(), using: &generator)
         }
         let batches = network.batches
-        try #require(losses.count == 3 && batches.count == 9 && batches.allSatisfy { !$0.isEmpty },
-                     Comment(rawValue: "train(epochs: 3) of 10 examples in batches of 4 returned \(losses.count) losses and "
-                        + "trained on batches of \(batches.map(\.count)), expected 3 losses and 3 epochs of batches of 4, 4 and 2 "
-                        + "(see the check that every epoch trains on each example once)"))
+        try #require(
+            losses.count == 3 && batches.count == 9 && batches.allSatisfy { !$0.isEmpty },
+            Comment(
+                rawValue: "train(epochs: 3) of 10 examples in batches of 4 returned \(losses.count) losses and "
+                    + "trained on batches of \(batches.map(\.count)), expected 3 losses and 3 epochs of batches of 4, 4 and 2 "
+                    + "(see the check that every epoch trains on each example once)"))
         // Each example's own loss, from the reference: a batch's loss is the mean of its examples'.
         let exampleLosses = try reference(network.table, data.labels) { () -> [Double] in
             try (0..<data.count).map { i in
-                Solutions.crossEntropy(Solutions.softmax(network.table.rows([i])),
-                                       targets: try Solutions.oneHot([data.labels[i]], classes: 3))
+                Solutions.crossEntropy(
+                    Solutions.softmax(network.table.rows([i])),
+                    targets: try Solutions.oneHot([data.labels[i]], classes: 3))
             }
         }
         let expected = exampleLosses.reduce(0, +) / Double(exampleLosses.count)
@@ -113,11 +136,12 @@ struct Stage08ToyClassification {
         for (number, loss) in losses.enumerated() {
             let epoch = batchLosses[(3 * number)..<(3 * number + 3)]
             let unweighted = epoch.reduce(0, +) / Double(epoch.count)
-            expectClose(loss, expected, "the loss of epoch \(number + 1), whose batches have 4, 4 and 2 examples",
-                        hint: Tolerance().accepts(loss, unweighted)
-                            ? "that is the plain mean of the 3 batch losses, but the last batch has only 2 examples: weight "
-                                + "each batch's loss by its size (total += loss · batch.count) and divide by data.count"
-                            : "the epoch's loss is the mean over its examples: Σ (batch loss × batch size) / data.count")
+            expectClose(
+                loss, expected, "the loss of epoch \(number + 1), whose batches have 4, 4 and 2 examples",
+                hint: Tolerance().accepts(loss, unweighted)
+                    ? "that is the plain mean of the 3 batch losses, but the last batch has only 2 examples: weight "
+                        + "each batch's loss by its size (total += loss · batch.count) and divide by data.count"
+                    : "the epoch's loss is the mean over its examples: Σ (batch loss × batch size) / data.count")
         }
     }
 
@@ -125,18 +149,22 @@ struct Stage08ToyClassification {
     func trainIsReproducible() throws {
         let data = try indexedDataset(count: 12, classes: 3, seed: 830)
         let (first, second, third) = (SpyNetwork(classes: 3), SpyNetwork(classes: 3), SpyNetwork(classes: 3))
-        var a = testGenerator(seed: 831), b = testGenerator(seed: 831), c = testGenerator(seed: 832)
+        var a = testGenerator(seed: 831)
+        var b = testGenerator(seed: 831)
+        var c = testGenerator(seed: 832)
         try student(8) {
             Exercises.train(first, on: data, epochs: 2, batchSize: 5, optimizer: OptimizerSpy(), using: &a)
             Exercises.train(second, on: data, epochs: 2, batchSize: 5, optimizer: OptimizerSpy(), using: &b)
             Exercises.train(third, on: data, epochs: 2, batchSize: 5, optimizer: OptimizerSpy(), using: &c)
         }
-        check(first.seen.map(\.index) == second.seen.map(\.index),
-              "two runs of train with generators of the same seed visited the examples in different orders: "
-              + "shuffle only with the `generator` passed in")
-        check(first.seen.map(\.index) != third.seen.map(\.index),
-              "train visited the examples in the same order with generators of different seeds: "
-              + "pass `&generator` on to miniBatches instead of making a SeededGenerator inside")
+        check(
+            first.seen.map(\.index) == second.seen.map(\.index),
+            "two runs of train with generators of the same seed visited the examples in different orders: "
+                + "shuffle only with the `generator` passed in")
+        check(
+            first.seen.map(\.index) != third.seen.map(\.index),
+            "train visited the examples in the same order with generators of different seeds: "
+                + "pass `&generator` on to miniBatches instead of making a SeededGenerator inside")
     }
 
     @Test("train with the whole set as one batch matches the reference, epoch by epoch", arguments: seeds)
@@ -153,14 +181,17 @@ struct Stage08ToyClassification {
         let (theirLosses, theirValues) = try reference(data, table) { () -> ([Double], [Tensor]) in
             let theirs = ExampleTable(table)
             var b = SeededGenerator(seed: 842)
-            let losses = Solutions.train(theirs, on: data, epochs: 4, batchSize: 30, optimizer: PlainStep(learningRate: 5), using: &b)
+            let losses = Solutions.train(
+                theirs, on: data, epochs: 4, batchSize: 30, optimizer: PlainStep(learningRate: 5), using: &b)
             return (losses, theirs.parameters.map(\.value))
         }
-        expectClose(Tensor(myLosses), Tensor(theirLosses), "the losses of 4 full-batch epochs",
-                    hint: "each epoch's loss is the mean cross-entropy of its batches, computed before each update")
+        expectClose(
+            Tensor(myLosses), Tensor(theirLosses), "the losses of 4 full-batch epochs",
+            hint: "each epoch's loss is the mean cross-entropy of its batches, computed before each update")
         for (p, q) in zip(mine.parameters, theirValues) {
-            expectClose(p.value, q, "the model's \(p.name) after 4 epochs",
-                        hint: "one trainStep per batch, with the batch's own one-hot labels and the optimizer passed in")
+            expectClose(
+                p.value, q, "the model's \(p.name) after 4 epochs",
+                hint: "one trainStep per batch, with the batch's own one-hot labels and the optimizer passed in")
         }
     }
 
@@ -173,22 +204,31 @@ struct Stage08ToyClassification {
         var generator = testGenerator(seed: 850)
         let split = dataset.trainTestSplit(count: 1000, noise: dataset == .spirals ? 0.04 : nil, seed: generator.next())
         let (losses, testAccuracy) = try student(8) { () -> ([Double], Double) in
-            let network = Exercises.TwoLayerNetwork(inputs: 2, hidden: 64, outputs: split.train.classCount, using: &generator)
-            let losses = Exercises.train(network, on: split.train, epochs: 150, batchSize: 32,
-                                         optimizer: Exercises.SGD(learningRate: 0.1, momentum: 0.9), using: &generator)
-            return (losses, Exercises.accuracy(predicted: Exercises.predict(network, split.test.inputs), labels: split.test.labels))
+            let network = Exercises.TwoLayerNetwork(
+                inputs: 2, hidden: 64, outputs: split.train.classCount, using: &generator)
+            let losses = Exercises.train(
+                network, on: split.train, epochs: 150, batchSize: 32,
+                optimizer: Exercises.SGD(learningRate: 0.1, momentum: 0.9), using: &generator)
+            return (
+                losses,
+                Exercises.accuracy(predicted: Exercises.predict(network, split.test.inputs), labels: split.test.labels)
+            )
         }
         let name = dataset.rawValue
-        check(testAccuracy >= 0.95, "after 150 epochs on \(name), your network classifies \(describe(100 * testAccuracy))% "
-              + "of the test points right; the reference reaches at least 97.5%. If the other stage 8 checks pass, "
-              + "check stages 2–7 (swift test --filter Stage0) and that SGD subtracts η∇w")
+        check(
+            testAccuracy >= 0.95,
+            "after 150 epochs on \(name), your network classifies \(describe(100 * testAccuracy))% "
+                + "of the test points right; the reference reaches at least 97.5%. If the other stage 8 checks pass, "
+                + "check stages 2–7 (swift test --filter Stage0) and that SGD subtracts η∇w")
         guard let first = losses.first, let last = losses.last else {
             Issue.record("train returned no losses: return the mean loss of each epoch")
             return
         }
         check(losses.count == 150, "train(epochs: 150) returned \(losses.count) losses, one per epoch expected")
-        check(last < 0.3 * first, "the training loss on \(name) went from \(describe(first)) to \(describe(last)) "
-              + "in 150 epochs; it should fall below 30% of where it started")
+        check(
+            last < 0.3 * first,
+            "the training loss on \(name) went from \(describe(first)) to \(describe(last)) "
+                + "in 150 epochs; it should fall below 30% of where it started")
     }
 }
 
@@ -266,7 +306,8 @@ private final class IndexedLogits: Classifier {
 private func indexedDataset(count: Int, classes: Int, seed: UInt64) throws -> Dataset {
     var generator = testGenerator(seed: seed)
     let inputs = Tensor(shape: [count, 2]) { $0 % 2 == 0 ? Double($0 / 2) : generator.nextUnit() }
-    return try Dataset(inputs: inputs, labels: (0..<count).map { _ in generator.nextInt(below: classes) }, classCount: classes)
+    return try Dataset(
+        inputs: inputs, labels: (0..<count).map { _ in generator.nextInt(below: classes) }, classCount: classes)
 }
 
 /// A seed for a dropout layer or a dataset, mixed with the grading salt.

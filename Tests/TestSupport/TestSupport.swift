@@ -12,8 +12,9 @@ public func kitExecutable() throws -> URL {
     var candidates: [URL] = []
     for argument in CommandLine.arguments + [Bundle.main.bundlePath] {
         if let range = argument.range(of: ".xctest") {
-            candidates.append(URL(fileURLWithPath: String(argument[..<range.upperBound])).deletingLastPathComponent()
-                .appendingPathComponent("kit"))
+            candidates.append(
+                URL(fileURLWithPath: String(argument[..<range.upperBound])).deletingLastPathComponent()
+                    .appendingPathComponent("kit"))
         }
     }
     candidates.append(packageRoot.appendingPathComponent(".build/debug/kit"))

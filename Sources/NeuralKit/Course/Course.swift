@@ -190,10 +190,13 @@ public enum Course {
                     + "probabilities = `p.scalars`.",
             ],
             points: 2.5, buildsOn: [5, 6, 7, 8],
-            demo: "preprocessing and a confusion matrix; with MNIST on disk, 2 epochs of your loop and one digit classified"),
+            demo:
+                "preprocessing and a confusion matrix; with MNIST on disk, 2 epochs of your loop and one digit classified"
+        ),
         Stage(
             number: 10, title: "Convolution, pooling, LeNet-5",
-            folder: "10-ConvolutionalNetwork", files: [
+            folder: "10-ConvolutionalNetwork",
+            files: [
                 "ShapeArithmetic.swift", "Conv2D.swift", "Pooling.swift", "Flatten.swift", "LeNet5.swift",
                 "ResidualBlock.swift", "ActivationLayers.swift",
             ],
@@ -259,8 +262,11 @@ public enum Course {
         ]
         for stage in stages {
             let builds = stage.buildsOn.isEmpty ? "—" : stage.buildsOn.map(String.init).joined(separator: ", ")
-            let points = stage.points.formatted + (stage.bonusPoints > 0 ? " + \(stage.bonusPoints.formatted) bonus" : "")
-            let title = stage.isWritten ? "[\(stage.title)](\(stage.walkthroughPath.dropFirst(5)))" : stage.title + " (coming soon)"
+            let points =
+                stage.points.formatted + (stage.bonusPoints > 0 ? " + \(stage.bonusPoints.formatted) bonus" : "")
+            let title =
+                stage.isWritten
+                ? "[\(stage.title)](\(stage.walkthroughPath.dropFirst(5)))" : stage.title + " (coming soon)"
             lines.append("| \(stage.number) | \(title) | \(stage.goals.first ?? "") | \(builds) | \(points) |")
         }
         return lines.joined(separator: "\n")

@@ -28,10 +28,12 @@ public struct Stage: Sendable, Identifiable {
     /// False while the stage's text (goals, hints) is a placeholder still to be written.
     public let isWritten: Bool
 
-    public init(number: Int, title: String, folder: String, files: [String],
-                goals: [String], hints: [String], bonus: String? = nil,
-                points: Double, bonusPoints: Double = 0, buildsOn: [Int] = [],
-                demo: String, isWritten: Bool = true) {
+    public init(
+        number: Int, title: String, folder: String, files: [String],
+        goals: [String], hints: [String], bonus: String? = nil,
+        points: Double, bonusPoints: Double = 0, buildsOn: [Int] = [],
+        demo: String, isWritten: Bool = true
+    ) {
         self.number = number
         self.title = title
         self.folder = folder

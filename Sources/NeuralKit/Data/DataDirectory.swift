@@ -21,15 +21,19 @@ public struct DataDirectory: Sendable, Equatable {
     public static let environmentVariable = "NEURALKIT_DATA"
     public static let option = "--data-dir"
 
-    public init(path: String, source: Source = .option, currentDirectory: String = FileManager.default.currentDirectoryPath) {
+    public init(
+        path: String, source: Source = .option, currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
         self.path = DataDirectory.absolute(path, from: currentDirectory)
         self.source = source
     }
 
     /// `--data-dir` (when given) > `NEURALKIT_DATA` > `./data`.
-    public static func resolve(option: String? = nil,
-                               environment: [String: String] = ProcessInfo.processInfo.environment,
-                               currentDirectory: String = FileManager.default.currentDirectoryPath) -> DataDirectory {
+    public static func resolve(
+        option: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) -> DataDirectory {
         if let option, !option.isEmpty {
             return DataDirectory(path: option, source: .option, currentDirectory: currentDirectory)
         }
@@ -60,7 +64,8 @@ public struct DataDirectory: Sendable, Equatable {
             for name in names {
                 let candidate = (folder as NSString).appendingPathComponent(name)
                 var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue {
+                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue
+                {
                     return candidate
                 }
             }
@@ -73,12 +78,16 @@ public struct DataDirectory: Sendable, Equatable {
         switch source {
         case .option: chosen = "given with \(DataDirectory.option)"
         case .environment: chosen = "from \(DataDirectory.environmentVariable)"
-        case .standard: chosen = "the default; change it with \(DataDirectory.option) DIR or \(DataDirectory.environmentVariable)=DIR"
+        case .standard:
+            chosen =
+                "the default; change it with \(DataDirectory.option) DIR or \(DataDirectory.environmentVariable)=DIR"
         }
-        let download = source == .option
+        let download =
+            source == .option
             ? "swift run kit data \(dataset.name) \(DataDirectory.option) \(DataDirectory.quoted(path))"
             : "swift run kit data \(dataset.name)"
-        return KitError("""
+        return KitError(
+            """
             \(dataset.title): cannot find \(names) in the data directory \(path) (\(chosen)).
             Looked in:
             \(folders.map { "  \($0)" }.joined(separator: "\n"))
@@ -99,6 +108,7 @@ public struct DataDirectory: Sendable, Equatable {
     }
 
     static func quoted(_ path: String) -> String {
-        path.contains(where: { " '\"$\\".contains($0) }) ? "'\(path.replacingOccurrences(of: "'", with: "'\\''"))'" : path
+        path.contains(where: { " '\"$\\".contains($0) })
+            ? "'\(path.replacingOccurrences(of: "'", with: "'\\''"))'" : path
     }
 }

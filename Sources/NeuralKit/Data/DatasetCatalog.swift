@@ -42,8 +42,10 @@ public struct DatasetDescription: Sendable, Equatable {
     /// Where the data comes from and its license, for `kit data`.
     public var source: String
 
-    public init(name: String, title: String, folderNames: [String], mirrors: [String],
-                files: [RemoteFile], classNames: [String], source: String) {
+    public init(
+        name: String, title: String, folderNames: [String], mirrors: [String],
+        files: [RemoteFile], classNames: [String], source: String
+    ) {
         self.name = name
         self.title = title
         self.folderNames = folderNames
@@ -77,16 +79,20 @@ public enum DatasetCatalog {
             "http://yann.lecun.com/exdb/mnist/",
         ],
         files: [
-            RemoteFile(name: "train-images-idx3-ubyte.gz", byteCount: 9_912_422,
-                       md5: "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
-            RemoteFile(name: "train-labels-idx1-ubyte.gz", byteCount: 28_881,
-                       md5: "d53e105ee54ea40749a09fcbcd1e9432"),
-            RemoteFile(name: "t10k-images-idx3-ubyte.gz", byteCount: 1_648_877,
-                       md5: "9fb629c4189551a2d022fa330f9573f3",
-                       sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
-            RemoteFile(name: "t10k-labels-idx1-ubyte.gz", byteCount: 4_542,
-                       md5: "ec29112dd5afa0611ce80d1b7f02629c",
-                       sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
+            RemoteFile(
+                name: "train-images-idx3-ubyte.gz", byteCount: 9_912_422,
+                md5: "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
+            RemoteFile(
+                name: "train-labels-idx1-ubyte.gz", byteCount: 28_881,
+                md5: "d53e105ee54ea40749a09fcbcd1e9432"),
+            RemoteFile(
+                name: "t10k-images-idx3-ubyte.gz", byteCount: 1_648_877,
+                md5: "9fb629c4189551a2d022fa330f9573f3",
+                sha256: "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
+            RemoteFile(
+                name: "t10k-labels-idx1-ubyte.gz", byteCount: 4_542,
+                md5: "ec29112dd5afa0611ce80d1b7f02629c",
+                sha256: "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
         ],
         classNames: (0..<10).map(String.init),
         source: "Y. LeCun, C. Cortes, C. Burges — CC BY-SA 3.0")
@@ -108,8 +114,10 @@ public enum DatasetCatalog {
             RemoteFile(name: "t10k-images-idx3-ubyte.gz", md5: "bef4ecab320f06d8554ea6380940ec79"),
             RemoteFile(name: "t10k-labels-idx1-ubyte.gz", md5: "bb300cfdad3c16e7a12a480ee83cd310"),
         ],
-        classNames: ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+        classNames: [
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+        ],
         source: "Zalando Research — MIT license")
 
     public static let all: [DatasetDescription] = [mnist, fashionMNIST]

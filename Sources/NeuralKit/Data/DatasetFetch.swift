@@ -4,8 +4,10 @@ import Foundation
 /// `directory`, from `mirrors` when given, else the catalog's mirrors: what
 /// `kit data mnist` does. Status goes to `output`, progress bars to standard
 /// error. Throws a `KitError` (an unknown name, a download that failed).
-public func fetchDatasets(_ names: [String], into directory: DataDirectory, mirrors: [String] = [],
-                          output: (String) -> Void = { print($0) }) throws {
+public func fetchDatasets(
+    _ names: [String], into directory: DataDirectory, mirrors: [String] = [],
+    output: (String) -> Void = { print($0) }
+) throws {
     let datasets = try names.map { try DatasetCatalog.named($0) }
     for dataset in datasets {
         let folder = directory.downloadFolder(for: dataset)
@@ -17,12 +19,15 @@ public func fetchDatasets(_ names: [String], into directory: DataDirectory, mirr
         if report.downloaded.isEmpty {
             output("Already present and verified: \(report.alreadyPresent.joined(separator: ", ")). Nothing to do.")
         } else {
-            output("Downloaded and verified \(report.downloaded.count) file\(report.downloaded.count == 1 ? "" : "s")"
-                   + (report.alreadyPresent.isEmpty ? "" : " (\(report.alreadyPresent.count) already present)") + ".")
+            output(
+                "Downloaded and verified \(report.downloaded.count) file\(report.downloaded.count == 1 ? "" : "s")"
+                    + (report.alreadyPresent.isEmpty ? "" : " (\(report.alreadyPresent.count) already present)") + ".")
         }
     }
     if directory.source == .standard {
-        output("Commands find the data in \(directory.path) (run them from this folder, or pass \(DataDirectory.option) \(DataDirectory.quoted(directory.path)) or set \(DataDirectory.environmentVariable)).")
+        output(
+            "Commands find the data in \(directory.path) (run them from this folder, or pass \(DataDirectory.option) \(DataDirectory.quoted(directory.path)) or set \(DataDirectory.environmentVariable))."
+        )
     }
 }
 
@@ -37,7 +42,8 @@ public func dataStatus(in directory: DataDirectory) -> String {
             let state = found.count == 2 ? "present" : found.isEmpty ? "missing" : "incomplete"
             parts.append("\(split.rawValue) \(state)")
         }
-        lines.append("  \(dataset.name.padding(toLength: 15, withPad: " ", startingAt: 0))\(parts.joined(separator: ", "))")
+        lines.append(
+            "  \(dataset.name.padding(toLength: 15, withPad: " ", startingAt: 0))\(parts.joined(separator: ", "))")
     }
     return lines.joined(separator: "\n")
 }
@@ -49,7 +55,8 @@ private final class PrinterTable: @unchecked Sendable {
     private var hosts: [String: String] = [:]
 
     func handle(_ event: DownloadEvent) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let write = ProgressPrinter.standardError
         switch event {
         case .alreadyPresent(let file):

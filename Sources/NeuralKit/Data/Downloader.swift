@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -54,14 +55,18 @@ public struct Downloader: Sendable {
     /// - `progress`: called with each event, from a background queue.
     /// Throws when some file could not be fetched and verified from any mirror;
     /// files that did succeed stay in place.
-    public func download(_ dataset: DatasetDescription, into folder: String, mirrors: [String]? = nil,
-                         progress: @escaping @Sendable (DownloadEvent) -> Void = { _ in }) throws -> DownloadReport {
+    public func download(
+        _ dataset: DatasetDescription, into folder: String, mirrors: [String]? = nil,
+        progress: @escaping @Sendable (DownloadEvent) -> Void = { _ in }
+    ) throws -> DownloadReport {
         try download(dataset.files, into: folder, mirrors: mirrors ?? dataset.mirrors, progress: progress)
     }
 
     /// Downloads `files` from `mirrors` into `folder`.
-    public func download(_ files: [RemoteFile], into folder: String, mirrors: [String],
-                         progress: @escaping @Sendable (DownloadEvent) -> Void = { _ in }) throws -> DownloadReport {
+    public func download(
+        _ files: [RemoteFile], into folder: String, mirrors: [String],
+        progress: @escaping @Sendable (DownloadEvent) -> Void = { _ in }
+    ) throws -> DownloadReport {
         guard !mirrors.isEmpty else { throw KitError("no mirror to download from") }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -82,12 +87,13 @@ public struct Downloader: Sendable {
             }
         }
         guard failures.isEmpty else {
-            throw KitError(failures.joined(separator: "\n") + """
+            throw KitError(
+                failures.joined(separator: "\n") + """
 
-                Nothing was written under those names. Check the network connection (or a proxy: \
-                http_proxy / https_proxy) and run the command again, or download the files yourself \
-                into \(folder) — any copy whose content is the standard IDX data loads.
-                """)
+                    Nothing was written under those names. Check the network connection (or a proxy: \
+                    http_proxy / https_proxy) and run the command again, or download the files yourself \
+                    into \(folder) — any copy whose content is the standard IDX data loads.
+                    """)
         }
         return report
     }
@@ -95,8 +101,10 @@ public struct Downloader: Sendable {
     /// Makes sure `file` is in `folder`, verified. Returns true when it was
     /// downloaded, false when it was already there.
     @discardableResult
-    public func fetch(_ file: RemoteFile, into folder: String, mirrors: [String],
-                      progress: @escaping @Sendable (DownloadEvent) -> Void = { _ in }) throws -> Bool {
+    public func fetch(
+        _ file: RemoteFile, into folder: String, mirrors: [String],
+        progress: @escaping @Sendable (DownloadEvent) -> Void = { _ in }
+    ) throws -> Bool {
         let destination = (folder as NSString).appendingPathComponent(file.name)
         if FileManager.default.fileExists(atPath: destination) {
             if (try? Downloader.verify(fileAt: destination, against: file)) != nil {
@@ -123,7 +131,8 @@ public struct Downloader: Sendable {
     /// throws a message saying which one differs.
     public static func verify(fileAt path: String, against file: RemoteFile) throws {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? -1
-        var md5 = MD5(), sha256 = SHA256()
+        var md5 = MD5()
+        var sha256 = SHA256()
         guard let handle = FileHandle(forReadingAtPath: path) else { throw KitError("\(path): cannot open it") }
         defer { try? handle.close() }
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
@@ -146,23 +155,29 @@ public struct Downloader: Sendable {
         }
         if let expected = file.sha256?.lowercased() {
             let actual = sha256.finalize().hexString
-            if actual != expected { return "checksum mismatch: SHA-256 \(actual), the published SHA-256 is \(expected)" }
+            if actual != expected {
+                return "checksum mismatch: SHA-256 \(actual), the published SHA-256 is \(expected)"
+            }
         }
         return nil
     }
 
     /// One attempt from one URL: stream into a temporary file, verify, rename.
-    func transfer(url: String, file: RemoteFile, to destination: String,
-                  progress: @escaping @Sendable (DownloadEvent) -> Void) throws {
+    func transfer(
+        url: String, file: RemoteFile, to destination: String,
+        progress: @escaping @Sendable (DownloadEvent) -> Void
+    ) throws {
         guard let address = URL(string: url), let scheme = address.scheme?.lowercased(),
-              scheme == "http" || scheme == "https" else {
+            scheme == "http" || scheme == "https"
+        else {
             throw KitError("not an http(s) URL")
         }
         let folder = (destination as NSString).deletingLastPathComponent
         let temporary = (folder as NSString).appendingPathComponent(
             ".\(file.name).download-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let handle = FileHandle(forWritingAtPath: temporary) else {
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else {
             throw KitError("cannot write in \(folder) (is it writable?)")
         }
         var keep = false
@@ -191,7 +206,8 @@ public struct Downloader: Sendable {
         } catch {
             throw KitError("cannot write the file: \(error.localizedDescription)")
         }
-        if let problem = Downloader.mismatch(of: file, size: outcome.received, md5: outcome.md5, sha256: outcome.sha256) {
+        if let problem = Downloader.mismatch(of: file, size: outcome.received, md5: outcome.md5, sha256: outcome.sha256)
+        {
             throw KitError(problem + " (corrupt or incomplete download)")
         }
         guard rename(temporary, destination) == 0 else {
@@ -229,8 +245,10 @@ private final class Receiver: NSObject, URLSessionDataDelegate, @unchecked Senda
         (problem, received, md5, sha256)
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+    ) {
         guard checkStatus(response) else {
             completionHandler(.cancel)
             return
@@ -251,7 +269,10 @@ private final class Receiver: NSObject, URLSessionDataDelegate, @unchecked Senda
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         guard problem == nil else { return }
-        guard checkStatus(dataTask.response) else { dataTask.cancel(); return }
+        guard checkStatus(dataTask.response) else {
+            dataTask.cancel()
+            return
+        }
         do {
             try handle.write(contentsOf: data)
         } catch {
@@ -281,7 +302,9 @@ private final class Receiver: NSObject, URLSessionDataDelegate, @unchecked Senda
 
 /// Downloads `dataset` into `folder` (see `Downloader`).
 @discardableResult
-public func download(dataset: DatasetDescription, into folder: String, mirrors: [String]? = nil,
-                     progress: @escaping @Sendable (DownloadEvent) -> Void = { _ in }) throws -> DownloadReport {
+public func download(
+    dataset: DatasetDescription, into folder: String, mirrors: [String]? = nil,
+    progress: @escaping @Sendable (DownloadEvent) -> Void = { _ in }
+) throws -> DownloadReport {
     try Downloader().download(dataset, into: folder, mirrors: mirrors, progress: progress)
 }

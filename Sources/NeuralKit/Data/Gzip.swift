@@ -16,8 +16,9 @@ public enum Gzip {
         stream.initialize(to: z_stream())
         defer { stream.deallocate() }
         // windowBits 15 + 16: a gzip header and trailer rather than zlib's.
-        let status = deflateInit2_(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                                   zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let status = deflateInit2_(
+            stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
+            zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw KitError("gzip: zlib could not start compressing (error \(status))") }
         defer { deflateEnd(stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(stream, uLong(bytes.count))) + 32)
@@ -129,7 +130,10 @@ final class Inflater {
     /// After a member's end: another member, zero padding, or garbage.
     private func endOfMember() throws {
         let rest = Int(stream.pointee.avail_in)
-        guard rest > 0, let next = stream.pointee.next_in else { finished = true; return }
+        guard rest > 0, let next = stream.pointee.next_in else {
+            finished = true
+            return
+        }
         let remaining = UnsafeBufferPointer(start: next, count: rest)
         if Gzip.isCompressed(remaining) {
             inflateReset(stream)
@@ -141,7 +145,9 @@ final class Inflater {
     }
 
     private func truncated() -> KitError {
-        KitError("\(name): the gzip data ends early (the file is truncated: \(produced) bytes decompressed before it stopped); delete it and download it again")
+        KitError(
+            "\(name): the gzip data ends early (the file is truncated: \(produced) bytes decompressed before it stopped); delete it and download it again"
+        )
     }
 
     /// The decompressed bytes so far (leaves the inflater empty).

@@ -34,8 +34,10 @@ public enum IDX {
     ///   for error messages.
     /// - `maximumBytes`: the largest array accepted (1 GiB by default), so a
     ///   corrupt header or a decompression bomb cannot exhaust memory.
-    public static func read(contentsOf path: String, itemName: String = "items",
-                            maximumBytes: Int = 1 << 30) throws -> IDXArray {
+    public static func read(
+        contentsOf path: String, itemName: String = "items",
+        maximumBytes: Int = 1 << 30
+    ) throws -> IDXArray {
         let name = (path as NSString).lastPathComponent
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -52,8 +54,10 @@ public enum IDX {
     }
 
     /// Parses the bytes of an IDX file (raw or gzip); `name` is used in errors.
-    public static func parse(_ file: [UInt8], name: String, itemName: String = "items",
-                             maximumBytes: Int = 1 << 30) throws -> IDXArray {
+    public static func parse(
+        _ file: [UInt8], name: String, itemName: String = "items",
+        maximumBytes: Int = 1 << 30
+    ) throws -> IDXArray {
         if Gzip.isCompressed(file) {
             return try parseCompressed(file, name: name, itemName: itemName, maximumBytes: maximumBytes)
         }
@@ -65,8 +69,10 @@ public enum IDX {
         return IDXArray(dimensions: header.dimensions, bytes: Array(file[header.size...]))
     }
 
-    private static func parseCompressed(_ file: [UInt8], name: String, itemName: String,
-                                        maximumBytes: Int) throws -> IDXArray {
+    private static func parseCompressed(
+        _ file: [UInt8], name: String, itemName: String,
+        maximumBytes: Int
+    ) throws -> IDXArray {
         let inflater = try Inflater(file, name: name)
         // The header first (4 bytes, then 4 a dimension), to learn how much data to accept.
         try inflater.fill(upTo: 4)
@@ -83,7 +89,9 @@ public enum IDX {
             throw header.lengthError(itemName: itemName, holds: data, orMore: !inflater.finished)
         }
         guard inflater.finished else {
-            throw KitError("\(name): the gzip data does not end after the \(header.dataSize) bytes the header promises (corrupt file)")
+            throw KitError(
+                "\(name): the gzip data does not end after the \(header.dataSize) bytes the header promises (corrupt file)"
+            )
         }
         var bytes = inflater.takeOutput()
         bytes.removeFirst(header.size)
@@ -98,8 +106,9 @@ public enum IDX {
     /// The bytes of an IDX file holding `array` (unsigned bytes).
     public static func encode(_ array: IDXArray, compressed: Bool = false) throws -> [UInt8] {
         guard !array.dimensions.isEmpty, array.dimensions.count < 256,
-              array.dimensions.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }),
-              array.dimensions.reduce(1, *) == array.bytes.count else {
+            array.dimensions.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }),
+            array.dimensions.reduce(1, *) == array.bytes.count
+        else {
             throw KitError("IDX.encode: dimensions \(array.dimensions) do not fit \(array.bytes.count) bytes")
         }
         var file: [UInt8] = [0, 0, 0x08, UInt8(array.dimensions.count)]
@@ -121,22 +130,32 @@ public enum IDX {
 
         static func checkMagic(_ bytes: [UInt8], name: String, compressed: Bool) throws {
             guard bytes.count >= 4 else {
-                throw KitError("\(name): only \(bytes.count) bytes\(compressed ? " once decompressed" : ""), too short for an IDX header (the file is truncated or empty)")
+                throw KitError(
+                    "\(name): only \(bytes.count) bytes\(compressed ? " once decompressed" : ""), too short for an IDX header (the file is truncated or empty)"
+                )
             }
             let magic = bytes.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             let hexMagic = "0x" + String(magic, radix: 16).leftPadded(to: 8)
             guard bytes[0] == 0, bytes[1] == 0 else {
                 if !compressed && bytes[0] == 0x1f {
-                    throw KitError("\(name): not an IDX file (magic \(hexMagic)); it looks like a damaged gzip file — delete it and download it again")
+                    throw KitError(
+                        "\(name): not an IDX file (magic \(hexMagic)); it looks like a damaged gzip file — delete it and download it again"
+                    )
                 }
-                throw KitError("\(name): not an IDX file (magic \(hexMagic); an IDX file starts with 0x0000 then its type and rank, e.g. 0x00000803 for images)")
+                throw KitError(
+                    "\(name): not an IDX file (magic \(hexMagic); an IDX file starts with 0x0000 then its type and rank, e.g. 0x00000803 for images)"
+                )
             }
             guard bytes[2] == 0x08 else {
                 let type = typeNames[bytes[2]].map { "\($0) elements" } ?? "an unknown element type"
-                throw KitError("\(name): element type 0x\(String(bytes[2], radix: 16).leftPadded(to: 2)) (\(type)) is not supported: only unsigned bytes (0x08), as in MNIST (magic \(hexMagic))")
+                throw KitError(
+                    "\(name): element type 0x\(String(bytes[2], radix: 16).leftPadded(to: 2)) (\(type)) is not supported: only unsigned bytes (0x08), as in MNIST (magic \(hexMagic))"
+                )
             }
             guard bytes[3] > 0 else {
-                throw KitError("\(name): the header says the array has 0 dimensions (magic \(hexMagic)); an IDX array has at least one")
+                throw KitError(
+                    "\(name): the header says the array has 0 dimensions (magic \(hexMagic)); an IDX array has at least one"
+                )
             }
         }
 
@@ -145,17 +164,21 @@ public enum IDX {
             let rank = Int(bytes[3])
             size = 4 + 4 * rank
             guard bytes.count >= size else {
-                throw KitError("\(name): the header announces \(rank) dimensions (\(size) header bytes) but the file\(compressed ? " decompresses to" : " has") only \(bytes.count) bytes (truncated)")
+                throw KitError(
+                    "\(name): the header announces \(rank) dimensions (\(size) header bytes) but the file\(compressed ? " decompresses to" : " has") only \(bytes.count) bytes (truncated)"
+                )
             }
             var dimensions: [Int] = []
             for d in 0..<rank {
-                dimensions.append(bytes[4 + 4 * d ..< 8 + 4 * d].reduce(0) { $0 << 8 | Int($1) })
+                dimensions.append(bytes[4 + 4 * d..<8 + 4 * d].reduce(0) { $0 << 8 | Int($1) })
             }
             var total = 1
             for size in dimensions {
                 let (product, overflow) = total.multipliedReportingOverflow(by: size)
                 guard !overflow, product <= maximumBytes else {
-                    throw KitError("\(name): the header promises an array of \(dimensions.map(String.init).joined(separator: " × ")) bytes, more than the \(maximumBytes) bytes accepted (corrupt header?)")
+                    throw KitError(
+                        "\(name): the header promises an array of \(dimensions.map(String.init).joined(separator: " × ")) bytes, more than the \(maximumBytes) bytes accepted (corrupt header?)"
+                    )
                 }
                 total = product
             }
@@ -172,15 +195,19 @@ public enum IDX {
             if data < dataSize {
                 let whole = itemSize > 0 ? data / itemSize : 0
                 let partial = itemSize > 0 && data % itemSize != 0 ? " and part of one more" : ""
-                return KitError("\(name): the header promises \(promised) but the file holds \(whole)\(partial) (\(data) of \(dataSize) data bytes): it is truncated; delete it and download it again")
+                return KitError(
+                    "\(name): the header promises \(promised) but the file holds \(whole)\(partial) (\(data) of \(dataSize) data bytes): it is truncated; delete it and download it again"
+                )
             }
-            return KitError("\(name): the header promises \(promised) (\(dataSize) data bytes) but the file holds \(orMore ? "more" : "\(data) bytes"): extra data after the array (corrupt file, or a header that does not match)")
+            return KitError(
+                "\(name): the header promises \(promised) (\(dataSize) data bytes) but the file holds \(orMore ? "more" : "\(data) bytes"): extra data after the array (corrupt file, or a header that does not match)"
+            )
         }
     }
 }
 
-fileprivate extension String {
-    func leftPadded(to width: Int) -> String {
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -139,8 +139,10 @@ public final class ProgressPrinter: @unchecked Sendable {
 
     /// - `isTerminal`: nil detects whether standard error is a terminal.
     /// - `write`: where text goes (standard error by default; tests capture it).
-    public init(_ bar: ProgressBar, isTerminal: Bool? = nil,
-                write: @escaping @Sendable (String) -> Void = ProgressPrinter.standardError) {
+    public init(
+        _ bar: ProgressBar, isTerminal: Bool? = nil,
+        write: @escaping @Sendable (String) -> Void = ProgressPrinter.standardError
+    ) {
         self.bar = bar
         self.isTerminal = isTerminal ?? (isatty(2) == 1)
         self.start = Date()
@@ -153,7 +155,8 @@ public final class ProgressPrinter: @unchecked Sendable {
 
     /// Records progress; draws when it is time to.
     public func update(completed: Int64, total: Int64? = nil) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard !finished else { return }
         if let total { bar.total = total }
         let now = Date()
@@ -171,7 +174,8 @@ public final class ProgressPrinter: @unchecked Sendable {
 
     /// Draws the final state and ends the line.
     public func finish(completed: Int64, message: String? = nil) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard !finished else { return }
         finished = true
         var line = bar.render(completed: completed, elapsed: Date().timeIntervalSince(start))
@@ -181,7 +185,8 @@ public final class ProgressPrinter: @unchecked Sendable {
 
     /// Ends the line after a failure: on a terminal, leaves the bar as it was.
     public func abandon(message: String) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard !finished else { return }
         finished = true
         write(isTerminal ? "\r\u{1B}[K" + bar.label + " " + message + "\n" : bar.label + " " + message + "\n")

@@ -23,8 +23,10 @@ public struct DecisionBoundaryPlot {
     public var width = 520
     public var height = 540
 
-    public init(title: String, points: Tensor, labels: [Int], classNames: [String]? = nil,
-                classify: @escaping (Tensor) -> [Int]) {
+    public init(
+        title: String, points: Tensor, labels: [Int], classNames: [String]? = nil,
+        classify: @escaping (Tensor) -> [Int]
+    ) {
         self.title = title
         self.points = points
         self.labels = labels
@@ -34,7 +36,8 @@ public struct DecisionBoundaryPlot {
 
     /// The plot of a dataset's points (which must have two features).
     public init(title: String, data: Dataset, classify: @escaping (Tensor) -> [Int]) {
-        self.init(title: title, points: data.inputs, labels: data.labels, classNames: data.classNames, classify: classify)
+        self.init(
+            title: title, points: data.inputs, labels: data.labels, classNames: data.classNames, classify: classify)
     }
 
     /// The data range shown, with a margin: a square, so that circles stay round.
@@ -42,7 +45,8 @@ public struct DecisionBoundaryPlot {
         let n = points.rank == 2 && points.columnCount >= 2 ? points.rowCount : 0
         let xs = (0..<n).map { points[$0, 0] }.filter(\.isFinite)
         let ys = (0..<n).map { points[$0, 1] }.filter(\.isFinite)
-        let (x0, x1) = (xs.min() ?? -1, xs.max() ?? 1), (y0, y1) = (ys.min() ?? -1, ys.max() ?? 1)
+        let (x0, x1) = (xs.min() ?? -1, xs.max() ?? 1)
+        let (y0, y1) = (ys.min() ?? -1, ys.max() ?? 1)
         let half = Swift.max(x1 - x0, y1 - y0, 1e-6) / 2 * 1.1
         let (cx, cy) = ((x0 + x1) / 2, (y0 + y1) / 2)
         return ((cx - half)...(cx + half), (cy - half)...(cy + half))
@@ -70,8 +74,9 @@ public struct DecisionBoundaryPlot {
         let bounds = self.bounds
         let xTicks = SVG.ticks(bounds.x.lowerBound, bounds.x.upperBound, count: 5)
         let yTicks = SVG.ticks(bounds.y.lowerBound, bounds.y.upperBound, count: 5)
-        let frame = Frame(left: 56, top: 40, right: Double(width) - 16, bottom: Double(height) - 60,
-                          xRange: bounds.x, yRange: bounds.y)
+        let frame = Frame(
+            left: 56, top: 40, right: Double(width) - 16, bottom: Double(height) - 60,
+            xRange: bounds.x, yRange: bounds.y)
         let inside = { (ticks: (values: [Double], step: Double), range: ClosedRange<Double>) in
             (values: ticks.values.filter { range.contains($0) }, step: ticks.step)
         }
@@ -79,12 +84,14 @@ public struct DecisionBoundaryPlot {
         var svg = SVG.header(width: width, height: height)
         svg += SVG.title(title, width: width)
         svg += regions(frame: frame, bounds: bounds)
-        svg += SVG.axes(frame: frame, xTicks: inside(xTicks, bounds.x), yTicks: inside(yTicks, bounds.y),
-                        xLabel: "", yLabel: "", grid: false)
+        svg += SVG.axes(
+            frame: frame, xTicks: inside(xTicks, bounds.x), yTicks: inside(yTicks, bounds.y),
+            xLabel: "", yLabel: "", grid: false)
         svg += "<g class=\"points\" stroke=\"white\" stroke-width=\"0.8\">\n"
         let n = points.rank == 2 && points.columnCount >= 2 ? Swift.min(points.rowCount, labels.count) : 0
         for i in 0..<n {
-            svg += "<circle cx=\"\(SVG.number(frame.x(points[i, 0])))\" cy=\"\(SVG.number(frame.y(points[i, 1])))\" "
+            svg +=
+                "<circle cx=\"\(SVG.number(frame.x(points[i, 0])))\" cy=\"\(SVG.number(frame.y(points[i, 1])))\" "
                 + "r=\"3.5\" fill=\"\(SVG.strong(labels[i]))\"/>\n"
         }
         svg += "</g>\n"
@@ -98,13 +105,15 @@ public struct DecisionBoundaryPlot {
         let n = Swift.max(resolution, 1)
         let predictions = classify(grid(bounds))
         guard predictions.count == n * n else { return "" }
-        let cellWidth = frame.width / Double(n), cellHeight = frame.height / Double(n)
+        let cellWidth = frame.width / Double(n)
+        let cellHeight = frame.height / Double(n)
         var svg = "<g class=\"regions\" shape-rendering=\"crispEdges\">\n"
         for row in 0..<n {
             var start = 0
             for column in 1...n where column == n || predictions[row * n + column] != predictions[row * n + start] {
                 // A hair wider than the run, so that no white seams show between runs and rows.
-                svg += "<rect x=\"\(SVG.number(frame.left + Double(start) * cellWidth))\" "
+                svg +=
+                    "<rect x=\"\(SVG.number(frame.left + Double(start) * cellWidth))\" "
                     + "y=\"\(SVG.number(frame.top + Double(row) * cellHeight))\" "
                     + "width=\"\(SVG.number(Double(column - start) * cellWidth + 0.3))\" height=\"\(SVG.number(cellHeight + 0.3))\" "
                     + "fill=\"\(SVG.light(predictions[row * n + start]))\"/>\n"
@@ -119,8 +128,10 @@ public struct DecisionBoundaryPlot {
         var svg = "<g class=\"legend\">\n"
         var x = frame.left
         for (index, name) in classNames.enumerated() {
-            svg += "<circle cx=\"\(SVG.number(x + 5))\" cy=\"\(SVG.number(frame.bottom + 40))\" r=\"4\" fill=\"\(SVG.strong(index))\"/>\n"
-            svg += "<text x=\"\(SVG.number(x + 13))\" y=\"\(SVG.number(frame.bottom + 44))\">class \(SVG.escape(name))</text>\n"
+            svg +=
+                "<circle cx=\"\(SVG.number(x + 5))\" cy=\"\(SVG.number(frame.bottom + 40))\" r=\"4\" fill=\"\(SVG.strong(index))\"/>\n"
+            svg +=
+                "<text x=\"\(SVG.number(x + 13))\" y=\"\(SVG.number(frame.bottom + 44))\">class \(SVG.escape(name))</text>\n"
             x += Double(28 + 7 * (name.count + 6))
         }
         return svg + "</g>\n"

@@ -11,7 +11,8 @@ public enum PNG {
     /// The PNG file of `pixels` (row-major, `channels` bytes a pixel: 1 grey, 3 RGB).
     public static func encode(width: Int, height: Int, channels: Int, pixels: [UInt8]) throws -> [UInt8] {
         guard width > 0, height > 0, channels == 1 || channels == 3, pixels.count == width * height * channels else {
-            throw KitError("PNG.encode: \(pixels.count) bytes are not \(width)×\(height) pixels of \(channels) channels")
+            throw KitError(
+                "PNG.encode: \(pixels.count) bytes are not \(width)×\(height) pixels of \(channels) channels")
         }
         // Each row starts with its filter type: 0, none.
         var raw = [UInt8]()
@@ -41,7 +42,8 @@ public enum PNG {
 
     /// A `data:` URL of the PNG, for an SVG `<image>`.
     public static func dataURL(width: Int, height: Int, channels: Int, pixels: [UInt8]) throws -> String {
-        "data:image/png;base64," + Data(try encode(width: width, height: height, channels: channels, pixels: pixels))
+        "data:image/png;base64,"
+            + Data(try encode(width: width, height: height, channels: channels, pixels: pixels))
             .base64EncodedString()
     }
 
@@ -65,13 +67,19 @@ public enum ImagePictures {
     /// counts written in the cells; the diagonal in green, mistakes in red.
     public static func confusionMatrix(_ matrix: [[Int]], classNames: [String], title: String) -> String {
         let n = matrix.count
-        let cell = 44.0, left = 130.0, top = 70.0
-        let width = left + cell * Double(n) + 30, height = top + cell * Double(n) + 110
+        let cell = 44.0
+        let left = 130.0
+        let top = 70.0
+        let width = left + cell * Double(n) + 30
+        let height = top + cell * Double(n) + 110
         let rowTotals = matrix.map { max($0.reduce(0, +), 1) }
         var svg = header(width: width, height: height)
         svg += text(title, x: width / 2, y: 26, size: 16, anchor: "middle", weight: "bold")
-        svg += text("predicted class →", x: left + cell * Double(n) / 2, y: top + cell * Double(n) + 96, size: 13, anchor: "middle")
-        svg += "<text x=\"16\" y=\"\(f(top + cell * Double(n) / 2))\" font-size=\"13\" text-anchor=\"middle\" "
+        svg += text(
+            "predicted class →", x: left + cell * Double(n) / 2, y: top + cell * Double(n) + 96, size: 13,
+            anchor: "middle")
+        svg +=
+            "<text x=\"16\" y=\"\(f(top + cell * Double(n) / 2))\" font-size=\"13\" text-anchor=\"middle\" "
             + "transform=\"rotate(-90 16 \(f(top + cell * Double(n) / 2)))\">true class →</text>\n"
         for (t, row) in matrix.enumerated() {
             let y = top + cell * Double(t)
@@ -79,24 +87,32 @@ public enum ImagePictures {
             for (p, count) in row.enumerated() {
                 let x = left + cell * Double(p)
                 let share = Double(count) / Double(rowTotals[t])
-                let color = t == p ? mix(share, from: (247, 252, 245), to: (35, 139, 69))
-                                   : mix(min(1, share * 4), from: (255, 255, 255), to: (203, 24, 29))
-                svg += "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"\(color)\" stroke=\"#ddd\"/>\n"
+                let color =
+                    t == p
+                    ? mix(share, from: (247, 252, 245), to: (35, 139, 69))
+                    : mix(min(1, share * 4), from: (255, 255, 255), to: (203, 24, 29))
+                svg +=
+                    "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(cell))\" height=\"\(f(cell))\" fill=\"\(color)\" stroke=\"#ddd\"/>\n"
                 if count > 0 {
                     let dark = (t == p && share > 0.5) || (t != p && share * 4 > 0.6)
-                    svg += text(String(count), x: x + cell / 2, y: y + cell / 2 + 4, size: count >= 1000 ? 10 : 12,
-                                anchor: "middle", color: dark ? "#fff" : "#222")
+                    svg += text(
+                        String(count), x: x + cell / 2, y: y + cell / 2 + 4, size: count >= 1000 ? 10 : 12,
+                        anchor: "middle", color: dark ? "#fff" : "#222")
                 }
             }
         }
         for p in 0..<n {
-            let x = left + cell * Double(p) + cell / 2, y = top + cell * Double(n) + 10
-            svg += "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"12\" text-anchor=\"end\" "
+            let x = left + cell * Double(p) + cell / 2
+            let y = top + cell * Double(n) + 10
+            svg +=
+                "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"12\" text-anchor=\"end\" "
                 + "transform=\"rotate(-45 \(f(x)) \(f(y)))\">\(escape(short(classNames, p)))</text>\n"
         }
-        let total = matrix.joined().reduce(0, +), right = (0..<n).reduce(0) { $0 + matrix[$1][$1] }
-        svg += text("\(right) of \(total) right (\(percent(Double(right) / Double(max(total, 1))))); row t, column p: "
-            + "images of class t predicted as p", x: width / 2, y: 48, size: 12, anchor: "middle", color: "#555")
+        let total = matrix.joined().reduce(0, +)
+        let right = (0..<n).reduce(0) { $0 + matrix[$1][$1] }
+        svg += text(
+            "\(right) of \(total) right (\(percent(Double(right) / Double(max(total, 1))))); row t, column p: "
+                + "images of class t predicted as p", x: width / 2, y: 48, size: 12, anchor: "middle", color: "#555")
         return svg + "</svg>\n"
     }
 
@@ -116,29 +132,39 @@ public enum ImagePictures {
 
     /// Greyscale images (`height × width` bytes each, 0 = background) in a grid
     /// of `columns`, each under its caption; drawn dark on light, enlarged.
-    public static func imageGrid(_ images: [CaptionedImage], height: Int, width: Int, columns: Int,
-                                 title: String, subtitle: String = "", scale: Double = 3) throws -> String {
-        let cellWidth = max(Double(width) * scale, 90) + 12, cellHeight = Double(height) * scale + 44
+    public static func imageGrid(
+        _ images: [CaptionedImage], height: Int, width: Int, columns: Int,
+        title: String, subtitle: String = "", scale: Double = 3
+    ) throws -> String {
+        let cellWidth = max(Double(width) * scale, 90) + 12
+        let cellHeight = Double(height) * scale + 44
         let rows = (images.count + columns - 1) / max(columns, 1)
         let top = subtitle.isEmpty ? 44.0 : 62.0
         let svgWidth = cellWidth * Double(max(min(columns, images.count), 1)) + 20
         let svgHeight = top + cellHeight * Double(max(rows, 1)) + 10
         var svg = header(width: max(svgWidth, 360), height: svgHeight)
         svg += text(title, x: max(svgWidth, 360) / 2, y: 26, size: 16, anchor: "middle", weight: "bold")
-        if !subtitle.isEmpty { svg += text(subtitle, x: max(svgWidth, 360) / 2, y: 46, size: 12, anchor: "middle", color: "#555") }
+        if !subtitle.isEmpty {
+            svg += text(subtitle, x: max(svgWidth, 360) / 2, y: 46, size: 12, anchor: "middle", color: "#555")
+        }
         for (index, image) in images.enumerated() {
-            let x = 10 + cellWidth * Double(index % columns), y = top + cellHeight * Double(index / columns)
+            let x = 10 + cellWidth * Double(index % columns)
+            let y = top + cellHeight * Double(index / columns)
             let imageX = x + (cellWidth - Double(width) * scale) / 2
             let inverted = image.pixels.map { 255 - $0 }
             let url = try PNG.dataURL(width: width, height: height, channels: 1, pixels: inverted)
-            svg += "<image x=\"\(f(imageX))\" y=\"\(f(y))\" width=\"\(f(Double(width) * scale))\" height=\"\(f(Double(height) * scale))\" "
+            svg +=
+                "<image x=\"\(f(imageX))\" y=\"\(f(y))\" width=\"\(f(Double(width) * scale))\" height=\"\(f(Double(height) * scale))\" "
                 + "style=\"image-rendering:pixelated\" href=\"\(url)\"/>\n"
-            svg += "<rect x=\"\(f(imageX))\" y=\"\(f(y))\" width=\"\(f(Double(width) * scale))\" height=\"\(f(Double(height) * scale))\" "
+            svg +=
+                "<rect x=\"\(f(imageX))\" y=\"\(f(y))\" width=\"\(f(Double(width) * scale))\" height=\"\(f(Double(height) * scale))\" "
                 + "fill=\"none\" stroke=\"\(image.highlight ? "#cb181d" : "#bbb")\"/>\n"
-            svg += text(image.caption, x: x + cellWidth / 2, y: y + Double(height) * scale + 16, size: 11, anchor: "middle")
+            svg += text(
+                image.caption, x: x + cellWidth / 2, y: y + Double(height) * scale + 16, size: 11, anchor: "middle")
             if !image.secondLine.isEmpty {
-                svg += text(image.secondLine, x: x + cellWidth / 2, y: y + Double(height) * scale + 30, size: 11,
-                            anchor: "middle", color: "#cb181d")
+                svg += text(
+                    image.secondLine, x: x + cellWidth / 2, y: y + Double(height) * scale + 30, size: 11,
+                    anchor: "middle", color: "#cb181d")
             }
         }
         return svg + "</svg>\n"
@@ -147,19 +173,24 @@ public enum ImagePictures {
     /// The weights of a dense layer's units as images: column `j` of `weight`
     /// (`[height·width, units]`) is unit j's image. Blue is negative, red
     /// positive, white zero; each unit is scaled by its own largest |weight|.
-    public static func weightImages(_ weight: Tensor, height: Int, width: Int, columns: Int = 10,
-                                    title: String, subtitle: String = "", scale: Double = 3) throws -> String {
+    public static func weightImages(
+        _ weight: Tensor, height: Int, width: Int, columns: Int = 10,
+        title: String, subtitle: String = "", scale: Double = 3
+    ) throws -> String {
         guard weight.rank == 2, weight.shape[0] == height * width, weight.shape[1] > 0 else {
             throw KitError("weightImages: a weight of shape \(weight.shape) is not [\(height * width), units]")
         }
         let units = weight.shape[1]
-        let size = Double(width) * scale, gap = 6.0
+        let size = Double(width) * scale
+        let gap = 6.0
         let rows = (units + columns - 1) / columns
         let top = subtitle.isEmpty ? 44.0 : 62.0
         let svgWidth = max(20 + (size + gap) * Double(min(columns, units)), 420)
         var svg = header(width: svgWidth, height: top + (Double(height) * scale + gap) * Double(rows) + 10)
         svg += text(title, x: svgWidth / 2, y: 26, size: 16, anchor: "middle", weight: "bold")
-        if !subtitle.isEmpty { svg += text(subtitle, x: svgWidth / 2, y: 46, size: 12, anchor: "middle", color: "#555") }
+        if !subtitle.isEmpty {
+            svg += text(subtitle, x: svgWidth / 2, y: 46, size: 12, anchor: "middle", color: "#555")
+        }
         for unit in 0..<units {
             var largest = 0.0
             for p in 0..<(height * width) { largest = max(largest, abs(weight.scalars[p * units + unit])) }
@@ -171,8 +202,10 @@ public enum ImagePictures {
                 rgb += [r, g, b]
             }
             let url = try PNG.dataURL(width: width, height: height, channels: 3, pixels: rgb)
-            let x = 10 + (size + gap) * Double(unit % columns), y = top + (Double(height) * scale + gap) * Double(unit / columns)
-            svg += "<image x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(size))\" height=\"\(f(Double(height) * scale))\" "
+            let x = 10 + (size + gap) * Double(unit % columns)
+            let y = top + (Double(height) * scale + gap) * Double(unit / columns)
+            svg +=
+                "<image x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(size))\" height=\"\(f(Double(height) * scale))\" "
                 + "style=\"image-rendering:pixelated\" href=\"\(url)\"><title>unit \(unit)</title></image>\n"
         }
         return svg + "</svg>\n"
@@ -183,7 +216,9 @@ public enum ImagePictures {
     /// Blue (−1) → white (0) → red (+1).
     static func diverging(_ v: Double) -> (UInt8, UInt8, UInt8) {
         let t = max(-1, min(1, v))
-        func channel(_ a: Double, _ b: Double, _ s: Double) -> UInt8 { UInt8(max(0, min(255, (a + (b - a) * s).rounded()))) }
+        func channel(_ a: Double, _ b: Double, _ s: Double) -> UInt8 {
+            UInt8(max(0, min(255, (a + (b - a) * s).rounded())))
+        }
         if t >= 0 { return (channel(255, 178, t), channel(255, 24, t), channel(255, 43, t)) }
         return (channel(255, 33, -t), channel(255, 102, -t), channel(255, 172, -t))
     }
@@ -200,8 +235,10 @@ public enum ImagePictures {
             + "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
     }
 
-    public static func text(_ content: String, x: Double, y: Double, size: Double, anchor: String = "start",
-                     weight: String = "normal", color: String = "#222") -> String {
+    public static func text(
+        _ content: String, x: Double, y: Double, size: Double, anchor: String = "start",
+        weight: String = "normal", color: String = "#222"
+    ) -> String {
         "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"\(f(size))\" text-anchor=\"\(anchor)\" font-weight=\"\(weight)\" "
             + "fill=\"\(color)\">\(escape(content))</text>\n"
     }

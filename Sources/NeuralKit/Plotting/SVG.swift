@@ -38,7 +38,10 @@ public enum SVG {
         if magnitude != 0, magnitude >= 1e5 || magnitude < 1e-3 { return String(format: "%.0e", value) }
         var decimals = 0
         var s = step
-        while s < 0.999, decimals < 6 { s *= 10; decimals += 1 }
+        while s < 0.999, decimals < 6 {
+            s *= 10
+            decimals += 1
+        }
         let text = String(format: "%.\(decimals)f", value)
         return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text
     }
@@ -60,14 +63,22 @@ public enum SVG {
     }
 
     /// Saturated colours for the points and lines of class or series `i`.
-    static let strongColors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-                               "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+    static let strongColors = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+        "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    ]
     /// Light colours for the region of class `i`.
-    static let lightColors = ["#c6dbef", "#f9c9c9", "#c7e9c0", "#fdd9b5", "#dadaeb",
-                              "#e0cfc9", "#f7d4ea", "#dddddd", "#eeeeb5", "#c2eef3"]
+    static let lightColors = [
+        "#c6dbef", "#f9c9c9", "#c7e9c0", "#fdd9b5", "#dadaeb",
+        "#e0cfc9", "#f7d4ea", "#dddddd", "#eeeeb5", "#c2eef3",
+    ]
 
-    static func strong(_ i: Int) -> String { strongColors[((i % strongColors.count) + strongColors.count) % strongColors.count] }
-    static func light(_ i: Int) -> String { lightColors[((i % lightColors.count) + lightColors.count) % lightColors.count] }
+    static func strong(_ i: Int) -> String {
+        strongColors[((i % strongColors.count) + strongColors.count) % strongColors.count]
+    }
+    static func light(_ i: Int) -> String {
+        lightColors[((i % lightColors.count) + lightColors.count) % lightColors.count]
+    }
 
     /// The opening of an SVG document of the given size, with a white background.
     static func header(width: Int, height: Int) -> String {
@@ -81,53 +92,71 @@ public enum SVG {
     }
 
     /// The plot area's frame, its ticks, tick labels and axis labels.
-    static func axes(frame: Frame, xTicks: (values: [Double], step: Double), yTicks: (values: [Double], step: Double),
-                     xLabel: String, yLabel: String, grid: Bool) -> String {
+    static func axes(
+        frame: Frame, xTicks: (values: [Double], step: Double), yTicks: (values: [Double], step: Double),
+        xLabel: String, yLabel: String, grid: Bool
+    ) -> String {
         var svg = "<g class=\"axes\" stroke=\"#333\" stroke-width=\"1\">\n"
         for x in xTicks.values {
             let px = number(frame.x(x))
-            if grid { svg += "<line x1=\"\(px)\" y1=\"\(number(frame.top))\" x2=\"\(px)\" y2=\"\(number(frame.bottom))\" stroke=\"#e5e5e5\"/>\n" }
-            svg += "<line x1=\"\(px)\" y1=\"\(number(frame.bottom))\" x2=\"\(px)\" y2=\"\(number(frame.bottom + 5))\"/>\n"
+            if grid {
+                svg +=
+                    "<line x1=\"\(px)\" y1=\"\(number(frame.top))\" x2=\"\(px)\" y2=\"\(number(frame.bottom))\" stroke=\"#e5e5e5\"/>\n"
+            }
+            svg +=
+                "<line x1=\"\(px)\" y1=\"\(number(frame.bottom))\" x2=\"\(px)\" y2=\"\(number(frame.bottom + 5))\"/>\n"
         }
         for y in yTicks.values {
             let py = number(frame.y(y))
-            if grid { svg += "<line x1=\"\(number(frame.left))\" y1=\"\(py)\" x2=\"\(number(frame.right))\" y2=\"\(py)\" stroke=\"#e5e5e5\"/>\n" }
+            if grid {
+                svg +=
+                    "<line x1=\"\(number(frame.left))\" y1=\"\(py)\" x2=\"\(number(frame.right))\" y2=\"\(py)\" stroke=\"#e5e5e5\"/>\n"
+            }
             svg += "<line x1=\"\(number(frame.left - 5))\" y1=\"\(py)\" x2=\"\(number(frame.left))\" y2=\"\(py)\"/>\n"
         }
-        svg += "<rect x=\"\(number(frame.left))\" y=\"\(number(frame.top))\" width=\"\(number(frame.width))\" "
+        svg +=
+            "<rect x=\"\(number(frame.left))\" y=\"\(number(frame.top))\" width=\"\(number(frame.width))\" "
             + "height=\"\(number(frame.height))\" fill=\"none\"/>\n</g>\n"
         svg += "<g class=\"tick-labels\" fill=\"#333\">\n"
         for x in xTicks.values {
-            svg += "<text x=\"\(number(frame.x(x)))\" y=\"\(number(frame.bottom + 18))\" text-anchor=\"middle\">"
+            svg +=
+                "<text x=\"\(number(frame.x(x)))\" y=\"\(number(frame.bottom + 18))\" text-anchor=\"middle\">"
                 + "\(escape(tickLabel(x, step: xTicks.step)))</text>\n"
         }
         for y in yTicks.values {
-            svg += "<text x=\"\(number(frame.left - 8))\" y=\"\(number(frame.y(y) + 4))\" text-anchor=\"end\">"
+            svg +=
+                "<text x=\"\(number(frame.left - 8))\" y=\"\(number(frame.y(y) + 4))\" text-anchor=\"end\">"
                 + "\(escape(tickLabel(y, step: yTicks.step)))</text>\n"
         }
         svg += "</g>\n"
         if !xLabel.isEmpty {
-            svg += "<text x=\"\(number((frame.left + frame.right) / 2))\" y=\"\(number(frame.bottom + 38))\" "
+            svg +=
+                "<text x=\"\(number((frame.left + frame.right) / 2))\" y=\"\(number(frame.bottom + 38))\" "
                 + "text-anchor=\"middle\" font-size=\"13\">\(escape(xLabel))</text>\n"
         }
         if !yLabel.isEmpty {
-            let cx = number(frame.left - 48), cy = number((frame.top + frame.bottom) / 2)
-            svg += "<text x=\"\(cx)\" y=\"\(cy)\" text-anchor=\"middle\" font-size=\"13\" "
+            let cx = number(frame.left - 48)
+            let cy = number((frame.top + frame.bottom) / 2)
+            svg +=
+                "<text x=\"\(cx)\" y=\"\(cy)\" text-anchor=\"middle\" font-size=\"13\" "
                 + "transform=\"rotate(-90 \(cx) \(cy))\">\(escape(yLabel))</text>\n"
         }
         return svg
     }
 
     static func title(_ text: String, width: Int) -> String {
-        text.isEmpty ? "" : "<text x=\"\(width / 2)\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" "
-            + "font-weight=\"bold\">\(escape(text))</text>\n"
+        text.isEmpty
+            ? ""
+            : "<text x=\"\(width / 2)\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" "
+                + "font-weight=\"bold\">\(escape(text))</text>\n"
     }
 
     /// Writes `svg` to `path`, creating the folder if needed.
     static func write(_ svg: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(svg.utf8).write(to: url)
         } catch {
             throw KitError("could not write \(path): \(error.localizedDescription)")

@@ -19,8 +19,9 @@ enum LayerFormulas {
         let span = 1 + (kernel - 1) * dilation
         let room = size + 2 * padding
         if span > room {
-            throw KitError("the kernel spans \(span) pixels but the padded input has \(room) (\(size) + 2·\(padding)): "
-                + "it fits nowhere; use a smaller kernel, less dilation or more padding")
+            throw KitError(
+                "the kernel spans \(span) pixels but the padded input has \(room) (\(size) + 2·\(padding)): "
+                    + "it fits nowhere; use a smaller kernel, less dilation or more padding")
         }
         return try windowPositions(size: size, span: span, stride: stride, padding: padding, layer: "the convolution")
     }

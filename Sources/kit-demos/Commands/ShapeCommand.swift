@@ -9,7 +9,8 @@ func runShapeCommand(_ arguments: Arguments) -> Int32 {
     let options = ShapeOptions(arguments)
     do {
         let known: [String: Set<String>] = [
-            "conv2d": ["input", "kernel", "filters", "stride", "padding", "dilation"], "pool": ["input", "window", "stride"],
+            "conv2d": ["input", "kernel", "filters", "stride", "padding", "dilation"],
+            "pool": ["input", "window", "stride"],
             "dense": ["inputs", "outputs"],
         ]
         guard let kind = arguments.positionals.first else { throw UsageError("which layer? conv2d, pool or dense") }
@@ -74,18 +75,23 @@ func groupedDigits(_ n: Int) -> String {
 private func strideNote(_ dimension: String, size: Int, span: Int, padding: Int, stride: Int) -> String? {
     let room = size + 2 * padding - span
     guard room >= 0, room % stride != 0 else { return nil }
-    return "note: along the \(dimension), (\(size) − \(span) + 2·\(padding)) = \(room) is not a multiple of the stride \(stride): "
+    return
+        "note: along the \(dimension), (\(size) − \(span) + 2·\(padding)) = \(room) is not a multiple of the stride \(stride): "
         + "the last \(room % stride) \(dimension == "height" ? "row" : "column")\(room % stride > 1 ? "s" : "") of the padded input "
         + "\(room % stride > 1 ? "are" : "is") never covered (the floor drops \(room % stride > 1 ? "them" : "it"))"
 }
 
 private func printConvolution(_ o: ShapeOptions) throws {
     let (c, h, w) = try o.volume("input")
-    let f = try o.integer("kernel"), k = try o.integer("filters")
-    let s = try o.integer("stride", default: 1), p = try o.integer("padding", default: 0), d = try o.integer("dilation", default: 1)
+    let f = try o.integer("kernel")
+    let k = try o.integer("filters")
+    let s = try o.integer("stride", default: 1)
+    let p = try o.integer("padding", default: 0)
+    let d = try o.integer("dilation", default: 1)
     guard k >= 1 else { throw KitError("--filters must be at least 1, got \(k)") }
     guard c >= 1 else { throw KitError("the input must have at least 1 channel, got \(c)") }
-    let outH: Int, outW: Int
+    let outH: Int
+    let outW: Int
     do {
         outH = try LayerFormulas.convolution(size: h, kernel: f, stride: s, padding: p, dilation: d)
         outW = try LayerFormulas.convolution(size: w, kernel: f, stride: s, padding: p, dilation: d)
@@ -94,7 +100,9 @@ private func printConvolution(_ o: ShapeOptions) throws {
     }
     let span = d * (f - 1) + 1
     let spanText = d == 1 ? "\(f)" : "\(span)"
-    print("conv2d: \(k) filter\(k == 1 ? "" : "s") of \(f)×\(f)×\(c) on \(c)×\(h)×\(w), stride \(s), padding \(p)" + (d == 1 ? "" : ", dilation \(d)"))
+    print(
+        "conv2d: \(k) filter\(k == 1 ? "" : "s") of \(f)×\(f)×\(c) on \(c)×\(h)×\(w), stride \(s), padding \(p)"
+            + (d == 1 ? "" : ", dilation \(d)"))
     if d != 1 { print("  dilated kernel span: D(F − 1) + 1 = \(d)·(\(f) − 1) + 1 = \(span)") }
     print("  output height: ⌊(\(h) − \(spanText) + 2·\(p)) / \(s)⌋ + 1 = \(outH)")
     print("  output width:  ⌊(\(w) − \(spanText) + 2·\(p)) / \(s)⌋ + 1 = \(outW)")
@@ -104,7 +112,10 @@ private func printConvolution(_ o: ShapeOptions) throws {
     print("  parameters: (F·F·C + 1)·K = (\(f)·\(f)·\(c) + 1)·\(k) = \(groupedDigits(parameters))")
     let macs = LayerFormulas.convolutionProducts(kernel: f, channels: c, filters: k, height: outH, width: outW)
     print("  multiply-accumulates: H′·W′·K·F·F·C = \(outH)·\(outW)·\(k)·\(f)·\(f)·\(c) = \(groupedDigits(macs))")
-    for note in [strideNote("height", size: h, span: span, padding: p, stride: s), strideNote("width", size: w, span: span, padding: p, stride: s)] {
+    for note in [
+        strideNote("height", size: h, span: span, padding: p, stride: s),
+        strideNote("width", size: w, span: span, padding: p, stride: s),
+    ] {
         if let note { print("  " + note) }
     }
 }
@@ -113,7 +124,8 @@ private func printPooling(_ o: ShapeOptions) throws {
     let (c, h, w) = try o.volume("input")
     let f = try o.integer("window")
     let s = try o.integer("stride", default: f)
-    let outH: Int, outW: Int
+    let outH: Int
+    let outW: Int
     do {
         outH = try LayerFormulas.pooling(size: h, window: f, stride: s)
         outW = try LayerFormulas.pooling(size: w, window: f, stride: s)
@@ -127,17 +139,25 @@ private func printPooling(_ o: ShapeOptions) throws {
     print("  units: \(c)·\(outH)·\(outW) = \(groupedDigits(c * outH * outW))")
     print("  parameters: 0")
     print("  multiply-accumulates: 0 (\(groupedDigits(c * outH * outW * f * f)) comparisons or additions)")
-    for note in [strideNote("height", size: h, span: f, padding: 0, stride: s), strideNote("width", size: w, span: f, padding: 0, stride: s)] {
+    for note in [
+        strideNote("height", size: h, span: f, padding: 0, stride: s),
+        strideNote("width", size: w, span: f, padding: 0, stride: s),
+    ] {
         if let note { print("  " + note) }
     }
 }
 
 private func printDense(_ o: ShapeOptions) throws {
-    let m = try o.integer("inputs"), n = try o.integer("outputs")
+    let m = try o.integer("inputs")
+    let n = try o.integer("outputs")
     guard m >= 1, n >= 1 else { throw KitError("--inputs and --outputs must be at least 1, got \(m) and \(n)") }
     print("dense: \(m) inputs → \(n) outputs")
     print("  output shape: \(n)")
     print("  units: \(n)")
-    print("  parameters: (M + 1)·N = (\(m) + 1)·\(n) = \(groupedDigits(LayerFormulas.denseParameters(inputs: m, outputs: n)))")
-    print("  multiply-accumulates: M·N = \(m)·\(n) = \(groupedDigits(LayerFormulas.denseProducts(inputs: m, outputs: n)))")
+    print(
+        "  parameters: (M + 1)·N = (\(m) + 1)·\(n) = \(groupedDigits(LayerFormulas.denseParameters(inputs: m, outputs: n)))"
+    )
+    print(
+        "  multiply-accumulates: M·N = \(m)·\(n) = \(groupedDigits(LayerFormulas.denseProducts(inputs: m, outputs: n)))"
+    )
 }

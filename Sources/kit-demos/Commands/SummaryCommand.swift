@@ -1,6 +1,7 @@
 import Exercises
 import KitCommandLine
 import NeuralKit
+
 #if !NEURALKIT_NO_REFERENCE
 import Solutions
 #endif
@@ -15,14 +16,20 @@ import Solutions
 /// Runs `kit summary` with its arguments (`CommandDeclaration.summary`); prints to stdout and returns the exit status.
 func runSummaryCommand(_ arguments: Arguments) -> Int32 {
     let usage = CommandDeclaration.summary.help
-    guard let model = arguments.positionals.first else { print(usage); return ExitStatus.usage }
+    guard let model = arguments.positionals.first else {
+        print(usage)
+        return ExitStatus.usage
+    }
     let options = arguments.options
     do {
         switch model {
         case "lenet", "lenet5", "LeNet-5":
-            let size = Int(options["image-size"] ?? "28") ?? -1, classes = Int(options["classes"] ?? "10") ?? -1
+            let size = Int(options["image-size"] ?? "28") ?? -1
+            let classes = Int(options["classes"] ?? "10") ?? -1
             guard size >= 16, classes >= 1 else {
-                throw KitError("LeNet-5 needs --image-size of at least 16 (two 5×5 convolutions and two poolings) and --classes of at least 1")
+                throw KitError(
+                    "LeNet-5 needs --image-size of at least 16 (two 5×5 convolutions and two poolings) and --classes of at least 1"
+                )
             }
             print("LeNet-5 on a 1×\(size)×\(size) image")
             let model = try SummaryModel.leNet5(imageSize: size, classes: classes)
@@ -50,7 +57,9 @@ enum SummaryModel {
     // The reference's own layers, which describe themselves (not the fast versions `kit train`
     // runs, which only compute), or the student's code in the student edition (which has no reference).
     #if NEURALKIT_NO_REFERENCE
-    private static func builtLeNet5(_ size: Int, _ classes: Int, _ generator: inout SeededGenerator) throws -> any Classifier {
+    private static func builtLeNet5(_ size: Int, _ classes: Int, _ generator: inout SeededGenerator) throws
+        -> any Classifier
+    {
         try TrainingCode.student.makeLeNet(size, classes, &generator)
     }
 
@@ -58,7 +67,9 @@ enum SummaryModel {
         try TrainingCode.student.makeNetwork(sizes[0], sizes[1], sizes[2], &generator)
     }
     #else
-    private static func builtLeNet5(_ size: Int, _ classes: Int, _ generator: inout SeededGenerator) throws -> any Classifier {
+    private static func builtLeNet5(_ size: Int, _ classes: Int, _ generator: inout SeededGenerator) throws
+        -> any Classifier
+    {
         Solutions.LeNet5(imageSize: size, classes: classes, using: &generator)
     }
 
@@ -76,10 +87,13 @@ enum SummaryModel {
         print("(Your LeNet5.init does not run yet (stage 10): this is the lectures' LeNet-5, made of your layers.)")
         let features = Sequential(
             Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator), ReLU(), MaxPool2D(window: 2),
-            Conv2D(inputChannels: 6, filters: 16, kernel: 5, using: &generator), ReLU(), MaxPool2D(window: 2), Flatten())
+            Conv2D(inputChannels: 6, filters: 16, kernel: 5, using: &generator), ReLU(), MaxPool2D(window: 2), Flatten()
+        )
         let flattened = try features.outputShape(for: [1, 1, imageSize, imageSize])[1]
-        let classifier: [any Layer] = [Dense(inputs: flattened, outputs: 120), ReLU(), Dense(inputs: 120, outputs: 84),
-                                       ReLU(), Dense(inputs: 84, outputs: classes)]
+        let classifier: [any Layer] = [
+            Dense(inputs: flattened, outputs: 120), ReLU(), Dense(inputs: 120, outputs: 84),
+            ReLU(), Dense(inputs: 84, outputs: classes),
+        ]
         return Sequential(features.layers + classifier)
     }
 
@@ -88,13 +102,15 @@ enum SummaryModel {
     static func multilayerPerceptron(sizes: [Int]) -> any Layer {
         var generator = SeededGenerator(seed: 0)
         if sizes.count == 3,
-           let network = try? builtNetwork(sizes, &generator) as? any Layer {
+            let network = try? builtNetwork(sizes, &generator) as? any Layer
+        {
             return network
         }
         let dense = zip(sizes, sizes.dropFirst()).map { Dense(inputs: $0, outputs: $1) }
-        return Sequential(dense.enumerated().flatMap { position, layer -> [any Layer] in
-            position == 0 ? [layer] : [ReLU(), layer]
-        })
+        return Sequential(
+            dense.enumerated().flatMap { position, layer -> [any Layer] in
+                position == 0 ? [layer] : [ReLU(), layer]
+            })
     }
 }
 
@@ -109,10 +125,14 @@ func summaryTable(_ model: any Layer, input: [Int]) throws -> [String] {
         totals.activations += activations
         totals.parameters += layer.parameterCount
         totals.macs += layer.multiplyAccumulates
-        rows.append([layer.name, shapeText(shape), groupedDigits(activations), groupedDigits(layer.parameterCount),
-                     groupedDigits(layer.multiplyAccumulates)])
+        rows.append([
+            layer.name, shapeText(shape), groupedDigits(activations), groupedDigits(layer.parameterCount),
+            groupedDigits(layer.multiplyAccumulates),
+        ])
     }
-    rows.append(["total", "", groupedDigits(totals.activations), groupedDigits(totals.parameters), groupedDigits(totals.macs)])
+    rows.append([
+        "total", "", groupedDigits(totals.activations), groupedDigits(totals.parameters), groupedDigits(totals.macs),
+    ])
     // Names and shapes left-aligned, numbers right-aligned.
     let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
     return rows.map { row in

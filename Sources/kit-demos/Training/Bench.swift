@@ -14,8 +14,10 @@ import NeuralKit
 enum BenchCommand {
     /// The options as declared in `CommandDeclaration.bench` (`--numpy` is kit's: it runs numpy afterwards).
     static func run(_ arguments: Arguments) -> Int32 {
-        let epochs = arguments.integer("epochs") ?? 3, batchSize = arguments.integer("batch-size") ?? 64
-        let examples = arguments.integer("examples") ?? 60_000, hidden = arguments.integer("hidden") ?? 100
+        let epochs = arguments.integer("epochs") ?? 3
+        let batchSize = arguments.integer("batch-size") ?? 64
+        let examples = arguments.integer("examples") ?? 60_000
+        let hidden = arguments.integer("hidden") ?? 100
         let seed = UInt64(truncatingIfNeeded: arguments.integer("seed") ?? 1)
         let json = arguments.flag("json")
         let lenet = arguments.string("model") == "lenet"
@@ -26,7 +28,8 @@ enum BenchCommand {
         }
 
         var generator = SeededGenerator(seed: seed)
-        let inputs = Tensor.uniform(shape: lenet ? [examples, 1, 28, 28] : [examples, 784], low: 0, high: 1, using: &generator)
+        let inputs = Tensor.uniform(
+            shape: lenet ? [examples, 1, 28, 28] : [examples, 784], low: 0, high: 1, using: &generator)
         let labels = (0..<examples).map { _ in generator.nextInt(below: 10) }
         guard let data = try? Dataset(inputs: inputs, labels: labels, classCount: 10) else { return 1 }
         func failed(_ error: Error) -> Int32 {
@@ -35,15 +38,20 @@ enum BenchCommand {
             return 1
         }
         let code: TrainingCode
-        let network: any Classifier, optimizer: any Optimizer
+        let network: any Classifier
+        let optimizer: any Optimizer
         do {
             if StudentEdition.hasReference {
                 code = try TrainingCode.reference
             } else {
                 code = TrainingCode.student
                 // With --json, standard output holds only the JSON object.
-                if json { FileHandle.standardError.write(Data((StudentEdition.trainsYourCode + "\n").utf8)) }
-                else { print(StudentEdition.trainsYourCode); fflush(nil) }
+                if json {
+                    FileHandle.standardError.write(Data((StudentEdition.trainsYourCode + "\n").utf8))
+                } else {
+                    print(StudentEdition.trainsYourCode)
+                    fflush(nil)
+                }
             }
             network = try lenet ? code.makeLeNet(28, 10, &generator) : code.makeNetwork(784, hidden, 10, &generator)
             optimizer = try code.makeOptimizer(0.05, 0.9)
@@ -56,9 +64,10 @@ enum BenchCommand {
         print("warning: a debug build; measure with: swift run -c release kit bench")
         #endif
         if !json {
-            print("One epoch of \(lenet ? "LeNet-5" : "the 784-\(hidden)-10 network") (\(code.name == "reference" ? "the reference" : code.name), stage 9's trainEpoch) on \(examples.formatted) "
-                + "random 28×28 examples, batches of \(batchSize), SGD with momentum, Double (float64); \(configuration) build, "
-                + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
+            print(
+                "One epoch of \(lenet ? "LeNet-5" : "the 784-\(hidden)-10 network") (\(code.name == "reference" ? "the reference" : code.name), stage 9's trainEpoch) on \(examples.formatted) "
+                    + "random 28×28 examples, batches of \(batchSize), SGD with momentum, Double (float64); \(configuration) build, "
+                    + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
         }
         var times: [Double] = []
         for epoch in 1...epochs {
@@ -72,20 +81,25 @@ enum BenchCommand {
             let seconds = Date().timeIntervalSince(start)
             times.append(seconds)
             if !json {
-                print("epoch \(epoch): \(String(format: "%.3f", seconds)) s, \(Int(Double(report.examples) / seconds).formatted) "
-                    + "samples/s (loss \(String(format: "%.4f", report.loss)))")
+                print(
+                    "epoch \(epoch): \(String(format: "%.3f", seconds)) s, \(Int(Double(report.examples) / seconds).formatted) "
+                        + "samples/s (loss \(String(format: "%.4f", report.loss)))")
             }
         }
         let best = times.min() ?? 1
         if json {
-            let summary = BenchSummary(model: lenet ? "lenet" : "mlp", examples: examples, batchSize: batchSize,
-                                       secondsPerEpoch: (best * 10_000).rounded() / 10_000,
-                                       samplesPerSecond: Int(Double(examples) / best), configuration: configuration)
+            let summary = BenchSummary(
+                model: lenet ? "lenet" : "mlp", examples: examples, batchSize: batchSize,
+                secondsPerEpoch: (best * 10_000).rounded() / 10_000,
+                samplesPerSecond: Int(Double(examples) / best), configuration: configuration)
             print(summary.jsonLine)
         } else {
-            print("NeuralKit, \(lenet ? "LeNet-5" : "784-\(hidden)-10"), batch \(batchSize): best epoch \(String(format: "%.3f", best)) s, "
-                + "\(Int(Double(examples) / best).formatted) samples/s")
-            print("numpy, same network and batch size: python3 Tests/Benchmarks/" + (lenet ? "lenet_numpy.py --batch \(batchSize)" : "mlp_numpy.py --batch-size \(batchSize)"))
+            print(
+                "NeuralKit, \(lenet ? "LeNet-5" : "784-\(hidden)-10"), batch \(batchSize): best epoch \(String(format: "%.3f", best)) s, "
+                    + "\(Int(Double(examples) / best).formatted) samples/s")
+            print(
+                "numpy, same network and batch size: python3 Tests/Benchmarks/"
+                    + (lenet ? "lenet_numpy.py --batch \(batchSize)" : "mlp_numpy.py --batch-size \(batchSize)"))
         }
         return 0
     }

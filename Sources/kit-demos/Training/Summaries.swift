@@ -22,9 +22,15 @@ struct TrainingSummary: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case dataset, model, student, epochs, parameters, seed, momentum, decay
-        case testAccuracy = "test_accuracy", trainAccuracy = "train_accuracy", finalLoss = "final_loss"
-        case secondsPerEpoch = "seconds_per_epoch", samplesPerSecond = "samples_per_second", batchSize = "batch_size"
-        case learningRate = "learning_rate", trainExamples = "train_examples", testExamples = "test_examples"
+        case testAccuracy = "test_accuracy"
+        case trainAccuracy = "train_accuracy"
+        case finalLoss = "final_loss"
+        case secondsPerEpoch = "seconds_per_epoch"
+        case samplesPerSecond = "samples_per_second"
+        case batchSize = "batch_size"
+        case learningRate = "learning_rate"
+        case trainExamples = "train_examples"
+        case testExamples = "test_examples"
     }
 }
 
@@ -40,7 +46,9 @@ struct BenchSummary: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case implementation, model, examples, configuration
-        case batchSize = "batch_size", secondsPerEpoch = "seconds_per_epoch", samplesPerSecond = "samples_per_second"
+        case batchSize = "batch_size"
+        case secondsPerEpoch = "seconds_per_epoch"
+        case samplesPerSecond = "samples_per_second"
     }
 }
 

@@ -124,9 +124,10 @@ enum TrainCommand {
         let optimizer = try code.makeOptimizer(options.rate, options.momentum)
         let parameters = network.parameters.reduce(0) { $0 + $1.value.count }
         log("\(description)")
-        log("Network \(architecture) (\(parameters.formatted) parameters), \(code.name); "
-            + "SGD learning rate \(options.rate) × \(options.decay) per epoch, momentum \(options.momentum), "
-            + "batches of \(options.batchSize), seed \(options.seed)")
+        log(
+            "Network \(architecture) (\(parameters.formatted) parameters), \(code.name); "
+                + "SGD learning rate \(options.rate) × \(options.decay) per epoch, momentum \(options.momentum), "
+                + "batches of \(options.batchSize), seed \(options.seed)")
         #if DEBUG
         log("(a debug build: for full speed, swift run -c release kit train ...)")
         #endif
@@ -135,13 +136,18 @@ enum TrainCommand {
         var lastPredictions: [Int] = []
         for epoch in 1...options.epochCount {
             code.setLearningRate(optimizer, options.rate * pow(options.decay, Double(epoch - 1)))
-            let progress = EpochProgress(label: "epoch \(epoch)/\(options.epochCount)", examples: train.count,
-                                         enabled: !options.json)
+            let progress = EpochProgress(
+                label: "epoch \(epoch)/\(options.epochCount)", examples: train.count,
+                enabled: !options.json)
             var failure: (batch: Int, loss: Double)?
-            var lossBins = [Double](repeating: 0, count: 20), binCounts = [Int](repeating: 0, count: 20)
+            var lossBins = [Double](repeating: 0, count: 20)
+            var binCounts = [Int](repeating: 0, count: 20)
             let start = Date()
             let report = try code.trainEpoch(network, train, options.batchSize, optimizer, &shuffling) { batch in
-                guard batch.loss.isFinite else { failure = (batch.batch, batch.loss); return false }
+                guard batch.loss.isFinite else {
+                    failure = (batch.batch, batch.loss)
+                    return false
+                }
                 let bin = min(19, (batch.batch - 1) * 20 / max(batch.batchCount, 1))
                 lossBins[bin] += batch.loss
                 binCounts[bin] += 1
@@ -151,7 +157,8 @@ enum TrainCommand {
             let seconds = Date().timeIntervalSince(start)
             progress.finish()
             if let failure {
-                throw KitError("""
+                throw KitError(
+                    """
                     the loss became \(failure.loss) at epoch \(epoch), batch \(failure.batch): the steps are too large and \
                     the weights blew up. Try a lower learning rate, e.g. --learning-rate \(String(format: "%g", options.rate / 10))\
                     \(options.student ? " (or check your SGD and backward passes)" : "").
@@ -161,12 +168,18 @@ enum TrainCommand {
             lastPredictions = predictions
             let testAccuracy = try code.accuracy(predictions, test.labels)
             let steps = zip(lossBins, binCounts).filter { $0.1 > 0 }.map { $0.0 / Double($0.1) }
-            epochs.append(Epoch(number: epoch, loss: report.loss, trainAccuracy: report.accuracy, testAccuracy: testAccuracy,
-                                seconds: seconds, examples: report.examples, lossSteps: steps))
+            epochs.append(
+                Epoch(
+                    number: epoch, loss: report.loss, trainAccuracy: report.accuracy, testAccuracy: testAccuracy,
+                    seconds: seconds, examples: report.examples, lossSteps: steps))
             let every = max(1, options.epochCount / 20)
-            if epoch % every == 0 || epoch == 1 || epoch == options.epochCount { log("epoch \(pad(String(epoch), String(options.epochCount).count))/\(options.epochCount)  "
-                + "loss \(fixed(report.loss, 4))  train \(percent(report.accuracy))  test \(percent(testAccuracy))  "
-                + "\(fixed(seconds, 2)) s  \(Int(Double(report.examples) / max(seconds, 1e-9)).formatted) samples/s") }
+            if epoch % every == 0 || epoch == 1 || epoch == options.epochCount {
+                log(
+                    "epoch \(pad(String(epoch), String(options.epochCount).count))/\(options.epochCount)  "
+                        + "loss \(fixed(report.loss, 4))  train \(percent(report.accuracy))  test \(percent(testAccuracy))  "
+                        + "\(fixed(seconds, 2)) s  \(Int(Double(report.examples) / max(seconds, 1e-9)).formatted) samples/s"
+                )
+            }
         }
 
         // Pictures.
@@ -174,18 +187,20 @@ enum TrainCommand {
         var written: [String] = []
         if options.pictures {
             let folder = options.output ?? "runs/\(options.dataset)-\(options.model)"
-            written = try writePictures(to: folder, options: options, epochs: epochs, confusion: confusion,
-                                        classNames: train.classNames, network: network, test: test, images: images,
-                                        predictions: lastPredictions)
+            written = try writePictures(
+                to: folder, options: options, epochs: epochs, confusion: confusion,
+                classNames: train.classNames, network: network, test: test, images: images,
+                predictions: lastPredictions)
         }
 
         // Summary.
         let last = epochs[epochs.count - 1]
         let trainingSeconds = epochs.reduce(0) { $0 + $1.seconds }
         let examples = epochs.reduce(0) { $0 + $1.examples }
-        log("Test accuracy \(percent(last.testAccuracy)) (\(test.count.formatted) test examples), train accuracy during the last "
-            + "epoch \(percent(last.trainAccuracy)); \(fixed(trainingSeconds / Double(epochs.count), 2)) s per epoch, "
-            + "\(Int(Double(examples) / max(trainingSeconds, 1e-9)).formatted) samples/s")
+        log(
+            "Test accuracy \(percent(last.testAccuracy)) (\(test.count.formatted) test examples), train accuracy during the last "
+                + "epoch \(percent(last.trainAccuracy)); \(fixed(trainingSeconds / Double(epochs.count), 2)) s per epoch, "
+                + "\(Int(Double(examples) / max(trainingSeconds, 1e-9)).formatted) samples/s")
         if !written.isEmpty { log("Pictures: " + written.joined(separator: ", ")) }
         if options.json {
             let summary = TrainingSummary(
@@ -205,20 +220,25 @@ enum TrainCommand {
 
     /// The training and test sets; for image datasets also the raw test images (for pictures).
     static func loadData(_ options: Options, code: TrainingCode, log: (String) -> Void) throws
-        -> (train: Dataset, test: Dataset, testImages: ImageDataset?, description: String) {
+        -> (train: Dataset, test: Dataset, testImages: ImageDataset?, description: String)
+    {
         if let toy = options.toy {
             guard options.trainRange == nil, options.testRange == nil, options.trainSplit == .train else {
                 throw KitError("--train-split, --train-range and --test-range are for image datasets")
             }
             let count = options.limit.map { max($0 * 5 / 4, 10) } ?? 1000
             let (train, test) = toy.trainTestSplit(count: count, seed: options.seed)
-            return (train, test, nil, "\(toy.rawValue): \(train.count) training and \(test.count) test points "
-                + "(generated from seed \(options.seed), no download needed)")
+            return (
+                train, test, nil,
+                "\(toy.rawValue): \(train.count) training and \(test.count) test points "
+                    + "(generated from seed \(options.seed), no download needed)"
+            )
         }
         let known = try? DatasetCatalog.named(options.dataset)
         guard let description = known else {
-            throw KitError("there is no dataset \"\(options.dataset)\": use mnist, fashion-mnist, or a toy dataset ("
-                + ToyDataset.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+            throw KitError(
+                "there is no dataset \"\(options.dataset)\": use mnist, fashion-mnist, or a toy dataset ("
+                    + ToyDataset.allCases.map(\.rawValue).joined(separator: ", ") + ")")
         }
         let directory = options.dataDirectory
         let trainAll: ImageDataset
@@ -226,7 +246,8 @@ enum TrainCommand {
             trainAll = try ImageDataset.load(description, split: options.trainSplit, from: directory)
         } catch let error as KitError where options.trainSplit == .train {
             if (try? ImageDataset.load(description, split: .test, from: directory)) != nil {
-                throw KitError("""
+                throw KitError(
+                    """
                     \(error.message)
                     This data directory has only the test split of \(description.name). To train and test on separate \
                     parts of it, say so explicitly:
@@ -235,30 +256,41 @@ enum TrainCommand {
             }
             throw error
         }
-        let testAll = options.trainSplit == .test ? trainAll : try ImageDataset.load(description, split: .test, from: directory)
+        let testAll =
+            options.trainSplit == .test ? trainAll : try ImageDataset.load(description, split: .test, from: directory)
         var trainRange = options.trainRange ?? 0..<trainAll.count
-        if let limit = options.limit { trainRange = trainRange.lowerBound..<min(trainRange.upperBound, trainRange.lowerBound + limit) }
+        if let limit = options.limit {
+            trainRange = trainRange.lowerBound..<min(trainRange.upperBound, trainRange.lowerBound + limit)
+        }
         let testRange = options.testRange ?? 0..<testAll.count
         guard trainRange.upperBound <= trainAll.count, testRange.upperBound <= testAll.count else {
-            throw KitError("the ranges go past the images: the \(options.trainSplit.rawValue) split has \(trainAll.count) "
-                + "images" + (options.trainSplit == .test ? "" : ", the test split \(testAll.count)"))
+            throw KitError(
+                "the ranges go past the images: the \(options.trainSplit.rawValue) split has \(trainAll.count) "
+                    + "images" + (options.trainSplit == .test ? "" : ", the test split \(testAll.count)"))
         }
         if options.trainSplit == .test {
             guard options.testRange != nil, options.trainRange != nil || options.limit != nil else {
-                throw KitError("--train-split test trains on test images: give --train-range and --test-range that do not "
-                    + "overlap, e.g. --train-range 0:8000 --test-range 8000:10000")
+                throw KitError(
+                    "--train-split test trains on test images: give --train-range and --test-range that do not "
+                        + "overlap, e.g. --train-range 0:8000 --test-range 8000:10000")
             }
             guard trainRange.upperBound <= testRange.lowerBound || testRange.upperBound <= trainRange.lowerBound else {
-                throw KitError("--train-range \(trainRange.lowerBound):\(trainRange.upperBound) and --test-range \(testRange.lowerBound):\(testRange.upperBound) overlap: the test accuracy would "
-                    + "count images the network trained on")
+                throw KitError(
+                    "--train-range \(trainRange.lowerBound):\(trainRange.upperBound) and --test-range \(testRange.lowerBound):\(testRange.upperBound) overlap: the test accuracy would "
+                        + "count images the network trained on")
             }
         }
-        let trainImages = trainAll.subset(trainRange), testImages = testAll.subset(testRange)
-        let train = try code.dataset(trainImages), test = try code.dataset(testImages)
+        let trainImages = trainAll.subset(trainRange)
+        let testImages = testAll.subset(testRange)
+        let train = try code.dataset(trainImages)
+        let test = try code.dataset(testImages)
         let split = options.trainSplit.rawValue
-        return (train, test, testImages, "\(description.title): training on \(split) images \(trainRange.lowerBound):"
-            + "\(trainRange.upperBound) (\(train.count.formatted)), testing on test images \(testRange.lowerBound):"
-            + "\(testRange.upperBound) (\(test.count.formatted)), from \(directory.path)")
+        return (
+            train, test, testImages,
+            "\(description.title): training on \(split) images \(trainRange.lowerBound):"
+                + "\(trainRange.upperBound) (\(train.count.formatted)), testing on test images \(testRange.lowerBound):"
+                + "\(testRange.upperBound) (\(test.count.formatted)), from \(directory.path)"
+        )
     }
 
     /// The network's predictions, in evaluation mode (dropout passes everything through).
@@ -278,9 +310,11 @@ enum TrainCommand {
 
     // MARK: Pictures
 
-    static func writePictures(to folder: String, options: Options, epochs: [Epoch], confusion: [[Int]],
-                              classNames: [String], network: any Classifier, test: Dataset, images: ImageDataset?,
-                              predictions: [Int]) throws -> [String] {
+    static func writePictures(
+        to folder: String, options: Options, epochs: [Epoch], confusion: [[Int]],
+        classNames: [String], network: any Classifier, test: Dataset, images: ImageDataset?,
+        predictions: [Int]
+    ) throws -> [String] {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var written: [String] = []
         func write(_ name: String, _ svg: String) throws {
@@ -288,31 +322,49 @@ enum TrainCommand {
             try svg.write(toFile: path, atomically: true, encoding: .utf8)
             written.append(path)
         }
-        let title = options.isLeNet ? "\(options.dataset), LeNet-5"
+        let title =
+            options.isLeNet
+            ? "\(options.dataset), LeNet-5"
             : "\(options.dataset), \(test.inputs.columnCount)-\(options.hidden)-\(classNames.count) MLP"
         let duringEpochs = epochs.flatMap { epoch in
             epoch.lossSteps.enumerated().map { index, value in
                 (x: Double(epoch.number - 1) + (Double(index) + 0.5) / Double(epoch.lossSteps.count), y: value)
             }
         }
-        try write("loss.svg", LineChart(
-            title: "Training \(title): cross-entropy loss", xLabel: "epoch", yLabel: "loss",
-            series: [.init(name: "during the epoch", points: duringEpochs),
-                     .init(name: "epoch mean", points: epochs.map { (Double($0.number), $0.loss) })]).svg())
-        try write("accuracy.svg", LineChart(
-            title: "Training \(title): accuracy", xLabel: "epoch", yLabel: "accuracy",
-            series: [.init(name: "train (during the epoch)", points: epochs.map { (Double($0.number), $0.trainAccuracy) }),
-                     .init(name: "test (after the epoch)", points: epochs.map { (Double($0.number), $0.testAccuracy) })]).svg())
+        try write(
+            "loss.svg",
+            LineChart(
+                title: "Training \(title): cross-entropy loss", xLabel: "epoch", yLabel: "loss",
+                series: [
+                    .init(name: "during the epoch", points: duringEpochs),
+                    .init(name: "epoch mean", points: epochs.map { (Double($0.number), $0.loss) }),
+                ]
+            ).svg())
+        try write(
+            "accuracy.svg",
+            LineChart(
+                title: "Training \(title): accuracy", xLabel: "epoch", yLabel: "accuracy",
+                series: [
+                    .init(
+                        name: "train (during the epoch)", points: epochs.map { (Double($0.number), $0.trainAccuracy) }),
+                    .init(name: "test (after the epoch)", points: epochs.map { (Double($0.number), $0.testAccuracy) }),
+                ]
+            ).svg())
         if let toy = ToyDataset(rawValue: options.dataset) {
             let plot = DecisionBoundaryPlot(
-                title: "\(toy.rawValue.capitalized): learned regions, test accuracy \(percent(epochs.last?.testAccuracy ?? 0))",
-                data: test) { grid in
-                    (try? TrainingCode.checked { evaluating(network) { network.logits(grid) }.argmax(alongAxis: 1) }) ?? []
-                }
+                title:
+                    "\(toy.rawValue.capitalized): learned regions, test accuracy \(percent(epochs.last?.testAccuracy ?? 0))",
+                data: test
+            ) { grid in
+                (try? TrainingCode.checked { evaluating(network) { network.logits(grid) }.argmax(alongAxis: 1) }) ?? []
+            }
             try write("decision-boundary.svg", plot.svg())
         }
-        try write("confusion.svg", ImagePictures.confusionMatrix(confusion, classNames: classNames,
-                                                                  title: "Confusion matrix: \(title), test set"))
+        try write(
+            "confusion.svg",
+            ImagePictures.confusionMatrix(
+                confusion, classNames: classNames,
+                title: "Confusion matrix: \(title), test set"))
         guard let images, images.count == predictions.count else { return written }
 
         // Misclassified test images, in test order, with the network's confidence.
@@ -324,30 +376,44 @@ enum TrainCommand {
             let top = scores.max() ?? 0
             let exps = scores.map { Foundation.exp($0 - top) }
             let confidence = exps[predictions[index]] / exps.reduce(0, +)
-            captioned.append(.init(pixels: Array(images.image(index)),
-                                   caption: "#\(index): \(name(classNames, images.labels[index]))",
-                                   secondLine: "→ \(name(classNames, predictions[index])) (\(Int((confidence * 100).rounded()))%)",
-                                   highlight: true))
+            captioned.append(
+                .init(
+                    pixels: Array(images.image(index)),
+                    caption: "#\(index): \(name(classNames, images.labels[index]))",
+                    secondLine: "→ \(name(classNames, predictions[index])) (\(Int((confidence * 100).rounded()))%)",
+                    highlight: true))
         }
         let total = predictions.indices.filter { predictions[$0] != images.labels[$0] }.count
-        try write("misclassified.svg", ImagePictures.imageGrid(
-            captioned, height: images.height, width: images.width, columns: 8,
-            title: "Misclassified test images: \(total) of \(predictions.count)",
-            subtitle: "the first \(captioned.count): index: true class → predicted class (the network's probability)"))
+        try write(
+            "misclassified.svg",
+            ImagePictures.imageGrid(
+                captioned, height: images.height, width: images.width, columns: 8,
+                title: "Misclassified test images: \(total) of \(predictions.count)",
+                subtitle:
+                    "the first \(captioned.count): index: true class → predicted class (the network's probability)"))
 
         // The first layer's weights: what each hidden unit looks for.
-        if let first = network.parameters.first, first.value.rank == 2, first.value.shape[0] == images.height * images.width {
-            try write("weights.svg", ImagePictures.weightImages(
-                first.value, height: images.height, width: images.width, columns: 10,
-                title: "First-layer weights: \(first.value.shape[1]) units as \(images.height)×\(images.width) images",
-                subtitle: "red: ink at that pixel raises the unit's input, blue lowers it (each unit scaled to its own largest weight)"))
+        if let first = network.parameters.first, first.value.rank == 2,
+            first.value.shape[0] == images.height * images.width
+        {
+            try write(
+                "weights.svg",
+                ImagePictures.weightImages(
+                    first.value, height: images.height, width: images.width, columns: 10,
+                    title:
+                        "First-layer weights: \(first.value.shape[1]) units as \(images.height)×\(images.width) images",
+                    subtitle:
+                        "red: ink at that pixel raises the unit's input, blue lowers it (each unit scaled to its own largest weight)"
+                ))
         } else if let first = network.parameters.first, first.value.rank == 4, first.value.shape[1] == 1 {
             // LeNet-5's first convolution: each filter [1, F, F] as an F×F image.
             let (filters, height, width) = (first.value.shape[0], first.value.shape[2], first.value.shape[3])
-            try write("filters.svg", ImagePictures.weightImages(
-                first.value.reshaped([filters, height * width]).transposed(), height: height, width: width,
-                columns: filters, title: "First-layer filters: \(filters) learned \(height)×\(width) kernels",
-                subtitle: "red: ink there raises the response, blue lowers it", scale: 12))
+            try write(
+                "filters.svg",
+                ImagePictures.weightImages(
+                    first.value.reshaped([filters, height * width]).transposed(), height: height, width: width,
+                    columns: filters, title: "First-layer filters: \(filters) learned \(height)×\(width) kernels",
+                    subtitle: "red: ink there raises the response, blue lowers it", scale: 12))
         }
         return written
     }
@@ -393,7 +459,8 @@ final class EpochProgress {
         guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
         lastDraw = now
         drawn = true
-        let line = bar.render(completed: Int64(batch.examples), elapsed: now.timeIntervalSince(start))
+        let line =
+            bar.render(completed: Int64(batch.examples), elapsed: now.timeIntervalSince(start))
             + " · batch \(batch.batch)/\(batch.batchCount) · loss \(String(format: "%.4f", batch.meanLoss))"
             + " · accuracy \(String(format: "%.1f%%", batch.accuracy * 100))"
         FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))

@@ -1,6 +1,7 @@
 import Exercises
 import Foundation
 import NeuralKit
+
 #if !NEURALKIT_NO_REFERENCE
 import FastReference
 import Solutions
@@ -14,13 +15,16 @@ import Solutions
 struct TrainingCode {
     /// "reference" or "your code".
     let name: String
-    let makeNetwork: (_ inputs: Int, _ hidden: Int, _ outputs: Int, _ generator: inout SeededGenerator) throws -> any Classifier
+    let makeNetwork:
+        (_ inputs: Int, _ hidden: Int, _ outputs: Int, _ generator: inout SeededGenerator) throws -> any Classifier
     /// LeNet-5 (stage 10) for square greyscale images of the given side.
     let makeLeNet: (_ imageSize: Int, _ classes: Int, _ generator: inout SeededGenerator) throws -> any Classifier
     let makeOptimizer: (_ learningRate: Double, _ momentum: Double) throws -> any Optimizer
     let setLearningRate: (any Optimizer, Double) -> Void
     let dataset: (ImageDataset) throws -> Dataset
-    let trainEpoch: (any Classifier, Dataset, Int, any Optimizer, inout SeededGenerator, (BatchReport) -> Bool) throws -> EpochReport
+    let trainEpoch:
+        (any Classifier, Dataset, Int, any Optimizer, inout SeededGenerator, (BatchReport) -> Bool) throws ->
+            EpochReport
     let predict: (any Classifier, Tensor) throws -> [Int]
     let accuracy: (_ predicted: [Int], _ labels: [Int]) throws -> Double
     let confusionMatrix: (_ predicted: [Int], _ labels: [Int], _ classes: Int) throws -> [[Int]]
@@ -41,71 +45,90 @@ struct TrainingCode {
     #else
     /// The reference solutions. The networks are the reference's, drawn from the same seed,
     /// and the optimizer is its SGD, as fast versions that compute the same numbers.
-    static var reference: TrainingCode { get throws { TrainingCode(
-        name: "reference",
-        makeNetwork: { inputs, hidden, outputs, generator in
-            fastVersion(of: Solutions.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &generator))
-        },
-        makeLeNet: { size, classes, generator in
-            fastVersion(of: Solutions.LeNet5(imageSize: size, classes: classes, using: &generator))
-        },
-        makeOptimizer: { FastReference.SGD(learningRate: $0, momentum: $1) },
-        setLearningRate: { optimizer, rate in (optimizer as? FastReference.SGD)?.learningRate = rate },
-        dataset: { try Solutions.dataset(from: $0) },
-        trainEpoch: { network, data, batchSize, optimizer, generator, afterBatch in
-            let statistics = Solutions.trainEpoch(network, on: data, batchSize: batchSize, optimizer: optimizer,
-                                                  using: &generator) { p in
-                afterBatch(BatchReport(batch: p.batch, batchCount: p.batchCount, examples: p.examples, loss: p.loss,
-                                       meanLoss: p.meanLoss, accuracy: p.accuracy))
-            }
-            return EpochReport(loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
-        },
-        predict: { Solutions.predict($0, $1) },
-        accuracy: { Solutions.accuracy(predicted: $0, labels: $1) },
-        confusionMatrix: { Solutions.confusionMatrix(predicted: $0, labels: $1, classes: $2) }) } }
+    static var reference: TrainingCode {
+        get throws {
+            TrainingCode(
+                name: "reference",
+                makeNetwork: { inputs, hidden, outputs, generator in
+                    fastVersion(
+                        of: Solutions.TwoLayerNetwork(
+                            inputs: inputs, hidden: hidden, outputs: outputs, using: &generator))
+                },
+                makeLeNet: { size, classes, generator in
+                    fastVersion(of: Solutions.LeNet5(imageSize: size, classes: classes, using: &generator))
+                },
+                makeOptimizer: { FastReference.SGD(learningRate: $0, momentum: $1) },
+                setLearningRate: { optimizer, rate in (optimizer as? FastReference.SGD)?.learningRate = rate },
+                dataset: { try Solutions.dataset(from: $0) },
+                trainEpoch: { network, data, batchSize, optimizer, generator, afterBatch in
+                    let statistics = Solutions.trainEpoch(
+                        network, on: data, batchSize: batchSize, optimizer: optimizer,
+                        using: &generator
+                    ) { p in
+                        afterBatch(
+                            BatchReport(
+                                batch: p.batch, batchCount: p.batchCount, examples: p.examples, loss: p.loss,
+                                meanLoss: p.meanLoss, accuracy: p.accuracy))
+                    }
+                    return EpochReport(
+                        loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
+                },
+                predict: { Solutions.predict($0, $1) },
+                accuracy: { Solutions.accuracy(predicted: $0, labels: $1) },
+                confusionMatrix: { Solutions.confusionMatrix(predicted: $0, labels: $1, classes: $2) })
+        }
+    }
     #endif
 
     /// The student's code. Every call runs inside `Problems.collect`: a stub or a
     /// shape mistake becomes an error that names it, instead of a crash.
-    static var student: TrainingCode { TrainingCode(
-        name: "your code",
-        makeNetwork: { inputs, hidden, outputs, generator in
-            var copy = generator
-            let network = try checked { Exercises.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &copy) }
-            generator = copy
-            return network
-        },
-        makeLeNet: { size, classes, generator in
-            var copy = generator
-            let network = try checked { Exercises.LeNet5(imageSize: size, classes: classes, using: &copy) }
-            generator = copy
-            return network
-        },
-        makeOptimizer: { rate, momentum in try checked { Exercises.SGD(learningRate: rate, momentum: momentum) } },
-        setLearningRate: { optimizer, rate in (optimizer as? Exercises.SGD)?.learningRate = rate },
-        dataset: { images in try checked { try Exercises.dataset(from: images) } },
-        trainEpoch: { network, data, batchSize, optimizer, generator, afterBatch in
-            var copy = generator
-            let statistics = try checked {
-                Exercises.trainEpoch(network, on: data, batchSize: batchSize, optimizer: optimizer, using: &copy) { p in
-                    afterBatch(BatchReport(batch: p.batch, batchCount: p.batchCount, examples: p.examples, loss: p.loss,
-                                           meanLoss: p.meanLoss, accuracy: p.accuracy))
+    static var student: TrainingCode {
+        TrainingCode(
+            name: "your code",
+            makeNetwork: { inputs, hidden, outputs, generator in
+                var copy = generator
+                let network = try checked {
+                    Exercises.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &copy)
                 }
-            }
-            generator = copy
-            return EpochReport(loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
-        },
-        predict: { network, inputs in try checked { Exercises.predict(network, inputs) } },
-        accuracy: { predicted, labels in try checked { Exercises.accuracy(predicted: predicted, labels: labels) } },
-        confusionMatrix: { predicted, labels, classes in
-            try checked { Exercises.confusionMatrix(predicted: predicted, labels: labels, classes: classes) }
-        }) }
+                generator = copy
+                return network
+            },
+            makeLeNet: { size, classes, generator in
+                var copy = generator
+                let network = try checked { Exercises.LeNet5(imageSize: size, classes: classes, using: &copy) }
+                generator = copy
+                return network
+            },
+            makeOptimizer: { rate, momentum in try checked { Exercises.SGD(learningRate: rate, momentum: momentum) } },
+            setLearningRate: { optimizer, rate in (optimizer as? Exercises.SGD)?.learningRate = rate },
+            dataset: { images in try checked { try Exercises.dataset(from: images) } },
+            trainEpoch: { network, data, batchSize, optimizer, generator, afterBatch in
+                var copy = generator
+                let statistics = try checked {
+                    Exercises.trainEpoch(network, on: data, batchSize: batchSize, optimizer: optimizer, using: &copy) {
+                        p in
+                        afterBatch(
+                            BatchReport(
+                                batch: p.batch, batchCount: p.batchCount, examples: p.examples, loss: p.loss,
+                                meanLoss: p.meanLoss, accuracy: p.accuracy))
+                    }
+                }
+                generator = copy
+                return EpochReport(loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
+            },
+            predict: { network, inputs in try checked { Exercises.predict(network, inputs) } },
+            accuracy: { predicted, labels in try checked { Exercises.accuracy(predicted: predicted, labels: labels) } },
+            confusionMatrix: { predicted, labels, classes in
+                try checked { Exercises.confusionMatrix(predicted: predicted, labels: labels, classes: classes) }
+            })
+    }
 
     /// Runs student code; its first problem becomes an error.
     static func checked<T>(_ body: () throws -> T) throws -> T {
         let (result, problems) = try Problems.collect(body)
         if let problem = problems.first {
-            let stage = problem.stage.map { " (stage \($0): swift test --filter Stage\($0 < 10 ? "0" : "")\($0))" } ?? ""
+            let stage =
+                problem.stage.map { " (stage \($0): swift test --filter Stage\($0 < 10 ? "0" : "")\($0))" } ?? ""
             throw KitError("your code: \(problem.message)\(stage). \(whatToDo)")
         }
         return result
@@ -113,7 +136,8 @@ struct TrainingCode {
 
     /// What to do when the student's code has a problem.
     #if NEURALKIT_NO_REFERENCE
-    static let whatToDo = "Training runs your stages 4–9 (LeNet-5: stage 10), which build on stages 1–3: "
+    static let whatToDo =
+        "Training runs your stages 4–9 (LeNet-5: stage 10), which build on stages 1–3: "
         + "finish stages 1–9 first (LeNet-5: 1–10); swift run kit shows which pass."
     #else
     static let whatToDo = "Or train the reference: leave out --student."

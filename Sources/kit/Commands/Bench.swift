@@ -16,9 +16,12 @@ extension Command {
         let script = lenet ? "Tests/Benchmarks/lenet_numpy.py" : "Tests/Benchmarks/mlp_numpy.py"
         // lenet_numpy.py times one epoch of 60,000 at batch 64 (its options: --batch, --epochs, --dtype);
         // mlp_numpy.py takes the same names.
-        let numpyWords = lenet
+        let numpyWords =
+            lenet
             ? arguments.string("batch-size").map { ["--batch", $0] } ?? []
-            : ["epochs", "batch-size", "examples", "hidden", "seed"].flatMap { name in arguments.string(name).map { ["--" + name, $0] } ?? [] }
+            : ["epochs", "batch-size", "examples", "hidden", "seed"].flatMap { name in
+                arguments.string(name).map { ["--" + name, $0] } ?? []
+            }
                 + (arguments.flag("json") ? ["--json"] : [])
         return try Shell.interactive(["python3", script] + numpyWords, in: kit.root)
     }

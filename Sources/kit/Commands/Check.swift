@@ -6,10 +6,10 @@ extension Command {
         name: "check", summary: "Build and run one stage's checks, and say what to do next.",
         positionals: "<stage>",
         details: """
-        Builds only what changed, runs the checks of the stage (and of the stages it \
-        builds on), and prints each check, the first failure and a hint. The exit \
-        status is 0 only when the stage passes.
-        """
+            Builds only what changed, runs the checks of the stage (and of the stages it \
+            builds on), and prints each check, the first failure and a hint. The exit \
+            status is 0 only when the stage passes.
+            """
     ) { arguments, kit in
         let stage = try arguments.stage(in: kit)
         return try StageCheck(kit: kit).check(stage) ? 0 : 1
@@ -36,8 +36,9 @@ struct StageCheck {
             return false
         }
         let prerequisites = stage.buildsOn.compactMap(Course.stage).filter(kit.isAvailable)
-        let run = try runner.run(filters: ["StageTests\\.\(stage.filter)"]
-            + prerequisites.map { "StageTests\\.\($0.filter)(?!Bonus)" })
+        let run = try runner.run(
+            filters: ["StageTests\\.\(stage.filter)"]
+                + prerequisites.map { "StageTests\\.\($0.filter)(?!Bonus)" })
         kit.updateState { state in
             for other in [stage] + prerequisites where !run.checks(of: other, bonus: false).isEmpty {
                 var result = run.result(other)
@@ -59,14 +60,20 @@ struct StageCheck {
         print(terminal.bold(stage.heading) + terminal.dim("   \(stage.exerciseDescription)"))
         print("")
         guard !required.isEmpty else {
-            if run.interrupted != nil || run.timedOut { printInterruption(run) } else {
+            if run.interrupted != nil || run.timedOut {
+                printInterruption(run)
+            } else {
                 print("  Stage \(stage.number) has no checks yet (no suite \(stage.suite) in Tests/StageTests/).")
             }
             return false
         }
         for check in required { print("  \(symbol(check)) \(check.name)") }
         for check in run.skippedChecks(of: stage) {
-            print("  " + terminal.dim("– \(check.name) (skipped here: it does not count; `swift test --filter \(stage.filter)` says why)"))
+            print(
+                "  "
+                    + terminal.dim(
+                        "– \(check.name) (skipped here: it does not count; `swift test --filter \(stage.filter)` says why)"
+                    ))
         }
         if !bonus.isEmpty {
             print("")
@@ -91,18 +98,26 @@ struct StageCheck {
             let result = run.result(prerequisite)
             if result.total > 0, !result.isDone {
                 let failures = result.total - result.passed
-                print("  " + terminal.yellow("Stage \(stage.number) needs stage \(prerequisite.number), which still fails "
-                    + "\(failures) check\(failures == 1 ? "" : "s")") + ": swift run kit check \(prerequisite.number)")
+                print(
+                    "  "
+                        + terminal.yellow(
+                            "Stage \(stage.number) needs stage \(prerequisite.number), which still fails "
+                                + "\(failures) check\(failures == 1 ? "" : "s")")
+                        + ": swift run kit check \(prerequisite.number)")
             }
         }
 
         if failing.isEmpty {
             let bonusText = bonus.isEmpty ? "" : " · bonus \(bonus.filter(\.passed).count)/\(bonus.count)"
-            print(terminal.green("\(terminal.pass) Stage \(stage.number) passes: \(required.count)/\(required.count) checks\(bonusText)."))
+            print(
+                terminal.green(
+                    "\(terminal.pass) Stage \(stage.number) passes: \(required.count)/\(required.count) checks\(bonusText)."
+                ))
             if let next = Course.stages.first(where: { $0.number > stage.number }) {
                 if kit.isAvailable(next) {
-                    print("Next: open \(next.exerciseDescription) and run `swift run kit check \(next.number)`"
-                        + " (walkthrough: \(kit.walkthrough(next))).")
+                    print(
+                        "Next: open \(next.exerciseDescription) and run `swift run kit check \(next.number)`"
+                            + " (walkthrough: \(kit.walkthrough(next))).")
                 } else {
                     print("Next: \(next.heading) is coming soon.")
                 }
@@ -124,13 +139,16 @@ struct StageCheck {
         guard run.interrupted != nil || run.timedOut else { return }
         let name = run.interrupted.map { "\"\($0.name)\"" } ?? "a check"
         if run.timedOut {
-            print(terminal.red("  The checks were stopped after \(Int(CheckRunner(kit: kit).timeout)) s while running \(name): "
-                + "is there a loop that never ends?"))
+            print(
+                terminal.red(
+                    "  The checks were stopped after \(Int(CheckRunner(kit: kit).timeout)) s while running \(name): "
+                        + "is there a loop that never ends?"))
         } else {
             print(terminal.red("  The checks crashed while running \(name). The last lines it printed:"))
             print(run.outputTail.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
-            print("  A crash comes from code that stops the program: an index out of range, `!` on nil, "
-                + "`fatalError`, or an integer overflow.")
+            print(
+                "  A crash comes from code that stops the program: an index out of range, `!` on nil, "
+                    + "`fatalError`, or an integer overflow.")
         }
         print("")
     }
@@ -146,7 +164,9 @@ struct StageCheck {
         }
         let index = min(seen, hints.count)
         let label = "Hint \(index) of \(hints.count): "
-        print("  " + terminal.cyan(label) + wrap(label + hints[index - 1], width: 86, indent: "    ").dropFirst(label.count))
+        print(
+            "  " + terminal.cyan(label)
+                + wrap(label + hints[index - 1], width: 86, indent: "    ").dropFirst(label.count))
         let more = index < hints.count ? "`swift run kit hint \(stage.number)` for the next hint · " : ""
         print("  " + terminal.dim(more + "walkthrough: \(kit.walkthrough(stage))"))
         print("")
@@ -160,26 +180,37 @@ struct StageCheck {
                 print("")
                 if let broken = failure.stage {
                     let own = broken.number == stage?.number
-                    print(terminal.red("\(terminal.fail) \(failure.file) does not compile")
-                        + (own ? "" : " (stage \(broken.number), \(broken.title))") + ":")
+                    print(
+                        terminal.red("\(terminal.fail) \(failure.file) does not compile")
+                            + (own ? "" : " (stage \(broken.number), \(broken.title))") + ":")
                     print(failure.errors.prefix(20).map { "    " + $0 }.joined(separator: "\n"))
                     print("")
                     if own {
-                        print(wrap("Fix the error above and check again. To start this stage over, "
-                            + "`swift run kit reset \(broken.number)` puts back the original file (yours is saved first)."))
+                        print(
+                            wrap(
+                                "Fix the error above and check again. To start this stage over, "
+                                    + "`swift run kit reset \(broken.number)` puts back the original file (yours is saved first)."
+                            ))
                     } else {
-                        print(wrap("Swift builds all stages together, so no check can run until this file compiles. "
-                            + "Fix it, or set it aside with `swift run kit reset \(broken.number)`: it saves your file "
-                            + "in Saved/\(broken.folder)/ and puts back the original stub."))
+                        print(
+                            wrap(
+                                "Swift builds all stages together, so no check can run until this file compiles. "
+                                    + "Fix it, or set it aside with `swift run kit reset \(broken.number)`: it saves your file "
+                                    + "in Saved/\(broken.folder)/ and puts back the original stub."))
                     }
                 } else {
                     print(terminal.red("\(terminal.fail) \(failure.file) does not compile:"))
                     print(failure.errors.prefix(20).map { "    " + $0 }.joined(separator: "\n"))
-                    if failure.file.hasPrefix("Tests/") || failure.file.hasPrefix("Sources/") || failure.file.hasPrefix("Solutions/") {
+                    if failure.file.hasPrefix("Tests/") || failure.file.hasPrefix("Sources/")
+                        || failure.file.hasPrefix("Solutions/")
+                    {
                         print("")
-                        print(wrap("This file is part of the kit, not an exercise. If you changed it, put it back "
-                            + "(git checkout -- \(failure.file)); if not, the declarations it uses from Exercises/ may "
-                            + "have been renamed or removed: each exercise must keep the names and types of its stub."))
+                        print(
+                            wrap(
+                                "This file is part of the kit, not an exercise. If you changed it, put it back "
+                                    + "(git checkout -- \(failure.file)); if not, the declarations it uses from Exercises/ may "
+                                    + "have been renamed or removed: each exercise must keep the names and types of its stub."
+                            ))
                     }
                 }
             }

@@ -15,16 +15,20 @@ extension Command {
         name: "data", summary: "Download MNIST or Fashion-MNIST, verified, into the data folder.",
         positionals: "[<dataset>…]",
         details: """
-        Downloads the four files of each dataset named, trying the public mirrors in order, \
-        checks them against the published checksums and writes them atomically into \
-        DIR/<dataset>/: a failed download leaves no half file. Files already present and \
-        verified are not fetched again. Without a dataset, lists which files the data folder holds.
+            Downloads the four files of each dataset named, trying the public mirrors in order, \
+            checks them against the published checksums and writes them atomically into \
+            DIR/<dataset>/: a failed download leaves no half file. Files already present and \
+            verified are not fetched again. Without a dataset, lists which files the data folder holds.
 
-        Datasets:
-        """ + "\n" + DatasetCatalog.all.map { "  " + pad($0.name, 15) + "\($0.title) (\($0.source))" }.joined(separator: "\n"),
+            Datasets:
+            """ + "\n"
+                + DatasetCatalog.all.map { "  " + pad($0.name, 15) + "\($0.title) (\($0.source))" }.joined(
+                    separator: "\n"),
         options: [
             .dataDirectory,
-            Option("mirror", .text, "URL", help: "a base URL to download from instead of the known mirrors", repeatable: true),
+            Option(
+                "mirror", .text, "URL", help: "a base URL to download from instead of the known mirrors",
+                repeatable: true),
         ],
         maximumPositionals: .max)
 }

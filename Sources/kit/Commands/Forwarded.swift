@@ -21,17 +21,21 @@ extension Command {
 /// Builds `kit-demos` in `configuration` (explaining a compile error the way
 /// `kit check` does, as a failure of `stage`) and runs `declaration`'s command
 /// with `arguments`; returns its exit status.
-func runKitDemos(_ declaration: CommandDeclaration, _ arguments: Arguments, kit: Kit, configuration: String = "debug",
-                 checking stage: Stage? = nil) throws -> Int32 {
+func runKitDemos(
+    _ declaration: CommandDeclaration, _ arguments: Arguments, kit: Kit, configuration: String = "debug",
+    checking stage: Stage? = nil
+) throws -> Int32 {
     let build = try Shell.capture(["swift", "build", "-c", configuration, "--product", "kit-demos"], in: kit.root)
     if build.status != 0 {
         let failures = CheckRunner.compileFailures(in: build.output, root: kit.root)
-        StageCheck(kit: kit).explain(failures.isEmpty ? .other(output: build.output) : .compile(failures, output: build.output),
-                                     checking: stage ?? Course.stages[0])
+        StageCheck(kit: kit).explain(
+            failures.isEmpty ? .other(output: build.output) : .compile(failures, output: build.output),
+            checking: stage ?? Course.stages[0])
         return ExitStatus.failure
     }
     // kit-demos runs in the kit's folder: paths are made absolute from where kit was started.
     let words = declaration.words(for: arguments, relativeTo: FileManager.default.currentDirectoryPath)
-    return try Shell.interactive(["swift", "run", "-c", configuration, "--skip-build", "kit-demos", declaration.name] + words,
-                                 in: kit.root)
+    return try Shell.interactive(
+        ["swift", "run", "-c", configuration, "--skip-build", "kit-demos", declaration.name] + words,
+        in: kit.root)
 }

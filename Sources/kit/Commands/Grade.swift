@@ -5,25 +5,33 @@ extension Command {
     static let grade = Command(
         name: "grade", summary: "Instructors: grade a folder of submissions (or one, in a Gradescope container).",
         details: """
-        Grades every submission in DIR (one folder per student, holding their Exercises/ folder \
-        or a whole copy of the kit, of which only the stage files are taken) in a grading copy of \
-        this kit, and writes grades.csv, checks.csv (each check's failures across the class), \
-        feedback/<student>.md, results/<student>/results.json \
-        (Gradescope's format) and run.json (the salt and settings, to reproduce the run) to the \
-        output folder. With --gradescope, grades /autograder/submission into \
-        /autograder/results/results.json. See docs/instructors.md.
-        """,
+            Grades every submission in DIR (one folder per student, holding their Exercises/ folder \
+            or a whole copy of the kit, of which only the stage files are taken) in a grading copy of \
+            this kit, and writes grades.csv, checks.csv (each check's failures across the class), \
+            feedback/<student>.md, results/<student>/results.json \
+            (Gradescope's format) and run.json (the salt and settings, to reproduce the run) to the \
+            output folder. With --gradescope, grades /autograder/submission into \
+            /autograder/results/results.json. See docs/instructors.md.
+            """,
         options: [
             Option("submissions", .path, "DIR", help: "one folder per student"),
             Option("out", .path, "DIR", help: "where the grades, feedback and results go"),
             Option("rubric", .path, "FILE", help: "points per stage and check (JSON; default: the course's)"),
             Option("hidden-tests", .path, "DIR", help: "extra suites, added to the grading copy only"),
             Option("timeout", .number, "SECONDS", help: "limit of one run of a stage's checks (default 60)"),
-            Option("salt", .text, "TEXT", help: "the secret mixed into the checks' inputs (default: random, recorded in run.json)"),
-            Option("work", .path, "DIR", help: "the grading copy, kept warm between runs (default .build-grader/worker)"),
-            Option("jobs", .integer, "N", help: "grade N submissions at once, each in its own grading copy (DIR, DIR-2, …; default 1)"),
-            .flag("no-sandbox", help: "grade without the OS sandbox (bubblewrap), where there is none: see docs/instructors.md"),
-            .flag("check-sandbox", help: "only say whether student code can be sandboxed here (exit 0) or not (exit 1)"),
+            Option(
+                "salt", .text, "TEXT",
+                help: "the secret mixed into the checks' inputs (default: random, recorded in run.json)"),
+            Option(
+                "work", .path, "DIR", help: "the grading copy, kept warm between runs (default .build-grader/worker)"),
+            Option(
+                "jobs", .integer, "N",
+                help: "grade N submissions at once, each in its own grading copy (DIR, DIR-2, …; default 1)"),
+            .flag(
+                "no-sandbox",
+                help: "grade without the OS sandbox (bubblewrap), where there is none: see docs/instructors.md"),
+            .flag(
+                "check-sandbox", help: "only say whether student code can be sandboxed here (exit 0) or not (exit 1)"),
             .flag("gradescope", help: "grade /autograder/submission into /autograder/results/results.json"),
             .flag("warm-up", help: "only build the grading copy and the one that records the reference (for setup.sh)"),
             .flag("print-rubric", help: "print the rubric (default or --rubric) as JSON, to edit"),
@@ -55,20 +63,27 @@ struct GradeCommand {
         }
         var timeout = 60.0
         if let text = arguments.options["timeout"] {
-            guard let value = Double(text), value > 0 else { throw UsageError("--timeout needs a number of seconds, not \"\(text)\"") }
+            guard let value = Double(text), value > 0 else {
+                throw UsageError("--timeout needs a number of seconds, not \"\(text)\"")
+            }
             timeout = value
         }
         let hidden = arguments.options["hidden-tests"].map { URL(fileURLWithPath: $0).standardizedFileURL }
         if let hidden, !FileManager.default.fileExists(atPath: hidden.path) {
             throw UsageError("there is no folder \(hidden.path) (--hidden-tests)")
         }
-        let work = arguments.options["work"].map { URL(fileURLWithPath: $0).standardizedFileURL }
+        let work =
+            arguments.options["work"].map { URL(fileURLWithPath: $0).standardizedFileURL }
             ?? kit.url(".build-grader/worker")
         let salt = arguments.options["salt"] ?? GradeCommand.randomSalt()
-        guard !salt.isEmpty else { throw UsageError("--salt needs some text: an empty salt would grade with the public seeds") }
+        guard !salt.isEmpty else {
+            throw UsageError("--salt needs some text: an empty salt would grade with the public seeds")
+        }
         var jobs = 1
         if let text = arguments.options["jobs"] {
-            guard let value = Int(text), (1...64).contains(value) else { throw UsageError("--jobs needs a number from 1 to 64, not \"\(text)\"") }
+            guard let value = Int(text), (1...64).contains(value) else {
+                throw UsageError("--jobs needs a number from 1 to 64, not \"\(text)\"")
+            }
             jobs = value
         }
         if arguments.flag("gradescope") { jobs = 1 }
@@ -87,15 +102,19 @@ struct GradeCommand {
         var sandboxes: [Sandbox?] = []
         if arguments.flag("no-sandbox") {
             sandboxes = Array(repeating: nil, count: jobs)
-            printError("kit grade: grading WITHOUT a sandbox (--no-sandbox): student code runs as \(NSUserName()) and can read "
-                + "and write what that user can. Use this only where each submission is isolated otherwise (Gradescope's container).")
+            printError(
+                "kit grade: grading WITHOUT a sandbox (--no-sandbox): student code runs as \(NSUserName()) and can read "
+                    + "and write what that user can. Use this only where each submission is isolated otherwise (Gradescope's container)."
+            )
         } else {
             for job in 0..<jobs {
                 switch Sandbox.detect(job: job) {
                 case .success(let sandbox): sandboxes.append(sandbox)
                 case .failure(let unavailable):
-                    throw KitError("no sandbox for student code: \(unavailable.reason).\nInstall bubblewrap, or grade with "
-                        + "--no-sandbox where each submission is isolated otherwise (a Gradescope container); see docs/instructors.md.")
+                    throw KitError(
+                        "no sandbox for student code: \(unavailable.reason).\nInstall bubblewrap, or grade with "
+                            + "--no-sandbox where each submission is isolated otherwise (a Gradescope container); see docs/instructors.md."
+                    )
                 }
             }
         }
@@ -117,7 +136,9 @@ struct GradeCommand {
         var grader = graders[0]
 
         if arguments.flag("warm-up") {
-            let copies = jobs == 1 ? "the grading copy in \(work.path)"
+            let copies =
+                jobs == 1
+                ? "the grading copy in \(work.path)"
                 : "the grading copies \(work.path) and " + (2...jobs).map { "-\($0)" }.joined(separator: ", ")
             print("Building \(copies), and the copy that records the reference beside it…")
             let started = Date()
@@ -137,8 +158,10 @@ struct GradeCommand {
         guard let submissions = arguments.options["submissions"], let out = arguments.options["out"] else {
             throw UsageError("give --submissions DIR and --out DIR (or --gradescope)")
         }
-        return try batch(&grader, others: Array(graders.dropFirst()), submissions: URL(fileURLWithPath: submissions).standardizedFileURL,
-                         out: URL(fileURLWithPath: out).standardizedFileURL)
+        return try batch(
+            &grader, others: Array(graders.dropFirst()),
+            submissions: URL(fileURLWithPath: submissions).standardizedFileURL,
+            out: URL(fileURLWithPath: out).standardizedFileURL)
     }
 
     /// A salt from the kit's generator seeded by the time and the process: 16 hex digits.
@@ -166,10 +189,12 @@ struct GradeCommand {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         print("Grading \(submission.path)")
         let grade = grader.grade(student: "submission", submission: submission)
-        try Reports.json(Reports.gradescope(grade, rubric: grader.rubric)).write(to: out.appendingPathComponent("results.json"))
+        try Reports.json(Reports.gradescope(grade, rubric: grader.rubric)).write(
+            to: out.appendingPathComponent("results.json"))
         print(Reports.feedback(grade, rubric: grader.rubric))
-        print("Wrote \(out.appendingPathComponent("results.json").path): \(grade.total(cap: grader.rubric.cap).points) points, "
-            + "\(grade.status), \(Int(grade.seconds.rounded())) s.")
+        print(
+            "Wrote \(out.appendingPathComponent("results.json").path): \(grade.total(cap: grader.rubric.cap).points) points, "
+                + "\(grade.status), \(Int(grade.seconds.rounded())) s.")
         return 0
     }
 
@@ -183,22 +208,27 @@ struct GradeCommand {
         }
         let students = try fileManager.contentsOfDirectory(atPath: submissions.path).filter { name in
             var isFolder: ObjCBool = false
-            return !name.hasPrefix(".") && fileManager.fileExists(atPath: submissions.appendingPathComponent(name).path, isDirectory: &isFolder)
+            return !name.hasPrefix(".")
+                && fileManager.fileExists(atPath: submissions.appendingPathComponent(name).path, isDirectory: &isFolder)
                 && isFolder.boolValue
         }.sorted()
-        guard !students.isEmpty else { throw KitError("\(submissions.path) holds no submission folders (one folder per student)") }
+        guard !students.isEmpty else {
+            throw KitError("\(submissions.path) holds no submission folders (one folder per student)")
+        }
         for folder in ["feedback", "results"] {
             try fileManager.createDirectory(at: out.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
         let rubric = grader.rubric
         try writeRunRecord(grader, submissions: submissions, out: out, students: students, grades: [])
-        print("Grading \(students.count) submission\(students.count == 1 ? "" : "s") from \(submissions.path) "
-            + "(grading copy: \(grader.workspace.root.path); salt recorded in \(out.path)/run.json)")
+        print(
+            "Grading \(students.count) submission\(students.count == 1 ? "" : "s") from \(submissions.path) "
+                + "(grading copy: \(grader.workspace.root.path); salt recorded in \(out.path)/run.json)")
 
         let recorded = try grader.recordReference()
-        print("Recorded the reference's values for this salt\(grader.workspace.hiddenTests == nil ? "" : " and the hidden suites") "
-            + "in a copy of the kit without student code, and checked that they answer every check "
-            + "(\(Reports.duration(recorded))).")
+        print(
+            "Recorded the reference's values for this salt\(grader.workspace.hiddenTests == nil ? "" : " and the hidden suites") "
+                + "in a copy of the kit without student code, and checked that they answer every check "
+                + "(\(Reports.duration(recorded))).")
         let started = Date()
         var graders = [grader]
         for var other in others {
@@ -228,10 +258,12 @@ struct GradeCommand {
                 defer { finishedAll.signal() }
                 while let index = queue.take() {
                     if jobs == 1 { progress(index, of: students.count, students[index], started: started) }
-                    var grade = jobGrader.grade(student: students[index], submission: submissions.appendingPathComponent(students[index]))
-                    grade = SubmissionGrade(student: GradeCommand.safeName(grade.student), stages: grade.stages,
-                                            ignoredFiles: grade.ignoredFiles, hiddenTestsUsed: grade.hiddenTestsUsed,
-                                            seconds: grade.seconds, internalError: grade.internalError)
+                    var grade = jobGrader.grade(
+                        student: students[index], submission: submissions.appendingPathComponent(students[index]))
+                    grade = SubmissionGrade(
+                        student: GradeCommand.safeName(grade.student), stages: grade.stages,
+                        ignoredFiles: grade.ignoredFiles, hiddenTestsUsed: grade.hiddenTestsUsed,
+                        seconds: grade.seconds, internalError: grade.internalError)
                     grade.score(with: rubric)
                     do {
                         try queue.finish(index, grade) { grades, done in
@@ -267,10 +299,12 @@ struct GradeCommand {
         var rows = [Reports.csvHeader(), Reports.csvMaximumRow(rubric: rubric)]
         rows += grades.map { Reports.csvRow($0, rubric: rubric) }
         let name = grade.student
-        try Data(Reports.feedback(grade, rubric: rubric).utf8).write(to: out.appendingPathComponent("feedback/\(name).md"))
+        try Data(Reports.feedback(grade, rubric: rubric).utf8).write(
+            to: out.appendingPathComponent("feedback/\(name).md"))
         let results = out.appendingPathComponent("results/\(name)")
         try FileManager.default.createDirectory(at: results, withIntermediateDirectories: true)
-        try Reports.json(Reports.gradescope(grade, rubric: rubric)).write(to: results.appendingPathComponent("results.json"))
+        try Reports.json(Reports.gradescope(grade, rubric: rubric)).write(
+            to: results.appendingPathComponent("results.json"))
         try Data(Reports.csv(rows).utf8).write(to: out.appendingPathComponent("grades.csv"))
         try Data(Reports.checksCSV(grades).utf8).write(to: out.appendingPathComponent("checks.csv"))
     }
@@ -288,7 +322,8 @@ struct GradeCommand {
     private func finished(_ index: Int, of count: Int, _ grade: SubmissionGrade, rubric: Rubric, started: Date) {
         let elapsed = Date().timeIntervalSince(started)
         let remaining = elapsed / Double(index + 1) * Double(count - index - 1)
-        let line = "  \(grade.student): \(grade.total(cap: rubric.cap).points) (\(grade.status), \(Int(grade.seconds.rounded())) s)"
+        let line =
+            "  \(grade.student): \(grade.total(cap: rubric.cap).points) (\(grade.status), \(Int(grade.seconds.rounded())) s)"
             + (index + 1 < count ? terminal.dim(" · about \(Reports.duration(remaining)) left") : "")
         if terminal.colour && !arguments.flag("verbose") {
             FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + line + "\n").utf8))
@@ -298,12 +333,15 @@ struct GradeCommand {
     }
 
     /// run.json: what is needed to grade the same way again.
-    private func writeRunRecord(_ grader: Grader, submissions: URL, out: URL, students: [String], grades: [SubmissionGrade]) throws {
+    private func writeRunRecord(
+        _ grader: Grader, submissions: URL, out: URL, students: [String], grades: [SubmissionGrade]
+    ) throws {
         var commit: String?
         if let result = try? Shell.capture(["git", "rev-parse", "HEAD"], in: kit.root), result.status == 0 {
             commit = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let reproduce = "swift run kit grade --submissions \(submissions.path) --out OUT --salt \(grader.salt)"
+        let reproduce =
+            "swift run kit grade --submissions \(submissions.path) --out OUT --salt \(grader.salt)"
             + (arguments.options["rubric"].map { " --rubric \($0)" } ?? "")
             + (grader.workspace.hiddenTests.map { " --hidden-tests \($0.path)" } ?? "")
             + " --timeout \(Int(grader.timeout))" + (arguments.flag("no-sandbox") ? " --no-sandbox" : "")
@@ -314,7 +352,8 @@ struct GradeCommand {
             jobs: Int(arguments.options["jobs"] ?? "1") ?? 1,
             hangLimit: "a submission's checks may spend at most \(Int(Grader.hangLimit)) × the timeout not finishing",
             reproduce: reproduce,
-            seconds: grades.isEmpty ? nil
+            seconds: grades.isEmpty
+                ? nil
                 : Dictionary(uniqueKeysWithValues: grades.map { ($0.student, ($0.seconds * 10).rounded() / 10) }))
         try Reports.json(record).write(to: out.appendingPathComponent("run.json"))
     }
@@ -325,8 +364,10 @@ struct GradeCommand {
     /// `{"submissions": {"name": {"stages": {"2": 1.25}, "bonus": 0, "total": 3.75, "status": "ok"}}}`.
     /// Listed stages, bonus, total and status must match (points within 0.01).
     func compare(_ grades: [SubmissionGrade], with url: URL, rubric: Rubric) throws -> Bool {
-        let expected = try JSONFiles.decode(ExpectedScoresFile.self, from: Data(contentsOf: url), name: url.path,
-                                            format: "it must be {\"submissions\": {name: {stages, bonus, total, status}}}").submissions
+        let expected = try JSONFiles.decode(
+            ExpectedScoresFile.self, from: Data(contentsOf: url), name: url.path,
+            format: "it must be {\"submissions\": {name: {stages, bonus, total, status}}}"
+        ).submissions
         var problems: [String] = []
         for grade in grades {
             guard let expectation = expected[grade.student] else {
@@ -348,7 +389,8 @@ struct GradeCommand {
                 problems.append("\(grade.student): bonus \(grade.bonus.points), expected \(bonus.points)")
             }
             if let total = expectation.total, differs(grade.total(cap: rubric.cap), total) {
-                problems.append("\(grade.student): total \(grade.total(cap: rubric.cap).points), expected \(total.points)")
+                problems.append(
+                    "\(grade.student): total \(grade.total(cap: rubric.cap).points), expected \(total.points)")
             }
             if let status = expectation.status, grade.status != status {
                 problems.append("\(grade.student): status \"\(grade.status)\", expected \"\(status)\"")
@@ -359,10 +401,15 @@ struct GradeCommand {
         }
         print("")
         if problems.isEmpty {
-            print(terminal.green("\(terminal.pass) Every submission scored as \(url.lastPathComponent) expects (\(grades.count))."))
+            print(
+                terminal.green(
+                    "\(terminal.pass) Every submission scored as \(url.lastPathComponent) expects (\(grades.count))."))
             return true
         }
-        print(terminal.red("\(terminal.fail) \(problems.count) difference\(problems.count == 1 ? "" : "s") from \(url.lastPathComponent):"))
+        print(
+            terminal.red(
+                "\(terminal.fail) \(problems.count) difference\(problems.count == 1 ? "" : "s") from \(url.lastPathComponent):"
+            ))
         for problem in problems { print("  " + problem) }
         return false
     }
@@ -486,6 +533,7 @@ struct RunRecord: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case date, salt, timeout, submissions, hiddenTests, rubric, kit, kitCommit, students, sandbox, jobs, hangLimit, reproduce, seconds
+        case date, salt, timeout, submissions, hiddenTests, rubric, kit, kitCommit, students, sandbox, jobs, hangLimit,
+            reproduce, seconds
     }
 }

@@ -6,9 +6,9 @@ extension Command {
         name: "hint", summary: "Show the next hint of a stage (each time you ask, one more).",
         positionals: "<stage>",
         details: """
-        Each stage has a few hints, from a nudge to nearly the answer. The first time \
-        shows the first; asking again shows the next. --all shows those you have seen.
-        """,
+            Each stage has a few hints, from a nudge to nearly the answer. The first time \
+            shows the first; asking again shows the next. --all shows those you have seen.
+            """,
         options: [.flag("all", help: "show every hint seen so far again")]
     ) { arguments, kit in
         let stage = try arguments.stage(in: kit)
@@ -37,8 +37,12 @@ extension Command {
         if shown.upperBound < hints.count {
             print(terminal.dim("Ask again for the next hint: swift run kit hint \(stage.number)"))
         } else {
-            print(terminal.dim("That was the last hint. The walkthrough, \(kit.walkthrough(stage)), explains the math step by step"
-                + (kit.hasReference ? "; once the stage passes, `swift run kit solution \(stage.number)` shows the reference." : ".")))
+            print(
+                terminal.dim(
+                    "That was the last hint. The walkthrough, \(kit.walkthrough(stage)), explains the math step by step"
+                        + (kit.hasReference
+                            ? "; once the stage passes, `swift run kit solution \(stage.number)` shows the reference."
+                            : ".")))
         }
         return 0
     }

@@ -9,18 +9,18 @@ extension Command {
         name: "release",
         summary: "Instructors: write the student edition (no reference code) as a new git repository.",
         details: """
-        Writes the student edition of this kit to DIR (new or empty), a fresh git repository with \
-        one commit: Package.swift, Sources/ (the core, kit with its stubs, the demos), Exercises/ \
-        (the original stubs), Tests/StageTests/ with Recording/ (the reference's values for the \
-        public seeds: `kit record` first runs every stage suite on the reference, a few minutes), \
-        docs/ (without instructors.md), a README for students, .gitignore and LICENSE. Nothing of \
-        Solutions/: it stops if a file would hold a line of a reference solution that is not in a stub.
+            Writes the student edition of this kit to DIR (new or empty), a fresh git repository with \
+            one commit: Package.swift, Sources/ (the core, kit with its stubs, the demos), Exercises/ \
+            (the original stubs), Tests/StageTests/ with Recording/ (the reference's values for the \
+            public seeds: `kit record` first runs every stage suite on the reference, a few minutes), \
+            docs/ (without instructors.md), a README for students, .gitignore and LICENSE. Nothing of \
+            Solutions/: it stops if a file would hold a line of a reference solution that is not in a stub.
 
-        --stages: only these stages, each with the stages it builds on (every stage's stub stays in \
-        Exercises/, so that the demos build; kit shows only the course's stages). --without-last-hints: \
-        the edition's Course.swift leaves out each stage's last hint, which nearly gives the answer. \
-        --classroom: a GitHub Classroom workflow that runs each stage's checks on every push.
-        """,
+            --stages: only these stages, each with the stages it builds on (every stage's stub stays in \
+            Exercises/, so that the demos build; kit shows only the course's stages). --without-last-hints: \
+            the edition's Course.swift leaves out each stage's last hint, which nearly gives the answer. \
+            --classroom: a GitHub Classroom workflow that runs each stage's checks on every push.
+            """,
         options: [
             Option("out", .path, "DIR", help: "the edition's folder (new or empty)"),
             Option("stages", .text, "LIST", help: "only these stages: 1-8, or 1,2,5 (default: all)"),
@@ -31,9 +31,13 @@ extension Command {
         maximumPositionals: 0,
         hidden: (try? Kit.locate())?.hasReference != true
     ) { arguments, kit in
-        guard let out = arguments.options["out"] else { throw UsageError("where should the edition go? Give --out DIR") }
+        guard let out = arguments.options["out"] else {
+            throw UsageError("where should the edition go? Give --out DIR")
+        }
         guard kit.hasReference else {
-            throw KitError("kit release makes the student edition from the instructor's kit, and \(Kit.referenceIsInInstructorsEdition).")
+            throw KitError(
+                "kit release makes the student edition from the instructor's kit, and \(Kit.referenceIsInInstructorsEdition)."
+            )
         }
         let stages = try StudentEdition.stages(arguments.options["stages"], in: kit)
         let timeout = try arguments.seconds("timeout", default: 3600)
@@ -54,8 +58,9 @@ extension Command {
         // The recording: always a new one (public seeds), made from this kit as it is now.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kit-release-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        print("Recording the reference's values for the public seeds (every stage suite on the reference; "
-            + "the first time builds the kit in maintainers' mode, a few minutes)…")
+        print(
+            "Recording the reference's values for the public seeds (every stage suite on the reference; "
+                + "the first time builds the kit in maintainers' mode, a few minutes)…")
         let outcome = try ReferenceRecording(packageRoot: kit.root)
             .record(into: scratch, salt: nil, timeout: timeout) { print(terminal.dim("  " + $0)) }
         guard outcome.succeeded else {
@@ -88,15 +93,22 @@ extension Command {
             throw error
         }
 
-        let values = (try? RecordingFolder(folder.appendingPathComponent(StudentEdition.recordingFolder)).manifestValues()) ?? [:]
-        print(terminal.green("\(terminal.pass) Wrote the student edition to \(folder.path)") + " (commit \(commit.prefix(12))).")
-        print("  Stages: " + stages.map { String($0.number) }.joined(separator: ", ")
-            + (edition.withoutLastHints ? " · without the last hints" : "")
-            + (edition.classroom ? " · GitHub Classroom workflow" : ""))
-        print("  \(tree.count) files; the recording holds \(values.values.reduce(0, +)) values of \(values.count) suite files"
-            + (edition.kitCommit.map { " (kit \($0.prefix(12)))" } ?? "") + ".")
-        print("  Next: cd \(folder.path) && swift test (every check fails with \"not implemented yet\"), then push it "
-            + "to a new repository: git remote add origin URL && git push -u origin main")
+        let values =
+            (try? RecordingFolder(folder.appendingPathComponent(StudentEdition.recordingFolder)).manifestValues())
+            ?? [:]
+        print(
+            terminal.green("\(terminal.pass) Wrote the student edition to \(folder.path)")
+                + " (commit \(commit.prefix(12))).")
+        print(
+            "  Stages: " + stages.map { String($0.number) }.joined(separator: ", ")
+                + (edition.withoutLastHints ? " · without the last hints" : "")
+                + (edition.classroom ? " · GitHub Classroom workflow" : ""))
+        print(
+            "  \(tree.count) files; the recording holds \(values.values.reduce(0, +)) values of \(values.count) suite files"
+                + (edition.kitCommit.map { " (kit \($0.prefix(12)))" } ?? "") + ".")
+        print(
+            "  Next: cd \(folder.path) && swift test (every check fails with \"not implemented yet\"), then push it "
+                + "to a new repository: git remote add origin URL && git push -u origin main")
         return 0
     }
 }
@@ -111,7 +123,8 @@ enum ReleaseError: Error, CustomStringConvertible {
         switch self {
         case .leaks(let leaks):
             let shown = leaks.prefix(40).map { "  " + $0.description }.joined(separator: "\n")
-            return "the edition would hold \(leaks.count) line\(leaks.count == 1 ? "" : "s") of the reference solutions "
+            return
+                "the edition would hold \(leaks.count) line\(leaks.count == 1 ? "" : "s") of the reference solutions "
                 + "that \(leaks.count == 1 ? "is" : "are") not in the stubs, so nothing was written:\n\(shown)"
                 + (leaks.count > 40 ? "\n  … and \(leaks.count - 40) more" : "")
                 + "\nTake the reference's code out of these files (a suite asks the reference through `reference(...)`), "

@@ -6,10 +6,10 @@ extension Command {
         name: "reset", summary: "Put back the original stub of a stage, saving your file first.",
         positionals: "<stage>",
         details: """
-        Your file is saved in Saved/NN-Name/ (with the date in its name) before the \
-        original stub is put back, so nothing is lost. Use it to start a stage over, \
-        or to set aside a file that does not compile while you work on another stage.
-        """,
+            Your file is saved in Saved/NN-Name/ (with the date in its name) before the \
+            original stub is put back, so nothing is lost. Use it to start a stage over, \
+            or to set aside a file that does not compile while you work on another stage.
+            """,
         options: [.flag("dry-run", help: "say what would be done, change nothing")]
     ) { arguments, kit in
         let stage = try arguments.stage(in: kit)
@@ -21,18 +21,24 @@ struct Resetter {
     let kit: Kit
 
     func reset(_ stage: Stage, dryRun: Bool) throws -> Int32 {
-        guard kit.isAvailable(stage) else { print(kit.comingSoon(stage)); return 1 }
+        guard kit.isAvailable(stage) else {
+            print(kit.comingSoon(stage))
+            return 1
+        }
         let originals = kit.pristineFiles(stage)
         guard !originals.isEmpty else {
-            printError("The original stub of stage \(stage.number) is missing: \(Kit.stubsFolder)/\(stage.folder)/ should "
-                + "hold it. Get it from the kit's repository (the same path), or, with git: "
-                + "git checkout <the kit's first commit> -- Exercises/\(stage.folder)")
+            printError(
+                "The original stub of stage \(stage.number) is missing: \(Kit.stubsFolder)/\(stage.folder)/ should "
+                    + "hold it. Get it from the kit's repository (the same path), or, with git: "
+                    + "git checkout <the kit's first commit> -- Exercises/\(stage.folder)")
             return 1
         }
         let fileManager = FileManager.default
         let folder = kit.url("Exercises/\(stage.folder)")
         let names = Set(originals.map(\.name))
-        let current = ((try? fileManager.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".swift") }
+        let current = ((try? fileManager.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+            $0.hasSuffix(".swift")
+        }
         // The student's files that differ from the stubs, and files they added.
         let changed = current.filter { name in
             guard let original = originals.first(where: { $0.name == name }) else { return true }
@@ -57,12 +63,17 @@ struct Resetter {
         }
         for original in originals where changed.contains(original.name) || missing.contains(original.name) {
             print("Putting back the original Exercises/\(stage.folder)/\(original.name)")
-            if !dryRun { try original.contents.write(to: folder.appendingPathComponent(original.name), options: .atomic) }
+            if !dryRun {
+                try original.contents.write(to: folder.appendingPathComponent(original.name), options: .atomic)
+            }
         }
         if !dryRun {
             kit.updateState { $0.results[String(stage.number)] = nil }
         }
-        print(dryRun ? "(Nothing was changed: --dry-run.)" : "Stage \(stage.number) is back to its stub. Your work is in Saved/\(stage.folder)/.")
+        print(
+            dryRun
+                ? "(Nothing was changed: --dry-run.)"
+                : "Stage \(stage.number) is back to its stub. Your work is in Saved/\(stage.folder)/.")
         return 0
     }
 

@@ -3,16 +3,17 @@ import NeuralKit
 
 extension Command {
     static let similarity = Command(
-        name: "similarity", summary: "Instructors: rank pairs of submissions by how alike their code is, stage by stage.",
+        name: "similarity",
+        summary: "Instructors: rank pairs of submissions by how alike their code is, stage by stage.",
         details: """
-        Compares the stage files of every pair of submissions in DIR (one folder per student, taken \
-        as kit grade takes them) as MOSS does: fingerprints of the code's tokens, so whitespace, \
-        comments, the text of literals and renamed identifiers do not count, nor does the stub's \
-        given code or code that most of the class shares. Writes similarity.html (the most similar \
-        pairs, their files side by side with the matching regions) and similarity.csv (every pair \
-        above \(Int(SimilarityCheck().floor * 100))%) to the output folder. The scores are for reading \
-        code, not evidence. See docs/instructors.md.
-        """,
+            Compares the stage files of every pair of submissions in DIR (one folder per student, taken \
+            as kit grade takes them) as MOSS does: fingerprints of the code's tokens, so whitespace, \
+            comments, the text of literals and renamed identifiers do not count, nor does the stub's \
+            given code or code that most of the class shares. Writes similarity.html (the most similar \
+            pairs, their files side by side with the matching regions) and similarity.csv (every pair \
+            above \(Int(SimilarityCheck().floor * 100))%) to the output folder. The scores are for reading \
+            code, not evidence. See docs/instructors.md.
+            """,
         options: [
             Option("submissions", .path, "DIR", help: "one folder per student"),
             Option("out", .path, "DIR", help: "where similarity.html and similarity.csv go"),
@@ -42,7 +43,9 @@ struct SimilarityCommand {
         }
         var top = 25
         if let text = arguments.options["top"] {
-            guard let value = Int(text), value > 0 else { throw UsageError("--top needs a number of pairs above 0, not \"\(text)\"") }
+            guard let value = Int(text), value > 0 else {
+                throw UsageError("--top needs a number of pairs above 0, not \"\(text)\"")
+            }
             top = value
         }
         var stages = Course.stages.filter(kit.isAvailable)
@@ -58,14 +61,19 @@ struct SimilarityCommand {
         let started = Date()
         let check = SimilarityCheck()
         let stubs = stages.map { stage in
-            (stage, Dictionary(kit.pristineFiles(stage).map { ($0.name, $0.contents) }, uniquingKeysWith: { first, _ in first }))
+            (
+                stage,
+                Dictionary(
+                    kit.pristineFiles(stage).map { ($0.name, $0.contents) }, uniquingKeysWith: { first, _ in first })
+            )
         }
         let stageFiles = stages.map { (stage: $0, names: $0.files) }
         // Student → stage → file name → contents.
         var collected: [String: [Int: [String: Data]]] = [:]
         var notes: [String] = []
         for student in students {
-            let found = SubmissionFiles.collect(from: submissions.appendingPathComponent(student), stageFiles: stageFiles)
+            let found = SubmissionFiles.collect(
+                from: submissions.appendingPathComponent(student), stageFiles: stageFiles)
             collected[student] = found.files
             notes += found.problems.sorted { $0.key < $1.key }.map { "\(student): stage \($0.key): \($0.value)" }
         }
@@ -81,11 +89,14 @@ struct SimilarityCommand {
         }
         pairs = SimilarityCheck.ranked(pairs)
 
-        let stageText = stages.count == 1 ? "stage \(stages[0].number)"
+        let stageText =
+            stages.count == 1
+            ? "stage \(stages[0].number)"
             : "stages \(stages.first!.number)–\(stages.last!.number)"
-        let report = SimilarityReport(pairs: pairs, top: top,
-                                      heading: "\(students.count) submissions in \(submissions.path), \(stageText)",
-                                      winnowing: check.winnowing, notes: notes)
+        let report = SimilarityReport(
+            pairs: pairs, top: top,
+            heading: "\(students.count) submissions in \(submissions.path), \(stageText)",
+            winnowing: check.winnowing, notes: notes)
         do {
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
             try Data(report.html.utf8).write(to: out.appendingPathComponent("similarity.html"))
@@ -94,21 +105,28 @@ struct SimilarityCommand {
             throw KitError("could not write the report to \(out.path): \(error.localizedDescription)")
         }
 
-        print("Compared \(students.count) submissions, \(stageText) (submissions that changed the stub: "
-            + compared.joined(separator: ", ") + ") in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+        print(
+            "Compared \(students.count) submissions, \(stageText) (submissions that changed the stub: "
+                + compared.joined(separator: ", ")
+                + ") in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
         for note in notes { print(terminal.dim("  not compared: " + note)) }
         print("")
         if pairs.isEmpty {
-            print("No pair of submissions shares enough code to list (\(SimilarityReport.percent(check.floor))% of its fingerprints).")
+            print(
+                "No pair of submissions shares enough code to list (\(SimilarityReport.percent(check.floor))% of its fingerprints)."
+            )
         } else {
             print(terminal.bold("Most similar pairs") + terminal.dim(" (A%: share of A's fingerprints B also has)"))
             let printed = pairs.prefix(SimilarityCommand.printedPairs)
             let width = printed.flatMap { [$0.first.student.count, $0.second.student.count] }.max() ?? 8
             for (index, pair) in printed.enumerated() {
-                let percents = "A " + pad(SimilarityReport.percent(pair.firstPercent) + "%", 5)
+                let percents =
+                    "A " + pad(SimilarityReport.percent(pair.firstPercent) + "%", 5)
                     + "B " + pad(SimilarityReport.percent(pair.secondPercent) + "%", 5)
-                print("  \(pad(String(index + 1) + ".", 4))stage \(pad(String(pair.stage), 3))"
-                    + "\(pad(pair.first.student, width + 2))\(pad(pair.second.student, width + 2))\(percents)\(pair.matchedTokens) tokens")
+                print(
+                    "  \(pad(String(index + 1) + ".", 4))stage \(pad(String(pair.stage), 3))"
+                        + "\(pad(pair.first.student, width + 2))\(pad(pair.second.student, width + 2))\(percents)\(pair.matchedTokens) tokens"
+                )
             }
         }
         print("")
@@ -130,11 +148,13 @@ struct SimilarityCommand {
         let students = names.filter { name in
             var isFolder: ObjCBool = false
             let path = submissions.appendingPathComponent(name).path
-            return !name.hasPrefix(".") && fileManager.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+            return !name.hasPrefix(".") && fileManager.fileExists(atPath: path, isDirectory: &isFolder)
+                && isFolder.boolValue
         }.sorted()
         guard students.count >= 2 else {
-            throw KitError("\(submissions.path) holds \(students.isEmpty ? "no submission folders" : "one submission folder"): "
-                + "comparing needs two or more (one folder per student)")
+            throw KitError(
+                "\(submissions.path) holds \(students.isEmpty ? "no submission folders" : "one submission folder"): "
+                    + "comparing needs two or more (one folder per student)")
         }
         return students
     }

@@ -5,10 +5,10 @@ extension Command {
     static let status = Command(
         name: "status", summary: "Show your progress through the stages and the next step (the default).",
         details: """
-        Builds, runs every stage's checks and prints a table: checks passed, bonus \
-        checks passed and the state of each stage. With --cached, shows the results \
-        of the last runs without building.
-        """,
+            Builds, runs every stage's checks and prints a table: checks passed, bonus \
+            checks passed and the state of each stage. With --cached, shows the results \
+            of the last runs without building.
+            """,
         options: [.flag("cached", help: "show the last results without running the checks")],
         maximumPositionals: 0
     ) { arguments, kit in
@@ -41,12 +41,18 @@ struct Progress {
         }
         let state = kit.loadState()
         print("")
-        print(terminal.bold("NeuralKit · your progress") + (problem == nil ? "" : terminal.dim("  (last results: the kit does not build now)")))
+        print(
+            terminal.bold("NeuralKit · your progress")
+                + (problem == nil ? "" : terminal.dim("  (last results: the kit does not build now)")))
         print("")
         let stages = kit.courseStages
         let width = max(28, stages.map(\.title.count).max() ?? 0)
-        print(terminal.dim("  " + pad("Stage", 7) + pad("Title", width + 2) + pad("Checks", 9) + pad("Bonus", 8) + "State"))
-        var done = 0, passed = 0, total = 0
+        print(
+            terminal.dim(
+                "  " + pad("Stage", 7) + pad("Title", width + 2) + pad("Checks", 9) + pad("Bonus", 8) + "State"))
+        var done = 0
+        var passed = 0
+        var total = 0
         for stage in stages {
             let result = kit.isAvailable(stage) ? state.result(stage) : nil
             let checks = result.flatMap { $0.total > 0 ? "\($0.passed)/\($0.total)" : nil } ?? "—"
@@ -66,11 +72,14 @@ struct Progress {
             }
             passed += result?.passed ?? 0
             total += result?.total ?? 0
-            print("  " + pad("\(stage.number)", 7) + pad(stage.title, width + 2) + pad(checks, 9) + pad(bonus, 8) + stateText)
+            print(
+                "  " + pad("\(stage.number)", 7) + pad(stage.title, width + 2) + pad(checks, 9) + pad(bonus, 8)
+                    + stateText)
         }
         print("")
         let fraction = stages.isEmpty ? 0 : Double(done) / Double(stages.count)
-        print("  " + terminal.bar(fraction) + " \(done) of \(stages.count) stages done · \(passed)/\(total) checks pass")
+        print(
+            "  " + terminal.bar(fraction) + " \(done) of \(stages.count) stages done · \(passed)/\(total) checks pass")
         print("")
         if let problem {
             StageCheck(kit: kit).explain(problem, checking: nil)

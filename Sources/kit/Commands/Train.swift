@@ -21,11 +21,14 @@ enum TrainingRunner {
 
     static func run(_ declaration: CommandDeclaration, _ arguments: Arguments, kit: Kit) throws -> Int32 {
         if configuration == "debug" {
-            printError(kit.terminal.dim("A debug build: training is several times slower. "
-                + "For full speed: swift run -c release kit \(declaration.name) …"))
+            printError(
+                kit.terminal.dim(
+                    "A debug build: training is several times slower. "
+                        + "For full speed: swift run -c release kit \(declaration.name) …"))
         }
         printError(kit.terminal.dim("Building the training code (\(configuration))… (only what changed)"))
-        return try runKitDemos(declaration, arguments, kit: kit, configuration: configuration,
-                               checking: Course.stage(9))
+        return try runKitDemos(
+            declaration, arguments, kit: kit, configuration: configuration,
+            checking: Course.stage(9))
     }
 }

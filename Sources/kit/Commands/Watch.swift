@@ -6,10 +6,10 @@ extension Command {
         name: "watch", summary: "Re-run a stage's checks each time you save a file in Exercises/.",
         positionals: "[<stage>]",
         details: """
-        Without a stage, watches the first stage that does not pass yet. When the \
-        stage passes, moves on to the next one. Stop with Ctrl-C. Watching polls the \
-        files' dates (once a second), so it also works on network drives and WSL.
-        """,
+            Without a stage, watches the first stage that does not pass yet. When the \
+            stage passes, moves on to the next one. Stop with Ctrl-C. Watching polls the \
+            files' dates (once a second), so it also works on network drives and WSL.
+            """,
         options: [Option("interval", .number, "SECONDS", help: "how often to look for changes (default: 1)")]
     ) { arguments, kit in
         let state = kit.loadState()
@@ -40,7 +40,10 @@ extension Command {
             while true {
                 Thread.sleep(forTimeInterval: interval)
                 let now = Watcher.snapshot(kit.url("Exercises"))
-                if now != snapshot { snapshot = now; break }
+                if now != snapshot {
+                    snapshot = now
+                    break
+                }
             }
             // Editors write a file in several steps: wait until it settles.
             Thread.sleep(forTimeInterval: 0.3)
@@ -55,7 +58,9 @@ enum Watcher {
     static func snapshot(_ folder: URL) -> [String: String] {
         var files: [String: String] = [:]
         let keys: [URLResourceKey] = [.contentModificationDateKey, .fileSizeKey]
-        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: keys) else { return files }
+        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: keys) else {
+            return files
+        }
         for case let url as URL in enumerator where url.pathExtension == "swift" {
             let values = try? url.resourceValues(forKeys: Set(keys))
             files[url.path] = "\(values?.contentModificationDate?.timeIntervalSince1970 ?? 0)/\(values?.fileSize ?? 0)"

@@ -152,7 +152,8 @@ private struct SourceReader {
             if character == ".", let next = peek(1), ("0"..."9").contains(next) {
                 advance()
             } else if character == "+" || character == "-", let previous = index > 0 ? characters[index - 1] : nil,
-                      "eEpP".unicodeScalars.contains(previous), !isHexadecimal || "pP".unicodeScalars.contains(previous) {
+                "eEpP".unicodeScalars.contains(previous), !isHexadecimal || "pP".unicodeScalars.contains(previous)
+            {
                 advance()
             } else if SwiftNormalizer.isIdentifierPart(character) {
                 advance()
@@ -164,8 +165,11 @@ private struct SourceReader {
 
     private var isHexadecimal: Bool {
         var start = index
-        while start > 0, SwiftNormalizer.isIdentifierPart(characters[start - 1]) || characters[start - 1] == "." { start -= 1 }
-        return start + 1 < characters.count && characters[start] == "0" && "xX".unicodeScalars.contains(characters[start + 1])
+        while start > 0, SwiftNormalizer.isIdentifierPart(characters[start - 1]) || characters[start - 1] == "." {
+            start -= 1
+        }
+        return start + 1 < characters.count && characters[start] == "0"
+            && "xX".unicodeScalars.contains(characters[start + 1])
     }
 
     /// `.` alone (a member), or an operator that starts with dots (`...`, `..<`).
@@ -223,7 +227,8 @@ private struct SourceReader {
                 continue
             }
             if character == "\"", (0..<quotes).allSatisfy({ peek($0) == "\"" }),
-               (0..<hashes).allSatisfy({ peek(quotes + $0) == "#" }) {
+                (0..<hashes).allSatisfy({ peek(quotes + $0) == "#" })
+            {
                 advance(quotes + hashes)
                 return
             }

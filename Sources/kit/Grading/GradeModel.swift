@@ -124,7 +124,8 @@ struct StageGrade: Sendable {
     /// running sum is the unrounded one, rounded: the maxima add up to the stage's points, a passed check
     /// earns its whole maximum, and the stage earns its exact share, rounded; so the points shown add up.
     private static func points(of run: StageRun, rubric: Rubric, stage: Rubric.StageRubric)
-        -> (Double, Double, [String: (earned: Double, maximum: Double)]) {
+        -> (Double, Double, [String: (earned: Double, maximum: Double)])
+    {
         var byID: [String: (earned: Double, maximum: Double)] = [:]
         var sums = (0.0, 0.0)
         for bonus in [false, true] {
@@ -135,7 +136,9 @@ struct StageGrade: Sendable {
             let maxima = PointUnits.roundKeepingSums(order.map { shares[$0].maximum })
             let earned = PointUnits.roundKeepingSums(order.map { shares[$0].earned })
             for (position, index) in order.enumerated() {
-                let points = (PointUnits.points(min(earned[position], maxima[position])), PointUnits.points(maxima[position]))
+                let points = (
+                    PointUnits.points(min(earned[position], maxima[position])), PointUnits.points(maxima[position])
+                )
                 byID[checks[index].id] = points
                 if bonus { sums.1 += points.0 } else { sums.0 += points.0 }
             }
@@ -157,8 +160,9 @@ struct StageGrade: Sendable {
         if let kind = StageProblem.Kind(of: chosen) { return StageProblem(kind: kind, stage: stage.number) }
         // The graded run went normally; the one with the student's own earlier stages may not have.
         if usedReference, let asIs, let kind = StageProblem.Kind(of: asIs) {
-            return StageProblem(kind: kind, stage: stage.number, asSubmittedOnly: true, referenceStages: referenceStages,
-                                passedOnReference: chosen.checks.allSatisfy { $0.passed || $0.isBonus })
+            return StageProblem(
+                kind: kind, stage: stage.number, asSubmittedOnly: true, referenceStages: referenceStages,
+                passedOnReference: chosen.checks.allSatisfy { $0.passed || $0.isBonus })
         }
         return nil
     }
@@ -206,8 +210,12 @@ struct StageProblem: Sendable, Equatable {
     var text: String {
         let base = "\(kind.rawValue) in stage \(stage)"
         guard asSubmittedOnly else { return base }
-        let stages = (referenceStages.count == 1 ? "stage " : "stages ") + referenceStages.map(String.init).joined(separator: ", ")
-        return base + " as submitted (" + (passedOnReference ? "passed on the reference of \(stages))" : "none on the reference of \(stages), which counted)")
+        let stages =
+            (referenceStages.count == 1 ? "stage " : "stages ")
+            + referenceStages.map(String.init).joined(separator: ", ")
+        return base + " as submitted ("
+            + (passedOnReference
+                ? "passed on the reference of \(stages))" : "none on the reference of \(stages), which counted)")
     }
 
     /// The summary's heading for it: "crash", "crash as submitted".
@@ -265,7 +273,8 @@ enum PointUnits {
     /// `values` in ten-thousandths, each rounded so that every running sum is the unrounded running sum,
     /// rounded: the first k add up to the first k values' sum, rounded, for every k.
     static func roundKeepingSums(_ values: [Double]) -> [Int] {
-        var sum = 0.0, roundedSum = 0
+        var sum = 0.0
+        var roundedSum = 0
         return values.map { value in
             sum += value * perPoint
             let next = Int(sum.rounded())

@@ -55,11 +55,13 @@ struct Grader {
         self.timeout = timeout
         self.base = try workspace.baseTree()
         self.referenceFiles = try workspace.referenceTree()
-        self.hiddenFiles = Set(base.keys.filter { $0.hasPrefix(GradingWorkspace.hiddenFolder + "/") }
-            .map { String($0.split(separator: "/").last ?? "") })
-        var referenceCopy = GradingWorkspace(instructor: workspace.instructor,
-                                             root: URL(fileURLWithPath: workspace.root.path + "-reference"),
-                                             hiddenTests: workspace.hiddenTests)
+        self.hiddenFiles = Set(
+            base.keys.filter { $0.hasPrefix(GradingWorkspace.hiddenFolder + "/") }
+                .map { String($0.split(separator: "/").last ?? "") })
+        var referenceCopy = GradingWorkspace(
+            instructor: workspace.instructor,
+            root: URL(fileURLWithPath: workspace.root.path + "-reference"),
+            hiddenTests: workspace.hiddenTests)
         referenceCopy.buildsReference = true
         self.referenceCopy = referenceCopy
         self.recording = URL(fileURLWithPath: workspace.root.path + "-recording")
@@ -102,8 +104,11 @@ struct Grader {
         try copy.apply(tree)
         let (result, failures) = try copy.build(timeout: buildTimeout)
         if !result.succeeded {
-            throw KitError("the instructor's kit does not build in \(copy.root.path):\n"
-                + (failures.isEmpty ? String(result.output.suffix(3000)) : failures.flatMap(\.errors).prefix(30).joined(separator: "\n")))
+            throw KitError(
+                "the instructor's kit does not build in \(copy.root.path):\n"
+                    + (failures.isEmpty
+                        ? String(result.output.suffix(3000))
+                        : failures.flatMap(\.errors).prefix(30).joined(separator: "\n")))
         }
         return result
     }
@@ -119,54 +124,71 @@ struct Grader {
         try build(referenceCopy, base.merging(referenceFiles) { $1 })
         try? FileManager.default.removeItem(at: recording)
         defer { try? FileManager.default.removeItem(at: recording) }
-        let (run, result, ended) = try referenceCopy.runChecks(filter: "StageTests\\.", salt: salt,
-                                                               limits: .checks(seconds: max(timeout, 120) * 4),
-                                                               reference: .record(recording))
-        try Grader.requireAllPassed(run, result, ended, "the reference solutions do not pass their own checks with this "
-            + "run's salt and hidden suites, so they cannot be recorded (\(referenceCopy.root.path))")
+        let (run, result, ended) = try referenceCopy.runChecks(
+            filter: "StageTests\\.", salt: salt,
+            limits: .checks(seconds: max(timeout, 120) * 4),
+            reference: .record(recording))
+        try Grader.requireAllPassed(
+            run, result, ended,
+            "the reference solutions do not pass their own checks with this "
+                + "run's salt and hidden suites, so they cannot be recorded (\(referenceCopy.root.path))")
         var files: [String: Data] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: recording.path) where name.hasSuffix(".json") {
             files[name] = try Data(contentsOf: recording.appendingPathComponent(name))
         }
-        guard files["manifest.json"] != nil else { throw KitError("the recording of the reference wrote no manifest.json") }
+        guard files["manifest.json"] != nil else {
+            throw KitError("the recording of the reference wrote no manifest.json")
+        }
         recorded = files
 
         log("  grading the reference's files in the grading copy, replayed")
         var tree = base
         for stage in stages {
             for key in tree.keys where key.hasPrefix("Exercises/\(stage.folder)/") { tree[key] = nil }
-            for (name, data) in workspace.references(stage, in: referenceFiles) { tree["Exercises/\(stage.folder)/\(name)"] = data }
+            for (name, data) in workspace.references(stage, in: referenceFiles) {
+                tree["Exercises/\(stage.folder)/\(name)"] = data
+            }
         }
         try build(workspace, tree)
         let (replayed, replayedResult, replayedEnded) = try workspace.runChecks(
             filter: "StageTests\\.", salt: salt, limits: .checks(seconds: max(timeout, 120) * 4),
             reference: .replay(try recordingFor(nil)))
-        try Grader.requireAllPassed(replayed, replayedResult, replayedEnded, "the reference solutions do not pass every "
-            + "check in the grading copy, replaying the recording: a check asks the reference outside reference(…) "
-            + "(a hidden suite?), or depends on something its reference(…) call does not name")
+        try Grader.requireAllPassed(
+            replayed, replayedResult, replayedEnded,
+            "the reference solutions do not pass every "
+                + "check in the grading copy, replaying the recording: a check asks the reference outside reference(…) "
+                + "(a hidden suite?), or depends on something its reference(…) call does not name")
         expected = Dictionary(grouping: replayed.checks.filter { !$0.skipped }.map(outcome), by: \.stage)
         return Date().timeIntervalSince(started)
     }
 
-    private static func requireAllPassed(_ run: CheckRun, _ result: LimitedResult, _ ended: Bool, _ what: String) throws {
+    private static func requireAllPassed(_ run: CheckRun, _ result: LimitedResult, _ ended: Bool, _ what: String) throws
+    {
         let failed = run.checks.filter { !$0.passed && !$0.skipped }
         guard ended, result.status == 0, failed.isEmpty, !run.checks.isEmpty else {
             let details = failed.prefix(5).map { "\($0.name): \($0.issues.first ?? "failed")" }
-            throw KitError(what + ":\n" + (details.isEmpty ? Grader.crashSummary(result) : details.joined(separator: "\n")))
+            throw KitError(
+                what + ":\n" + (details.isEmpty ? Grader.crashSummary(result) : details.joined(separator: "\n")))
         }
     }
 
     /// Writes the recording a run of `stage`'s checks needs (every stage's for nil) afresh, and
     /// returns its folder: the manifest, and of each suite file only the values of that stage's checks.
     func recordingFor(_ stage: Stage?) throws -> URL {
-        guard let manifest = recorded["manifest.json"] else { throw KitError("the reference has not been recorded for this run") }
+        guard let manifest = recorded["manifest.json"] else {
+            throw KitError("the reference has not been recorded for this run")
+        }
         let fileManager = FileManager.default
         try? fileManager.removeItem(at: recording)
         // Readable by the sandbox's user whatever the grader's umask.
-        try fileManager.createDirectory(at: recording, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try fileManager.createDirectory(
+            at: recording, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         try manifest.write(to: recording.appendingPathComponent("manifest.json"))
         for (name, data) in recorded where name != "manifest.json" {
-            guard let stage else { try data.write(to: recording.appendingPathComponent(name)); continue }
+            guard let stage else {
+                try data.write(to: recording.appendingPathComponent(name))
+                continue
+            }
             // {"values": {"Stage05OneHotEncoding/check() @File.swift:12 <inputs>": value, …}}: the values are
             // passed on as they are, only the keys are filtered.
             guard let values = try? JSONDecoder().decode(RecordedSuite.self, from: data).values else {
@@ -179,7 +201,8 @@ struct Grader {
             try encoder.encode(RecordedSuite(values: kept)).write(to: recording.appendingPathComponent(name))
         }
         for name in try fileManager.contentsOfDirectory(atPath: recording.path) {
-            try fileManager.setAttributes([.posixPermissions: 0o644], ofItemAtPath: recording.appendingPathComponent(name).path)
+            try fileManager.setAttributes(
+                [.posixPermissions: 0o644], ofItemAtPath: recording.appendingPathComponent(name).path)
         }
         return recording
     }
@@ -192,7 +215,8 @@ struct Grader {
         do {
             grade = try gradeOrThrow(student: student, submission: submission)
         } catch {
-            grade = SubmissionGrade(student: student, stages: Course.stages.map { StageGrade(stage: $0, disposition: .notAttempted) })
+            grade = SubmissionGrade(
+                student: student, stages: Course.stages.map { StageGrade(stage: $0, disposition: .notAttempted) })
             grade.internalError = "\(error)"
         }
         grade.hiddenTestsUsed = workspace.hiddenTests != nil
@@ -204,7 +228,8 @@ struct Grader {
     private func gradeOrThrow(student: String, submission: URL) throws -> SubmissionGrade {
         let available = stages
         let stubs = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.stubs($0, in: base)) })
-        let references = Dictionary(uniqueKeysWithValues: available.map { ($0.number, workspace.references($0, in: referenceFiles)) })
+        let references = Dictionary(
+            uniqueKeysWithValues: available.map { ($0.number, workspace.references($0, in: referenceFiles)) })
         let found = SubmissionFiles.collect(from: submission, stageFiles: available.map { ($0, $0.files) })
 
         var grades: [Int: StageGrade] = [:]
@@ -215,9 +240,15 @@ struct Grader {
             defer { grades[stage.number] = grade }
             guard let stub = stubs[stage.number] else { continue }
             grade.fileProblem = found.problems[stage.number]
-            guard var files = found.files[stage.number], !files.isEmpty else { grade.disposition = .notAttempted; continue }
+            guard var files = found.files[stage.number], !files.isEmpty else {
+                grade.disposition = .notAttempted
+                continue
+            }
             files.merge(stub) { mine, _ in mine }
-            if files == stub { grade.disposition = .notAttempted; continue }
+            if files == stub {
+                grade.disposition = .notAttempted
+                continue
+            }
             let findings = stage.files.filter { files[$0] != nil }.flatMap { name in
                 SourceScanner.scan(String(decoding: files[name]!, as: UTF8.self)).map { finding in
                     var finding = finding
@@ -225,14 +256,19 @@ struct Grader {
                     return finding
                 }
             }
-            if !findings.isEmpty { grade.disposition = .forbidden(findings); continue }
+            if !findings.isEmpty {
+                grade.disposition = .forbidden(findings)
+                continue
+            }
             grade.disposition = .graded
             candidates[stage.number] = files
         }
 
         // As is: every file the student wrote.
         log("  building \(student) as submitted")
-        let asIs = candidates.isEmpty ? BuildOutcome(built: [:])
+        let asIs =
+            candidates.isEmpty
+            ? BuildOutcome(built: [:])
             : try buildSettingAside(candidates, reference: [], stubs: stubs, references: references)
         for (number, errors) in asIs.setAside { grades[number]?.disposition = .compileError(errors) }
         var hangTime = Grader.hangLimit * timeout
@@ -243,11 +279,13 @@ struct Grader {
             // reference of the earlier stages only, and the hang is paid for once.
             let hungEarlier = Grader.prerequisites(of: stage).intersection(hung).sorted()
             if !hungEarlier.isEmpty {
-                grades[number]?.asIs = StageRun(checks: [], incidents: [
-                    "Not run as submitted: stage\(hungEarlier.count == 1 ? "" : "s") "
-                        + hungEarlier.map(String.init).joined(separator: ", ")
-                        + ", which this stage builds on, did not finish in time.",
-                ])
+                grades[number]?.asIs = StageRun(
+                    checks: [],
+                    incidents: [
+                        "Not run as submitted: stage\(hungEarlier.count == 1 ? "" : "s") "
+                            + hungEarlier.map(String.init).joined(separator: ", ")
+                            + ", which this stage builds on, did not finish in time."
+                    ])
                 continue
             }
             log("  checks of stage \(number)")
@@ -259,25 +297,32 @@ struct Grader {
         // On the reference: stages held down by an earlier stage that does not pass.
         // A stage that hung counts as broken even when only a bonus check hung: the stages that build
         // on it were not run as submitted, and must be graded on its reference.
-        let broken = Set(available.map(\.number).filter { number in
-            guard let run = grades[number]?.asIs else { return true }
-            return !run.checks.filter { !$0.isBonus }.allSatisfy(\.passed) || run.checks.isEmpty || hung.contains(number)
-        })
-        var retry = Set(candidates.keys.filter { number in
-            guard broken.contains(number), let stage = Course.stage(number) else { return false }
-            return !Grader.prerequisites(of: stage).isDisjoint(with: broken)
-        })
+        let broken = Set(
+            available.map(\.number).filter { number in
+                guard let run = grades[number]?.asIs else { return true }
+                return !run.checks.filter { !$0.isBonus }.allSatisfy(\.passed) || run.checks.isEmpty
+                    || hung.contains(number)
+            })
+        var retry = Set(
+            candidates.keys.filter { number in
+                guard broken.contains(number), let stage = Course.stage(number) else { return false }
+                return !Grader.prerequisites(of: stage).isDisjoint(with: broken)
+            })
         while !retry.isEmpty {
             let swapped = retry.reduce(into: Set<Int>()) { set, number in
                 set.formUnion(Grader.prerequisites(of: Course.stage(number)!).intersection(broken))
             }
             let graded = retry.subtracting(swapped)
             var files: [Int: [String: Data]] = [:]
-            for (number, contents) in candidates where !swapped.contains(number)
-                && (graded.contains(number) || asIs.built[number] != nil) {
+            for (number, contents) in candidates
+            where !swapped.contains(number)
+                && (graded.contains(number) || asIs.built[number] != nil)
+            {
                 files[number] = contents
             }
-            log("  building \(student) on the reference of stage\(swapped.count == 1 ? "" : "s") \(swapped.sorted().map(String.init).joined(separator: ", "))")
+            log(
+                "  building \(student) on the reference of stage\(swapped.count == 1 ? "" : "s") \(swapped.sorted().map(String.init).joined(separator: ", "))"
+            )
             let build = try buildSettingAside(files, reference: swapped, stubs: stubs, references: references)
             for number in graded.sorted() {
                 guard let stage = Course.stage(number) else { continue }
@@ -286,7 +331,8 @@ struct Grader {
                 if let problem = build.problem {
                     grades[number]?.referenceProblem = problem
                 } else if let errors = build.setAside[number] {
-                    grades[number]?.referenceProblem = "it does not compile with the reference versions of stages "
+                    grades[number]?.referenceProblem =
+                        "it does not compile with the reference versions of stages "
                         + referenceStages.map(String.init).joined(separator: ", ") + ":\n"
                         + errors.prefix(10).joined(separator: "\n")
                 } else if build.built[number] != nil {
@@ -328,8 +374,10 @@ struct Grader {
     /// Builds the student's `files` (and the reference of the stages in `reference`,
     /// stubs elsewhere); a stage file that does not compile is set aside and the
     /// build repeated.
-    private func buildSettingAside(_ files: [Int: [String: Data]], reference: Set<Int>,
-                                   stubs: [Int: [String: Data]], references: [Int: [String: Data]]) throws -> BuildOutcome {
+    private func buildSettingAside(
+        _ files: [Int: [String: Data]], reference: Set<Int>,
+        stubs: [Int: [String: Data]], references: [Int: [String: Data]]
+    ) throws -> BuildOutcome {
         func build(_ built: [Int: [String: Data]]) throws -> (result: LimitedResult, failures: [CompileFailure]) {
             var tree = base
             for (number, stageFiles) in built {
@@ -354,7 +402,8 @@ struct Grader {
             var blamed: [Int: [String]] = [:]
             for failure in failures {
                 guard let stage = Course.stage(containing: failure.file) ?? failure.stage,
-                      failure.file.hasPrefix("Exercises/") || failure.file.hasPrefix("Tests/StageTests/") else { continue }
+                    failure.file.hasPrefix("Exercises/") || failure.file.hasPrefix("Tests/StageTests/")
+                else { continue }
                 if outcome.built[stage.number] != nil {
                     blamed[stage.number, default: []] += failure.errors
                 } else {
@@ -366,14 +415,17 @@ struct Grader {
                 }
             }
             if blamed.isEmpty || result.timedOut {
-                let errors = result.timedOut ? ["the build took longer than \(Int(buildTimeout)) s"]
+                let errors =
+                    result.timedOut
+                    ? ["the build took longer than \(Int(buildTimeout)) s"]
                     : failures.isEmpty ? [String(result.output.suffix(2000))] : failures.flatMap(\.errors)
                 if outcome.built.isEmpty && reference.isEmpty {
                     throw KitError("the instructor's kit does not build:\n" + errors.prefix(30).joined(separator: "\n"))
                 }
                 if !reference.isEmpty {
                     // With the reference swapped in: give up on this build (the as-is results stand).
-                    outcome.problem = "it does not build with the reference versions of earlier stages:\n"
+                    outcome.problem =
+                        "it does not build with the reference versions of earlier stages:\n"
                         + errors.prefix(10).joined(separator: "\n")
                     outcome.built = [:]
                     return outcome
@@ -387,8 +439,9 @@ struct Grader {
                 // stages one at a time, in order, and set aside each one whose addition breaks the
                 // build, so that only the culprit pays. Once: what is kept then built.
                 guard !builtStageByStage else {
-                    throw KitError("the build failed again after the stages that broke it were set aside:\n"
-                        + errors.prefix(20).joined(separator: "\n"))
+                    throw KitError(
+                        "the build failed again after the stages that broke it were set aside:\n"
+                            + errors.prefix(20).joined(separator: "\n"))
                 }
                 builtStageByStage = true
                 log("  the compiler's errors name no stage file: building stage by stage to find the one to blame")
@@ -402,9 +455,12 @@ struct Grader {
                     if trialResult.succeeded {
                         kept = trial
                     } else {
-                        outcome.setAside[number] = trialResult.timedOut ? ["the build took longer than \(Int(buildTimeout)) s"]
-                            : !trialFailures.isEmpty ? Array(trialFailures.flatMap(\.errors).prefix(40))
-                            : Grader.buildErrorLines(trialResult.output)
+                        outcome.setAside[number] =
+                            trialResult.timedOut
+                            ? ["the build took longer than \(Int(buildTimeout)) s"]
+                            : !trialFailures.isEmpty
+                                ? Array(trialFailures.flatMap(\.errors).prefix(40))
+                                : Grader.buildErrorLines(trialResult.output)
                     }
                 }
                 outcome.built = kept
@@ -421,7 +477,9 @@ struct Grader {
     /// The lines of a build's output that say what failed (the linker's among them), without its progress lines.
     static func buildErrorLines(_ output: String) -> [String] {
         let lines = output.split(separator: "\n").map(String.init).filter { line in
-            ["error:", "duplicate symbol", "undefined reference", "multiple definition", "ld:"].contains { line.contains($0) }
+            ["error:", "duplicate symbol", "undefined reference", "multiple definition", "ld:"].contains {
+                line.contains($0)
+            }
         }
         return lines.isEmpty ? [String(output.suffix(1500))] : Array(lines.prefix(20).map { String($0.prefix(400)) })
     }
@@ -438,12 +496,14 @@ struct Grader {
         let started = Date()
         // A run starts only with its full limit left, so that a slow but finishing run is never cut short.
         guard hangTime >= timeout else {
-            return StageRun(checks: expectedChecks(stage).map { notRun($0, Grader.hangTimeSpent(timeout)) },
-                            incidents: [Grader.hangTimeSpent(timeout)], notRun: true)
+            return StageRun(
+                checks: expectedChecks(stage).map { notRun($0, Grader.hangTimeSpent(timeout)) },
+                incidents: [Grader.hangTimeSpent(timeout)], notRun: true)
         }
         let filter = "StageTests\\.\(stage.filter)"
-        let (run, result, ended) = try workspace.runChecks(filter: filter, salt: salt, limits: .checks(seconds: timeout),
-                                                           reference: .replay(try recordingFor(stage)))
+        let (run, result, ended) = try workspace.runChecks(
+            filter: filter, salt: salt, limits: .checks(seconds: timeout),
+            reference: .replay(try recordingFor(stage)))
         if result.timedOut { hangTime -= result.seconds }
         try Grader.refuseRecordingProblems(run)
         // A check that skipped itself (real data not on this machine) did not run: it earns and costs nothing.
@@ -473,12 +533,14 @@ struct Grader {
         stageRun.outputLimited = result.outputLimited
         stageRun.crashed = !result.timedOut && !result.outputLimited
         let again = " The checks that had not finished were run again one at a time."
-        stageRun.incidents.append(result.timedOut
-            ? "The checks were stopped after \(Int(result.seconds.rounded())) s: is there a loop that never ends?" + again
-            : result.outputLimited
-                ? "The checks were stopped when their output reached \(ResourceLimits.checks(seconds: 0).outputMegabytes) MB: "
-                    + "is something printing in a loop?" + again
-                : "The checks crashed: \(Grader.crashSummary(result))." + again)
+        stageRun.incidents.append(
+            result.timedOut
+                ? "The checks were stopped after \(Int(result.seconds.rounded())) s: is there a loop that never ends?"
+                    + again
+                : result.outputLimited
+                    ? "The checks were stopped when their output reached \(ResourceLimits.checks(seconds: 0).outputMegabytes) MB: "
+                        + "is something printing in a loop?" + again
+                    : "The checks crashed: \(Grader.crashSummary(result))." + again)
         if outcomes.isEmpty {
             stageRun.seconds = Date().timeIntervalSince(started)
             return stageRun
@@ -490,11 +552,16 @@ struct Grader {
         let running = Set(run.checks.filter { $0.started && !$0.ended }.map(\.id))
         let unfinished = outcomes.indices.filter { outcomes[$0].status == .notRun }
         var stageHangTime = 2 * timeout
-        for index in unfinished.filter({ !running.contains(outcomes[$0].id) }) + unfinished.filter({ running.contains(outcomes[$0].id) }) {
+        for index in unfinished.filter({ !running.contains(outcomes[$0].id) })
+            + unfinished.filter({ running.contains(outcomes[$0].id) })
+        {
             if min(hangTime, stageHangTime) < perCheck {
-                outcomes[index].messages = [hangTime < perCheck ? Grader.hangTimeSpent(timeout)
-                    : "not run: this stage's checks had already used up the time they may spend not finishing "
-                        + "(2 × \(Int(timeout)) s)"]
+                outcomes[index].messages = [
+                    hangTime < perCheck
+                        ? Grader.hangTimeSpent(timeout)
+                        : "not run: this stage's checks had already used up the time they may spend not finishing "
+                            + "(2 × \(Int(timeout)) s)"
+                ]
                 continue
             }
             let id = outcomes[index].id
@@ -510,7 +577,9 @@ struct Grader {
                 outcomes[index] = outcome(check)
             } else if alone.timedOut {
                 outcomes[index].status = .timedOut
-                outcomes[index].messages = ["did not finish within \(Int(alone.seconds.rounded())) s: is there a loop that never ends?"]
+                outcomes[index].messages = [
+                    "did not finish within \(Int(alone.seconds.rounded())) s: is there a loop that never ends?"
+                ]
             } else {
                 outcomes[index].status = .crashed
                 outcomes[index].messages = ["crashed: " + Grader.crashSummary(alone)]
@@ -544,17 +613,20 @@ struct Grader {
 
     private func outcome(_ check: CheckResult) -> CheckOutcome {
         let status: CheckOutcome.Status = !check.ended ? .notRun : check.passed ? .passed : .failed
-        return CheckOutcome(id: check.id, name: check.name, stage: check.stage, isBonus: check.isBonus,
-                            isHidden: hiddenFiles.contains(String(check.fileID.split(separator: "/").last ?? "")),
-                            status: status, messages: check.issues, parts: check.issueParts)
+        return CheckOutcome(
+            id: check.id, name: check.name, stage: check.stage, isBonus: check.isBonus,
+            isHidden: hiddenFiles.contains(String(check.fileID.split(separator: "/").last ?? "")),
+            status: status, messages: check.issues, parts: check.issueParts)
     }
 
     /// What a crashed process said: the runtime's error line, or its signal.
     static func crashSummary(_ result: LimitedResult) -> String {
         let lines = result.output.split(separator: "\n").map { String($0.prefix(300)) }
         let telling = lines.filter { line in
-            ["Fatal error", "fatal error", "Precondition failed", "Assertion failed", "Illegal instruction",
-             "Segmentation fault", "Out of memory", "Abort", "error:"].contains { line.contains($0) }
+            [
+                "Fatal error", "fatal error", "Precondition failed", "Assertion failed", "Illegal instruction",
+                "Segmentation fault", "Out of memory", "Abort", "error:",
+            ].contains { line.contains($0) }
         }
         var text = telling.suffix(2).map { line in
             // "*** Program crashed: Illegal instruction at 0x00007f… ***": the address says nothing to a student.
@@ -568,7 +640,8 @@ struct Grader {
             case SIGABRT: signalName = "an abort"
             case SIGKILL: signalName = "being killed (the memory limit?)"
             case SIGXCPU: signalName = "the CPU time limit"
-            case SIGXFSZ: signalName = "the output limit (it printed \(ResourceLimits.checks(seconds: 0).outputMegabytes) MB)"
+            case SIGXFSZ:
+                signalName = "the output limit (it printed \(ResourceLimits.checks(seconds: 0).outputMegabytes) MB)"
             default: signalName = "signal \(signal)"
             }
         }

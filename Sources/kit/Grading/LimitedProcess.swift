@@ -1,5 +1,6 @@
 import Foundation
 import NeuralKit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -29,8 +30,9 @@ struct ResourceLimits: Sendable {
 
     /// The limits for one run of a stage's checks.
     static func checks(seconds: TimeInterval) -> ResourceLimits {
-        ResourceLimits(seconds: seconds, cpuSeconds: Int(seconds * 2) + 5, memoryMegabytes: 4096,
-                       processes: 512, fileMegabytes: 65, outputMegabytes: 64)
+        ResourceLimits(
+            seconds: seconds, cpuSeconds: Int(seconds * 2) + 5, memoryMegabytes: 4096,
+            processes: 512, fileMegabytes: 65, outputMegabytes: 64)
     }
 
     /// The limits for a build of a grading copy: the compiler needs more processes, threads and
@@ -73,8 +75,10 @@ struct LimitedResult: Sendable {
 /// a flood never fills the grader's memory; only its head and tail are kept.
 enum LimitedProcess {
     /// With a `sandbox`, the command runs inside it and sees only `view` besides the system.
-    static func run(_ arguments: [String], in directory: URL, environment: [String: String],
-                    limits: ResourceLimits, sandbox: Sandbox? = nil, view: Sandbox.View = .init()) throws -> LimitedResult {
+    static func run(
+        _ arguments: [String], in directory: URL, environment: [String: String],
+        limits: ResourceLimits, sandbox: Sandbox? = nil, view: Sandbox.View = .init()
+    ) throws -> LimitedResult {
         let log = FileManager.default.temporaryDirectory
             .appendingPathComponent("kit-grade-\(getpid())-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: log) }
@@ -97,7 +101,9 @@ enum LimitedProcess {
             if result < 0 && errno != EINTR { break }
             // The output cap is watched here too: a process that ignores SIGXFSZ would otherwise
             // go on running, its writes failing, until the time limit.
-            if outputCap > 0, stat(log.path, &information) == 0, information.st_size >= outputCap { outputLimited = true }
+            if outputCap > 0, stat(log.path, &information) == 0, information.st_size >= outputCap {
+                outputLimited = true
+            }
             if Date() > deadline { timedOut = true }
             if timedOut || outputLimited {
                 kill(-pid, SIGKILL)
@@ -119,13 +125,18 @@ enum LimitedProcess {
         }
         // Past the file-size limit before the watch saw the cap (ended by SIGXFSZ, or by its failing
         // writes): the output limit all the same.
-        if signal == SIGXFSZ || (outputCap > 0 && stat(log.path, &information) == 0 && information.st_size >= outputCap) {
+        if signal == SIGXFSZ || (outputCap > 0 && stat(log.path, &information) == 0 && information.st_size >= outputCap)
+        {
             outputLimited = true
         }
-        if outputLimited { exitStatus = 128 + SIGXFSZ; signal = SIGXFSZ }
+        if outputLimited {
+            exitStatus = 128 + SIGXFSZ
+            signal = SIGXFSZ
+        }
         let (output, bytes) = readCapped(log, keeping: limits.keptOutputBytes)
-        return LimitedResult(status: exitStatus, signal: signal, timedOut: timedOut && !outputLimited, output: output,
-                             outputBytes: bytes, outputLimited: outputLimited, seconds: Date().timeIntervalSince(started))
+        return LimitedResult(
+            status: exitStatus, signal: signal, timedOut: timedOut && !outputLimited, output: output,
+            outputBytes: bytes, outputLimited: outputLimited, seconds: Date().timeIntervalSince(started))
     }
 
     /// The file's text, or its first and last `keeping / 2` bytes with a note between.
@@ -168,13 +179,13 @@ enum LimitedProcess {
         var cArguments = argv.map { strdup($0) } + [nil]
         var cEnvironment = environmentLines.map { strdup($0) } + [nil]
         defer {
-            cArguments.forEach { free($0) }
-            cEnvironment.forEach { free($0) }
+            for pointer in cArguments + cEnvironment { free(pointer) }
         }
         var pid: pid_t = 0
         let result = posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, &cEnvironment)
         guard result == 0 else {
-            throw KitError("could not start \(argv.dropFirst(4).joined(separator: " ")): \(String(cString: strerror(result)))")
+            throw KitError(
+                "could not start \(argv.dropFirst(4).joined(separator: " ")): \(String(cString: strerror(result)))")
         }
         return pid
     }
@@ -190,8 +201,9 @@ enum WorkLock {
         guard descriptor >= 0 else { throw KitError("could not create \(path): \(String(cString: strerror(errno)))") }
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             close(descriptor)
-            throw KitError("another `kit grade` is using the grading copy \(work.path); wait for it, or give this one "
-                + "its own with --work DIR")
+            throw KitError(
+                "another `kit grade` is using the grading copy \(work.path); wait for it, or give this one "
+                    + "its own with --work DIR")
         }
         // The descriptor stays open, and the lock held, until the process exits.
     }

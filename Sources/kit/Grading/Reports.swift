@@ -21,7 +21,9 @@ enum Reports {
         let bonus = stages.reduce(0) { $0 + $1.bonus }
         let uncapped = stages.reduce(0) { $0 + $1.points } + bonus
         let capNote = rubric.cap.map { $0 < uncapped ? "the total is capped at \($0.points)" : "" } ?? ""
-        return [maximumRowName] + stages.map { $0.points.points } + [bonus.points, uncapped.points, rubric.maximum.points, capNote]
+        return [maximumRowName] + stages.map { $0.points.points } + [
+            bonus.points, uncapped.points, rubric.maximum.points, capNote,
+        ]
     }
 
     /// A student's row. A stage not attempted is an empty cell (it counts as 0 in a sum, and a column's
@@ -50,23 +52,27 @@ enum Reports {
         lines.append("# NeuralKit: feedback for \(grade.student)")
         lines.append("")
         let capNote = total < grade.uncappedTotal ? " (capped; \(grade.uncappedTotal.points) before the cap)" : ""
-        lines.append("**Total: \(total.points) / \(rubric.maximum.points)**\(capNote) — stages \(grade.points.points), "
-            + "bonus \(grade.bonus.points). Status: \(grade.status).")
+        lines.append(
+            "**Total: \(total.points) / \(rubric.maximum.points)**\(capNote) — stages \(grade.points.points), "
+                + "bonus \(grade.bonus.points). Status: \(grade.status).")
         lines.append("")
         if let error = grade.internalError {
             lines.append("The grader could not grade this submission: \(error). Please tell your instructor.")
             return lines.joined(separator: "\n") + "\n"
         }
         if !grade.attemptedAnyStage {
-            lines.append("Nothing was graded: every stage file is missing or still the original stub. Upload your "
-                + "Exercises/ folder (or its stage files, or a zip of your kit) with your work in it.")
+            lines.append(
+                "Nothing was graded: every stage file is missing or still the original stub. Upload your "
+                    + "Exercises/ folder (or its stage files, or a zip of your kit) with your work in it.")
             lines.append("")
         }
         lines.append("| Stage | Points | Bonus | |")
         lines.append("|---|---|---|---|")
         for stage in grade.stages where stage.disposition != .notInKit {
             let bonus = stage.bonusMaximum > 0 ? "\(stage.bonus.points) / \(stage.bonusMaximum.points)" : "—"
-            lines.append("| \(stage.stage.heading) | \(stage.points.points) / \(stage.maximum.points) | \(bonus) | \(summary(of: stage)) |")
+            lines.append(
+                "| \(stage.stage.heading) | \(stage.points.points) / \(stage.maximum.points) | \(bonus) | \(summary(of: stage)) |"
+            )
         }
         lines.append("")
         for stage in grade.stages where stage.disposition != .notInKit && stage.disposition != .notAttempted {
@@ -77,15 +83,18 @@ enum Reports {
         for stage in grade.stages {
             switch stage.disposition {
             case .notInKit: notGraded.append("\(stage.stage.heading): not in the kit yet.")
-            case .notAttempted: notGraded.append("\(stage.stage.heading): not attempted (the file is missing or still the original stub)."
-                + (stage.fileProblem.map { " " + $0 + "." } ?? ""))
+            case .notAttempted:
+                notGraded.append(
+                    "\(stage.stage.heading): not attempted (the file is missing or still the original stub)."
+                        + (stage.fileProblem.map { " " + $0 + "." } ?? ""))
             default: break
             }
         }
         if !grade.ignoredFiles.isEmpty {
             let shown = grade.ignoredFiles.prefix(8).joined(separator: ", ")
-            notGraded.append("Only the stage files (Exercises/NN-Name/File.swift) are graded; these files were ignored: "
-                + shown + (grade.ignoredFiles.count > 8 ? " and \(grade.ignoredFiles.count - 8) more" : "") + ".")
+            notGraded.append(
+                "Only the stage files (Exercises/NN-Name/File.swift) are graded; these files were ignored: "
+                    + shown + (grade.ignoredFiles.count > 8 ? " and \(grade.ignoredFiles.count - 8) more" : "") + ".")
         }
         if !notGraded.isEmpty {
             lines.append("## Not graded")
@@ -93,8 +102,9 @@ enum Reports {
             lines += notGraded.map { "- " + $0 }
             lines.append("")
         }
-        lines.append("Graded in \(Int(grade.seconds.rounded())) s. Each stage is graded on top of the reference versions "
-            + "of the stages it builds on when one of yours does not pass, so an early mistake costs points once.")
+        lines.append(
+            "Graded in \(Int(grade.seconds.rounded())) s. Each stage is graded on top of the reference versions "
+                + "of the stages it builds on when one of yours does not pass, so an early mistake costs points once.")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -109,53 +119,73 @@ enum Reports {
         guard let run = stage.chosen else { return stage.referenceProblem ?? "" }
         let required = run.checks.filter { !$0.isBonus }
         var text = "\(required.filter(\.passed).count)/\(required.count) checks"
-        if stage.usedReference, let asIs = stage.asIsPoints { text += ", on the reference of earlier stages (as is: \(asIs.points))" }
+        if stage.usedReference, let asIs = stage.asIsPoints {
+            text += ", on the reference of earlier stages (as is: \(asIs.points))"
+        }
         if let note = stage.statusNote { text += "; " + note }
         return text
     }
 
     static func section(_ stage: StageGrade, rubric: Rubric) -> [String] {
-        var lines = ["## \(stage.stage.heading) — \(stage.points.points) / \(stage.maximum.points)"
-            + (stage.bonusMaximum > 0 ? " · bonus \(stage.bonus.points) / \(stage.bonusMaximum.points)" : ""), ""]
+        var lines = [
+            "## \(stage.stage.heading) — \(stage.points.points) / \(stage.maximum.points)"
+                + (stage.bonusMaximum > 0 ? " · bonus \(stage.bonus.points) / \(stage.bonusMaximum.points)" : ""), "",
+        ]
         if let problem = stage.fileProblem { lines += ["- " + problem, ""] }
         switch stage.disposition {
         case .notInKit, .notAttempted:
-            lines.append(stage.disposition == .notInKit ? "Not in the kit yet." : "Not attempted: the file is missing or still the original stub.")
+            lines.append(
+                stage.disposition == .notInKit
+                    ? "Not in the kit yet." : "Not attempted: the file is missing or still the original stub.")
             return lines + [""]
         case .forbidden(let findings):
-            lines.append("This file scores 0: it uses something a graded file may not use "
-                + "(only Foundation and NeuralKit, no reference code, no files, processes or symbol tricks):")
-            lines += findings.prefix(10).map { "- `Exercises/\(stage.stage.folder)/\($0.file ?? stage.stage.files[0])` \($0)" }
+            lines.append(
+                "This file scores 0: it uses something a graded file may not use "
+                    + "(only Foundation and NeuralKit, no reference code, no files, processes or symbol tricks):")
+            lines += findings.prefix(10).map {
+                "- `Exercises/\(stage.stage.folder)/\($0.file ?? stage.stage.files[0])` \($0)"
+            }
             return lines + [""]
         case .compileError(let errors):
-            lines.append("This file does not compile, so its checks could not run. It was set aside (the stub was put back) "
-                + "to grade the other stages. The compiler said:")
+            lines.append(
+                "This file does not compile, so its checks could not run. It was set aside (the stub was put back) "
+                    + "to grade the other stages. The compiler said:")
             lines += ["", "```"] + errors.prefix(30).map { String($0.prefix(300)) } + ["```", ""]
-            if errors.contains(where: { ["duplicate symbol", "undefined reference", "multiple definition", "link"].contains(where: $0.contains) }) {
-                lines.append("Linking failed when this file was added to the others (the errors name no file): the kit's build "
-                    + "was tried stage by stage to find it. Does it declare something that exists once only, such as an "
-                    + "`@main` type or a C symbol?")
+            if errors.contains(where: {
+                ["duplicate symbol", "undefined reference", "multiple definition", "link"].contains(where: $0.contains)
+            }) {
+                lines.append(
+                    "Linking failed when this file was added to the others (the errors name no file): the kit's build "
+                        + "was tried stage by stage to find it. Does it declare something that exists once only, such as an "
+                        + "`@main` type or a C symbol?")
                 lines.append("")
             } else if !errors.contains(where: { error in stage.stage.exercisePaths.contains(where: error.hasPrefix) }) {
-                lines.append("The errors are in other files, which use the declarations of this one: each exercise must keep "
-                    + "the names and types of its stub.")
+                lines.append(
+                    "The errors are in other files, which use the declarations of this one: each exercise must keep "
+                        + "the names and types of its stub.")
                 lines.append("")
             }
             return lines
         case .graded: break
         }
         if !stage.asIsCompileErrors.isEmpty {
-            lines.append("As submitted, this file did not compile with your earlier stages; it was graded with their reference versions. The compiler said:")
+            lines.append(
+                "As submitted, this file did not compile with your earlier stages; it was graded with their reference versions. The compiler said:"
+            )
             lines += ["", "```"] + stage.asIsCompileErrors.prefix(15).map { String($0.prefix(300)) } + ["```", ""]
         }
         if stage.usedReference {
             let stages = stage.referenceStages.map(String.init).joined(separator: ", ")
-            lines.append("Graded with the reference versions of stage\(stage.referenceStages.count == 1 ? "" : "s") \(stages), "
-                + "which yours build on and which do not pass all their checks. As submitted (with your own earlier stages): "
-                + "\((stage.asIsPoints ?? 0).points) / \(stage.maximum.points).")
+            lines.append(
+                "Graded with the reference versions of stage\(stage.referenceStages.count == 1 ? "" : "s") \(stages), "
+                    + "which yours build on and which do not pass all their checks. As submitted (with your own earlier stages): "
+                    + "\((stage.asIsPoints ?? 0).points) / \(stage.maximum.points).")
             lines.append("")
         } else if let problem = stage.referenceProblem {
-            lines.append("Could not be graded with the reference versions of the earlier stages: " + problem.split(separator: "\n").first.map(String.init)! + ".")
+            lines.append(
+                "Could not be graded with the reference versions of the earlier stages: " + problem.split(
+                    separator: "\n"
+                ).first.map(String.init)! + ".")
             lines.append("")
         }
         guard let run = stage.chosen else { return lines }
@@ -167,10 +197,12 @@ enum Reports {
             if bonus { lines += ["", "Bonus" + (stage.stage.bonus.map { " (" + $0 + ")" } ?? "") + ":", ""] }
             for check in checks {
                 let points = stage.checkPoints[check.id].map { " (\($0.earned.points) / \($0.maximum.points))" } ?? ""
-                lines.append("- \(check.passed ? "✓" : "✗") \(check.name)\(points)" + (check.isHidden ? " (hidden check)" : ""))
+                lines.append(
+                    "- \(check.passed ? "✓" : "✗") \(check.name)\(points)" + (check.isHidden ? " (hidden check)" : ""))
                 if !check.passed {
                     for message in check.messages.prefix(3) {
-                        lines.append("  - " + String(message.prefix(600)).replacingOccurrences(of: "\n", with: "\n    "))
+                        lines.append(
+                            "  - " + String(message.prefix(600)).replacingOccurrences(of: "\n", with: "\n    "))
                     }
                 }
             }
@@ -178,12 +210,17 @@ enum Reports {
         let hidden = run.checks.filter(\.isHidden)
         if !hidden.isEmpty, rubric.hiddenChecks == .count {
             let earned = hiddenPoints(hidden, of: stage)
-            lines.append("- \(hidden.count) hidden check\(hidden.count == 1 ? "" : "s") ran: \(hidden.filter(\.passed).count) passed "
-                + "(\(earned.earned.points) / \(earned.maximum.points)).")
+            lines.append(
+                "- \(hidden.count) hidden check\(hidden.count == 1 ? "" : "s") ran: \(hidden.filter(\.passed).count) passed "
+                    + "(\(earned.earned.points) / \(earned.maximum.points)).")
         }
         let failing = run.checks.filter { !$0.isBonus && !$0.passed }
         if !failing.isEmpty, stage.stage.isWritten, let hint = stage.stage.hints.first {
-            lines += ["", "Hint: " + hint + " (Walkthrough: \(stage.stage.walkthroughPath); `swift run kit hint \(stage.stage.number)` for more.)"]
+            lines += [
+                "",
+                "Hint: " + hint
+                    + " (Walkthrough: \(stage.stage.walkthroughPath); `swift run kit hint \(stage.stage.number)` for more.)",
+            ]
         }
         return lines + [""]
     }
@@ -201,45 +238,60 @@ enum Reports {
     static func gradescope(_ grade: SubmissionGrade, rubric: Rubric) -> GradescopeResults {
         var tests: [GradescopeResults.Test] = []
         func test(_ name: String, number: String, score: Double, maximum: Double, passed: Bool, output: String) {
-            tests.append(GradescopeResults.Test(name: name, number: number, score: rounded(score), maxScore: rounded(maximum),
-                                                status: passed ? "passed" : "failed", output: String(output.prefix(8000))))
+            tests.append(
+                GradescopeResults.Test(
+                    name: name, number: number, score: rounded(score), maxScore: rounded(maximum),
+                    status: passed ? "passed" : "failed", output: String(output.prefix(8000))))
         }
         for stage in grade.stages {
             let prefix = "Stage \(stage.stage.number)"
             switch stage.disposition {
             case .graded:
                 guard let run = stage.chosen else {
-                    test("\(prefix) · \(stage.stage.title)", number: "\(stage.stage.number)", score: 0, maximum: stage.maximum,
-                         passed: false, output: stage.referenceProblem ?? "not graded")
+                    test(
+                        "\(prefix) · \(stage.stage.title)", number: "\(stage.stage.number)", score: 0,
+                        maximum: stage.maximum,
+                        passed: false, output: stage.referenceProblem ?? "not graded")
                     continue
                 }
                 var note = run.incidents.joined(separator: "\n")
                 if stage.usedReference {
-                    note += (note.isEmpty ? "" : "\n") + "Graded with the reference versions of stages "
-                        + stage.referenceStages.map(String.init).joined(separator: ", ") + " (as submitted: \((stage.asIsPoints ?? 0).points))."
+                    note +=
+                        (note.isEmpty ? "" : "\n") + "Graded with the reference versions of stages "
+                        + stage.referenceStages.map(String.init).joined(separator: ", ")
+                        + " (as submitted: \((stage.asIsPoints ?? 0).points))."
                 }
                 var index = 0
                 for check in run.checks where !check.isBonus && (!check.isHidden || rubric.hiddenChecks == .show) {
                     index += 1
                     let points = stage.checkPoints[check.id] ?? (0, 0)
-                    let output = (check.passed ? "" : check.messages.prefix(3).joined(separator: "\n")) + (index == 1 && !note.isEmpty ? "\n" + note : "")
-                    test("\(prefix) · \(check.name)", number: "\(stage.stage.number).\(index)",
-                         score: points.earned, maximum: points.maximum, passed: check.passed,
-                         output: output.trimmingCharacters(in: .whitespacesAndNewlines))
+                    let output =
+                        (check.passed ? "" : check.messages.prefix(3).joined(separator: "\n"))
+                        + (index == 1 && !note.isEmpty ? "\n" + note : "")
+                    test(
+                        "\(prefix) · \(check.name)", number: "\(stage.stage.number).\(index)",
+                        score: points.earned, maximum: points.maximum, passed: check.passed,
+                        output: output.trimmingCharacters(in: .whitespacesAndNewlines))
                 }
                 let hidden = run.checks.filter { $0.isHidden && !$0.isBonus }
                 if !hidden.isEmpty, rubric.hiddenChecks == .count {
                     let earned = hiddenPoints(hidden, of: stage)
-                    test("\(prefix) · hidden checks", number: "\(stage.stage.number).h", score: earned.earned, maximum: earned.maximum,
-                         passed: hidden.allSatisfy(\.passed), output: "\(hidden.filter(\.passed).count) of \(hidden.count) hidden checks passed.")
+                    test(
+                        "\(prefix) · hidden checks", number: "\(stage.stage.number).h", score: earned.earned,
+                        maximum: earned.maximum,
+                        passed: hidden.allSatisfy(\.passed),
+                        output: "\(hidden.filter(\.passed).count) of \(hidden.count) hidden checks passed.")
                 }
             case .notInKit:
-                test("\(prefix) · \(stage.stage.title)", number: "\(stage.stage.number)", score: 0, maximum: stage.maximum,
-                     passed: false, output: "Not in the kit yet.")
+                test(
+                    "\(prefix) · \(stage.stage.title)", number: "\(stage.stage.number)", score: 0,
+                    maximum: stage.maximum,
+                    passed: false, output: "Not in the kit yet.")
             default:
                 let output = section(stage, rubric: rubric).dropFirst(2).joined(separator: "\n")
-                test("\(prefix) · \(stage.stage.title)", number: "\(stage.stage.number)", score: 0,
-                     maximum: stage.maximum, passed: false, output: output)
+                test(
+                    "\(prefix) · \(stage.stage.title)", number: "\(stage.stage.number)", score: 0,
+                    maximum: stage.maximum, passed: false, output: output)
             }
         }
         let total = grade.total(cap: rubric.cap)
@@ -249,30 +301,44 @@ enum Reports {
         let extrasMaximum = max(0, rubric.maximum - required)
         if bonusMaximum > 0 || extrasMaximum > 0 {
             let counted = max(0, total - grade.points)
-            test("Extras · bonus checks" + (extrasMaximum < bonusMaximum ? " (up to the cap of \(rubric.maximum.points))" : ""),
-                 number: "\(grade.stages.count + 1)", score: counted, maximum: extrasMaximum,
-                 passed: extrasMaximum > 0 && counted >= extrasMaximum - 1e-9,
-                 output: extrasOutput(grade, rubric: rubric, required: required, bonusMaximum: bonusMaximum, extrasMaximum: extrasMaximum))
+            test(
+                "Extras · bonus checks"
+                    + (extrasMaximum < bonusMaximum ? " (up to the cap of \(rubric.maximum.points))" : ""),
+                number: "\(grade.stages.count + 1)", score: counted, maximum: extrasMaximum,
+                passed: extrasMaximum > 0 && counted >= extrasMaximum - 1e-9,
+                output: extrasOutput(
+                    grade, rubric: rubric, required: required, bonusMaximum: bonusMaximum, extrasMaximum: extrasMaximum)
+            )
         }
-        var summary = "Total: \(total.points) / \(rubric.maximum.points) (stages \(grade.points.points), bonus \(grade.bonus.points)"
-            + (total < grade.uncappedTotal ? "; \(grade.uncappedTotal.points) before the cap" : "") + "). Status: \(grade.status)."
+        var summary =
+            "Total: \(total.points) / \(rubric.maximum.points) (stages \(grade.points.points), bonus \(grade.bonus.points)"
+            + (total < grade.uncappedTotal ? "; \(grade.uncappedTotal.points) before the cap" : "")
+            + "). Status: \(grade.status)."
         if let error = grade.internalError { summary += "\nThe grader could not grade this submission: \(error)" }
-        return GradescopeResults(score: rounded(total), executionTime: Int(grade.seconds.rounded()), output: summary, tests: tests)
+        return GradescopeResults(
+            score: rounded(total), executionTime: Int(grade.seconds.rounded()), output: summary, tests: tests)
     }
 
     /// The points of `checks` (a stage's hidden ones): (earned, maximum).
-    private static func hiddenPoints(_ checks: [CheckOutcome], of stage: StageGrade) -> (earned: Double, maximum: Double) {
+    private static func hiddenPoints(_ checks: [CheckOutcome], of stage: StageGrade) -> (
+        earned: Double, maximum: Double
+    ) {
         checks.compactMap { stage.checkPoints[$0.id] }.reduce((0.0, 0.0)) { ($0.0 + $1.earned, $0.1 + $1.maximum) }
     }
 
     /// The Extras test's text: how the bonus counts, then each bonus check (hidden ones counted per stage).
-    private static func extrasOutput(_ grade: SubmissionGrade, rubric: Rubric, required: Double, bonusMaximum: Double,
-                                     extrasMaximum: Double) -> String {
-        var lines = ["The bonus checks are worth \(bonusMaximum.points) points in all; you earned \(grade.bonus.points)."]
+    private static func extrasOutput(
+        _ grade: SubmissionGrade, rubric: Rubric, required: Double, bonusMaximum: Double,
+        extrasMaximum: Double
+    ) -> String {
+        var lines = [
+            "The bonus checks are worth \(bonusMaximum.points) points in all; you earned \(grade.bonus.points)."
+        ]
         if extrasMaximum < bonusMaximum {
-            lines.append("The total is capped at \(rubric.maximum.points) and the stages are worth \(required.points), so this test is "
-                + "out of \(extrasMaximum.points). It scores the bonus that counts in your total: more than \(extrasMaximum.points) "
-                + "when bonus points make up for points lost in the stages, never past the cap.")
+            lines.append(
+                "The total is capped at \(rubric.maximum.points) and the stages are worth \(required.points), so this test is "
+                    + "out of \(extrasMaximum.points). It scores the bonus that counts in your total: more than \(extrasMaximum.points) "
+                    + "when bonus points make up for points lost in the stages, never past the cap.")
         }
         lines.append("")
         for stage in grade.stages where stage.bonusMaximum > 0 {
@@ -283,14 +349,19 @@ enum Reports {
             }
             for check in run.checks where check.isBonus && (!check.isHidden || rubric.hiddenChecks == .show) {
                 let points = stage.checkPoints[check.id] ?? (0, 0)
-                lines.append("\(check.passed ? "✓" : "✗") \(prefix) · \(check.name): \(points.earned.points) / \(points.maximum.points)")
-                if !check.passed, let message = check.messages.first { lines.append("    " + String(message.prefix(300))) }
+                lines.append(
+                    "\(check.passed ? "✓" : "✗") \(prefix) · \(check.name): \(points.earned.points) / \(points.maximum.points)"
+                )
+                if !check.passed, let message = check.messages.first {
+                    lines.append("    " + String(message.prefix(300)))
+                }
             }
             let hidden = run.checks.filter { $0.isHidden && $0.isBonus }
             if !hidden.isEmpty, rubric.hiddenChecks == .count {
                 let points = hiddenPoints(hidden, of: stage)
-                lines.append("\(prefix): \(hidden.filter(\.passed).count) of \(hidden.count) hidden bonus checks passed: "
-                    + "\(points.earned.points) / \(points.maximum.points)")
+                lines.append(
+                    "\(prefix): \(hidden.filter(\.passed).count) of \(hidden.count) hidden bonus checks passed: "
+                        + "\(points.earned.points) / \(points.maximum.points)")
             }
         }
         return lines.joined(separator: "\n")
@@ -338,12 +409,16 @@ enum Reports {
             for stage in grade.stages where stage.attempted {
                 attempted[stage.stage.number, default: 0] += 1
                 for check in stage.chosen?.checks ?? [] {
-                    let index = indexByID[check.stableID] ?? {
-                        statistics.append(CheckStatistics(stage: check.stage, id: check.stableID, name: check.name,
-                                                          isBonus: check.isBonus, isHidden: check.isHidden))
-                        indexByID[check.stableID] = statistics.count - 1
-                        return statistics.count - 1
-                    }()
+                    let index =
+                        indexByID[check.stableID]
+                        ?? {
+                            statistics.append(
+                                CheckStatistics(
+                                    stage: check.stage, id: check.stableID, name: check.name,
+                                    isBonus: check.isBonus, isHidden: check.isHidden))
+                            indexByID[check.stableID] = statistics.count - 1
+                            return statistics.count - 1
+                        }()
                     statistics[index].ran += 1
                     if !check.passed {
                         statistics[index].failed += 1
@@ -354,7 +429,8 @@ enum Reports {
         }
         for index in statistics.indices { statistics[index].attempted = attempted[statistics[index].stage] ?? 0 }
         // A stable sort: by stage, then in the order first seen.
-        return statistics.enumerated().sorted { ($0.element.stage, $0.offset) < ($1.element.stage, $1.offset) }.map(\.element)
+        return statistics.enumerated().sorted { ($0.element.stage, $0.offset) < ($1.element.stage, $1.offset) }.map(
+            \.element)
     }
 
     /// The first line of a failed check's first message, or what stopped it.
@@ -373,28 +449,38 @@ enum Reports {
     /// checks.csv: one row per check, with how many students attempted its stage, ran it and failed it,
     /// and the most common first line of the failure messages.
     static func checksCSV(_ grades: [SubmissionGrade]) -> String {
-        let header = ["stage", "check", "name", "kind", "attempted", "ran", "failed", "most common message", "students with it"]
+        let header = [
+            "stage", "check", "name", "kind", "attempted", "ran", "failed", "most common message", "students with it",
+        ]
         let rows = checkStatistics(grades).map { check -> [String] in
             let kind = (check.isHidden ? "hidden " : "") + (check.isBonus ? "bonus" : "required")
             let message = check.commonMessage
-            return [String(check.stage), check.id, check.name, kind, String(check.attempted), String(check.ran), String(check.failed),
-                    message?.text ?? "", message.map { String($0.count) } ?? ""]
+            return [
+                String(check.stage), check.id, check.name, kind, String(check.attempted), String(check.ran),
+                String(check.failed),
+                message?.text ?? "", message.map { String($0.count) } ?? "",
+            ]
         }
         return csv([header] + rows)
     }
 
     // MARK: The summary in the terminal
 
-    static func summary(_ grades: [SubmissionGrade], rubric: Rubric, seconds: TimeInterval, terminal: Terminal) -> String {
+    static func summary(_ grades: [SubmissionGrade], rubric: Rubric, seconds: TimeInterval, terminal: Terminal)
+        -> String
+    {
         guard !grades.isEmpty else { return "No submissions graded." }
         var lines: [String] = []
         let totals = grades.map { $0.total(cap: rubric.cap) }
         let mean = totals.reduce(0, +) / Double(totals.count)
         let sorted = totals.sorted()
-        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        lines.append(terminal.bold("Graded \(grades.count) submission\(grades.count == 1 ? "" : "s")")
-            + " in \(duration(seconds)) (\(duration(seconds / Double(grades.count))) each)."
-            + " Mean \(mean.points), median \(median.points) of \(rubric.maximum.points).")
+        let median =
+            sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        lines.append(
+            terminal.bold("Graded \(grades.count) submission\(grades.count == 1 ? "" : "s")")
+                + " in \(duration(seconds)) (\(duration(seconds / Double(grades.count))) each)."
+                + " Mean \(mean.points), median \(median.points) of \(rubric.maximum.points).")
         lines.append("")
         lines.append("Totals:")
         let maximum = max(rubric.maximum, 1)
@@ -403,10 +489,12 @@ enum Reports {
         for total in totals { bins[min(binCount - 1, Int(total / maximum * Double(binCount)))] += 1 }
         let largest = max(bins.max() ?? 1, 1)
         for (index, count) in bins.enumerated() {
-            let low = maximum * Double(index) / Double(binCount), high = maximum * Double(index + 1) / Double(binCount)
+            let low = maximum * Double(index) / Double(binCount)
+            let high = maximum * Double(index + 1) / Double(binCount)
             let label = pad("\(low.points)–\(high.points)", 11)
-            lines.append("  \(label) " + String(repeating: "█", count: Int((Double(count) / Double(largest) * 30).rounded(.up)))
-                + (count > 0 ? " \(count)" : ""))
+            lines.append(
+                "  \(label) " + String(repeating: "█", count: Int((Double(count) / Double(largest) * 30).rounded(.up)))
+                    + (count > 0 ? " \(count)" : ""))
         }
         let failing = checkStatistics(grades).filter { !$0.isBonus && $0.failed > 0 }
             .sorted { ($1.failed, $0.stage, $0.name) < ($0.failed, $1.stage, $1.name) }
@@ -415,9 +503,11 @@ enum Reports {
             lines.append("Checks failed most often (students failing / whose checks ran; all in checks.csv):")
             for check in failing.prefix(10) {
                 let label = pad("\(check.failed)/\(check.ran)", 7)
-                lines.append("  " + label + "Stage \(check.stage) · " + (check.isHidden ? "(hidden) " : "") + check.name)
+                lines.append(
+                    "  " + label + "Stage \(check.stage) · " + (check.isHidden ? "(hidden) " : "") + check.name)
                 if let message = check.commonMessage {
-                    lines.append("  " + pad("", 7) + terminal.dim("\(message.count)× " + String(message.text.prefix(100))))
+                    lines.append(
+                        "  " + pad("", 7) + terminal.dim("\(message.count)× " + String(message.text.prefix(100))))
                 }
             }
         }
@@ -430,7 +520,9 @@ enum Reports {
         if errors > 0 { problems["grader error", default: 0] += errors }
         if !problems.isEmpty {
             lines.append("")
-            lines.append("Problems (submissions): " + problems.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", "))
+            lines.append(
+                "Problems (submissions): "
+                    + problems.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
     }

@@ -77,8 +77,10 @@ struct Rubric: Sendable, Equatable {
         }
         // Checks that compare several results give credit for each one (their issues are marked by part).
         stages[2]?.checks = [
-            "StageTests.Stage02DenseLayer/backwardWorkedExample()": CheckWeight(weight: 1, parts: ["∂L/∂W", "∂L/∂b", "∂L/∂X"]),
-            "StageTests.Stage02DenseLayer/gradientShapes()": CheckWeight(weight: 1, parts: ["∂L/∂W", "∂L/∂b", "∂L/∂X"]),
+            "StageTests.Stage02DenseLayer/backwardWorkedExample()": CheckWeight(
+                weight: 1, parts: ["∂L/∂W", "∂L/∂b", "∂L/∂X"]),
+            "StageTests.Stage02DenseLayer/gradientShapes()": CheckWeight(
+                weight: 1, parts: ["∂L/∂W", "∂L/∂b", "∂L/∂X"]),
         ]
         return Rubric(cap: 20, stages: stages)
     }()
@@ -100,8 +102,12 @@ struct Rubric: Sendable, Equatable {
             throw KitError("\(name): unknown key \"\(key)\" (it takes cap, hiddenChecks, stages, comment)")
         }
         if let cap = object["cap"] {
-            if cap == .null { rubric.cap = nil } else {
-                guard let value = cap.double, value > 0 else { throw KitError("\(name): \"cap\" must be a positive number or null") }
+            if cap == .null {
+                rubric.cap = nil
+            } else {
+                guard let value = cap.double, value > 0 else {
+                    throw KitError("\(name): \"cap\" must be a positive number or null")
+                }
                 rubric.cap = value
             }
         }
@@ -112,7 +118,9 @@ struct Rubric: Sendable, Equatable {
             rubric.hiddenChecks = value
         }
         if let stages = object["stages"] {
-            guard let stages = stages.object else { throw KitError("\(name): \"stages\" must be an object keyed by stage number") }
+            guard let stages = stages.object else {
+                throw KitError("\(name): \"stages\" must be an object keyed by stage number")
+            }
             for (key, value) in stages {
                 guard let number = Int(key), Course.stage(number) != nil else {
                     throw KitError("\(name): there is no stage \"\(key)\" in the course")
@@ -123,35 +131,48 @@ struct Rubric: Sendable, Equatable {
                     throw KitError("\(name): stage \(key): unknown key \"\(field)\" (it takes points, bonus, checks)")
                 }
                 if let points = fields["points"] {
-                    guard let value = points.double, value >= 0 else { throw KitError("\(name): stage \(key): \"points\" must be a number ≥ 0") }
+                    guard let value = points.double, value >= 0 else {
+                        throw KitError("\(name): stage \(key): \"points\" must be a number ≥ 0")
+                    }
                     stage.points = value
                 }
                 if let bonus = fields["bonus"] {
-                    guard let value = bonus.double, value >= 0 else { throw KitError("\(name): stage \(key): \"bonus\" must be a number ≥ 0") }
+                    guard let value = bonus.double, value >= 0 else {
+                        throw KitError("\(name): stage \(key): \"bonus\" must be a number ≥ 0")
+                    }
                     stage.bonus = value
                 }
                 if let checks = fields["checks"] {
-                    guard let checks = checks.object else { throw KitError("\(name): stage \(key): \"checks\" must be an object") }
+                    guard let checks = checks.object else {
+                        throw KitError("\(name): stage \(key): \"checks\" must be an object")
+                    }
                     stage.checks = [:]
                     for (check, spec) in checks {
                         if let weight = spec.double {
-                            guard weight >= 0 else { throw KitError("\(name): check \"\(check)\": the weight must be ≥ 0") }
+                            guard weight >= 0 else {
+                                throw KitError("\(name): check \"\(check)\": the weight must be ≥ 0")
+                            }
                             stage.checks[check] = CheckWeight(weight: weight)
                         } else if let spec = spec.object {
                             var entry = CheckWeight()
                             if let weight = spec["weight"] {
-                                guard let value = weight.double, value >= 0 else { throw KitError("\(name): check \"\(check)\": \"weight\" must be a number ≥ 0") }
+                                guard let value = weight.double, value >= 0 else {
+                                    throw KitError("\(name): check \"\(check)\": \"weight\" must be a number ≥ 0")
+                                }
                                 entry.weight = value
                             }
                             if let parts = spec["parts"] {
                                 guard let parts = parts.list(of: \.string), !parts.isEmpty else {
-                                    throw KitError("\(name): check \"\(check)\": \"parts\" must be a list of the parts the check marks its issues with")
+                                    throw KitError(
+                                        "\(name): check \"\(check)\": \"parts\" must be a list of the parts the check marks its issues with"
+                                    )
                                 }
                                 entry.parts = parts
                             }
                             stage.checks[check] = entry
                         } else {
-                            throw KitError("\(name): check \"\(check)\" must be a weight or {\"weight\": …, \"parts\": […]}")
+                            throw KitError(
+                                "\(name): check \"\(check)\" must be a weight or {\"weight\": …, \"parts\": […]}")
                         }
                     }
                 }
@@ -162,8 +183,9 @@ struct Rubric: Sendable, Equatable {
         // student, and Gradescope's per-test maxima could not add up to it.
         let stagePoints = rubric.stages.values.reduce(0) { $0 + $1.points }
         if let cap = rubric.cap, cap < stagePoints - 1e-9 {
-            throw KitError("\(name): \"cap\" (\(cap.points)) is below the stages' points (\(stagePoints.points)); a cap only limits "
-                + "what the bonus adds: raise it, make it null, or lower the stages' points")
+            throw KitError(
+                "\(name): \"cap\" (\(cap.points)) is below the stages' points (\(stagePoints.points)); a cap only limits "
+                    + "what the bonus adds: raise it, make it null, or lower the stages' points")
         }
         return rubric
     }
@@ -177,7 +199,8 @@ struct Rubric: Sendable, Equatable {
     /// backwardWorkedExample()"), its function name, or the name the student sees.
     func weight(of check: CheckOutcome) -> CheckWeight {
         let stage = stage(check.stage)
-        return stage.checks[check.stableID] ?? stage.checks[check.functionName] ?? stage.checks[check.name] ?? CheckWeight()
+        return stage.checks[check.stableID] ?? stage.checks[check.functionName] ?? stage.checks[check.name]
+            ?? CheckWeight()
     }
 
     /// The points each of `checks` earns, given that together they share `points`.
@@ -196,7 +219,8 @@ struct Rubric: Sendable, Equatable {
     static func fraction(_ check: CheckOutcome, parts: [String]) -> Double {
         if check.passed { return 1 }
         guard !parts.isEmpty, check.status == .failed, !check.messages.isEmpty,
-              check.parts.count == check.messages.count else { return 0 }
+            check.parts.count == check.messages.count
+        else { return 0 }
         var failed = Set<String>()
         for part in check.parts {
             guard let part, parts.contains(part) else { return 0 }
@@ -214,9 +238,10 @@ extension Rubric: Encodable {
 
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(cap, forKey: .cap)  // null when there is none
+        try container.encode(cap, forKey: .cap) // null when there is none
         try container.encode(hiddenChecks.rawValue, forKey: .hiddenChecks)
-        try container.encode(Dictionary(uniqueKeysWithValues: stages.map { (String($0.key), $0.value) }), forKey: .stages)
+        try container.encode(
+            Dictionary(uniqueKeysWithValues: stages.map { (String($0.key), $0.value) }), forKey: .stages)
     }
 }
 

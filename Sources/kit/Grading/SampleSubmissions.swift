@@ -56,7 +56,8 @@ struct SampleSubmissions {
         }
         return entries.filter { name in
             var isFolder: ObjCBool = false
-            return !name.hasPrefix(".") && fileManager.fileExists(atPath: source.appendingPathComponent(name).path, isDirectory: &isFolder)
+            return !name.hasPrefix(".")
+                && fileManager.fileExists(atPath: source.appendingPathComponent(name).path, isDirectory: &isFolder)
                 && isFolder.boolValue
         }.sorted()
     }
@@ -78,7 +79,9 @@ struct SampleSubmissions {
             guard let result = value.list(of: \.integer) else {
                 throw fail("\"\(key)\" must be a list of stage numbers")
             }
-            if let wrong = result.first(where: { Course.stage($0) == nil }) { throw fail("\"\(key)\": there is no stage \(wrong)") }
+            if let wrong = result.first(where: { Course.stage($0) == nil }) {
+                throw fail("\"\(key)\": there is no stage \(wrong)")
+            }
             if Set(result).count != result.count { throw fail("\"\(key)\" lists a stage twice") }
             return result
         }
@@ -97,7 +100,9 @@ struct SampleSubmissions {
             throw fail("stage \(both) is in both \"solutions\" and \"stubs\"")
         }
         if let root = top["root"] {
-            guard let root = root.string, !root.isEmpty, !root.hasPrefix("/"), !root.split(separator: "/").contains("..") else {
+            guard let root = root.string, !root.isEmpty, !root.hasPrefix("/"),
+                !root.split(separator: "/").contains("..")
+            else {
                 throw fail("\"root\" must be a relative folder, like \"NeuralKit-main\"")
             }
             description.root = root
@@ -109,12 +114,16 @@ struct SampleSubmissions {
             for (index, entry) in list.enumerated() {
                 let editKeys: Set<String> = ["file", "replace", "with", "comment"]
                 if let unknown = entry.keys.sorted().first(where: { !editKeys.contains($0) }) {
-                    throw fail("edit \(index + 1): unknown key \"\(unknown)\" (the keys are file, replace, with, comment)")
+                    throw fail(
+                        "edit \(index + 1): unknown key \"\(unknown)\" (the keys are file, replace, with, comment)")
                 }
-                guard let path = entry["file"]?.string, path.split(separator: "/").count == 2, !path.contains("..") else {
+                guard let path = entry["file"]?.string, path.split(separator: "/").count == 2, !path.contains("..")
+                else {
                     throw fail("edit \(index + 1): \"file\" must be a stage file, like \"02-DenseLayer/Dense.swift\"")
                 }
-                let edit = Edit(file: path, replace: try text(entry["replace"], "replace", index), with: try text(entry["with"], "with", index))
+                let edit = Edit(
+                    file: path, replace: try text(entry["replace"], "replace", index),
+                    with: try text(entry["with"], "with", index))
                 if edit.replace.isEmpty { throw fail("edit \(index + 1): \"replace\" is empty") }
                 if edit.replace == edit.with { throw fail("edit \(index + 1): \"replace\" and \"with\" are the same") }
                 description.edits.append(edit)
@@ -126,11 +135,14 @@ struct SampleSubmissions {
     /// The files of the submission described in `folder`: path in the submission → contents.
     func build(_ folder: URL) throws -> [String: Data] {
         let root = kit.root.standardizedFileURL.path + "/"
-        let place = folder.standardizedFileURL.path.hasPrefix(root) ? String(folder.standardizedFileURL.path.dropFirst(root.count)) : folder.path
+        let place =
+            folder.standardizedFileURL.path.hasPrefix(root)
+            ? String(folder.standardizedFileURL.path.dropFirst(root.count)) : folder.path
         let shown = "\(place)/\(SampleSubmissions.descriptionName)"
         let descriptionURL = folder.appendingPathComponent(SampleSubmissions.descriptionName)
         guard let data = try? Data(contentsOf: descriptionURL) else {
-            throw KitError("\(place) has no \(SampleSubmissions.descriptionName) (every sample submission is described by one)")
+            throw KitError(
+                "\(place) has no \(SampleSubmissions.descriptionName) (every sample submission is described by one)")
         }
         let description = try SampleSubmissions.parse(data, in: shown)
         func fail(_ message: String) -> KitError { KitError("\(shown): \(message)") }
@@ -143,13 +155,16 @@ struct SampleSubmissions {
             tree[path] = contents
             origin[path] = source
         }
-        for (path, contents) in try SampleSubmissions.files(in: folder) where path != SampleSubmissions.descriptionName {
+        for (path, contents) in try SampleSubmissions.files(in: folder) where path != SampleSubmissions.descriptionName
+        {
             try add(path, contents, from: "\(place)/\(path)")
         }
         let exercises = description.root.isEmpty ? "Exercises" : description.root + "/Exercises"
         for number in description.solutions {
             let stage = Course.stage(number)!
-            let files = try SampleSubmissions.files(in: kit.url("Solutions/\(stage.folder)")).filter { $0.key.hasSuffix(".swift") }
+            let files = try SampleSubmissions.files(in: kit.url("Solutions/\(stage.folder)")).filter {
+                $0.key.hasSuffix(".swift")
+            }
             if files.isEmpty { throw fail("stage \(number): Solutions/\(stage.folder)/ has no .swift file") }
             for (file, contents) in files {
                 try add("\(exercises)/\(stage.folder)/\(file)", contents, from: "Solutions/\(stage.folder)/\(file)")
@@ -160,7 +175,9 @@ struct SampleSubmissions {
             let files = kit.pristineFiles(stage)
             if files.isEmpty { throw fail("stage \(number): \(Kit.stubsFolder)/\(stage.folder)/ has no stub") }
             for (file, contents) in files {
-                try add("\(exercises)/\(stage.folder)/\(file)", contents, from: "\(Kit.stubsFolder)/\(stage.folder)/\(file)")
+                try add(
+                    "\(exercises)/\(stage.folder)/\(file)", contents, from: "\(Kit.stubsFolder)/\(stage.folder)/\(file)"
+                )
             }
         }
         for (index, edit) in description.edits.enumerated() {
@@ -172,10 +189,12 @@ struct SampleSubmissions {
             let text = String(decoding: contents, as: UTF8.self)
             let count = SampleSubmissions.occurrences(of: edit.replace, in: text)
             guard count == 1 else {
-                throw fail("\(label): the text to replace occurs \(count) times in \(origin[path] ?? edit.file), "
-                    + "it must occur exactly once"
-                    + (count == 0 ? " (did the reference change? update the edit):\n\(edit.replace)"
-                                  : " (give more of the text around it):\n\(edit.replace)"))
+                throw fail(
+                    "\(label): the text to replace occurs \(count) times in \(origin[path] ?? edit.file), "
+                        + "it must occur exactly once"
+                        + (count == 0
+                            ? " (did the reference change? update the edit):\n\(edit.replace)"
+                            : " (give more of the text around it):\n\(edit.replace)"))
             }
             tree[path] = Data(text.replacingOccurrences(of: edit.replace, with: edit.with).utf8)
         }
@@ -215,8 +234,10 @@ struct SampleSubmissions {
             }
         }
         try fileManager.createDirectory(at: out, withIntermediateDirectories: true)
-        try Data("Written by `swift run kit fixtures`: sample submissions built from \(SampleSubmissions.folder).\n".utf8)
-            .write(to: out.appendingPathComponent(SampleSubmissions.marker))
+        try Data(
+            "Written by `swift run kit fixtures`: sample submissions built from \(SampleSubmissions.folder).\n".utf8
+        )
+        .write(to: out.appendingPathComponent(SampleSubmissions.marker))
         var summary: [(name: String, files: Int, edits: Int)] = []
         for (name, tree) in zip(names, trees) {
             let folder = out.appendingPathComponent(name)
@@ -226,7 +247,9 @@ struct SampleSubmissions {
                 try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try contents.write(to: url)
             }
-            let data = try Data(contentsOf: source.appendingPathComponent(name).appendingPathComponent(SampleSubmissions.descriptionName))
+            let data = try Data(
+                contentsOf: source.appendingPathComponent(name).appendingPathComponent(
+                    SampleSubmissions.descriptionName))
             let description = try SampleSubmissions.parse(data, in: name)
             summary.append((name, tree.keys.filter { $0.contains("Exercises/") }.count, description.edits.count))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralKit
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -53,20 +54,26 @@ struct Sandbox: Sendable {
     static func detect(job: Int = 0, path: String? = nil) -> Result<Sandbox, SandboxUnavailable> {
         #if os(Linux)
         guard let bubblewrap = Shell.which("bwrap", path: path) else {
-            return .failure(SandboxUnavailable("bubblewrap (bwrap) is not installed; on Debian or Ubuntu: "
-                + "apt-get install -y bubblewrap"))
+            return .failure(
+                SandboxUnavailable(
+                    "bubblewrap (bwrap) is not installed; on Debian or Ubuntu: "
+                        + "apt-get install -y bubblewrap"))
         }
         var user: UInt32?
         var setpriv: String?
         if geteuid() == 0 {
             guard let found = Shell.which("setpriv", path: path) else {
-                return .failure(SandboxUnavailable("the grader runs as root, and setpriv (util-linux), which drops to an "
-                    + "unprivileged user for the sandbox, is not installed"))
+                return .failure(
+                    SandboxUnavailable(
+                        "the grader runs as root, and setpriv (util-linux), which drops to an "
+                            + "unprivileged user for the sandbox, is not installed"))
             }
             setpriv = found
             guard let claimed = claimUser(from: firstUser + UInt32(job)) else {
-                return .failure(SandboxUnavailable("no free user ID for the sandbox from \(firstUser + UInt32(job)) on: each "
-                    + "is a user of this machine, or taken by another kit grade"))
+                return .failure(
+                    SandboxUnavailable(
+                        "no free user ID for the sandbox from \(firstUser + UInt32(job)) on: each "
+                            + "is a user of this machine, or taken by another kit grade"))
             }
             user = claimed
         }
@@ -84,36 +91,48 @@ struct Sandbox: Sendable {
         var toolchainLinks: [(link: String, target: String)] = []
         if let swift = Shell.which("swift", path: path) {
             func toolchain(of url: URL) -> String {
-                url.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().standardizedFileURL.path
+                url.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                    .standardizedFileURL.path
             }
             let named = toolchain(of: URL(fileURLWithPath: swift))
             let real = toolchain(of: URL(fileURLWithPath: swift).resolvingSymlinksInPath())
             if !folders.contains(where: { real == $0 || real.hasPrefix($0 + "/") }) {
                 // Only a real toolchain folder, never a home folder a wrapper script happens to sit in.
-                guard FileManager.default.fileExists(atPath: real + "/usr/lib/swift"), real != "/", !real.hasPrefix("/home/"),
-                      real != NSHomeDirectory() else {
-                    return .failure(SandboxUnavailable("\(swift) is not in a Swift toolchain folder (<toolchain>/usr/bin/swift "
-                        + "beside <toolchain>/usr/lib/swift), which the sandbox could show read-only"))
+                guard FileManager.default.fileExists(atPath: real + "/usr/lib/swift"), real != "/",
+                    !real.hasPrefix("/home/"),
+                    real != NSHomeDirectory()
+                else {
+                    return .failure(
+                        SandboxUnavailable(
+                            "\(swift) is not in a Swift toolchain folder (<toolchain>/usr/bin/swift "
+                                + "beside <toolchain>/usr/lib/swift), which the sandbox could show read-only"))
                 }
                 folders.append(real)
                 if named != real { toolchainLinks.append((named, real)) }
             }
         }
-        let sandbox = Sandbox(bubblewrap: bubblewrap, user: user, setpriv: setpriv, systemFolders: folders,
-                              systemLinks: links, toolchainLinks: toolchainLinks)
+        let sandbox = Sandbox(
+            bubblewrap: bubblewrap, user: user, setpriv: setpriv, systemFolders: folders,
+            systemLinks: links, toolchainLinks: toolchainLinks)
         // Containers often forbid the namespaces bubblewrap needs, and the toolchain must be reachable
         // as the sandbox's user: try both once.
         let environment = ["PATH": path ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
-        let probe = sandbox.command(["/bin/sh", "-c", Shell.which("swift", path: path) == nil ? "true" : "swift --version"],
-                                    in: URL(fileURLWithPath: "/"), view: View())
+        let probe = sandbox.command(
+            ["/bin/sh", "-c", Shell.which("swift", path: path) == nil ? "true" : "swift --version"],
+            in: URL(fileURLWithPath: "/"), view: View())
         let result = try? Shell.capture(probe, in: URL(fileURLWithPath: "/"), timeout: 60, environment: environment)
         guard let result, result.status == 0 else {
-            let said = result?.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").prefix(3)
+            let said =
+                result?.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").prefix(3)
                 .joined(separator: " ") ?? ""
-            return .failure(SandboxUnavailable("bubblewrap is installed but cannot make a sandbox here, or the toolchain does "
-                + "not run in it" + (said.isEmpty ? "" : " (\(said))") + (user == nil
-                    ? "; in a container, allow user namespaces"
-                    : "; as root it needs to make mount and process namespaces (CAP_SYS_ADMIN; in Docker, --privileged)")))
+            return .failure(
+                SandboxUnavailable(
+                    "bubblewrap is installed but cannot make a sandbox here, or the toolchain does "
+                        + "not run in it" + (said.isEmpty ? "" : " (\(said))")
+                        + (user == nil
+                            ? "; in a container, allow user namespaces"
+                            : "; as root it needs to make mount and process namespaces (CAP_SYS_ADMIN; in Docker, --privileged)")
+                ))
         }
         return .success(sandbox)
         #else
@@ -126,7 +145,9 @@ struct Sandbox: Sendable {
         var line = [bubblewrap]
         // As root, no user namespace: its root would be the machine's root to the kernel's process
         // count and to root's files. setpriv drops to `user` instead, after the mounts.
-        line += user == nil ? ["--unshare-all", "--cap-drop", "ALL"]
+        line +=
+            user == nil
+            ? ["--unshare-all", "--cap-drop", "ALL"]
             : ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
         line += ["--die-with-parent", "--new-session"]
         // bubblewrap makes the folders leading to a bound one (/opt for /opt/swift) readable by
@@ -148,7 +169,10 @@ struct Sandbox: Sendable {
         for link in systemLinks { line += ["--symlink", link.target, link.link] }
         for link in toolchainLinks {
             let parent = URL(fileURLWithPath: link.link).deletingLastPathComponent().path
-            if !made.contains(parent) { line += ["--perms", "0755", "--dir", parent]; made.insert(parent) }
+            if !made.contains(parent) {
+                line += ["--perms", "0755", "--dir", parent]
+                made.insert(parent)
+            }
             line += ["--symlink", link.target, link.link]
         }
         line += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
@@ -160,8 +184,10 @@ struct Sandbox: Sendable {
         for folder in view.hidden { line += ["--tmpfs", folder.path] }
         line += ["--chdir", directory.path, "--"]
         if let setpriv, let user {
-            line += [setpriv, "--reuid", String(user), "--regid", String(user), "--clear-groups",
-                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+            line += [
+                setpriv, "--reuid", String(user), "--regid", String(user), "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--",
+            ]
         }
         return line + arguments
     }
@@ -173,7 +199,9 @@ struct Sandbox: Sendable {
         for folder in folders {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let result = try Shell.capture(["chown", "-R", "\(user):\(user)", folder.path], in: folder)
-            guard result.status == 0 else { throw KitError("could not give \(folder.path) to the sandbox's user: \(result.output)") }
+            guard result.status == 0 else {
+                throw KitError("could not give \(folder.path) to the sandbox's user: \(result.output)")
+            }
         }
     }
 
@@ -186,7 +214,9 @@ struct Sandbox: Sendable {
         guard user != nil else { return }
         for folder in folders {
             let result = try Shell.capture(["chown", "-R", "0:0", folder.path], in: folder)
-            guard result.status == 0 else { throw KitError("could not take back \(folder.path) from the sandbox's user: \(result.output)") }
+            guard result.status == 0 else {
+                throw KitError("could not take back \(folder.path) from the sandbox's user: \(result.output)")
+            }
         }
     }
 
@@ -210,9 +240,12 @@ struct Sandbox: Sendable {
         while Date() < deadline {
             var found = false
             for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-                guard let pid = Int32(name), let status = try? String(contentsOfFile: "/proc/\(name)/status", encoding: .utf8),
-                      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }),
-                      line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().contains(where: { UInt32($0) == user })
+                guard let pid = Int32(name),
+                    let status = try? String(contentsOfFile: "/proc/\(name)/status", encoding: .utf8),
+                    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Uid:") }),
+                    line.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().contains(where: {
+                        UInt32($0) == user
+                    })
                 else { continue }
                 found = true
                 kill(pid, SIGKILL)
@@ -231,7 +264,7 @@ struct Sandbox: Sendable {
             let path = "/tmp/neuralkit-sandbox-user-\(candidate).lock"
             let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else { continue }
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return candidate }  // held until the process exits
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return candidate } // held until the process exits
             close(descriptor)
         }
         return nil
@@ -239,7 +272,8 @@ struct Sandbox: Sendable {
 
     /// What `run.json` and the start of a run say about it.
     var description: String {
-        "bubblewrap (\(bubblewrap))" + (user.map { ", as user \($0) (setpriv, inside)" } ?? ", as the grader's user in a user namespace")
+        "bubblewrap (\(bubblewrap))"
+            + (user.map { ", as user \($0) (setpriv, inside)" } ?? ", as the grader's user in a user namespace")
     }
 }
 

@@ -17,7 +17,9 @@ struct TokenPlace: Hashable, Comparable {
     let file: Int
     let position: Int
 
-    static func < (left: TokenPlace, right: TokenPlace) -> Bool { (left.file, left.position) < (right.file, right.position) }
+    static func < (left: TokenPlace, right: TokenPlace) -> Bool {
+        (left.file, left.position) < (right.file, right.position)
+    }
 }
 
 /// One student's files of one stage with the fingerprints that count: the stub's and the
@@ -107,7 +109,8 @@ struct SimilarityCheck {
             var occurrences: [UInt64: [TokenPlace]] = [:]
             for (index, file) in files.enumerated() {
                 for fingerprint in winnowing.fingerprints(of: file.tokens) where !given.contains(fingerprint.hash) {
-                    occurrences[fingerprint.hash, default: []].append(TokenPlace(file: index, position: fingerprint.position))
+                    occurrences[fingerprint.hash, default: []].append(
+                        TokenPlace(file: index, position: fingerprint.position))
                 }
             }
             documents.append(StageSubmission(student: student, files: files, occurrences: occurrences))
@@ -116,7 +119,9 @@ struct SimilarityCheck {
         removeCommon(from: &documents)
         for firstIndex in documents.indices {
             for secondIndex in documents.indices where secondIndex > firstIndex {
-                if let pair = pair(stage: stage, documents[firstIndex], documents[secondIndex]) { result.pairs.append(pair) }
+                if let pair = pair(stage: stage, documents[firstIndex], documents[secondIndex]) {
+                    result.pairs.append(pair)
+                }
             }
         }
         result.pairs = SimilarityCheck.ranked(result.pairs)
@@ -142,8 +147,9 @@ struct SimilarityCheck {
         let (smaller, larger) = first.fingerprintCount <= second.fingerprintCount ? (first, second) : (second, first)
         let shared = smaller.occurrences.keys.filter { larger.occurrences[$0] != nil }
         guard !shared.isEmpty else { return nil }
-        let pair = SimilarPair(stage: stage, first: first, second: second, shared: shared.count,
-                               regions: regions(first, second, shared: shared))
+        let pair = SimilarPair(
+            stage: stage, first: first, second: second, shared: shared.count,
+            regions: regions(first, second, shared: shared))
         return pair.score >= floor && pair.matchedTokens >= minimumMatchedTokens ? pair : nil
     }
 
@@ -169,12 +175,15 @@ struct SimilarityCheck {
         tiles.sort { key($0) < key($1) }
         var joined: [MatchedRegion] = []
         for tile in tiles {
-            if let last = joined.last, key(last).0 == key(tile).0, key(last).1 == key(tile).1, key(last).2 == key(tile).2,
-               tile.start.position <= last.start.position + last.length + winnowing.window,
-               alike(first, second, from: last, to: tile) {
+            if let last = joined.last, key(last).0 == key(tile).0, key(last).1 == key(tile).1,
+                key(last).2 == key(tile).2,
+                tile.start.position <= last.start.position + last.length + winnowing.window,
+                alike(first, second, from: last, to: tile)
+            {
                 let end = max(last.start.position + last.length, tile.start.position + tile.length)
-                joined[joined.count - 1] = MatchedRegion(start: last.start, otherStart: last.otherStart,
-                                                         length: end - last.start.position)
+                joined[joined.count - 1] = MatchedRegion(
+                    start: last.start, otherStart: last.otherStart,
+                    length: end - last.start.position)
             } else {
                 joined.append(tile)
             }
@@ -186,8 +195,10 @@ struct SimilarityCheck {
     }
 
     /// Whether the tokens between the end of `region` and the start of `next` (on its diagonal) are the same in both.
-    private func alike(_ first: StageSubmission, _ second: StageSubmission,
-                       from region: MatchedRegion, to next: MatchedRegion) -> Bool {
+    private func alike(
+        _ first: StageSubmission, _ second: StageSubmission,
+        from region: MatchedRegion, to next: MatchedRegion
+    ) -> Bool {
         let gapStart = region.start.position + region.length
         guard gapStart < next.start.position else { return true }
         let offset = region.otherStart.position - region.start.position
@@ -208,7 +219,9 @@ struct SimilarityCheck {
         pairs.sorted { left, right in
             if left.score != right.score { return left.score > right.score }
             if left.matchedTokens != right.matchedTokens { return left.matchedTokens > right.matchedTokens }
-            return (left.stage, left.first.student, left.second.student) < (right.stage, right.first.student, right.second.student)
+            return (left.stage, left.first.student, left.second.student) < (
+                right.stage, right.first.student, right.second.student
+            )
         }
     }
 }

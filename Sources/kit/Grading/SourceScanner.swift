@@ -31,7 +31,9 @@ struct SourceScanner {
         var description: String { "line \(line): \(construct) — \(reason)" }
     }
 
-    static let allowedImports: Set<String> = ["Foundation", "NeuralKit", "Swift", "Glibc", "Musl", "Darwin", "Dispatch"]
+    static let allowedImports: Set<String> = [
+        "Foundation", "NeuralKit", "Swift", "Glibc", "Musl", "Darwin", "Dispatch",
+    ]
 
     /// Names refused wherever they appear, except as a member of something else
     /// (`x.environ` is the student's own): types, modules and C functions that
@@ -39,22 +41,28 @@ struct SourceScanner {
     static let forbiddenNames: [String: String] = {
         var names: [String: String] = ["Solutions": "the reference solutions are not yours to use"]
         let lookup = "looks code up by name, around the module system"
-        for name in ["dlopen", "dlsym", "dlvsym", "dladdr", "dlclose", "NSClassFromString", "_typeByName",
-                     "unsafeBitCast", "objc_getClass", "RTLD_DEFAULT", "RTLD_NEXT"] {
+        for name in [
+            "dlopen", "dlsym", "dlvsym", "dladdr", "dlclose", "NSClassFromString", "_typeByName",
+            "unsafeBitCast", "objc_getClass", "RTLD_DEFAULT", "RTLD_NEXT",
+        ] {
             names[name] = lookup
         }
         let processes = "starts processes or sends signals"
-        for name in ["Process", "NSTask", "posix_spawn", "posix_spawnp", "fork", "vfork", "execv", "execve", "execvp",
-                     "execl", "execlp", "execle", "popen", "kill", "killpg", "sigaction", "setrlimit", "setpgid",
-                     "setsid", "ptrace", "getppid", "pthread_kill"] {
+        for name in [
+            "Process", "NSTask", "posix_spawn", "posix_spawnp", "fork", "vfork", "execv", "execve", "execvp",
+            "execl", "execlp", "execle", "popen", "kill", "killpg", "sigaction", "setrlimit", "setpgid",
+            "setsid", "ptrace", "getppid", "pthread_kill",
+        ] {
             names[name] = processes
         }
         let files = "reaches files, the environment or the network, which an exercise never needs"
-        for name in ["FileManager", "FileHandle", "NSFileManager", "NSFileHandle", "fopen", "freopen", "fdopen",
-                     "creat", "openat", "unlink", "unlinkat", "rmdir", "mkdir", "symlink", "chdir", "chmod",
-                     "ftruncate", "opendir", "readdir", "getenv", "setenv", "unsetenv", "putenv", "environ",
-                     "ProcessInfo", "NSProcessInfo", "CommandLine", "Bundle", "URLSession", "NSURLSession",
-                     "socket", "InputStream", "OutputStream", "mmap", "dup2", "UserDefaults"] {
+        for name in [
+            "FileManager", "FileHandle", "NSFileManager", "NSFileHandle", "fopen", "freopen", "fdopen",
+            "creat", "openat", "unlink", "unlinkat", "rmdir", "mkdir", "symlink", "chdir", "chmod",
+            "ftruncate", "opendir", "readdir", "getenv", "setenv", "unsetenv", "putenv", "environ",
+            "ProcessInfo", "NSProcessInfo", "CommandLine", "Bundle", "URLSession", "NSURLSession",
+            "socket", "InputStream", "OutputStream", "mmap", "dup2", "UserDefaults",
+        ] {
             names[name] = files
         }
         return names
@@ -97,13 +105,16 @@ struct SourceScanner {
             if token.text == "import", previous != ".", index + 1 < tokens.count {
                 // import Foundation · import struct NeuralKit.Tensor · @testable import X · import X.Y
                 var moduleIndex = index + 1
-                if ["struct", "class", "enum", "protocol", "func", "var", "let", "typealias"].contains(tokens[moduleIndex].text),
-                   moduleIndex + 1 < tokens.count {
+                if ["struct", "class", "enum", "protocol", "func", "var", "let", "typealias"].contains(
+                    tokens[moduleIndex].text),
+                    moduleIndex + 1 < tokens.count
+                {
                     moduleIndex += 1
                 }
                 let module = tokens[moduleIndex].text
                 if !allowedImports.contains(module) {
-                    add(token.line, "import \(module)",
+                    add(
+                        token.line, "import \(module)",
                         "only " + allowedImports.sorted().joined(separator: ", ") + " may be imported")
                 }
                 continue
@@ -115,12 +126,15 @@ struct SourceScanner {
             if let reason = forbiddenNames[token.text], !isMember || token.text == "Solutions" {
                 add(token.line, token.text, reason)
             } else if let reason = forbiddenCalls[token.text], next == "(", !isMember, previous != "func",
-                      !declared.contains(token.text) {
+                !declared.contains(token.text)
+            {
                 add(token.line, token.text + "(", reason)
             } else if let reason = forbiddenLabels[token.text], next == ":" {
                 add(token.line, token.text + ":", reason)
             } else if token.text == "write", previous == ".", next == "(",
-                      index + 3 < tokens.count, ["to", "toFile"].contains(tokens[index + 2].text), tokens[index + 3].text == ":" {
+                index + 3 < tokens.count, ["to", "toFile"].contains(tokens[index + 2].text),
+                tokens[index + 3].text == ":"
+            {
                 add(token.line, ".write(\(tokens[index + 2].text):", "writes files")
             }
         }
@@ -144,7 +158,9 @@ struct SourceScanner {
 
         func isIdentifierStart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic }
         func isIdentifierPart(_ c: Unicode.Scalar) -> Bool { isIdentifierStart(c) || c.properties.numericType != nil }
-        func peek(_ offset: Int) -> Unicode.Scalar? { index + offset < characters.count ? characters[index + offset] : nil }
+        func peek(_ offset: Int) -> Unicode.Scalar? {
+            index + offset < characters.count ? characters[index + offset] : nil
+        }
 
         /// Skips the text of a string literal from after its opening quote(s); returns
         /// true when it stopped at an interpolation `\(` (the caller continues with code).
@@ -167,7 +183,8 @@ struct SourceScanner {
                 }
                 let quotes = multiline ? 3 : 1
                 if c == "\"", (0..<quotes).allSatisfy({ peek($0) == "\"" }),
-                   (0..<hashes).allSatisfy({ peek(quotes + $0) == "#" }) {
+                    (0..<hashes).allSatisfy({ peek(quotes + $0) == "#" })
+                {
                     index += quotes + hashes
                     return false
                 }
@@ -189,8 +206,15 @@ struct SourceScanner {
 
         while index < characters.count {
             let c = characters[index]
-            if c == "\n" { line += 1; index += 1; continue }
-            if c == " " || c == "\t" || c == "\r" { index += 1; continue }
+            if c == "\n" {
+                line += 1
+                index += 1
+                continue
+            }
+            if c == " " || c == "\t" || c == "\r" {
+                index += 1
+                continue
+            }
             if c == "/", peek(1) == "/" {
                 while index < characters.count, characters[index] != "\n" { index += 1 }
                 continue
@@ -198,18 +222,30 @@ struct SourceScanner {
             if c == "/", peek(1) == "*" {
                 var depth = 0
                 while index < characters.count {
-                    if characters[index] == "/", peek(1) == "*" { depth += 1; index += 2; continue }
-                    if characters[index] == "*", peek(1) == "/" { depth -= 1; index += 2; if depth == 0 { break }; continue }
+                    if characters[index] == "/", peek(1) == "*" {
+                        depth += 1
+                        index += 2
+                        continue
+                    }
+                    if characters[index] == "*", peek(1) == "/" {
+                        depth -= 1
+                        index += 2
+                        if depth == 0 { break }
+                        continue
+                    }
                     if characters[index] == "\n" { line += 1 }
                     index += 1
                 }
                 continue
             }
-            if c == "\"" || (c == "#" && {
-                var offset = 0
-                while peek(offset) == "#" { offset += 1 }
-                return peek(offset) == "\""
-            }()) {
+            if c == "\""
+                || (c == "#"
+                    && {
+                        var offset = 0
+                        while peek(offset) == "#" { offset += 1 }
+                        return peek(offset) == "\""
+                    }())
+            {
                 openString()
                 continue
             }

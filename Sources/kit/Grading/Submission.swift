@@ -13,7 +13,9 @@ struct SubmissionFiles {
     var ignored: [String] = []
 
     static let largestFile = 512 * 1024
-    static let skippedFolders: Set<String> = [".build", ".git", ".swiftpm", ".kit", "Saved", "node_modules", "__MACOSX"]
+    static let skippedFolders: Set<String> = [
+        ".build", ".git", ".swiftpm", ".kit", "Saved", "node_modules", "__MACOSX",
+    ]
 
     /// `stageFiles`: for each stage, the names of its files (from the stubs).
     static func collect(from folder: URL, stageFiles: [(stage: Stage, names: [String])]) -> SubmissionFiles {
@@ -32,7 +34,8 @@ struct SubmissionFiles {
                 let url = directory.appendingPathComponent(name)
                 let relative = prefix.isEmpty ? name : prefix + "/" + name
                 guard let attributes = try? fileManager.attributesOfItem(atPath: url.path),
-                      let type = attributes[.type] as? FileAttributeType else { continue }
+                    let type = attributes[.type] as? FileAttributeType
+                else { continue }
                 if type == .typeDirectory {
                     if depth < 8, !skippedFolders.contains(name) { pending.append((url, relative, depth + 1)) }
                     continue
@@ -40,7 +43,8 @@ struct SubmissionFiles {
                 var matched = false
                 for (stage, stageNames) in stageFiles {
                     for fileName in stageNames where name == fileName {
-                        let exact = relative == "Exercises/\(stage.folder)/\(fileName)"
+                        let exact =
+                            relative == "Exercises/\(stage.folder)/\(fileName)"
                             || relative.hasSuffix("/Exercises/\(stage.folder)/\(fileName)")
                         let elsewhere = ["Solutions/", "Stubs/", "Tests/"].contains { relative.contains($0) }
                         if exact || !elsewhere {
@@ -57,7 +61,9 @@ struct SubmissionFiles {
         for (stage, stageNames) in stageFiles {
             for fileName in stageNames {
                 guard let found = candidates["\(stage.number)/\(fileName)"], !found.isEmpty else { continue }
-                let best = found.min { ($0.exact ? 0 : 1, $0.path.count, $0.path) < ($1.exact ? 0 : 1, $1.path.count, $1.path) }!
+                let best = found.min {
+                    ($0.exact ? 0 : 1, $0.path.count, $0.path) < ($1.exact ? 0 : 1, $1.path.count, $1.path)
+                }!
                 // The other copies are ignored.
                 result.ignored += found.filter { $0.path != best.path }.map(\.path)
                 let attributes = try? fileManager.attributesOfItem(atPath: best.url.path)
@@ -70,7 +76,8 @@ struct SubmissionFiles {
                     continue
                 }
                 if let size = attributes?[.size] as? Int, size > largestFile {
-                    result.problems[stage.number] = "\(best.path) is larger than \(largestFile / 1024) KB: it was not graded"
+                    result.problems[stage.number] =
+                        "\(best.path) is larger than \(largestFile / 1024) KB: it was not graded"
                     continue
                 }
                 guard let data = try? Data(contentsOf: best.url) else {

@@ -55,8 +55,12 @@ struct GradingWorkspace {
         }
         if let hiddenTests {
             var hidden: [String: Data] = [:]
-            try GradingWorkspace.read(hiddenTests, as: GradingWorkspace.hiddenFolder, into: &hidden) { $0.hasSuffix(".swift") }
-            guard !hidden.isEmpty else { throw KitError("\(hiddenTests.path) holds no .swift files (the hidden suites)") }
+            try GradingWorkspace.read(hiddenTests, as: GradingWorkspace.hiddenFolder, into: &hidden) {
+                $0.hasSuffix(".swift")
+            }
+            guard !hidden.isEmpty else {
+                throw KitError("\(hiddenTests.path) holds no .swift files (the hidden suites)")
+            }
             tree.merge(hidden) { $1 }
         }
         return tree
@@ -73,8 +77,9 @@ struct GradingWorkspace {
         var tree: [String: Data] = [:]
         try GradingWorkspace.read(instructor.url("Solutions"), as: "Solutions", into: &tree) { _ in true }
         guard !tree.isEmpty else {
-            throw KitError("\(instructor.url("Solutions").path) is missing or empty: grading needs the reference solutions "
-                + "(this looks like a student edition of the kit)")
+            throw KitError(
+                "\(instructor.url("Solutions").path) is missing or empty: grading needs the reference solutions "
+                    + "(this looks like a student edition of the kit)")
         }
         // The instructor's manifest (`hasReference = true`), over the base's.
         tree["Package.swift"] = try Data(contentsOf: instructor.url("Package.swift"))
@@ -92,7 +97,9 @@ struct GradingWorkspace {
         return result
     }
 
-    static func read(_ folder: URL, as prefix: String, into tree: inout [String: Data], including: (String) -> Bool) throws {
+    static func read(_ folder: URL, as prefix: String, into tree: inout [String: Data], including: (String) -> Bool)
+        throws
+    {
         let fileManager = FileManager.default
         guard let names = try? fileManager.contentsOfDirectory(atPath: folder.path) else { return }
         for name in names where !name.hasPrefix(".") {
@@ -117,7 +124,7 @@ struct GradingWorkspace {
         func list(_ url: URL, _ prefix: String) {
             guard let names = try? fileManager.contentsOfDirectory(atPath: url.path) else { return }
             for name in names {
-                if prefix.isEmpty, name.hasPrefix(".") { continue }  // .build, .swiftpm
+                if prefix.isEmpty, name.hasPrefix(".") { continue } // .build, .swiftpm
                 let child = url.appendingPathComponent(name)
                 let path = prefix.isEmpty ? name : prefix + "/" + name
                 // The file's own type, a link not followed.
@@ -138,7 +145,8 @@ struct GradingWorkspace {
         for (path, data) in tree {
             let url = root.appendingPathComponent(path)
             // Never through a link: a link where a file belongs is replaced by the file.
-            if (try? fileManager.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType == .typeSymbolicLink {
+            if (try? fileManager.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType == .typeSymbolicLink
+            {
                 try fileManager.removeItem(at: url)
             }
             if let current = try? Data(contentsOf: url), current == data { continue }
@@ -183,8 +191,10 @@ struct GradingWorkspace {
     /// `--explicit-target-dependency-import-check error` makes an import of a
     /// module the student's target does not depend on (Solutions) an error.
     func build(timeout: TimeInterval) throws -> (result: LimitedResult, failures: [CompileFailure]) {
-        let arguments = ["swift", "build", "--product", testProduct,
-                         "--explicit-target-dependency-import-check", "error"]
+        let arguments = [
+            "swift", "build", "--product", testProduct,
+            "--explicit-target-dependency-import-check", "error",
+        ]
         // The student module is compiled afresh every time: its files change between submissions
         // and between the as-is and on-reference builds, and an incremental build was seen to keep
         // a previous version's object file. Removing its objects costs a few seconds.
@@ -201,9 +211,10 @@ struct GradingWorkspace {
         defer { try? FileManager.default.removeItem(at: home) }
         var environment = buildEnvironment
         if sandbox != nil { (environment["HOME"], environment["TMPDIR"]) = (home.path, home.path) }
-        let result = try LimitedProcess.run(["/usr/bin/env"] + arguments, in: root, environment: environment,
-                                            limits: .build(seconds: timeout), sandbox: sandbox,
-                                            view: Sandbox.View(writable: [root, home]))
+        let result = try LimitedProcess.run(
+            ["/usr/bin/env"] + arguments, in: root, environment: environment,
+            limits: .build(seconds: timeout), sandbox: sandbox,
+            view: Sandbox.View(writable: [root, home]))
         let failures = result.succeeded ? [] : CheckRunner.compileFailures(in: result.output, root: root)
         return (result, failures)
     }
@@ -220,23 +231,30 @@ struct GradingWorkspace {
 
     /// Runs the checks matching `filter` (a regular expression over check IDs) in
     /// their own limited process; returns what the event stream says.
-    func runChecks(filter: String, salt: String, limits: ResourceLimits,
-                   reference: ReferenceValues) throws -> (CheckRun, LimitedResult, ended: Bool) {
+    func runChecks(
+        filter: String, salt: String, limits: ResourceLimits,
+        reference: ReferenceValues
+    ) throws -> (CheckRun, LimitedResult, ended: Bool) {
         let scratch = try scratchFolder()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let events = scratch.appendingPathComponent("events.jsonl")
         // The build's products and the suites are needed; the sources of the hidden suites and of
         // Exercises/ (which may hold the reference of earlier stages) are not, and are hidden.
-        var view = Sandbox.View(readOnly: [root], writable: [scratch],
-                                hidden: [root.appendingPathComponent(GradingWorkspace.hiddenFolder), root.appendingPathComponent("Exercises")]
-                                    .filter { FileManager.default.fileExists(atPath: $0.path) })
+        var view = Sandbox.View(
+            readOnly: [root], writable: [scratch],
+            hidden: [
+                root.appendingPathComponent(GradingWorkspace.hiddenFolder), root.appendingPathComponent("Exercises"),
+            ]
+            .filter { FileManager.default.fileExists(atPath: $0.path) })
         var arguments: [String]
         var environment: [String: String]
         if let binary = testBinary {
             arguments = [binary.path, "--testing-library", "swift-testing"]
             let inherited = ProcessInfo.processInfo.environment
-            environment = ["PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": scratch.path, "TMPDIR": scratch.path,
-                           "LANG": inherited["LANG"] ?? "C.UTF-8"]
+            environment = [
+                "PATH": inherited["PATH"] ?? "/usr/bin:/bin", "HOME": scratch.path, "TMPDIR": scratch.path,
+                "LANG": inherited["LANG"] ?? "C.UTF-8",
+            ]
             if let libraries = inherited["LD_LIBRARY_PATH"] { environment["LD_LIBRARY_PATH"] = libraries }
         } else {
             arguments = ["/usr/bin/env", "swift", "test", "--skip-build", "--disable-xctest"]
@@ -255,8 +273,9 @@ struct GradingWorkspace {
         // A crash ends at once, without the runtime's backtrace (slow, and its text is the kit's, not the student's).
         environment["SWIFT_BACKTRACE"] = "enable=no"
         environment["NO_COLOR"] = "1"
-        let result = try LimitedProcess.run(arguments, in: root, environment: environment, limits: limits,
-                                            sandbox: sandbox, view: view)
+        let result = try LimitedProcess.run(
+            arguments, in: root, environment: environment, limits: limits,
+            sandbox: sandbox, view: view)
         let stream = GradingWorkspace.readEvents(events)
         return (CheckRunner.parse(events: stream), result, stream.contains("\"runEnded\""))
     }
@@ -273,7 +292,7 @@ extension GradingWorkspace {
         guard fstat(descriptor, &information) == 0, (information.st_mode & S_IFMT) == S_IFREG else { return "" }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
         let data = (try? handle.read(upToCount: 64 << 20)) ?? Data()
-        return String(decoding: data ?? Data(), as: UTF8.self)
+        return String(decoding: data, as: UTF8.self)
     }
 }
 

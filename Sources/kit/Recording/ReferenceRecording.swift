@@ -21,7 +21,8 @@ struct ReferenceRecording {
 
     init(packageRoot: URL, scratchPath: URL? = nil) {
         self.packageRoot = packageRoot.standardizedFileURL
-        self.scratchPath = scratchPath ?? self.packageRoot.appendingPathComponent(ReferenceRecording.defaultScratchFolder)
+        self.scratchPath =
+            scratchPath ?? self.packageRoot.appendingPathComponent(ReferenceRecording.defaultScratchFolder)
     }
 
     /// The build folder of recordings, beside `.build` (the kit's .gitignore ignores `.build-*/`).
@@ -58,12 +59,15 @@ struct ReferenceRecording {
     ///   - salt: the grading salt (`NEURALKIT_GRADING_SALT`); nil or empty: the public seeds.
     ///   - timeout: seconds for the build and the test run together.
     ///   - progress: called with a line before each long step.
-    func record(into output: URL, salt: String?, timeout: TimeInterval,
-                progress: (String) -> Void = { _ in }) throws -> Outcome {
+    func record(
+        into output: URL, salt: String?, timeout: TimeInterval,
+        progress: (String) -> Void = { _ in }
+    ) throws -> Outcome {
         let output = output.standardizedFileURL
         guard FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("Solutions").path) else {
-            throw KitError("recording needs the reference solutions, and \(packageRoot.path) has no Solutions/ folder "
-                + "(the student edition has none): record in the instructor's kit.")
+            throw KitError(
+                "recording needs the reference solutions, and \(packageRoot.path) has no Solutions/ folder "
+                    + "(the student edition has none): record in the instructor's kit.")
         }
         try ReferenceRecording.checkOutputFolder(output)
 
@@ -80,18 +84,25 @@ struct ReferenceRecording {
         let started = Date()
         let scratch = scratchPath.map { ["--scratch-path", $0.path] } ?? []
         let limits = { (seconds: TimeInterval) in ResourceLimits(seconds: max(1, seconds), keptOutputBytes: 8 << 20) }
-        func outcome(_ failures: [String], _ text: String, values: [String: Int] = [:], succeeded: Bool = false) -> Outcome {
-            Outcome(succeeded: succeeded, failures: failures, folder: output, values: values,
-                    kitCommit: commit, seconds: Date().timeIntervalSince(started), output: text)
+        func outcome(_ failures: [String], _ text: String, values: [String: Int] = [:], succeeded: Bool = false)
+            -> Outcome
+        {
+            Outcome(
+                succeeded: succeeded, failures: failures, folder: output, values: values,
+                kitCommit: commit, seconds: Date().timeIntervalSince(started), output: text)
         }
 
-        progress("Building the kit in maintainers' mode (NEURALKIT_REFERENCE=1, the reference as the student's module)…")
-        let build = try LimitedProcess.run(["/usr/bin/env", "swift", "build", "--build-tests"] + scratch,
-                                           in: packageRoot, environment: environment, limits: limits(timeout))
+        progress(
+            "Building the kit in maintainers' mode (NEURALKIT_REFERENCE=1, the reference as the student's module)…")
+        let build = try LimitedProcess.run(
+            ["/usr/bin/env", "swift", "build", "--build-tests"] + scratch,
+            in: packageRoot, environment: environment, limits: limits(timeout))
         guard build.succeeded else {
             var lines = build.timedOut ? ["the build did not finish in \(Int(timeout)) s"] : []
             var errors: [String] = []
-            for line in ReferenceRecording.lines(of: build.output, where: { $0.contains(": error: ") && !$0.contains("|") }) {
+            for line in ReferenceRecording.lines(
+                of: build.output, where: { $0.contains(": error: ") && !$0.contains("|") })
+            {
                 let shown = line.replacingOccurrences(of: packageRoot.path + "/", with: "")
                 if !errors.contains(shown) { errors.append(shown) }
             }
@@ -103,25 +114,34 @@ struct ReferenceRecording {
 
         progress("Running the stage suites on the reference and recording its values…")
         let remaining = timeout - Date().timeIntervalSince(started)
-        let run = try LimitedProcess.run(["/usr/bin/env", "swift", "test", "--skip-build", "--disable-xctest",
-                                          "--filter", filter] + scratch,
-                                         in: packageRoot, environment: environment, limits: limits(remaining))
+        let run = try LimitedProcess.run(
+            [
+                "/usr/bin/env", "swift", "test", "--skip-build", "--disable-xctest",
+                "--filter", filter,
+            ] + scratch,
+            in: packageRoot, environment: environment, limits: limits(remaining))
         let text = build.output + run.output
         let manifest = staging.appendingPathComponent("manifest.json")
-        let passed = run.succeeded
+        let passed =
+            run.succeeded
             && run.output.range(of: #"Test run with [0-9]+ tests?[^\n]* passed"#, options: .regularExpression) != nil
         guard passed, fileManager.fileExists(atPath: manifest.path) else {
             var lines = ReferenceRecording.failingLines(of: run.output)
             if run.timedOut { lines.insert("the checks did not finish in \(Int(timeout)) s (with the build)", at: 0) }
             if lines.isEmpty {
-                lines = passed
-                    ? ["the checks passed but wrote no recording (\(manifest.lastPathComponent) is missing): "
-                        + "no check asked the reference for a value, or the filter \(filter) matched no check"]
+                lines =
+                    passed
+                    ? [
+                        "the checks passed but wrote no recording (\(manifest.lastPathComponent) is missing): "
+                            + "no check asked the reference for a value, or the filter \(filter) matched no check"
+                    ]
                     : ["the test run stopped (exit status \(run.status)) before reporting its checks; its last lines:"]
                         + ReferenceRecording.tail(of: run.output)
             }
             var result = outcome(lines, text)
-            result.problem = run.timedOut ? "the checks did not finish in time"
+            result.problem =
+                run.timedOut
+                ? "the checks did not finish in time"
                 : passed ? "the checks wrote no recording" : "the reference does not pass every check"
             return result
         }
@@ -145,8 +165,9 @@ struct ReferenceRecording {
         guard isDirectory.boolValue else { throw KitError("\(folder.path) is a file, not a folder for the recording") }
         let names = try fileManager.contentsOfDirectory(atPath: folder.path)
         if names.isEmpty || names.contains("manifest.json") { return }
-        throw KitError("\(folder.path) is not empty and holds no earlier recording (no manifest.json): "
-            + "give a new or empty folder, so that nothing else is deleted.")
+        throw KitError(
+            "\(folder.path) is not empty and holds no earlier recording (no manifest.json): "
+                + "give a new or empty folder, so that nothing else is deleted.")
     }
 
     /// Deletes what `folder` holds (an earlier recording), or creates it.
@@ -165,9 +186,11 @@ struct ReferenceRecording {
     /// The environment of the recording's build and run: this process's, without the
     /// switches the recording sets itself (an inherited replay or salt would spoil it).
     static func environment(_ inherited: [String: String]) -> [String: String] {
-        let owned: Set<String> = ["NEURALKIT_REFERENCE", "NEURALKIT_RECORD", "NEURALKIT_RECORDING",
-                                  "NEURALKIT_KIT_COMMIT", "NEURALKIT_GRADING_SALT", "NEURALKIT_KIT_TESTS",
-                                  "NEURALKIT_GRADER_TESTS"]
+        let owned: Set<String> = [
+            "NEURALKIT_REFERENCE", "NEURALKIT_RECORD", "NEURALKIT_RECORDING",
+            "NEURALKIT_KIT_COMMIT", "NEURALKIT_GRADING_SALT", "NEURALKIT_KIT_TESTS",
+            "NEURALKIT_GRADER_TESTS",
+        ]
         var environment = inherited.filter { !owned.contains($0.key) }
         environment["NO_COLOR"] = "1"
         return environment
@@ -176,7 +199,8 @@ struct ReferenceRecording {
     /// `git rev-parse HEAD` of the kit, when it is a git repository.
     static func gitCommit(of root: URL) -> String? {
         guard Shell.which("git") != nil,
-              let result = try? Shell.capture(["git", "rev-parse", "--verify", "-q", "HEAD"], in: root), result.status == 0
+            let result = try? Shell.capture(["git", "rev-parse", "--verify", "-q", "HEAD"], in: root),
+            result.status == 0
         else { return nil }
         let commit = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         return commit.count >= 40 && commit.allSatisfy(\.isHexDigit) ? commit : nil
@@ -249,7 +273,9 @@ struct RecordingFolder {
     /// suite files `keepValues` accepts (given "Stage01ActivationsTests.swift"): their
     /// `<SuiteFile>.json` and their counts in the manifest; and, in the manifest's `sources`,
     /// only the paths `keepSources` accepts (given "Support/Reference.swift").
-    func files(keepingValuesOf keepValues: (String) -> Bool, sources keepSources: (String) -> Bool) throws -> [String: Data] {
+    func files(keepingValuesOf keepValues: (String) -> Bool, sources keepSources: (String) -> Bool) throws -> [String:
+        Data]
+    {
         var manifest = try manifest()
         let fileManager = FileManager.default
         var files: [String: Data] = [:]

@@ -28,7 +28,8 @@ struct CourseValidator {
                 problems.append("\(stage.heading): its walkthrough \(stage.walkthroughPath) is missing.")
             }
             if !demos.contains(stage.number) {
-                problems.append("\(stage.heading): \(CourseValidator.demosFile) has no demo for it (no `case \(stage.number):`).")
+                problems.append(
+                    "\(stage.heading): \(CourseValidator.demosFile) has no demo for it (no `case \(stage.number):`).")
             }
         }
         problems += rubrics()
@@ -54,15 +55,18 @@ struct CourseValidator {
                 problems.append("\(stage.heading): \(path)/\(name) is in the manifest but not in the folder.")
             }
             for name in present.subtracting(listed).sorted() {
-                problems.append("\(stage.heading): \(path)/\(name) is not in the manifest (Course.swift lists \(stage.files)).")
+                problems.append(
+                    "\(stage.heading): \(path)/\(name) is not in the manifest (Course.swift lists \(stage.files)).")
             }
         }
         for name in stage.files {
-            let stub = "Exercises/\(stage.folder)/\(name)", pristine = "\(Kit.stubsFolder)/\(stage.folder)/\(name)"
+            let stub = "Exercises/\(stage.folder)/\(name)"
+            let pristine = "\(Kit.stubsFolder)/\(stage.folder)/\(name)"
             guard let exercise = contents(stub), let original = contents(pristine) else { continue }
             if exercise != original {
-                problems.append("\(stage.heading): \(stub) differs from its pristine copy \(pristine) "
-                    + "(`swift run kit stubs --update` copies it).")
+                problems.append(
+                    "\(stage.heading): \(stub) differs from its pristine copy \(pristine) "
+                        + "(`swift run kit stubs --update` copies it).")
             }
         }
         return problems
@@ -77,7 +81,9 @@ struct CourseValidator {
         let path = CourseValidator.suitePath(stage)
         guard let source = text(path) else { return ["\(stage.heading): its suite \(path) is missing."] }
         guard source.contains("struct \(stage.suite) ") || source.contains("struct \(stage.suite):") else {
-            return ["\(stage.heading): \(path) does not declare the suite `struct \(stage.suite)` that the manifest names."]
+            return [
+                "\(stage.heading): \(path) does not declare the suite `struct \(stage.suite)` that the manifest names."
+            ]
         }
         return []
     }
@@ -118,9 +124,11 @@ struct CourseValidator {
             for number in rubric.stages.keys.sorted() {
                 guard let stage = stages.first(where: { $0.number == number }) else { continue }
                 let tests = tests(of: stage)
-                for check in (rubric.stages[number]?.checks.keys).map(Array.init)?.sorted() ?? [] where !tests.contains(check) {
-                    problems.append("\(stage.heading): \(name) names the check \"\(check)\", which is not a test of "
-                        + "\(CourseValidator.suitePath(stage)).")
+                for check in (rubric.stages[number]?.checks.keys).map(Array.init)?.sorted() ?? []
+                where !tests.contains(check) {
+                    problems.append(
+                        "\(stage.heading): \(name) names the check \"\(check)\", which is not a test of "
+                            + "\(CourseValidator.suitePath(stage)).")
                 }
             }
         }
@@ -135,7 +143,9 @@ struct CourseValidator {
         /// After `@Test`: the display name, if it has one, until its `func`.
         var pendingTest: String??
         for line in source.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            if line.hasPrefix("struct "), let name = line.dropFirst(7).split(whereSeparator: { " :{".contains($0) }).first {
+            if line.hasPrefix("struct "),
+                let name = line.dropFirst(7).split(whereSeparator: { " :{".contains($0) }).first
+            {
                 suite = String(name)
             }
             if line.hasPrefix("@Test") {
@@ -163,23 +173,31 @@ struct CourseValidator {
         var problems: [String] = []
         for parent in ["Exercises", "Solutions", Kit.stubsFolder] {
             for name in directories(in: parent) where !folders.contains(name) {
-                problems.append("\(parent)/\(name)/ belongs to no stage: the manifest (Course.swift) has no stage with this folder.")
+                problems.append(
+                    "\(parent)/\(name)/ belongs to no stage: the manifest (Course.swift) has no stage with this folder."
+                )
             }
         }
         let numbers = Set(stages.map(\.twoDigits))
         for name in swiftFiles(in: "Tests/StageTests") where name.hasPrefix("Stage") {
             let digits = String(name.dropFirst(5).prefix(2))
-            if !numbers.contains(digits) { problems.append("Tests/StageTests/\(name) is the suite of no stage (no stage \(digits)).") }
+            if !numbers.contains(digits) {
+                problems.append("Tests/StageTests/\(name) is the suite of no stage (no stage \(digits)).")
+            }
         }
         for name in entries(in: "docs") where name.hasSuffix(".md") && name.first?.isNumber == true {
-            if !numbers.contains(String(name.prefix(2))) { problems.append("docs/\(name) is the walkthrough of no stage.") }
+            if !numbers.contains(String(name.prefix(2))) {
+                problems.append("docs/\(name) is the walkthrough of no stage.")
+            }
         }
         return problems
     }
 
     // MARK: Reading the kit
 
-    private func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path) }
+    private func exists(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path)
+    }
     private func contents(_ path: String) -> Data? { try? Data(contentsOf: root.appendingPathComponent(path)) }
     private func text(_ path: String) -> String? { contents(path).map { String(decoding: $0, as: UTF8.self) } }
 

@@ -65,7 +65,8 @@ extension Kit {
         let text = String(decoding: manifest, as: UTF8.self)
         let line = "let hasReference = true"
         guard text.components(separatedBy: "\n").filter({ $0 == line }).count == 1 else {
-            throw KitError("Package.swift has no line `\(line)` (exactly once), which copies without Solutions/ set to false")
+            throw KitError(
+                "Package.swift has no line `\(line)` (exactly once), which copies without Solutions/ set to false")
         }
         return Data(text.replacingOccurrences(of: "\n" + line + "\n", with: "\nlet hasReference = false\n").utf8)
     }

@@ -60,8 +60,10 @@ struct ReferenceLeaks {
             let handedOut = given(path)
             for body in bodies(of: SourceScanner.tokenize(source))
             where body.tokens.count >= minimumTokens && !handedOut.contains(body.tokens) {
-                answers.append(Answer(file: folder + "/" + path, line: body.line, declaration: body.declaration,
-                                      tokens: body.tokens))
+                answers.append(
+                    Answer(
+                        file: folder + "/" + path, line: body.line, declaration: body.declaration,
+                        tokens: body.tokens))
             }
         }
         return answers
@@ -72,7 +74,9 @@ struct ReferenceLeaks {
         var leaks: [Leak] = []
         let byFirstToken = Dictionary(grouping: answers) { $0.tokens[0] }
         for path in try textFiles(under: root) {
-            guard let source = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) else { continue }
+            guard let source = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) else {
+                continue
+            }
             let tokens = SourceScanner.tokenize(source)
             let texts = tokens.map(\.text)
             for start in texts.indices {
@@ -99,7 +103,8 @@ struct ReferenceLeaks {
     /// (nested ones too).
     static func bodies(of tokens: [SourceScanner.Token]) -> [Body] {
         var result: [Body] = []
-        for (index, token) in tokens.enumerated() where ["func", "init", "subscript", "var", "deinit"].contains(token.text) {
+        for (index, token) in tokens.enumerated()
+        where ["func", "init", "subscript", "var", "deinit"].contains(token.text) {
             // The body is the first `{` outside parentheses and brackets; a `var` with `=` first is stored.
             var depth = 0
             var open: Int?
@@ -109,7 +114,9 @@ struct ReferenceLeaks {
                 case "(", "[": depth += 1
                 case ")", "]": depth -= 1
                 case "=" where depth == 0 && token.text == "var": break scan
-                case "{" where depth == 0: open = cursor; break scan
+                case "{" where depth == 0:
+                    open = cursor
+                    break scan
                 case "}" where depth == 0: break scan
                 default: break
                 }
@@ -117,8 +124,10 @@ struct ReferenceLeaks {
             }
             guard let open, let close = matchingBrace(tokens, open) else { continue }
             let name = index + 1 < tokens.count ? tokens[index + 1].text : ""
-            result.append(Body(line: token.line, declaration: token.text + (name == "(" ? "" : " " + name),
-                               tokens: tokens[(open + 1)..<close].map(\.text)))
+            result.append(
+                Body(
+                    line: token.line, declaration: token.text + (name == "(" ? "" : " " + name),
+                    tokens: tokens[(open + 1)..<close].map(\.text)))
         }
         return result
     }
@@ -127,7 +136,10 @@ struct ReferenceLeaks {
         var depth = 0
         for index in open..<tokens.count {
             if tokens[index].text == "{" { depth += 1 }
-            if tokens[index].text == "}" { depth -= 1; if depth == 0 { return index } }
+            if tokens[index].text == "}" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
         }
         return nil
     }

@@ -30,7 +30,9 @@ struct SolutionLines {
         var solutions: [String: Data] = [:]
         var stubs: [String: Data] = [:]
         try GradingWorkspace.read(kit.url("Solutions"), as: "Solutions", into: &solutions) { $0.hasSuffix(".swift") }
-        try GradingWorkspace.read(kit.url(Kit.stubsFolder), as: Kit.stubsFolder, into: &stubs) { $0.hasSuffix(".swift") }
+        try GradingWorkspace.read(kit.url(Kit.stubsFolder), as: Kit.stubsFolder, into: &stubs) {
+            $0.hasSuffix(".swift")
+        }
         self.init(solutions: solutions, stubs: stubs)
     }
 

@@ -32,10 +32,18 @@ struct StudentEdition {
     static func stages(_ text: String?, in kit: Kit) throws -> [Stage] {
         var numbers: Set<Int> = []
         if let text {
-            for part in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-                guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil, low <= high else {
-                    throw UsageError("--stages \(text): \"\(part)\" is not a stage or a range (write e.g. --stages 1-8 or --stages 1,2,5)")
+            for part in text.split(separator: ",", omittingEmptySubsequences: false).map({
+                $0.trimmingCharacters(in: .whitespaces)
+            }) {
+                let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map {
+                    Int($0.trimmingCharacters(in: .whitespaces))
+                }
+                guard (1...2).contains(bounds.count), let low = bounds.first ?? nil, let high = bounds.last ?? nil,
+                    low <= high
+                else {
+                    throw UsageError(
+                        "--stages \(text): \"\(part)\" is not a stage or a range (write e.g. --stages 1-8 or --stages 1,2,5)"
+                    )
                 }
                 for number in low...high {
                     _ = try kit.stage(String(number))
@@ -47,15 +55,18 @@ struct StudentEdition {
         }
         let chosen = Course.stages.filter { numbers.contains($0.number) }
         for stage in chosen where !kit.isAvailable(stage) {
-            throw UsageError("stage \(stage.number) has no files in this kit yet (Exercises/\(stage.folder)/): leave it out of --stages")
+            throw UsageError(
+                "stage \(stage.number) has no files in this kit yet (Exercises/\(stage.folder)/): leave it out of --stages"
+            )
         }
         for stage in chosen {
             let missing = prerequisites(of: stage).filter { !numbers.contains($0) }
             if !missing.isEmpty {
                 let list = missing.map(String.init).joined(separator: ", ")
-                throw UsageError("stage \(stage.number) (\(stage.title)) builds on stage\(missing.count == 1 ? "" : "s") \(list), "
-                    + "which --stages leaves out: add \(missing.count == 1 ? "it" : "them"), e.g. --stages "
-                    + compact(numbers.union(missing)))
+                throw UsageError(
+                    "stage \(stage.number) (\(stage.title)) builds on stage\(missing.count == 1 ? "" : "s") \(list), "
+                        + "which --stages leaves out: add \(missing.count == 1 ? "it" : "them"), e.g. --stages "
+                        + compact(numbers.union(missing)))
             }
         }
         return chosen
@@ -98,7 +109,9 @@ struct StudentEdition {
             tree[name] = data
         }
         tree["Package.swift"] = try Kit.manifestWithoutReference(tree["Package.swift"]!)
-        for folder in ["Sources/NeuralKit", "Sources/CZlib", "Sources/KitCommandLine", "Sources/kit", "Sources/kit-demos"] {
+        for folder in [
+            "Sources/NeuralKit", "Sources/CZlib", "Sources/KitCommandLine", "Sources/kit", "Sources/kit-demos",
+        ] {
             guard kit.exists(folder) else { throw KitError("the kit has no \(folder)/") }
             try GradingWorkspace.read(kit.url(folder), as: folder, into: &tree) { _ in true }
         }
@@ -107,12 +120,14 @@ struct StudentEdition {
         for stage in Course.stages where kit.isAvailable(stage) {
             let stubs = kit.pristineFiles(stage)
             guard !stubs.isEmpty else {
-                throw KitError("the original stub of stage \(stage.number) is missing (\(Kit.stubsFolder)/\(stage.folder)/)")
+                throw KitError(
+                    "the original stub of stage \(stage.number) is missing (\(Kit.stubsFolder)/\(stage.folder)/)")
             }
             for stub in stubs { tree["Exercises/\(stage.folder)/\(stub.name)"] = stub.contents }
         }
         try GradingWorkspace.read(kit.url("Tests/StageTests"), as: "Tests/StageTests", into: &tree) { path in
-            !path.hasPrefix(StudentEdition.recordingFolder + "/") && !path.hasPrefix(GradingWorkspace.hiddenFolder + "/")
+            !path.hasPrefix(StudentEdition.recordingFolder + "/")
+                && !path.hasPrefix(GradingWorkspace.hiddenFolder + "/")
                 && includes(path)
         }
         try GradingWorkspace.read(kit.url("docs"), as: "docs", into: &tree) { path in
@@ -127,8 +142,11 @@ struct StudentEdition {
             tree[manifest] = Data(try StudentEdition.withoutLastHints(String(decoding: source, as: UTF8.self)).utf8)
         }
         tree["README.md"] = Data(readme.utf8)
-        tree[EditionSettings.fileName] = EditionSettings(stages: stages.map(\.number), withoutLastHints: withoutLastHints,
-                                                         kitCommit: kitCommit).data
+        tree[EditionSettings.fileName] =
+            EditionSettings(
+                stages: stages.map(\.number), withoutLastHints: withoutLastHints,
+                kitCommit: kitCommit
+            ).data
         if classroom { tree[".github/workflows/classroom.yml"] = Data(classroomWorkflow.utf8) }
         return tree
     }
@@ -141,7 +159,9 @@ struct StudentEdition {
         if path.hasPrefix("Tests/StageTests/"), name.hasPrefix("Stage"), let stage = Course.stage(containing: name) {
             return numbers.contains(stage.number)
         }
-        if path.hasPrefix("docs/"), components.count == 2, name.hasSuffix(".md"), let stage = Course.stage(containing: name) {
+        if path.hasPrefix("docs/"), components.count == 2, name.hasSuffix(".md"),
+            let stage = Course.stage(containing: name)
+        {
             return numbers.contains(stage.number)
         }
         return true
@@ -151,10 +171,15 @@ struct StudentEdition {
     /// values of suite files that are not in the edition (other stages, hidden suites) are left out.
     func recordingFiles(_ recording: RecordingFolder, suites tree: [String: Data]) throws -> [String: Data] {
         let prefix = "Tests/StageTests/"
-        let sources = Set(tree.keys.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".swift") }.map { String($0.dropFirst(prefix.count)) })
+        let sources = Set(
+            tree.keys.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".swift") }.map {
+                String($0.dropFirst(prefix.count))
+            })
         let names = Set(sources.map { ($0 as NSString).lastPathComponent })
         var files: [String: Data] = [:]
-        for (name, data) in try recording.files(keepingValuesOf: { names.contains($0) }, sources: { sources.contains($0) }) {
+        for (name, data) in try recording.files(
+            keepingValuesOf: { names.contains($0) }, sources: { sources.contains($0) })
+        {
             files[StudentEdition.recordingFolder + "/" + name] = data
         }
         return files
@@ -164,19 +189,23 @@ struct StudentEdition {
     func check(_ recording: RecordingFolder, against tree: [String: Data]) throws {
         let salt = try recording.salt()
         guard salt == "public" else {
-            throw KitError("the recording in \(recording.url.path) was made with a grading salt; the edition needs the "
-                + "public seeds: record without --salt")
+            throw KitError(
+                "the recording in \(recording.url.path) was made with a grading salt; the edition needs the "
+                    + "public seeds: record without --salt")
         }
         let recorded = try recording.sources()
         let prefix = "Tests/StageTests/"
-        for (path, data) in tree.sorted(by: { $0.key < $1.key }) where path.hasPrefix(prefix) && path.hasSuffix(".swift") {
+        for (path, data) in tree.sorted(by: { $0.key < $1.key })
+        where path.hasPrefix(prefix) && path.hasSuffix(".swift") {
             let relative = String(path.dropFirst(prefix.count))
             guard let fingerprint = recorded[relative] else {
-                throw KitError("the recording in \(recording.url.path) was made without \(path): record again from these suites")
+                throw KitError(
+                    "the recording in \(recording.url.path) was made without \(path): record again from these suites")
             }
             guard fingerprint == SHA256.hex(data) else {
-                throw KitError("the recording in \(recording.url.path) was made from another version of \(path): "
-                    + "record again from these suites")
+                throw KitError(
+                    "the recording in \(recording.url.path) was made from another version of \(path): "
+                        + "record again from these suites")
             }
         }
     }
@@ -186,7 +215,8 @@ struct StudentEdition {
     func docsIndex(_ text: String) -> String {
         var lines = text.components(separatedBy: "\n")
         if let start = lines.firstIndex(where: { $0.hasPrefix("<!-- stages") }),
-           let end = lines[start...].firstIndex(where: { $0.hasPrefix("<!-- end stages") }) {
+            let end = lines[start...].firstIndex(where: { $0.hasPrefix("<!-- end stages") })
+        {
             let table = Course.markdownIndex.components(separatedBy: "\n").filter { row in
                 let cells = row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
                 guard let first = cells.first, let number = Int(first) else { return true }
@@ -197,7 +227,10 @@ struct StudentEdition {
         var result: [String] = []
         var skipping = false
         for line in lines {
-            if line.hasPrefix("- "), line.contains("instructors.md") { skipping = true; continue }
+            if line.hasPrefix("- "), line.contains("instructors.md") {
+                skipping = true
+                continue
+            }
             if skipping, line.hasPrefix("  "), !line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             skipping = false
             result.append(line)
@@ -217,20 +250,32 @@ struct StudentEdition {
         var removed = 0
         func indentation(_ line: String) -> Int { line.prefix { $0 == " " }.count }
         while index < lines.count {
-            guard lines[index].trimmingCharacters(in: .whitespaces) == "hints: [" else { index += 1; continue }
+            guard lines[index].trimmingCharacters(in: .whitespaces) == "hints: [" else {
+                index += 1
+                continue
+            }
             let indent = indentation(lines[index])
-            guard let end = lines[(index + 1)...].firstIndex(where: { indentation($0) == indent && $0.trimmingCharacters(in: .whitespaces) == "]," })
+            guard
+                let end = lines[(index + 1)...].firstIndex(where: {
+                    indentation($0) == indent && $0.trimmingCharacters(in: .whitespaces) == "],"
+                })
             else { throw KitError("Course.swift line \(index + 1): the hints' list has no `],` at its indentation") }
-            let starts = ((index + 1)..<end).filter { indentation(lines[$0]) == indent + 4 && lines[$0].dropFirst(indent + 4).hasPrefix("\"") }
+            let starts = ((index + 1)..<end).filter {
+                indentation(lines[$0]) == indent + 4 && lines[$0].dropFirst(indent + 4).hasPrefix("\"")
+            }
             guard starts.count >= 2, let last = starts.last else {
-                throw KitError("Course.swift line \(index + 1): a stage has fewer than two hints, or they are not one string a line")
+                throw KitError(
+                    "Course.swift line \(index + 1): a stage has fewer than two hints, or they are not one string a line"
+                )
             }
             lines.removeSubrange(last..<end)
             removed += 1
             index = last + 1
         }
         guard removed == Course.stages.count else {
-            throw KitError("Course.swift: found \(removed) lists of hints for \(Course.stages.count) stages; cannot leave out the last hints")
+            throw KitError(
+                "Course.swift: found \(removed) lists of hints for \(Course.stages.count) stages; cannot leave out the last hints"
+            )
         }
         return lines.joined(separator: "\n")
     }
@@ -258,72 +303,75 @@ struct StudentEdition {
         let first = stages.first ?? Course.stages[0]
         let rows = stages.map { stage in
             let builds = stage.buildsOn.isEmpty ? "—" : stage.buildsOn.map(String.init).joined(separator: ", ")
-            let file = stage.files.count > 1
+            let file =
+                stage.files.count > 1
                 ? "`\(stage.exerciseLocation)` (\(stage.files.count) files; start with `\(stage.files[0])`)"
                 : "`\(stage.exerciseLocation)`"
             return "| \(stage.number) | [\(stage.title)](\(kit.walkthrough(stage))) | \(file) | \(builds) |"
         }
-        let count = stages.count == Course.stages.count
-            ? "all \(stages.count) stages" : "stages \(StudentEdition.compact(numbers).replacingOccurrences(of: ",", with: ", "))"
+        let count =
+            stages.count == Course.stages.count
+            ? "all \(stages.count) stages"
+            : "stages \(StudentEdition.compact(numbers).replacingOccurrences(of: ",", with: ", "))"
         return """
-        # NeuralKit
+            # NeuralKit
 
-        Learn neural networks from scratch, in Swift. You write the pieces yourself, stage by
-        stage, and the kit's checks tell you in plain words what works, what is wrong and what to
-        try next. This edition holds \(count).
+            Learn neural networks from scratch, in Swift. You write the pieces yourself, stage by
+            stage, and the kit's checks tell you in plain words what works, what is wrong and what to
+            try next. This edition holds \(count).
 
-        ## Start
+            ## Start
 
-        You need Swift 6.0 or later (Linux: also zlib's headers, `sudo apt-get install zlib1g-dev`).
+            You need Swift 6.0 or later (Linux: also zlib's headers, `sudo apt-get install zlib1g-dev`).
 
-        ```
-        swift test                   # every stage's checks: on a fresh copy each says what to write
-        swift run kit                # your progress and the next step
-        ```
+            ```
+            swift test                   # every stage's checks: on a fresh copy each says what to write
+            swift run kit                # your progress and the next step
+            ```
 
-        Open `\(first.exercisePaths[0])`, read [\(kit.walkthrough(first))](\(kit.walkthrough(first))), replace each
-        `return notImplemented(...)` with your code, and check one stage at a time:
+            Open `\(first.exercisePaths[0])`, read [\(kit.walkthrough(first))](\(kit.walkthrough(first))), replace each
+            `return notImplemented(...)` with your code, and check one stage at a time:
 
-        ```
-        \(pad("swift run kit check \(first.number)", 28) + " # stage \(first.number)'s checks, the first failure and a hint")
-        \(pad("swift run kit hint \(first.number)", 28) + " # the next hint of stage \(first.number)")
-        \(pad("swift test --filter Stage\(first.twoDigits)", 28) + " # the same checks, as Swift prints them")
-        ```
+            ```
+            \(pad("swift run kit check \(first.number)", 28) + " # stage \(first.number)'s checks, the first failure and a hint")
+            \(pad("swift run kit hint \(first.number)", 28) + " # the next hint of stage \(first.number)")
+            \(pad("swift test --filter Stage\(first.twoDigits)", 28) + " # the same checks, as Swift prints them")
+            ```
 
-        ## The stages
+            ## The stages
 
-        | Stage | Walkthrough | Your file | Builds on |
-        |---|---|---|---|
-        \(rows.joined(separator: "\n"))
+            | Stage | Walkthrough | Your file | Builds on |
+            |---|---|---|---|
+            \(rows.joined(separator: "\n"))
 
-        A check compares your code with the reference solution on random inputs, with the
-        walkthrough's worked examples and with finite-difference gradients, always within a
-        tolerance: any correct implementation passes. [docs/](docs/README.md) has every walkthrough.
+            A check compares your code with the reference solution on random inputs, with the
+            walkthrough's worked examples and with finite-difference gradients, always within a
+            tolerance: any correct implementation passes. [docs/](docs/README.md) has every walkthrough.
 
-        ## The `kit` command
+            ## The `kit` command
 
-        `swift run kit help` lists the commands; `swift run kit help check` explains one. The ones you
-        will use most: `kit check N`, `kit hint N`, `kit watch` (checks again each time you save),
-        `kit run N` (the stage's demo on your code), `kit reset N` (the original stub back; yours is
-        saved in `Saved/`) and `swift run -c release kit train --student` (train your network).
+            `swift run kit help` lists the commands; `swift run kit help check` explains one. The ones you
+            will use most: `kit check N`, `kit hint N`, `kit watch` (checks again each time you save),
+            `kit run N` (the stage's demo on your code), `kit reset N` (the original stub back; yours is
+            saved in `Saved/`) and `swift run -c release kit train --student` (train your network).
 
-        \(leftOutNote)This edition has no reference solutions: the checks compare your code with values recorded
-        from the reference (`\(StudentEdition.recordingFolder)/`; do not edit anything under `Tests/`).
-        Commands that need the reference say so: `kit solution` and `kit run N --reference` are in
-        the instructor's edition, and `kit train` trains your own code.\(classroomNote)
+            \(leftOutNote)This edition has no reference solutions: the checks compare your code with values recorded
+            from the reference (`\(StudentEdition.recordingFolder)/`; do not edit anything under `Tests/`).
+            Commands that need the reference say so: `kit solution` and `kit run N --reference` are in
+            the instructor's edition, and `kit train` trains your own code.\(classroomNote)
 
-        ## Keep your work private
+            ## Keep your work private
 
-        Your answers are your own work: do not publish them. A fork of a public repository is public,
-        so make a private copy instead, or work in the private repository your instructor gives you.
-        `.gitignore` keeps `.build/`, `.kit/` (your progress), `Saved/`, `runs/` and `data/` out of
-        your commits.
+            Your answers are your own work: do not publish them. A fork of a public repository is public,
+            so make a private copy instead, or work in the private repository your instructor gives you.
+            `.gitignore` keeps `.build/`, `.kit/` (your progress), `Saved/`, `runs/` and `data/` out of
+            your commits.
 
-        ## License
+            ## License
 
-        MIT (see `LICENSE`).
+            MIT (see `LICENSE`).
 
-        """
+            """
     }
 
     // MARK: GitHub Classroom
@@ -331,7 +379,8 @@ struct StudentEdition {
     /// The Docker image of the toolchain the kit is built with here ("swift:6.3"), for the workflow.
     static func swiftImage(kit: Kit) -> String {
         if let result = try? Shell.capture(["swift", "--version"], in: kit.root), result.status == 0,
-           let range = result.output.range(of: #"Swift version [0-9]+\.[0-9]+"#, options: .regularExpression) {
+            let range = result.output.range(of: #"Swift version [0-9]+\.[0-9]+"#, options: .regularExpression)
+        {
             return "swift:" + String(result.output[range].dropFirst("Swift version ".count))
         }
         return "swift:latest"
@@ -350,50 +399,52 @@ struct StudentEdition {
                       max-score: 1
             """
         }
-        let results = stages.map { "          STAGE-\($0.twoDigits)_RESULTS: \"${{steps.stage-\($0.twoDigits).outputs.result}}\"" }
+        let results = stages.map {
+            "          STAGE-\($0.twoDigits)_RESULTS: \"${{steps.stage-\($0.twoDigits).outputs.result}}\""
+        }
         return """
-        # GitHub Classroom autograding for the NeuralKit student edition (written by `kit release --classroom`).
-        #
-        # On every push, each stage's checks run as a separate test (`swift test --filter StageNN`,
-        # the optional bonus checks left out), so the Actions log and GitHub Classroom show which
-        # stages pass. Each test is worth 1 point: a pass/fail marker per stage, not a grade.
-        #
-        # The grade still comes from `swift run kit grade` in the instructor's kit, which runs the
-        # hidden checks with secret seeds, each stage on top of the reference versions of the stages
-        # it builds on, with time and memory limits (see docs/instructors.md in the instructor's kit).
-        name: Autograding Tests
-        on:
-          - push
-          - repository_dispatch
-        permissions:
-          checks: write
-          actions: read
-          contents: read
-        jobs:
-          run-autograding-tests:
-            runs-on: ubuntu-latest
-            if: github.actor != 'github-classroom[bot]'
-            # The Swift toolchain the edition was made with; change it to the one your course uses.
-            container: \(StudentEdition.swiftImage(kit: kit))
-            steps:
-              - name: Checkout code
-                uses: actions/checkout@v4
-              - name: Install zlib's headers
-                run: apt-get update -qq && apt-get install -y -qq zlib1g-dev
-              - name: Build the kit and the checks
-                # A stage that does not compile fails every test below, which say why; the report still runs.
-                continue-on-error: true
-                run: swift build --build-tests
-        \(steps.joined(separator: "\n"))
-              - name: Autograding Reporter
-                if: always()
-                uses: classroom-resources/autograding-grading-reporter@v1
-                env:
-        \(results.joined(separator: "\n"))
-                with:
-                  runners: \(stages.map { "stage-\($0.twoDigits)" }.joined(separator: ","))
+            # GitHub Classroom autograding for the NeuralKit student edition (written by `kit release --classroom`).
+            #
+            # On every push, each stage's checks run as a separate test (`swift test --filter StageNN`,
+            # the optional bonus checks left out), so the Actions log and GitHub Classroom show which
+            # stages pass. Each test is worth 1 point: a pass/fail marker per stage, not a grade.
+            #
+            # The grade still comes from `swift run kit grade` in the instructor's kit, which runs the
+            # hidden checks with secret seeds, each stage on top of the reference versions of the stages
+            # it builds on, with time and memory limits (see docs/instructors.md in the instructor's kit).
+            name: Autograding Tests
+            on:
+              - push
+              - repository_dispatch
+            permissions:
+              checks: write
+              actions: read
+              contents: read
+            jobs:
+              run-autograding-tests:
+                runs-on: ubuntu-latest
+                if: github.actor != 'github-classroom[bot]'
+                # The Swift toolchain the edition was made with; change it to the one your course uses.
+                container: \(StudentEdition.swiftImage(kit: kit))
+                steps:
+                  - name: Checkout code
+                    uses: actions/checkout@v4
+                  - name: Install zlib's headers
+                    run: apt-get update -qq && apt-get install -y -qq zlib1g-dev
+                  - name: Build the kit and the checks
+                    # A stage that does not compile fails every test below, which say why; the report still runs.
+                    continue-on-error: true
+                    run: swift build --build-tests
+            \(steps.joined(separator: "\n"))
+                  - name: Autograding Reporter
+                    if: always()
+                    uses: classroom-resources/autograding-grading-reporter@v1
+                    env:
+            \(results.joined(separator: "\n"))
+                    with:
+                      runners: \(stages.map { "stage-\($0.twoDigits)" }.joined(separator: ","))
 
-        """
+            """
     }
 
     // MARK: Writing
@@ -412,12 +463,15 @@ struct StudentEdition {
     static func checkOutputFolder(_ folder: URL, kit: Kit) throws {
         let root = kit.root.standardizedFileURL.path
         if folder.path == root || folder.path.hasPrefix(root + "/") {
-            throw KitError("--out \(folder.path) is inside the kit: write the edition outside it, e.g. --out ../NeuralKit-edition")
+            throw KitError(
+                "--out \(folder.path) is inside the kit: write the edition outside it, e.g. --out ../NeuralKit-edition")
         }
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: folder.path, isDirectory: &isDirectory) else { return }
-        guard isDirectory.boolValue else { throw KitError("--out \(folder.path) is a file: give a new or empty folder") }
+        guard isDirectory.boolValue else {
+            throw KitError("--out \(folder.path) is a file: give a new or empty folder")
+        }
         guard try fileManager.contentsOfDirectory(atPath: folder.path).isEmpty else {
             throw KitError("--out \(folder.path) is not empty: give a new or empty folder (nothing in it is replaced)")
         }
@@ -425,7 +479,9 @@ struct StudentEdition {
 
     /// `git init`, add everything, one commit. Returns the commit's hash.
     static func commit(_ folder: URL, message: String) throws -> String {
-        guard Shell.which("git") != nil else { throw KitError("git is not in PATH: the edition is written, but not committed") }
+        guard Shell.which("git") != nil else {
+            throw KitError("git is not in PATH: the edition is written, but not committed")
+        }
         func git(_ arguments: [String]) throws -> String {
             let result = try Shell.capture(["git"] + arguments, in: folder)
             guard result.status == 0 else {
@@ -436,8 +492,10 @@ struct StudentEdition {
         _ = try git(["-c", "init.defaultBranch=main", "init", "-q"])
         _ = try git(["add", "-A"])
         // The instructor's own name when git has one; a neutral author otherwise.
-        let name = try? git(["config", "user.name"]), email = try? git(["config", "user.email"])
-        let author = (name ?? "").isEmpty || (email ?? "").isEmpty
+        let name = try? git(["config", "user.name"])
+        let email = try? git(["config", "user.email"])
+        let author =
+            (name ?? "").isEmpty || (email ?? "").isEmpty
             ? ["-c", "user.name=NeuralKit", "-c", "user.email=neuralkit@example.invalid"] : []
         _ = try git(author + ["commit", "-q", "-m", message])
         return try git(["rev-parse", "HEAD"])

@@ -15,8 +15,10 @@ struct Stage05Hidden {
     func identity() throws {
         let labels = [0, 1, 2, 3, 4]
         let actual = try student(5) { try Exercises.oneHot(labels, classes: 5) }
-        expectClose(actual, try reference(labels) { try Solutions.oneHot(labels, classes: 5) }, "oneHot([0, 1, 2, 3, 4], classes: 5)",
-                    tolerance: .tight)
+        expectClose(
+            actual, try reference(labels) { try Solutions.oneHot(labels, classes: 5) },
+            "oneHot([0, 1, 2, 3, 4], classes: 5)",
+            tolerance: .tight)
     }
 
     @Test("oneHot of an empty list of labels has no rows")

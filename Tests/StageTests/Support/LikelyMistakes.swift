@@ -30,7 +30,9 @@ extension LikelyMistake: ReferenceInput, Recordable where Answer: Recordable {
     var record: Record { .list([answer.record, hint.record]) }
 
     init(record: Record) throws {
-        guard case .list(let items) = record, items.count == 2 else { throw RecordError.wrongKind(record, expected: "a likely mistake") }
+        guard case .list(let items) = record, items.count == 2 else {
+            throw RecordError.wrongKind(record, expected: "a likely mistake")
+        }
         try self.init(Answer(record: items[0]), hint: String(record: items[1]))
     }
 }
@@ -56,9 +58,11 @@ extension Sequence {
 /// `expectClose`, with the hint of the first likely mistake that `actual` matches, or else `otherwise`.
 /// A recognised mistake of the wrong shape gets its own hint only, without the generic guess ("is a
 /// transpose swapped?") that `mismatch` adds to a shape difference.
-func expectClose(_ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
-                 likelyMistakes: [LikelyMistake<Tensor>], otherwise: String? = nil,
-                 sourceLocation: SourceLocation = #_sourceLocation) {
+func expectClose(
+    _ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
+    likelyMistakes: [LikelyMistake<Tensor>], otherwise: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     guard var difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
     let recognised = likelyMistakes.hint(for: actual, expected: expected)
     if recognised != nil, actual.shape != expected.shape {

@@ -69,21 +69,36 @@ extension Record {
 
     private func feed(into hash: inout SHA256) {
         func word(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { hash.update($0) } }
-        func text(_ value: String) { word(UInt64(value.utf8.count)); hash.update(Array(value.utf8)) }
+        func text(_ value: String) {
+            word(UInt64(value.utf8.count))
+            hash.update(Array(value.utf8))
+        }
         switch self {
         case .tensor(let shape, let scalars):
-            word(1); word(UInt64(shape.count))
+            word(1)
+            word(UInt64(shape.count))
             for dimension in shape { word(UInt64(bitPattern: Int64(dimension))) }
             scalars.withUnsafeBytes { hash.update($0) }
-        case .number(let value): word(2); word(value.bitPattern)
-        case .integer(let value): word(3); word(UInt64(bitPattern: Int64(value)))
-        case .text(let value): word(4); text(value)
-        case .flag(let value): word(5); word(value ? 1 : 0)
+        case .number(let value):
+            word(2)
+            word(value.bitPattern)
+        case .integer(let value):
+            word(3)
+            word(UInt64(bitPattern: Int64(value)))
+        case .text(let value):
+            word(4)
+            text(value)
+        case .flag(let value):
+            word(5)
+            word(value ? 1 : 0)
         case .list(let items):
-            word(6); word(UInt64(items.count))
+            word(6)
+            word(UInt64(items.count))
             for item in items { item.feed(into: &hash) }
         case .absent: word(7)
-        case .error(let message): word(8); text(message)
+        case .error(let message):
+            word(8)
+            text(message)
         }
     }
 }
@@ -102,16 +117,20 @@ extension Record: Codable {
                 self = .error(message)
                 return
             }
-            let scalars = try Record.doubles(base64: keyed.decode(String.self, forKey: .f64), codingPath: decoder.codingPath)
+            let scalars = try Record.doubles(
+                base64: keyed.decode(String.self, forKey: .f64), codingPath: decoder.codingPath)
             if let shape = try keyed.decodeIfPresent([Int].self, forKey: .shape) {
                 guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == scalars.count else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                            debugDescription: "a tensor of shape \(shape) with \(scalars.count) values"))
+                    throw DecodingError.dataCorrupted(
+                        .init(
+                            codingPath: decoder.codingPath,
+                            debugDescription: "a tensor of shape \(shape) with \(scalars.count) values"))
                 }
                 self = .tensor(shape: shape, scalars: scalars)
             } else {
                 guard scalars.count == 1 else {
-                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a number of \(scalars.count) values"))
+                    throw DecodingError.dataCorrupted(
+                        .init(codingPath: decoder.codingPath, debugDescription: "a number of \(scalars.count) values"))
                 }
                 self = .number(scalars[0])
             }
@@ -124,10 +143,15 @@ extension Record: Codable {
             return
         }
         let single = try decoder.singleValueContainer()
-        if single.decodeNil() { self = .absent }
-        else if let flag = try? single.decode(Bool.self) { self = .flag(flag) }
-        else if let integer = try? single.decode(Int.self) { self = .integer(integer) }
-        else { self = .text(try single.decode(String.self)) }
+        if single.decodeNil() {
+            self = .absent
+        } else if let flag = try? single.decode(Bool.self) {
+            self = .flag(flag)
+        } else if let integer = try? single.decode(Int.self) {
+            self = .integer(integer)
+        } else {
+            self = .text(try single.decode(String.self))
+        }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -166,11 +190,12 @@ extension Record: Codable {
 
     private static func doubles(base64 text: String, codingPath: [any CodingKey]) throws -> [Double] {
         guard let data = Data(base64Encoded: text), data.count % 8 == 0 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "not base64 of 8-byte numbers"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: codingPath, debugDescription: "not base64 of 8-byte numbers"))
         }
         return stride(from: 0, to: data.count, by: 8).map { offset in
             var bits: UInt64 = 0
-            for (shift, byte) in data[data.startIndex + offset ..< data.startIndex + offset + 8].enumerated() {
+            for (shift, byte) in data[data.startIndex + offset..<data.startIndex + offset + 8].enumerated() {
                 bits |= UInt64(byte) << (8 * UInt64(shift))
             }
             return Double(bitPattern: bits)
@@ -184,7 +209,9 @@ extension Tensor: Recordable {
     var record: Record { .tensor(shape: shape, scalars: scalars) }
 
     init(record: Record) throws {
-        guard case .tensor(let shape, let scalars) = record else { throw RecordError.wrongKind(record, expected: "a tensor") }
+        guard case .tensor(let shape, let scalars) = record else {
+            throw RecordError.wrongKind(record, expected: "a tensor")
+        }
         self.init(shape: shape, scalars: scalars)
     }
 }
@@ -257,7 +284,8 @@ extension Dataset: Recordable {
         guard case .list(let items) = record, items.count == 3 else {
             throw RecordError.wrongKind(record, expected: "a dataset (inputs, labels, classes)")
         }
-        try self.init(inputs: Tensor(record: items[0]), labels: [Int](record: items[1]), classCount: Int(record: items[2]))
+        try self.init(
+            inputs: Tensor(record: items[0]), labels: [Int](record: items[1]), classCount: Int(record: items[2]))
     }
 }
 

@@ -20,7 +20,8 @@ final class Recorder: @unchecked Sendable {
         // An earlier recording in the folder goes: a suite file left from it would answer for checks not recorded now.
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: directory.appendingPathComponent("manifest.json").path) {
-            for name in (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? [] where name.hasSuffix(".json") {
+            for name in (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []
+            where name.hasSuffix(".json") {
                 try? fileManager.removeItem(at: directory.appendingPathComponent(name))
             }
         }
@@ -33,14 +34,19 @@ final class Recorder: @unchecked Sendable {
     func store(_ record: Record, under key: ReferenceKey, sourceLocation: SourceLocation) {
         let conflict: Record? = lock.withLock {
             // By fingerprint: a NaN is the same value as itself.
-            if let existing = values[key.suiteFile]?[key.description], existing.fingerprint != record.fingerprint { return existing }
+            if let existing = values[key.suiteFile]?[key.description], existing.fingerprint != record.fingerprint {
+                return existing
+            }
             values[key.suiteFile, default: [:]][key.description] = record
             return nil
         }
         if conflict != nil {
-            Issue.record(Comment(rawValue: "\(RecordingProblem.prefix): two different values under one key (\(key)). "
-                + "The value depends on something its reference(...) call does not name: list every input it depends on."),
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                Comment(
+                    rawValue: "\(RecordingProblem.prefix): two different values under one key (\(key)). "
+                        + "The value depends on something its reference(...) call does not name: list every input it depends on."
+                ),
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -53,16 +59,19 @@ final class Recorder: @unchecked Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             for (suiteFile, entries) in snapshot {
                 try encoder.encode(SuiteRecording(values: entries))
-                    .write(to: directory.appendingPathComponent(Recording.fileName(forSuite: suiteFile)), options: .atomic)
+                    .write(
+                        to: directory.appendingPathComponent(Recording.fileName(forSuite: suiteFile)), options: .atomic)
             }
-            let manifest = RecordingManifest(format: RecordingManifest.currentFormat, kitCommit: kitCommit, salt: saltFingerprint,
-                                             sources: StageSuites.sourceFingerprints(),
-                                             values: snapshot.mapValues(\.count))
+            let manifest = RecordingManifest(
+                format: RecordingManifest.currentFormat, kitCommit: kitCommit, salt: saltFingerprint,
+                sources: StageSuites.sourceFingerprints(),
+                values: snapshot.mapValues(\.count))
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"), options: .atomic)
         } catch {
-            FileHandle.standardError.write(Data("error: could not write the recording to \(directory.path): \(error)\n".utf8))
-            _exit(1)  // not exit(): this runs in an atexit handler
+            FileHandle.standardError.write(
+                Data("error: could not write the recording to \(directory.path): \(error)\n".utf8))
+            _exit(1) // not exit(): this runs in an atexit handler
         }
     }
 }
@@ -93,9 +102,11 @@ final class Recording: @unchecked Sendable {
             let manifest = try loadManifest().get()
             for path in key.sourcePaths { try check(source: path, in: manifest) }
             guard let value = try loadSuite(key.suiteFile).get()[key.description] else {
-                throw RecordingProblem(description: "\(RecordingProblem.prefix) has no value for \(key). It was made for "
-                    + "other inputs or other checks (\(describe(manifest))). Put the checks back as they were "
-                    + "(git checkout Tests/StageTests); in the instructor's kit, record again (swift run kit record).")
+                throw RecordingProblem(
+                    description: "\(RecordingProblem.prefix) has no value for \(key). It was made for "
+                        + "other inputs or other checks (\(describe(manifest))). Put the checks back as they were "
+                        + "(git checkout Tests/StageTests); in the instructor's kit, record again (swift run kit record)."
+                )
             }
             return value
         }
@@ -116,22 +127,33 @@ final class Recording: @unchecked Sendable {
         let result: Result<RecordingManifest, RecordingProblem>
         if let data = try? Data(contentsOf: url) {
             if let decoded = try? JSONDecoder().decode(RecordingManifest.self, from: data),
-               decoded.format == RecordingManifest.currentFormat {
+                decoded.format == RecordingManifest.currentFormat
+            {
                 if decoded.salt == saltFingerprint {
                     result = changedSources(decoded).map { .failure($0) } ?? .success(decoded)
                 } else {
-                    result = .failure(RecordingProblem(description: "\(RecordingProblem.prefix) in \(directory.path) was made for "
-                        + (decoded.salt == "public" ? "the public seeds" : "another grading salt") + ", but this run uses "
-                        + (saltFingerprint == "public" ? "the public seeds" : "a grading salt") + ": record it again for this run."))
+                    result = .failure(
+                        RecordingProblem(
+                            description: "\(RecordingProblem.prefix) in \(directory.path) was made for "
+                                + (decoded.salt == "public" ? "the public seeds" : "another grading salt")
+                                + ", but this run uses "
+                                + (saltFingerprint == "public" ? "the public seeds" : "a grading salt")
+                                + ": record it again for this run."))
                 }
             } else {
-                result = .failure(RecordingProblem(description: "\(RecordingProblem.prefix): \(url.path) is not a recording manifest "
-                    + "of format \(RecordingManifest.currentFormat) (damaged, or made by another version of the kit)."))
+                result = .failure(
+                    RecordingProblem(
+                        description: "\(RecordingProblem.prefix): \(url.path) is not a recording manifest "
+                            + "of format \(RecordingManifest.currentFormat) (damaged, or made by another version of the kit)."
+                    ))
             }
         } else {
-            result = .failure(RecordingProblem(description: "\(RecordingProblem.prefix) is missing: there is no \(url.path). "
-                + "The checks compare your code with values recorded from the reference; restore the folder "
-                + "(git checkout Tests/StageTests/Recording) or ask your instructor for a complete copy of the kit."))
+            result = .failure(
+                RecordingProblem(
+                    description: "\(RecordingProblem.prefix) is missing: there is no \(url.path). "
+                        + "The checks compare your code with values recorded from the reference; restore the folder "
+                        + "(git checkout Tests/StageTests/Recording) or ask your instructor for a complete copy of the kit."
+                ))
         }
         manifest = result
         return result
@@ -144,16 +166,20 @@ final class Recording: @unchecked Sendable {
         for (relative, recorded) in manifest.sources.sorted(by: { $0.key < $1.key }) {
             if let now = current[relative], now != recorded { return changed(relative, manifest) }
         }
-        for relative in current.keys.sorted() where relative.hasPrefix("Support/") && manifest.sources[relative] == nil {
-            return RecordingProblem(description: "\(RecordingProblem.prefix) was made without Tests/StageTests/\(relative) "
-                + "(\(describe(manifest))), so its checks cannot be compared with it. " + putBack(relative))
+        for relative in current.keys.sorted() where relative.hasPrefix("Support/") && manifest.sources[relative] == nil
+        {
+            return RecordingProblem(
+                description: "\(RecordingProblem.prefix) was made without Tests/StageTests/\(relative) "
+                    + "(\(describe(manifest))), so its checks cannot be compared with it. " + putBack(relative))
         }
         return nil
     }
 
     private func changed(_ relative: String, _ manifest: RecordingManifest) -> RecordingProblem {
-        RecordingProblem(description: "\(RecordingProblem.prefix) was made with another version of "
-            + "Tests/StageTests/\(relative) (\(describe(manifest))), so its checks cannot be compared with it. " + putBack(relative))
+        RecordingProblem(
+            description: "\(RecordingProblem.prefix) was made with another version of "
+                + "Tests/StageTests/\(relative) (\(describe(manifest))), so its checks cannot be compared with it. "
+                + putBack(relative))
     }
 
     /// What to do about a suite file that does not fit: a student puts it back; a maintainer records again.
@@ -173,9 +199,10 @@ final class Recording: @unchecked Sendable {
             if let recorded = manifest.sources[relative] {
                 if recorded != current { problem = changed(relative, manifest) }
             } else {
-                problem = RecordingProblem(description: "\(RecordingProblem.prefix) was made without Tests/StageTests/\(relative) "
-                    + "(\(describe(manifest))), so its checks cannot be compared with it: a check of your own there cannot "
-                    + "ask for the reference. In the instructor's kit, record again (swift run kit record).")
+                problem = RecordingProblem(
+                    description: "\(RecordingProblem.prefix) was made without Tests/StageTests/\(relative) "
+                        + "(\(describe(manifest))), so its checks cannot be compared with it: a check of your own there cannot "
+                        + "ask for the reference. In the instructor's kit, record again (swift run kit record).")
             }
         }
         checkedSources[path] = .some(problem)
@@ -189,8 +216,10 @@ final class Recording: @unchecked Sendable {
         do {
             result = .success(try JSONDecoder().decode(SuiteRecording.self, from: Data(contentsOf: url)).values)
         } catch {
-            result = .failure(RecordingProblem(description: "\(RecordingProblem.prefix) of \(suiteFile) cannot be read from "
-                + "\(url.path): \(error.localizedDescription)"))
+            result = .failure(
+                RecordingProblem(
+                    description: "\(RecordingProblem.prefix) of \(suiteFile) cannot be read from "
+                        + "\(url.path): \(error.localizedDescription)"))
         }
         suites[suiteFile] = result
         return result

@@ -17,8 +17,10 @@ import Testing
 /// depend on nothing but the inputs named here and constants: never on the student's results.
 /// A recording that does not fit the suites (a changed check, other inputs, another salt) is an
 /// error that names the check, never a silent pass or fail.
-func reference<each Value: Recordable>(_ inputs: any ReferenceInput..., sourceLocation: SourceLocation = #_sourceLocation,
-                                       _ body: () throws -> (repeat each Value)) throws -> (repeat each Value) {
+func reference<each Value: Recordable>(
+    _ inputs: any ReferenceInput..., sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: () throws -> (repeat each Value)
+) throws -> (repeat each Value) {
     let key = ReferenceKey(inputs: inputs, at: sourceLocation)
     switch ReferenceSource.current {
     case .live:
@@ -40,7 +42,9 @@ func reference<each Value: Recordable>(_ inputs: any ReferenceInput..., sourceLo
     case .replaying(let recording):
         let record = try recording.value(for: key)
         if case .error(let message) = record { throw RecordedError(description: message) }
-        guard case .list(let items) = record else { throw recording.problem(key, RecordError.wrongKind(record, expected: "a list")) }
+        guard case .list(let items) = record else {
+            throw recording.problem(key, RecordError.wrongKind(record, expected: "a list"))
+        }
         var iterator = items.makeIterator()
         do {
             return (repeat try nextValue((each Value).self, from: &iterator))
@@ -55,12 +59,18 @@ func reference<each Value: Recordable>(_ inputs: any ReferenceInput..., sourceLo
 /// Runs the reference solution. Its problems are the kit's bugs, not the student's.
 private func runReference<each Value>(_ body: () throws -> (repeat each Value)) throws -> (repeat each Value) {
     let (result, problems) = try Problems.collect(body)
-    if let problem = problems.first { throw ReferenceBug(description: "the reference solution failed (a bug in the kit): \(problem)") }
+    if let problem = problems.first {
+        throw ReferenceBug(description: "the reference solution failed (a bug in the kit): \(problem)")
+    }
     return result
 }
 
-private func nextValue<Value: Recordable>(_ type: Value.Type, from iterator: inout IndexingIterator<[Record]>) throws -> Value {
-    guard let record = iterator.next() else { throw RecordError(description: "the recording holds fewer values than the check expects") }
+private func nextValue<Value: Recordable>(_ type: Value.Type, from iterator: inout IndexingIterator<[Record]>) throws
+    -> Value
+{
+    guard let record = iterator.next() else {
+        throw RecordError(description: "the recording holds fewer values than the check expects")
+    }
     return try Value(record: record)
 }
 
@@ -106,9 +116,11 @@ enum ReferenceSource {
         let environment = ProcessInfo.processInfo.environment
         if let directory = environment["NEURALKIT_RECORD"], !directory.isEmpty {
             #if NEURALKIT_NO_REFERENCE
-            return .unavailable("\(RecordingProblem.prefix) cannot be made here: this edition has no reference solutions.")
+            return .unavailable(
+                "\(RecordingProblem.prefix) cannot be made here: this edition has no reference solutions.")
             #else
-            return .recording(Recorder(directory: URL(fileURLWithPath: directory), kitCommit: environment["NEURALKIT_KIT_COMMIT"]))
+            return .recording(
+                Recorder(directory: URL(fileURLWithPath: directory), kitCommit: environment["NEURALKIT_KIT_COMMIT"]))
             #endif
         }
         if let directory = environment["NEURALKIT_RECORDING"], !directory.isEmpty {
@@ -142,7 +154,9 @@ enum StageSuites {
     static func sourceFingerprints() -> [String: String] {
         var result: [String: String] = [:]
         let root = folder.standardizedFileURL
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else { return result }
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) else {
+            return result
+        }
         for case let url as URL in enumerator where url.pathExtension == "swift" {
             let path = url.standardizedFileURL.path
             guard path.hasPrefix(root.path + "/"), let fingerprint = fingerprint(ofFileAt: path) else { continue }
@@ -154,7 +168,9 @@ enum StageSuites {
 
 /// The salt of this run, as recordings name it: "public" for the public seeds, or a digest of the secret.
 var saltFingerprint: String {
-    guard let salt = ProcessInfo.processInfo.environment["NEURALKIT_GRADING_SALT"], !salt.isEmpty else { return "public" }
+    guard let salt = ProcessInfo.processInfo.environment["NEURALKIT_GRADING_SALT"], !salt.isEmpty else {
+        return "public"
+    }
     return String(SHA256.hex(Array(salt.utf8)).prefix(16))
 }
 

@@ -15,7 +15,9 @@ final class OptimizerSpy: Optimizer {
     func steps(of parameter: Parameter) -> Int { given.filter { $0.parameter == ObjectIdentifier(parameter) }.count }
 
     /// The gradient `parameter` had when it was last given to `step`.
-    func gradient(of parameter: Parameter) -> Tensor? { given.last { $0.parameter == ObjectIdentifier(parameter) }?.gradient }
+    func gradient(of parameter: Parameter) -> Tensor? {
+        given.last { $0.parameter == ObjectIdentifier(parameter) }?.gradient
+    }
 }
 
 /// Gradient descent without momentum: w ← w − η·∂L/∂w for every parameter given.

@@ -23,7 +23,8 @@ struct StudentProblem: Error, CustomStringConvertible {
                 return "Stage \(stage) builds on stage \(earlier): \(problem.message). Finish stage \(earlier) first "
                     + "(swift test --filter Stage\(twoDigits(earlier)))."
             }
-            return "\(problem.message). Open the file, replace the placeholder with your code, and run the checks again."
+            return
+                "\(problem.message). Open the file, replace the placeholder with your code, and run the checks again."
         case .invalidShape:
             return "Your code hit a shape problem: \(problem.message)" + (problem.message.hasSuffix("?") ? "" : ".")
         }
@@ -34,8 +35,10 @@ func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
 /// Records a failure when `actual` and `expected` differ beyond `tolerance`,
 /// with the explanation from `mismatch` and an optional hint.
-func expectClose(_ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
-                 hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectClose(
+    _ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
+    hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) {
     guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
     recordIssue(difference + sentence(hint, after: difference), sourceLocation: sourceLocation)
 }
@@ -49,8 +52,10 @@ func sentence(_ hint: String?, after message: String) -> String {
 }
 
 /// Records a failure when two numbers differ beyond `tolerance`.
-func expectClose(_ actual: Double, _ expected: Double, _ name: String, tolerance: Tolerance = Tolerance(),
-                 hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectClose(
+    _ actual: Double, _ expected: Double, _ name: String, tolerance: Tolerance = Tolerance(),
+    hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+) {
     guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
     recordIssue(difference + sentence(hint, after: difference), sourceLocation: sourceLocation)
 }
@@ -82,7 +87,8 @@ let seeds: [UInt64] = [1, 2, 3]
 
 /// Mixed into every seed of the checks. The grader sets `NEURALKIT_GRADING_SALT`
 /// to a secret per grading run, so that outputs copied from a public run do not pass.
-let gradingSalt: UInt64 = ProcessInfo.processInfo.environment["NEURALKIT_GRADING_SALT"].flatMap { $0.isEmpty ? nil : $0 }
+let gradingSalt: UInt64 =
+    ProcessInfo.processInfo.environment["NEURALKIT_GRADING_SALT"].flatMap { $0.isEmpty ? nil : $0 }
     .map { $0.utf8.reduce(14_695_981_039_346_656_037 as UInt64) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 } } ?? 0
 
 /// The generator for a check's random inputs: `seed` mixed with the grading salt.

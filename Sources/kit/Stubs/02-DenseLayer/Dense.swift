@@ -47,8 +47,9 @@ public final class Dense: Layer {
         // TODO: X is the cached `input` (optional: use `input ?? Tensor(zeros: [batch, inputs])`,
         // never `input!`). Set `weight.gradient` ([inputs, outputs]) and `bias.gradient` ([outputs]),
         // then return ∂L/∂X ([batch, inputs]). `transposed()`, `matmul`, `sum(alongAxis:)`.
-        return notImplemented("Dense.backward",
-                              placeholder: Tensor(zeros: [outputGradient.rowCount, weight.value.rowCount]))
+        return notImplemented(
+            "Dense.backward",
+            placeholder: Tensor(zeros: [outputGradient.rowCount, weight.value.rowCount]))
     }
 }
 

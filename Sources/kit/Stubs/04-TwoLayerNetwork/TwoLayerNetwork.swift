@@ -28,8 +28,9 @@ public final class TwoLayerNetwork: Layer, Classifier {
 
     /// A network with He-initialized layers (stage 3): `inputs → hidden → outputs`. (Given.)
     public convenience init(inputs: Int, hidden: Int, outputs: Int, using generator: inout SeededGenerator) {
-        self.init(hidden: Dense(inputs: inputs, outputs: hidden, initialization: .heNormal, using: &generator),
-                  output: Dense(inputs: hidden, outputs: outputs, initialization: .heNormal, using: &generator))
+        self.init(
+            hidden: Dense(inputs: inputs, outputs: hidden, initialization: .heNormal, using: &generator),
+            output: Dense(inputs: hidden, outputs: outputs, initialization: .heNormal, using: &generator))
     }
 
     /// (Given: the hidden layer's weight and bias, then the output layer's.)
@@ -39,14 +40,16 @@ public final class TwoLayerNetwork: Layer, Classifier {
     public func logits(_ input: Tensor) -> Tensor {
         // TODO: the input goes through `hidden`, then `activation`, then `output`
         // (call each layer's `forward`, so that each caches what its backward needs).
-        return notImplemented("TwoLayerNetwork.logits", placeholder: Tensor(zeros: [input.rowCount, output.bias.value.count]))
+        return notImplemented(
+            "TwoLayerNetwork.logits", placeholder: Tensor(zeros: [input.rowCount, output.bias.value.count]))
     }
 
     /// Class probabilities, `[batch, outputs]`; each row sums to 1.
     public func forward(_ input: Tensor) -> Tensor {
         // TODO: softmax of the logits. Keep the result in `probabilities`
         // before returning it: `backward(_:)` needs it.
-        return notImplemented("TwoLayerNetwork.forward", placeholder: Tensor(zeros: [input.rowCount, output.bias.value.count]))
+        return notImplemented(
+            "TwoLayerNetwork.forward", placeholder: Tensor(zeros: [input.rowCount, output.bias.value.count]))
     }
 
     /// Backward from `∂L/∂logits`: through the output layer, ReLU and the
@@ -56,8 +59,9 @@ public final class TwoLayerNetwork: Layer, Classifier {
         // TODO: the layers of `logits` in reverse order, each `backward` taking
         // the gradient the previous one returned. The Dense layers fill their
         // parameters' gradients as they go.
-        return notImplemented("TwoLayerNetwork.backward(logitsGradient:)",
-                              placeholder: Tensor(zeros: [logitsGradient.rowCount, hidden.weight.value.rowCount]))
+        return notImplemented(
+            "TwoLayerNetwork.backward(logitsGradient:)",
+            placeholder: Tensor(zeros: [logitsGradient.rowCount, hidden.weight.value.rowCount]))
     }
 
     /// Backward from `∂L/∂probabilities`: through softmax, then as `backward(logitsGradient:)`.
@@ -65,8 +69,9 @@ public final class TwoLayerNetwork: Layer, Classifier {
         // TODO: turn ∂L/∂probabilities into ∂L/∂logits with `softmaxBackward`
         // (it needs softmax's output: the cached `probabilities`), then call
         // `backward(logitsGradient:)`.
-        return notImplemented("TwoLayerNetwork.backward",
-                              placeholder: Tensor(zeros: [outputGradient.rowCount, hidden.weight.value.rowCount]))
+        return notImplemented(
+            "TwoLayerNetwork.backward",
+            placeholder: Tensor(zeros: [outputGradient.rowCount, hidden.weight.value.rowCount]))
     }
 }
 

@@ -25,8 +25,10 @@ public func accuracy(predicted: [Int], labels: [Int]) -> Double {
 /// Trains `network` on `data` for `epochs` epochs of shuffled mini-batches.
 /// Returns the mean loss of each epoch.
 @discardableResult
-public func train(_ network: any Classifier, on data: Dataset, epochs: Int, batchSize: Int,
-                  optimizer: any Optimizer, using generator: inout SeededGenerator) -> [Double] {
+public func train(
+    _ network: any Classifier, on data: Dataset, epochs: Int, batchSize: Int,
+    optimizer: any Optimizer, using generator: inout SeededGenerator
+) -> [Double] {
     // TODO: for each epoch, for each batch of `miniBatches(count:batchSize:using:)`:
     // the rows `data.inputs.rows(batch)`, the SAME examples' labels one-hot encoded,
     // and `trainStep`. Average the batch losses (weighted by batch size) for the epoch.

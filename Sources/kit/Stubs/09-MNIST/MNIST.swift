@@ -17,14 +17,16 @@ import NeuralKit
 public func preprocess(_ pixels: Tensor) -> Tensor {
     // TODO: one row per image (`flattenedBatch()` or `reshaped([count, -1])`),
     // every pixel divided by 255 (the largest byte), not by the image's own maximum.
-    return notImplemented("preprocess", placeholder: Tensor(zeros: [pixels.rowCount, pixels.count / max(pixels.rowCount, 1)]))
+    return notImplemented(
+        "preprocess", placeholder: Tensor(zeros: [pixels.rowCount, pixels.count / max(pixels.rowCount, 1)]))
 }
 
 /// A labelled dataset ready for training: the images through `preprocess`,
 /// with their labels and class names. (Given.)
 public func dataset(from images: ImageDataset) throws -> Dataset {
-    try Dataset(inputs: preprocess(images.pixelTensor()), labels: images.labels,
-                classCount: images.classNames.count, classNames: images.classNames)
+    try Dataset(
+        inputs: preprocess(images.pixelTensor()), labels: images.labels,
+        classCount: images.classNames.count, classNames: images.classNames)
 }
 
 /// What `trainEpoch` tells its caller after each mini-batch. (Given.)
@@ -74,9 +76,11 @@ public struct EpochStatistics: Sendable, Equatable {
 /// `∂L/∂logits`, one optimizer step; then `afterBatch` with the progress so
 /// far. When `afterBatch` returns false the epoch stops there.
 @discardableResult
-public func trainEpoch(_ network: any Classifier, on data: Dataset, batchSize: Int, optimizer: any Optimizer,
-                       using generator: inout SeededGenerator,
-                       afterBatch: (BatchProgress) -> Bool = { _ in true }) -> EpochStatistics {
+public func trainEpoch(
+    _ network: any Classifier, on data: Dataset, batchSize: Int, optimizer: any Optimizer,
+    using generator: inout SeededGenerator,
+    afterBatch: (BatchProgress) -> Bool = { _ in true }
+) -> EpochStatistics {
     // TODO: for each batch of `miniBatches(count: data.count, batchSize:, using: &generator)` (stage 7):
     // one-hot its labels (stage 5), the logits of `data.inputs.rows(batch)`, the loss of their softmax
     // (stage 6), count the right answers (`classIndices(logits)`), backward from
@@ -91,8 +95,9 @@ public func trainEpoch(_ network: any Classifier, on data: Dataset, batchSize: I
 public func confusionMatrix(predicted: [Int], labels: [Int], classes: Int) -> [[Int]] {
     // TODO: a classes × classes matrix of zeros; for each example add 1 at
     // [true class][predicted class].
-    return notImplemented("confusionMatrix",
-                          placeholder: [[Int]](repeating: [Int](repeating: 0, count: max(classes, 0)), count: max(classes, 0)))
+    return notImplemented(
+        "confusionMatrix",
+        placeholder: [[Int]](repeating: [Int](repeating: 0, count: max(classes, 0)), count: max(classes, 0)))
 }
 
 /// Classifies one image of raw pixels `[height, width]` (0…255): preprocessed

@@ -26,8 +26,9 @@ public final class ResidualBlock: Layer {
 
     /// A block for `channels` channels with He-normal 3×3 kernels. (Given.)
     public convenience init(channels: Int, using generator: inout SeededGenerator) {
-        self.init(first: Conv2D(inputChannels: channels, filters: channels, kernel: 3, padding: 1, using: &generator),
-                  second: Conv2D(inputChannels: channels, filters: channels, kernel: 3, padding: 1, using: &generator))
+        self.init(
+            first: Conv2D(inputChannels: channels, filters: channels, kernel: 3, padding: 1, using: &generator),
+            second: Conv2D(inputChannels: channels, filters: channels, kernel: 3, padding: 1, using: &generator))
     }
 
     public var parameters: [Parameter] { first.parameters + second.parameters }
@@ -55,8 +56,9 @@ extension ResidualBlock {
     public func outputShape(for inputShape: [Int]) throws -> [Int] {
         let branch = try second.outputShape(for: first.outputShape(for: inputShape))
         guard branch == inputShape else {
-            throw KitError("\(description): its convolutions turn \(inputShape) into \(branch), "
-                + "which cannot be added to the input")
+            throw KitError(
+                "\(description): its convolutions turn \(inputShape) into \(branch), "
+                    + "which cannot be added to the input")
         }
         return inputShape
     }

@@ -36,6 +36,12 @@ public struct CommandDeclaration: Sendable {
             .filter { !$0.isEmpty }.joined(separator: " ")
     }
 
+    /// What follows a command-line mistake: the usage line, and where the whole help is
+    /// (the whole help would bury the one line that says what is wrong).
+    public var usageReminder: String {
+        "Usage: \(usage)\n`swift run kit help \(name)` explains " + (options.isEmpty ? "it." : "every option.")
+    }
+
     /// The whole help: usage, summary, details and one line per option.
     public var help: String {
         var text = "Usage: \(usage)\n\n\(summary)\n"

@@ -33,7 +33,7 @@ let arguments: Arguments
 do {
     arguments = try declaration.parse(Array(words.dropFirst()))
 } catch {
-    FileHandle.standardError.write(Data("kit \(name): \(error)\n\n\(declaration.help)\n".utf8))
+    FileHandle.standardError.write(Data("kit \(name): \(error)\n\(declaration.usageReminder)\n".utf8))
     exit(ExitStatus.usage)
 }
 if arguments.flag("help") {

@@ -78,8 +78,8 @@ func kitMain(_ words: [String]) -> Int32 {
         let kit = try Kit.locate()
         return try command.run(arguments, kit)
     } catch let error as UsageError {
-        printError("kit \(command.name): \(error.message)\n")
-        printError(command.help)
+        printError("kit \(command.name): \(error.message)")
+        printError(command.declaration.usageReminder)
         return ExitStatus.usage
     } catch let error as KitError {
         printError("kit: \(error.message)")

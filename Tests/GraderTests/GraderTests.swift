@@ -580,17 +580,8 @@ struct EndToEndTests {
         ]
         process.currentDirectoryURL = packageRoot
         process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
-        let log = out.appendingPathExtension("log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = try String(contentsOf: log, encoding: .utf8)
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try runCapturingOutput(process)
+        #expect(status == 0, "\(text)")
 
         let students = try SampleSubmissions.names(in: submissions)
         #expect(students == (try SampleSubmissions.names(in: fixtures.appendingPathComponent("submissions"))))

@@ -37,16 +37,8 @@ func runExecutable(_ executable: URL, _ arguments: [String], in directory: URL, 
     var inherited = ProcessInfo.processInfo.environment
     inherited["NEURALKIT_REFERENCE"] = nil
     process.environment = inherited.merging(["NO_COLOR": "1"].merging(environment) { $1 }) { $1 }
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("kit-test-\(UUID().uuidString).log")
-    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: log) }
-    let handle = try FileHandle(forWritingTo: log)
-    process.standardOutput = handle
-    process.standardError = handle
-    try process.run()
-    process.waitUntilExit()
-    try handle.close()
-    return KitOutput(status: process.terminationStatus, text: try String(contentsOf: log, encoding: .utf8))
+    let (status, output) = try runCapturingOutput(process)
+    return KitOutput(status: status, text: output)
 }
 
 @Suite("kit · manifest and command line")

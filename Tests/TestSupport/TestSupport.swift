@@ -23,3 +23,18 @@ public func kitExecutable() throws -> URL {
     }
     return found
 }
+
+/// Runs `process` to its end with its output and errors in one temporary file (a pipe's buffer
+/// could fill and block a talkative process); returns its exit status and that output.
+public func runCapturingOutput(_ process: Process) throws -> (status: Int32, output: String) {
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("kit-test-\(UUID().uuidString).log")
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: log) }
+    let handle = try FileHandle(forWritingTo: log)
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    process.waitUntilExit()
+    try handle.close()
+    return (process.terminationStatus, try String(contentsOf: log, encoding: .utf8))
+}

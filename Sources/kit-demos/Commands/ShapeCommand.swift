@@ -28,10 +28,13 @@ func runShapeCommand(_ arguments: Arguments) -> Int32 {
         default: try printDense(options)
         }
         return ExitStatus.success
+    } catch let error as UsageError {
+        print("error: \(error)")
+        print(CommandDeclaration.shape.usageReminder)
+        return ExitStatus.usage
     } catch {
         print("error: \(error)")
-        print(CommandDeclaration.shape.help)
-        return error is UsageError ? ExitStatus.usage : ExitStatus.failure
+        return ExitStatus.failure
     }
 }
 

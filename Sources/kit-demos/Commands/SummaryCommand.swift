@@ -2,15 +2,10 @@ import Exercises
 import KitCommandLine
 import NeuralKit
 
-#if !NEURALKIT_NO_REFERENCE
-import Solutions
-#endif
-
 // `kit summary lenet|mlp`: a model's per-layer table (output shape,
 // activations, parameters, multiply-accumulates) with totals, like the
-// lecture's LeNet table and Keras' `model.summary()`. It builds the model as
-// `kit train` does (the reference's; the student's in the student edition)
-// and walks its layers, each of which describes itself (given code in every
+// lecture's LeNet table and Keras' `model.summary()`. It builds the model
+// (the reference's; the student's in the student edition) and walks its layers, each of which describes itself (given code in every
 // edition), so the table is the real model's.
 
 /// Runs `kit summary` with its arguments (`CommandDeclaration.summary`); prints to stdout and returns the exit status.
@@ -46,9 +41,13 @@ func runSummaryCommand(_ arguments: Arguments) -> Int32 {
             throw UsageError("unknown model '\(model)': use lenet or mlp")
         }
         return ExitStatus.success
+    } catch let error as UsageError {
+        print("error: \(error)")
+        print(CommandDeclaration.summary.usageReminder)
+        return ExitStatus.usage
     } catch {
-        print("error: \(error)\n\(usage)")
-        return error is UsageError ? ExitStatus.usage : ExitStatus.failure
+        print("error: \(error)")
+        return ExitStatus.failure
     }
 }
 
@@ -70,11 +69,11 @@ enum SummaryModel {
     private static func builtLeNet5(_ size: Int, _ classes: Int, _ generator: inout SeededGenerator) throws
         -> any Classifier
     {
-        Solutions.LeNet5(imageSize: size, classes: classes, using: &generator)
+        TrainingCode.readableLeNet5(size, classes, &generator)
     }
 
     private static func builtNetwork(_ sizes: [Int], _ generator: inout SeededGenerator) throws -> any Classifier {
-        Solutions.TwoLayerNetwork(inputs: sizes[0], hidden: sizes[1], outputs: sizes[2], using: &generator)
+        TrainingCode.readableNetwork(sizes[0], sizes[1], sizes[2], &generator)
     }
     #endif
 

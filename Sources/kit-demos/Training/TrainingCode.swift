@@ -80,6 +80,20 @@ struct TrainingCode {
     }
     #endif
 
+    #if !NEURALKIT_NO_REFERENCE
+    /// The reference's own LeNet-5, whose layers describe themselves (`kit summary`); training runs its fast version.
+    static func readableLeNet5(_ size: Int, _ classes: Int, _ generator: inout SeededGenerator) -> any Classifier {
+        Solutions.LeNet5(imageSize: size, classes: classes, using: &generator)
+    }
+
+    /// The reference's own two-layer network (see `readableLeNet5`).
+    static func readableNetwork(_ inputs: Int, _ hidden: Int, _ outputs: Int, _ generator: inout SeededGenerator)
+        -> any Classifier
+    {
+        Solutions.TwoLayerNetwork(inputs: inputs, hidden: hidden, outputs: outputs, using: &generator)
+    }
+    #endif
+
     /// The student's code. Every call runs inside `Problems.collect`: a stub or a
     /// shape mistake becomes an error that names it, instead of a crash.
     static var student: TrainingCode {

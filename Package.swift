@@ -93,10 +93,15 @@ let package = Package(
 /// The fast versions of the reference's layers and optimizer (im2col convolution, in-place
 /// updates) that `kit train` and `kit bench` run, so that Solutions/ can read like a student's
 /// answer. Only where the reference is: the student edition has neither.
-var fastReferenceTargets: [Target] {
-    hasReference ? [.target(name: "FastReference", dependencies: ["NeuralKit", "Solutions"])] : []
+/// (The grader's copy that records the reference has Solutions/ but not them: there training
+/// runs the readable reference.)
+var hasFastReference: Bool {
+    hasReference && FileManager.default.fileExists(atPath: Context.packageDirectory + "/Sources/FastReference")
 }
-var fastReference: [Target.Dependency] { hasReference ? ["FastReference"] : [] }
+var fastReferenceTargets: [Target] {
+    hasFastReference ? [.target(name: "FastReference", dependencies: ["NeuralKit", "Solutions"])] : []
+}
+var fastReference: [Target.Dependency] { hasFastReference ? ["FastReference"] : [] }
 
 /// The kit's own suites, for maintainers and CI (`NEURALKIT_REFERENCE=1`): those whose folder is
 /// here (the grader records the reference in a copy that has only the stage suites).

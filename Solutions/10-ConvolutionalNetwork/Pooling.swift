@@ -42,8 +42,10 @@ public final class MaxPool2D: Layer {
             for c in 0..<channels {
                 for i in 0..<outputHeight {
                     for j in 0..<outputWidth {
-                        var largest = -Double.infinity
-                        var position = 0
+                        // Start from the window's first value, so that the gradient stays in the window
+                        // even when every value is -∞.
+                        var largest = input[n, c, i * stride, j * stride]
+                        var position = ((n * channels + c) * height + i * stride) * width + j * stride
                         for row in (i * stride)..<(i * stride + window) {
                             for column in (j * stride)..<(j * stride + window) {
                                 // `>`, not `>=`: on a tie the first maximum keeps the gradient.

@@ -1,3 +1,6 @@
+import Foundation
+import NeuralKit
+
 /// What a command accepts and how it explains itself: its name, its words
 /// and options, and the help generated from them. `kit` runs it (and, for the
 /// commands that run course code, `kit-demos` too: `ForwardedCommands`).
@@ -40,6 +43,13 @@ public struct CommandDeclaration: Sendable {
     /// (the whole help would bury the one line that says what is wrong).
     public var usageReminder: String {
         "Usage: \(usage)\n`swift run kit help \(name)` explains " + (options.isEmpty ? "it." : "every option.")
+    }
+
+    /// Reports a command-line mistake as every command does, on standard error: "kit NAME: what is
+    /// wrong", then the usage reminder. Returns the usage status, for the caller to exit with.
+    public func reportUsageError(_ message: String) -> Int32 {
+        FileHandle.standardError.write(Data("kit \(name): \(message)\n\(usageReminder)\n".utf8))
+        return ExitStatus.usage
     }
 
     /// The whole help: usage, summary, details and one line per option.
@@ -139,16 +149,7 @@ public struct CommandDeclaration: Sendable {
     }
 }
 
-/// `path` from `directory`, unless it is absolute or starts at home (`~`).
+/// `path` from `directory`, with `~` at the start meaning home (no shell expands it after `--output=`).
 public func absolutePath(_ path: String, from directory: String) -> String {
-    if path.hasPrefix("/") || path.hasPrefix("~") { return path }
-    var parts = directory.split(separator: "/").map(String.init)
-    for part in path.split(separator: "/") {
-        switch part {
-        case ".": continue
-        case "..": if !parts.isEmpty { parts.removeLast() }
-        default: parts.append(String(part))
-        }
-    }
-    return "/" + parts.joined(separator: "/")
+    DataDirectory.absolute(path, from: directory)
 }

@@ -42,7 +42,10 @@ extension CommandDeclaration {
                 "dataset", .choice(ToyDataset.allCases.map(\.rawValue)), help: "stage 8: the toy dataset",
                 default: "spirals"),
             .flag("reference", help: "stages 7–8: train the reference solution instead of your code"),
-            Option("output", .path, "DIR", help: "stages 7–8: where to write the pictures", default: "runs/"),
+            Option(
+                "output", .path, "DIR",
+                help: "stages 7–8: where to write the pictures (default: runs/07-learning-rates, runs/08-<dataset>)"),
+            .dataDirectory,
         ])
 
     public static let train = CommandDeclaration(

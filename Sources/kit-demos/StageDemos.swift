@@ -10,9 +10,7 @@ enum StageDemos {
     /// `kit run N`: the demo of stage N, with `--dataset`, `--reference` and `--output`.
     static func run(_ arguments: Arguments) -> Int32 {
         guard let first = arguments.positionals.first, let number = Int(first), let stage = Course.stage(number) else {
-            FileHandle.standardError.write(
-                Data("kit run: which stage? Give its number\n\n\(CommandDeclaration.run.help)\n".utf8))
-            return ExitStatus.usage
+            return CommandDeclaration.run.reportUsageError("which stage? Give its number, such as `kit run 3`")
         }
         let reference = arguments.flag("reference")
         if reference, !StudentEdition.hasReference {
@@ -52,7 +50,7 @@ enum StageDemos {
                 print("The demo stopped: \(error)")
                 return 1
             }
-        case 9: mnist()
+        case 9: mnist(from: arguments.dataDirectory)
         case 10: convolutionalNetwork()
         default:
             print("The demo of stage \(stage.number) is written with the stage: coming soon.")

@@ -33,8 +33,7 @@ let arguments: Arguments
 do {
     arguments = try declaration.parse(Array(words.dropFirst()))
 } catch {
-    FileHandle.standardError.write(Data("kit \(name): \(error)\n\(declaration.usageReminder)\n".utf8))
-    exit(ExitStatus.usage)
+    exit(declaration.reportUsageError("\(error)"))
 }
 if arguments.flag("help") {
     print(declaration.help)

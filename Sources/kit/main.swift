@@ -78,9 +78,7 @@ func kitMain(_ words: [String]) -> Int32 {
         let kit = try Kit.locate()
         return try command.run(arguments, kit)
     } catch let error as UsageError {
-        printError("kit \(command.name): \(error.message)")
-        printError(command.declaration.usageReminder)
-        return ExitStatus.usage
+        return command.declaration.reportUsageError(error.message)
     } catch let error as KitError {
         printError("kit: \(error.message)")
         return ExitStatus.failure

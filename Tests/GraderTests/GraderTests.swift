@@ -471,7 +471,9 @@ struct RecordedReferenceTests {
         #expect(door.contains("static let prefix = \"\(Grader.recordingProblemPrefix)\""))
     }
 
-    @Test("the grading copy's manifest builds Solutions from the stubs; the recording copy's has the reference")
+    @Test(
+        "the grading copy's manifest builds Solutions from the stubs and it holds no reference code; the recording copy's has the reference"
+    )
     func manifests() throws {
         let workspace = GradingWorkspace(
             instructor: packageKit, root: URL(fileURLWithPath: "/nonexistent"), hiddenTests: nil)
@@ -479,7 +481,10 @@ struct RecordedReferenceTests {
         let reference = String(decoding: try #require(try workspace.referenceTree()["Package.swift"]), as: UTF8.self)
         #expect(base.contains("\nlet hasReference = false\n") && !base.contains("\nlet hasReference = true\n"))
         #expect(reference.contains("\nlet hasReference = true\n"))
-        #expect(try workspace.baseTree().keys.allSatisfy { !$0.hasPrefix("Solutions/") })
+        // No reference code in a student's copy: neither Solutions/ nor its fast versions.
+        let files = try workspace.baseTree().keys
+        #expect(files.contains { $0.hasPrefix("Sources/NeuralKit/") })
+        #expect(files.allSatisfy { !$0.hasPrefix("Solutions/") && !$0.hasPrefix("Sources/FastReference/") })
     }
 
     @Test("a stage's run sees only its own checks' recorded values, written afresh each time")

@@ -96,7 +96,8 @@ public struct DataDirectory: Sendable, Equatable {
             """)
     }
 
-    static func absolute(_ path: String, from currentDirectory: String) -> String {
+    /// `path` from `currentDirectory`, with a leading `~` meaning home, standardized (`.` and `..` resolved).
+    public static func absolute(_ path: String, from currentDirectory: String) -> String {
         var expanded = path
         if expanded == "~" || expanded.hasPrefix("~/") {
             expanded = NSHomeDirectory() + expanded.dropFirst()

@@ -1,3 +1,4 @@
+import Foundation
 import KitCommandLine
 import NeuralKit
 
@@ -29,11 +30,9 @@ func runShapeCommand(_ arguments: Arguments) -> Int32 {
         }
         return ExitStatus.success
     } catch let error as UsageError {
-        print("error: \(error)")
-        print(CommandDeclaration.shape.usageReminder)
-        return ExitStatus.usage
+        return CommandDeclaration.shape.reportUsageError("\(error)")
     } catch {
-        print("error: \(error)")
+        FileHandle.standardError.write(Data("kit shape: \(error)\n".utf8))
         return ExitStatus.failure
     }
 }

@@ -1,4 +1,5 @@
 import Exercises
+import Foundation
 import KitCommandLine
 import NeuralKit
 
@@ -10,10 +11,8 @@ import NeuralKit
 
 /// Runs `kit summary` with its arguments (`CommandDeclaration.summary`); prints to stdout and returns the exit status.
 func runSummaryCommand(_ arguments: Arguments) -> Int32 {
-    let usage = CommandDeclaration.summary.help
     guard let model = arguments.positionals.first else {
-        print(usage)
-        return ExitStatus.usage
+        return CommandDeclaration.summary.reportUsageError("which model? lenet or mlp")
     }
     let options = arguments.options
     do {
@@ -21,18 +20,21 @@ func runSummaryCommand(_ arguments: Arguments) -> Int32 {
         case "lenet", "lenet5", "LeNet-5":
             let size = Int(options["image-size"] ?? "28") ?? -1
             let classes = Int(options["classes"] ?? "10") ?? -1
-            guard size >= 16, classes >= 1 else {
-                throw KitError(
-                    "LeNet-5 needs --image-size of at least 16 (two 5×5 convolutions and two poolings) and --classes of at least 1"
-                )
+            // The table is the real model's, weights included: 256 keeps them under 60 MB.
+            guard (16...256).contains(size), (1...10_000).contains(classes) else {
+                throw UsageError(
+                    "LeNet-5 needs --image-size from 16 (two 5×5 convolutions and two poolings) to 256, "
+                        + "and --classes from 1 to 10000")
             }
             print("LeNet-5 on a 1×\(size)×\(size) image")
             let model = try SummaryModel.leNet5(imageSize: size, classes: classes)
             for line in try summaryTable(model, input: [1, size, size]) { print(line) }
         case "mlp":
-            let sizes = (options["sizes"] ?? "784,100,10").split(separator: ",").compactMap { Int($0) }
-            guard sizes.count >= 2, sizes.allSatisfy({ $0 >= 1 }) else {
-                throw KitError("--sizes must be at least two positive sizes separated by commas, such as 784,100,10")
+            let words = (options["sizes"] ?? "784,100,10").split(separator: ",", omittingEmptySubsequences: false)
+            let sizes = words.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard sizes.count == words.count, sizes.count >= 2, sizes.allSatisfy({ (1...100_000).contains($0) }) else {
+                throw UsageError(
+                    "--sizes must be at least two sizes from 1 to 100000 separated by commas, such as 784,100,10")
             }
             print("Multilayer perceptron \(sizes.map(String.init).joined(separator: " → "))")
             let model = SummaryModel.multilayerPerceptron(sizes: sizes)
@@ -42,11 +44,9 @@ func runSummaryCommand(_ arguments: Arguments) -> Int32 {
         }
         return ExitStatus.success
     } catch let error as UsageError {
-        print("error: \(error)")
-        print(CommandDeclaration.summary.usageReminder)
-        return ExitStatus.usage
+        return CommandDeclaration.summary.reportUsageError("\(error)")
     } catch {
-        print("error: \(error)")
+        FileHandle.standardError.write(Data("kit summary: \(error)\n".utf8))
         return ExitStatus.failure
     }
 }

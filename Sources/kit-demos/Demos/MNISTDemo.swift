@@ -6,7 +6,7 @@ extension StageDemos {
     /// Stage 9: preprocessing and the confusion matrix of the walkthrough, then,
     /// when MNIST is in the data directory, two epochs of the student's loop on
     /// 8,000 digits and one digit classified.
-    static func mnist() {
+    static func mnist(from directory: DataDirectory) {
         let pixels = Tensor(shape: [2, 2, 3], scalars: [0, 51, 255, 102, 0, 204, 255, 255, 0, 0, 0, 153])
         print("Two 2×3 images of raw pixels: [[0, 51, 255], [102, 0, 204]] and [[255, 255, 0], [0, 0, 153]]")
         show("preprocess (one row per image, pixels / 255)", attempt { Exercises.preprocess(pixels) })
@@ -19,9 +19,8 @@ extension StageDemos {
             for row in matrix { print("  \(row)") }
         }
         print("")
-        guard let images = try? ImageDataset.load("mnist", split: .test) else {
-            print(
-                "No MNIST in the data directory (\(DataDirectory.resolve().path)): `swift run kit data mnist` gets it.")
+        guard let images = try? ImageDataset.load("mnist", split: .test, from: directory) else {
+            print("No MNIST in the data directory (\(directory.path)): `swift run kit data mnist` gets it.")
             print(
                 "Meanwhile, `swift run -c release kit train --dataset spirals --student` trains your code on toy data.")
             return

@@ -22,9 +22,8 @@ enum BenchCommand {
         let json = arguments.flag("json")
         let lenet = arguments.string("model") == "lenet"
         guard epochs > 0, batchSize > 0, examples > 0, hidden > 0 else {
-            let message = "kit bench: --epochs, --batch-size, --examples and --hidden must be positive"
-            FileHandle.standardError.write(Data("\(message)\n\n\(CommandDeclaration.bench.help)\n".utf8))
-            return ExitStatus.usage
+            return CommandDeclaration.bench.reportUsageError(
+                "--epochs, --batch-size, --examples and --hidden must be positive")
         }
 
         var generator = SeededGenerator(seed: seed)

@@ -64,8 +64,8 @@ enum TrainCommand {
             if isLeNet, toy != nil {
                 throw UsageError("--model lenet needs images: --dataset mnist or fashion-mnist")
             }
-            guard epochCount > 0, batchSize > 0, hidden > 0, rate > 0 else {
-                throw UsageError("--epochs, --batch-size, --hidden and --learning-rate must be positive")
+            guard epochCount > 0, batchSize > 0, hidden > 0, rate > 0, (limit ?? 1) > 0 else {
+                throw UsageError("--epochs, --batch-size, --hidden, --learning-rate and --limit must be positive")
             }
         }
     }
@@ -87,8 +87,7 @@ enum TrainCommand {
             try train(try Options(arguments))
             return ExitStatus.success
         } catch let error as UsageError {
-            FileHandle.standardError.write(Data("kit train: \(error)\n\n\(CommandDeclaration.train.help)\n".utf8))
-            return ExitStatus.usage
+            return CommandDeclaration.train.reportUsageError("\(error)")
         } catch {
             FileHandle.standardError.write(Data("kit train: \(error)\n".utf8))
             return ExitStatus.failure

@@ -36,15 +36,17 @@ struct GradingWorkspace {
     var stages: [Stage] { Course.stages.filter(instructor.isAvailable) }
 
     /// The instructor's files (relative path → contents) as a student's build sees them:
-    /// Package.swift, Sources/, the stage suites (Tests/StageTests/), Exercises/ with every
-    /// stage's original stub, and the hidden suites. No Solutions/: the `Solutions` module is
-    /// then built from the stubs, and the suites replay the reference from a recording.
+    /// Package.swift, Sources/ but the reference's fast versions (Sources/FastReference/), the stage
+    /// suites (Tests/StageTests/), Exercises/ with every stage's original stub, and the hidden suites.
+    /// No Solutions/: the `Solutions` module is then built from the stubs, and the suites replay the
+    /// reference from a recording.
     func baseTree() throws -> [String: Data] {
         var tree: [String: Data] = [:]
         tree["Package.swift"] = try Kit.manifestWithoutReference(Data(contentsOf: instructor.url("Package.swift")))
         for folder in ["Sources", "Tests/StageTests", "Exercises"] {
             try GradingWorkspace.read(instructor.url(folder), as: folder, into: &tree) { path in
                 !path.hasPrefix(GradingWorkspace.hiddenFolder + "/") && !path.hasPrefix("Tests/StageTests/Recording/")
+                    && !path.hasPrefix(ReferenceLeaks.fastReferenceFolder + "/")
             }
         }
         for stage in stages {

@@ -77,6 +77,28 @@ struct CourseValidatorTests {
     }
 }
 
+extension CourseValidatorTests {
+    @Test("a rubric may name a check by a display name that swift format put on the line after @Test(")
+    func rubricWithWrappedDisplayName() throws {
+        let copy = try ScratchKit()
+        defer { copy.remove() }
+        let rubric = copy.url(CourseValidator.rubricFiles[0])
+        let wrapped = "heNormal is bell-shaped: 68% of the values within one standard deviation, 95% within two"
+        let suite = try String(
+            contentsOf: copy.url("Tests/StageTests/Stage03InitializationTests.swift"), encoding: .utf8)
+        try #require(suite.contains("@Test(\n        \"\(wrapped)\""), "the suite no longer wraps this display name")
+        let text = try String(contentsOf: rubric, encoding: .utf8)
+            .replacingOccurrences(
+                of: "\"3\": { \"points\": 1.25, \"bonus\": 0 }",
+                with: """
+                    "3": { "points": 1.25, "bonus": 0, "checks": { "\(wrapped)": { "weight": 1 } } }
+                    """)
+        try #require(text.contains(wrapped))
+        try Data(text.utf8).write(to: rubric)
+        #expect(CourseValidator(root: copy.root).problems() == [])
+    }
+}
+
 /// A scratch copy of what the validator reads: the stage folders, the suites, the walkthroughs,
 /// the demos and the rubric.
 struct ScratchKit {

@@ -142,6 +142,7 @@ struct CourseValidator {
         var suite: String?
         /// After `@Test`: the display name, if it has one, until its `func`.
         var pendingTest: String??
+        var awaitingDisplayName = false
         for line in source.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             if line.hasPrefix("struct "),
                 let name = line.dropFirst(7).split(whereSeparator: { " :{".contains($0) }).first
@@ -151,6 +152,11 @@ struct CourseValidator {
             if line.hasPrefix("@Test") {
                 let quoted = line.hasPrefix("@Test(\"") ? line.dropFirst(7).prefix { $0 != "\"" } : nil
                 pendingTest = .some(quoted.map(String.init))
+                awaitingDisplayName = line == "@Test("
+            } else if awaitingDisplayName {
+                // `swift format` put the display name on the line after `@Test(`.
+                if line.hasPrefix("\"") { pendingTest = .some(String(line.dropFirst().prefix { $0 != "\"" })) }
+                awaitingDisplayName = false
             }
             guard line.hasPrefix("func "), let test = pendingTest.take(), let suite else { continue }
             if let display = test { names.insert(display) }

@@ -269,8 +269,4 @@ enum StageDemos {
         let mean = tensor.scalars.reduce(0, +) / Double(max(tensor.count, 1))
         return (tensor.scalars.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(tensor.count, 1))).squareRoot()
     }
-
-    static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-    }
 }

@@ -12,21 +12,27 @@ extension Command {
             (Gradescope's format) and run.json (the salt and settings, to reproduce the run) to the \
             output folder. With --gradescope, grades /autograder/submission into \
             /autograder/results/results.json. See docs/instructors.md.
+
+            Examples:
+              swift run kit grade --submissions DIR --out DIR
+              swift run kit grade --submissions DIR --out DIR --rubric rubric.json --jobs 2
+              swift run kit grade --gradescope
             """,
         options: [
             Option("submissions", .path, "DIR", help: "one folder per student"),
             Option("out", .path, "DIR", help: "where the grades, feedback and results go"),
             Option("rubric", .path, "FILE", help: "points per stage and check (JSON; default: the course's)"),
             Option("hidden-tests", .path, "DIR", help: "extra suites, added to the grading copy only"),
-            Option("timeout", .number, "SECONDS", help: "limit of one run of a stage's checks (default 60)"),
+            Option("timeout", .number, "SECONDS", help: "limit of one run of a stage's checks", default: "60"),
             Option(
                 "salt", .text, "TEXT",
                 help: "the secret mixed into the checks' inputs (default: random, recorded in run.json)"),
             Option(
-                "work", .path, "DIR", help: "the grading copy, kept warm between runs (default .build-grader/worker)"),
+                "work", .path, "DIR", help: "the grading copy, kept warm between runs", default: ".build-grader/worker"),
             Option(
                 "jobs", .integer, "N",
-                help: "grade N submissions at once, each in its own grading copy (DIR, DIR-2, …; default 1)"),
+                help: "grade N submissions at once, each in its own grading copy (DIR, DIR-2, …)",
+                default: "1"),
             .flag(
                 "no-sandbox",
                 help: "grade without the OS sandbox (bubblewrap), where there is none: see docs/instructors.md"),

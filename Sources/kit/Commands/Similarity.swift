@@ -13,12 +13,15 @@ extension Command {
             pairs, their files side by side with the matching regions) and similarity.csv (every pair \
             above \(Int(SimilarityCheck().floor * 100))%) to the output folder. The scores are for reading \
             code, not evidence. See docs/instructors.md.
+
+            Example:
+              swift run kit similarity --submissions DIR --out DIR
             """,
         options: [
             Option("submissions", .path, "DIR", help: "one folder per student"),
             Option("out", .path, "DIR", help: "where similarity.html and similarity.csv go"),
-            Option("top", .integer, "N", help: "pairs listed and shown side by side (default 25)"),
-            Option("stage", .integer, "N", help: "compare this stage only (default: every stage)"),
+            Option("top", .integer, "N", help: "pairs listed and shown side by side", default: "25"),
+            Option("stage", .integer, "N", help: "compare this stage only", default: "every stage"),
         ],
         maximumPositionals: 0,
         // Like grade: an instructor's command, not listed in the student edition.

@@ -141,6 +141,18 @@ struct LayerDescriptionTests {
         }
     }
 
+    @Test("docs/10's LeNet-5 on 32×32 images has the 61,706 parameters it states")
+    func leNetOn32By32MatchesTheDocs() throws {
+        var generator = SeededGenerator(seed: 0)
+        #expect(LeNet5(imageSize: 32, classes: 10, using: &generator).parameterCount == 61_706)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(
+            contentsOf: root.appendingPathComponent("docs/10-convolutional-network.md"), encoding: .utf8)
+        let flowing = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        #expect(flowing.contains("`--image-size 32` gives 61,706 parameters"))
+    }
+
     /// The layer rows of formulas.md's LeNet-5 table (without `input` and `total`), cell by cell.
     static func docsLeNetTable() -> [[String]] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -83,7 +83,7 @@ enum SummaryModel {
     static func leNet5(imageSize: Int, classes: Int) throws -> any Layer {
         var generator = SeededGenerator(seed: 0)
         if let network = try? builtLeNet5(imageSize, classes, &generator) as? any Layer { return network }
-        print("(Your LeNet5.init does not run yet (stage 10): this is the lectures' LeNet-5, made of your layers.)")
+        print("Your LeNet5.init (stage 10) does not run yet: this is the lectures' LeNet-5, built from your layers.")
         let features = Sequential(
             Conv2D(inputChannels: 1, filters: 6, kernel: 5, using: &generator), ReLU(), MaxPool2D(window: 2),
             Conv2D(inputChannels: 6, filters: 16, kernel: 5, using: &generator), ReLU(), MaxPool2D(window: 2), Flatten()

@@ -42,17 +42,17 @@ public struct OutputMarker: Equatable, Sendable {
 
     /// The lines outside code fences that start with `prefix`, trimmed.
     private static func markerLines(_ markdown: String) -> [(line: Int, text: String)] {
-        var lines: [(line: Int, text: String)] = []
+        var found: [(line: Int, text: String)] = []
         var inFence = false
-        for (index, raw) in markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-            .enumerated() {
+        let lines = markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        for (index, raw) in lines.enumerated() {
             let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if text.hasPrefix("```") || text.hasPrefix("~~~") {
                 inFence.toggle()
             } else if !inFence, text.hasPrefix(prefix) {
-                lines.append((index + 1, text))
+                found.append((index + 1, text))
             }
         }
-        return lines
+        return found
     }
 }

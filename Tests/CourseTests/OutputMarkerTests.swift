@@ -37,12 +37,15 @@ struct OutputMarkerTests {
         #expect(OutputMarker.parse(markdown) == [OutputMarker(line: 7, check: "meant")])
     }
 
-    @Test("line(for:) writes a marker that parse reads back; a line without --> is unclosed, not a marker")
+    @Test(
+        "line(for:) writes a marker that parse and check(in:) read back; a line without --> is unclosed, not a marker")
     func roundTripAndUnclosed() {
         let check = "MaxPool2D on the lecture's 4×4 example, forward and backward"
         #expect(OutputMarker.parse(OutputMarker.line(for: check)) == [OutputMarker(line: 1, check: check)])
         let unclosed = "text\n<!-- output: \(check)\nmore"
         #expect(OutputMarker.parse(unclosed) == [])
         #expect(OutputMarker.unclosedLines(unclosed) == [2])
+        #expect(OutputMarker.check(in: "  " + OutputMarker.line(for: check)) == check)
+        #expect(OutputMarker.check(in: "<!-- a comment -->") == nil)
     }
 }

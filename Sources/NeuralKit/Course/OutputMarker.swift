@@ -27,11 +27,14 @@ public struct OutputMarker: Equatable, Sendable {
     /// The markers of a walkthrough, in order: each line that is a marker on its own (spaces around it
     /// allowed), outside fenced code blocks, where a marker is shown rather than meant.
     public static func parse(_ markdown: String) -> [OutputMarker] {
-        markerLines(markdown).compactMap { line, text in
-            guard text.hasSuffix(suffix) else { return nil }
-            let check = text.dropFirst(prefix.count).dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-            return OutputMarker(line: line, check: check)
-        }
+        markerLines(markdown).compactMap { line, text in check(in: text).map { OutputMarker(line: line, check: $0) } }
+    }
+
+    /// The check a line names if the line is a marker, else nil: for a renderer that reads line by line.
+    public static func check(in line: some StringProtocol) -> String? {
+        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix(prefix), text.hasSuffix(suffix) else { return nil }
+        return text.dropFirst(prefix.count).dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
     }
 
     /// The lines that start like a marker but do not end with `-->`: their cell would be lost

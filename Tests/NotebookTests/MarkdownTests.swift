@@ -70,7 +70,9 @@ struct MarkdownTests {
     @Test("an HTML comment on its own line is replaced by what the page inserts for it, or dropped")
     func insertedCells() {
         var markdown = Markdown()
-        markdown.insert = { $0.hasPrefix("output: ") ? "<div class=\"cell\">\($0.dropFirst(8))</div>" : nil }
+        markdown.insert = { line in
+            line.hasPrefix("<!-- output: ") ? "<div class=\"cell\">\(line.dropFirst(13).dropLast(4))</div>" : nil
+        }
         let html = markdown.html("Text.\n<!-- output: softmax -->\n<!-- note to self -->\nMore.\n")
         #expect(html.contains("<p>Text.</p>\n<div class=\"cell\">softmax</div>\n<p>More.</p>"))
         #expect(!html.contains("note to self"))

@@ -15,7 +15,8 @@ struct Markdown {
     var resolveImage: (String) -> String? = { _ in nil }
     /// Where a link to a relative path (another walkthrough, "02-dense-layer.md") points in the output.
     var resolveLink: (String) -> String = { $0 }
-    /// HTML for an HTML comment on a line of its own ("output: …"), or nil to leave it out.
+    /// HTML for an HTML comment on a line of its own (the whole line, trimmed: "<!-- output: … -->"), or nil to
+    /// leave it out.
     var insert: (String) -> String? = { _ in nil }
 
     /// The HTML of `markdown`'s blocks.
@@ -48,8 +49,7 @@ struct Markdown {
         }
         if trimmed.hasPrefix("<!--"), trimmed.hasSuffix("-->") {
             index += 1
-            let comment = trimmed.dropFirst(4).dropLast(3).trimmingCharacters(in: .whitespaces)
-            return insert(comment).map { [$0] } ?? []
+            return insert(trimmed).map { [$0] } ?? []
         }
         if trimmed == "---" || trimmed == "***" {
             index += 1

@@ -11,9 +11,6 @@ struct OutputCell {
     /// What the run of the checks found, or why there is none.
     let evidence: NotebookEvidence
 
-    /// The walkthroughs mark where a cell goes with `<!-- output: NAME -->` on a line of its own.
-    static let markerPrefix = "output:"
-
     var html: String {
         switch evidence {
         case .notBuilt(let why):
@@ -68,7 +65,7 @@ struct OutputCell {
     }
 
     static func table(_ rows: [ComparedValue]) -> String {
-        var html = "<div class=\"table\"><table><thead><tr><th></th><th>your code</th><th>expected</th></tr></thead><tbody>"
+        var html = "<div class=\"table\"><table><thead><tr><th></th><th>computed</th><th>expected</th></tr></thead><tbody>"
         for row in rows {
             let mark = row.passed ? "<span class=\"ok\">✓</span>" : "<span class=\"bad\">✗</span>"
             html +=

@@ -40,10 +40,8 @@ struct StagePage {
             if file.isEmpty { return anchor }
             return docs.appendingPathComponent(file).absoluteString + anchor
         }
-        renderer.insert = { comment in
-            guard comment.hasPrefix(OutputCell.markerPrefix) else { return nil }
-            let name = comment.dropFirst(OutputCell.markerPrefix.count).trimmingCharacters(in: .whitespaces)
-            return OutputCell(checkName: name, stage: stage, evidence: evidence).html
+        renderer.insert = { line in
+            OutputMarker.check(in: line).map { OutputCell(checkName: $0, stage: stage, evidence: evidence).html }
         }
         return renderer.html(markdown)
     }

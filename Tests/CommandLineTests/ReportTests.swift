@@ -72,14 +72,16 @@ struct ReportTests {
         #expect(loss.lowerBound < confusion.lowerBound && confusion.lowerBound < weights.lowerBound)
         #expect(markdown.contains("![Confusion matrix on the test set, run mnist-mlp]"))
         // The model's kit summary table, once.
-        #expect(markdown.contains("### `kit summary mlp --sizes 784,100,10`\n\n```\nTABLE OF mlp --sizes 784,100,10\n```"))
+        #expect(
+            markdown.contains("### `kit summary mlp --sizes 784,100,10`\n\n```\nTABLE OF mlp --sizes 784,100,10\n```"))
         // A demo's folder has only pictures; a broken run.json is named.
         #expect(markdown.contains("![spirals decision boundary, run 08-spirals](figures/08-spirals/"))
         #expect(markdown.contains("### broken\n\nIts run.json could not be read (run.json"))
         #expect(markdown.contains("| 1 | sigmoid, tanh, leaky ReLU, ELU and SELU, forward and backward | 2/3 |"))
         #expect(markdown.contains("| 4 | MultilayerNetwork: a network of any depth | not checked yet |"))
         for explanation in ReportExplanation.all {
-            #expect(markdown.contains("# \(explanation.heading)\n\n\(explanation.markdown)\n"), "\(explanation.heading)")
+            #expect(
+                markdown.contains("# \(explanation.heading)\n\n\(explanation.markdown)\n"), "\(explanation.heading)")
         }
     }
 
@@ -90,7 +92,9 @@ struct ReportTests {
         let folder = ReportFolder(kit: kit)
         let written = try folder.write(draft(kit))
         #expect(written.pictures == 4 && written.missingPictures.isEmpty)
-        #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("figures/mnist-mlp/loss.svg").path))
+        #expect(
+            FileManager.default.fileExists(atPath: folder.url.appendingPathComponent("figures/mnist-mlp/loss.svg").path)
+        )
         let html = try String(contentsOf: folder.htmlURL, encoding: .utf8)
         #expect(html.components(separatedBy: "<img src=\"data:image/svg+xml;base64,").count == 5)
         #expect(html.contains("alt=\"Cross-entropy loss during training, run mnist-mlp\""))

@@ -41,7 +41,7 @@ extension Command {
             .flag("gradescope", help: "grade /autograder/submission into /autograder/results/results.json"),
             .flag(
                 "require-report",
-                help: "a submission without a written report (report.md, report.pdf) scores 0, as lecture 001's course rules"),
+                help: "score 0 when a submission has no written report (report.md or report.pdf), as lecture 001 rules"),
             .flag("warm-up", help: "only build the grading copy and the one that records the reference (for setup.sh)"),
             .flag("print-rubric", help: "print the rubric (default or --rubric) as JSON, to edit"),
             Option("expect", .path, "FILE", help: "compare with the expected scores (the grader's own tests)"),

@@ -83,7 +83,8 @@ struct ModelSummaries {
             result.status == 0
         else {
             return .init(
-                words: words, output: "The table could not be made: `swift run kit summary "
+                words: words,
+                output: "The table could not be made: `swift run kit summary "
                     + words.joined(separator: " ") + "` shows why.", failed: true)
         }
         return .init(words: words, output: result.output, failed: false)

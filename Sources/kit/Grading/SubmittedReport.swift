@@ -59,6 +59,8 @@ enum SubmittedReport {
             let isFile = (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true
             if isFile, names.contains(url.lastPathComponent.lowercased()) { found.append((relative, url)) }
         }
-        return found.sorted { ($0.path.split(separator: "/").count, $0.path) < ($1.path.split(separator: "/").count, $1.path) }
+        return found.sorted {
+            ($0.path.split(separator: "/").count, $0.path) < ($1.path.split(separator: "/").count, $1.path)
+        }
     }
 }

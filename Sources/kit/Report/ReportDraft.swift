@@ -123,8 +123,11 @@ struct ReportDraft {
             ]
         }
         let rows: [(String, String)] = [
-            ("Dataset", "\(record.dataset): \(record.trainExamples.formatted) training, "
-                + "\(record.testExamples.formatted) test examples"),
+            (
+                "Dataset",
+                "\(record.dataset): \(record.trainExamples.formatted) training, "
+                    + "\(record.testExamples.formatted) test examples"
+            ),
             ("Network", "\(record.network), \(record.parameters.formatted) parameters"),
             ("Code", record.student ? "mine" : "the reference"),
             ("Epochs", "\(record.epochs)"),
@@ -152,7 +155,9 @@ struct ReportDraft {
             if summary.failed {
                 lines += [summary.output, ""]
             } else {
-                lines += ["```"] + summary.output.split(separator: "\n", omittingEmptySubsequences: false)
+                lines +=
+                    ["```"]
+                    + summary.output.split(separator: "\n", omittingEmptySubsequences: false)
                     .map(String.init).reversed().drop { $0.isEmpty }.reversed() + ["```", ""]
             }
         }

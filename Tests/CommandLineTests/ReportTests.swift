@@ -35,7 +35,7 @@ struct ReportTests {
         try write(
             "runs/mnist-mlp/run.json",
             """
-            {"batch_size":64,"dataset":"mnist","decay":0.85,"epochs":10,"final_loss":0.0912,"learning_rate":0.05,\
+            {"batch_size":64,"dataset":"mnist","decay":0.85,"epochs":10,"final_loss":0.0912,"test_loss":0.1034,"learning_rate":0.05,\
             "model":"mlp","momentum":0.9,"parameters":79510,"samples_per_second":52000,"seconds_per_epoch":1.15,\
             "seed":1,"student":true,"test_accuracy":0.9712,"test_examples":10000,"train_accuracy":0.9695,\
             "train_examples":60000}
@@ -63,6 +63,7 @@ struct ReportTests {
         #expect(markdown.contains("1 of 10 stages done, 21 of 41 checks pass"))
         // The run with a run.json: its settings and accuracies, its network, its pictures in reading order.
         #expect(markdown.contains("| Test accuracy | 97.12% |"))
+        #expect(markdown.contains("| Training loss (last epoch) | 0.0912 |\n| Test loss | 0.1034 |"))
         #expect(markdown.contains("| Learning rate | 0.05 × 0.85 per epoch |"))
         #expect(markdown.contains("| Network | 784 → 100 → 10 multilayer perceptron, 79,510 parameters |"))
         #expect(markdown.contains("| Code | mine |"))

@@ -122,7 +122,7 @@ struct ReportDraft {
                 "Trained with the kit's reference code, not mine: `kit train --student` trains my own code.", "",
             ]
         }
-        let rows: [(String, String)] = [
+        let rows: [(String, String?)] = [
             (
                 "Dataset",
                 "\(record.dataset): \(record.trainExamples.formatted) training, "
@@ -135,13 +135,15 @@ struct ReportDraft {
             ("Learning rate", "\(number(record.learningRate)) × \(number(record.decay)) per epoch"),
             ("Momentum", number(record.momentum)),
             ("Seed", "\(record.seed)"),
-            ("Final training loss", fixed(record.finalLoss, 4)),
+            ("Training loss (last epoch)", fixed(record.finalLoss, 4)),
+            // An older run.json has no test loss.
+            ("Test loss", record.testLoss.map { fixed($0, 4) }),
             ("Train accuracy (last epoch)", percent(record.trainAccuracy)),
             ("Test accuracy", percent(record.testAccuracy)),
             ("Time per epoch", "\(seconds(record.secondsPerEpoch)) (\(record.samplesPerSecond.formatted) samples/s)"),
         ]
         lines += ["| Setting | Value |", "|---|---|"]
-        lines += rows.map { "| \($0.0) | \(cell($0.1)) |" }
+        lines += rows.compactMap { name, value in value.map { "| \(name) | \(cell($0)) |" } }
         return lines + [""]
     }
 

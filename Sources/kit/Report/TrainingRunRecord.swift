@@ -10,6 +10,8 @@ struct TrainingRunRecord: Decodable, Equatable {
     var testAccuracy: Double
     var trainAccuracy: Double
     var finalLoss: Double
+    /// The test set's mean cross-entropy after the last epoch; nil in a run.json from before `kit train` recorded it.
+    var testLoss: Double?
     var epochs: Int
     var secondsPerEpoch: Double
     var samplesPerSecond: Int
@@ -27,6 +29,7 @@ struct TrainingRunRecord: Decodable, Equatable {
         case testAccuracy = "test_accuracy"
         case trainAccuracy = "train_accuracy"
         case finalLoss = "final_loss"
+        case testLoss = "test_loss"
         case secondsPerEpoch = "seconds_per_epoch"
         case samplesPerSecond = "samples_per_second"
         case batchSize = "batch_size"

@@ -50,7 +50,11 @@ enum SubmittedReport {
                 at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsPackageDescendants])
         else { return [] }
         var found: [(path: String, url: URL)] = []
+        var seen = 0
         for case let url as URL in enumerator {
+            // As far as the stage files are looked for (`SubmissionFiles`): a huge upload is not walked to its end.
+            seen += 1
+            if seen > 20_000 { break }
             let relative = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
             if SubmissionFiles.skippedFolders.contains(url.lastPathComponent) || enumerator.level > 8 {
                 enumerator.skipDescendants()

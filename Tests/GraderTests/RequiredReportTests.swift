@@ -6,7 +6,7 @@ import Testing
 
 // `kit grade --require-report`: which submissions have a report, and what the course's rule does to
 // a grade without one. Made-up folders and grades: no build, no test run.
-@Suite("Grader · the required report")
+@Suite("grader · the required report")
 struct RequiredReportTests {
     /// A scratch submission holding `files` (relative path → contents).
     func submission(_ files: [String: String]) throws -> URL {

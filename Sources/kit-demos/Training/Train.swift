@@ -469,18 +469,3 @@ final class EpochProgress {
         if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
-
-extension Int {
-    /// 60000 → "60,000".
-    var formatted: String {
-        let digits = String(Swift.abs(self))
-        var groups: [String] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(String(digits[start..<end]), at: 0)
-            end = start
-        }
-        return (self < 0 ? "-" : "") + groups.joined(separator: ",")
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What `kit train --json` prints: one line that CI reads (.ci/run checks `test_accuracy`).
+/// What `kit train --json` prints: one line that CI reads (.ci/run checks `test_accuracy`). The run's
+/// `run.json`, beside its pictures, holds the same with the per-epoch `history`.
 struct TrainingSummary: Encodable {
     var dataset: String
     var model: String
@@ -8,6 +9,8 @@ struct TrainingSummary: Encodable {
     var testAccuracy: Double
     var trainAccuracy: Double
     var finalLoss: Double
+    /// The test set's mean cross-entropy after the last epoch.
+    var testLoss: Double
     var epochs: Int
     var secondsPerEpoch: Double
     var samplesPerSecond: Int
@@ -19,12 +22,32 @@ struct TrainingSummary: Encodable {
     var decay: Double
     var trainExamples: Int
     var testExamples: Int
+    /// Each epoch's figures; only in `run.json`, so the --json line stays one short line.
+    var history: [EpochFigures]?
+
+    /// One epoch of a run, as `kit train` logs it.
+    struct EpochFigures: Encodable {
+        var epoch: Int
+        var loss: Double
+        var testLoss: Double
+        var trainAccuracy: Double
+        var testAccuracy: Double
+        var seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case epoch, loss, seconds
+            case testLoss = "test_loss"
+            case trainAccuracy = "train_accuracy"
+            case testAccuracy = "test_accuracy"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case dataset, model, student, epochs, parameters, seed, momentum, decay
+        case dataset, model, student, epochs, parameters, seed, momentum, decay, history
         case testAccuracy = "test_accuracy"
         case trainAccuracy = "train_accuracy"
         case finalLoss = "final_loss"
+        case testLoss = "test_loss"
         case secondsPerEpoch = "seconds_per_epoch"
         case samplesPerSecond = "samples_per_second"
         case batchSize = "batch_size"

@@ -19,6 +19,11 @@ public struct LineChart: Sendable {
             self.points = points
         }
 
+        /// Whether every point gets a marker: a short series, whose points would not read as a line alone.
+        var hasMarkers: Bool {
+            points.filter { $0.x.isFinite && $0.y.isFinite }.count <= LineChart.markedSeriesLength
+        }
+
         /// `values[i]` drawn at x = i + 1 (epoch 1, 2, …).
         public init(name: String, values: [Double]) {
             self.init(name: name, points: values.enumerated().map { (Double($0.offset + 1), $0.element) })
@@ -78,7 +83,9 @@ public struct LineChart: Sendable {
         if let yLimits, yRange == nil {
             yTicks.values = yTicks.values.filter { yLimits.contains($0) }
         }
-        let legend = Legend(names: series.map(\.name), width: Double(width) - 40)
+        let legend = Legend(
+            names: series.map(\.name), marked: series.map(\.hasMarkers),
+            width: Double(width) - 40)
         let frame = Frame(
             left: 72, top: 40, right: Double(width) - 20, bottom: Double(height) - 52 - legend.height,
             xRange: (xTicks.values.first ?? 0)...(xTicks.values.last ?? 1),
@@ -108,7 +115,6 @@ public struct LineChart: Sendable {
         var markers = ""
         let points = line.points
         let isFinite = points.map { $0.x.isFinite && $0.y.isFinite }
-        let marksEvery = isFinite.filter { $0 }.count <= Self.markedSeriesLength
         var drawing = false
         for (index, point) in points.enumerated() {
             guard isFinite[index] else {
@@ -123,7 +129,7 @@ public struct LineChart: Sendable {
             d += (drawing ? " L" : (d.isEmpty ? "M" : " M")) + "\(px),\(py)"
             drawing = true
             let alone = (index == 0 || !isFinite[index - 1]) && (index == points.count - 1 || !isFinite[index + 1])
-            if marksEvery || alone, frame.yRange.contains(point.y) {
+            if line.hasMarkers || alone, frame.yRange.contains(point.y) {
                 markers += "<circle cx=\"\(px)\" cy=\"\(py)\" r=\"3.5\"/>\n"
             }
         }

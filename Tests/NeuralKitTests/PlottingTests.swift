@@ -91,7 +91,8 @@ struct PlottingTests {
         chart.add("η = 10 (too high)", (1...60).map { $0 % 2 == 0 ? 2 : 0 })
         let document = try parse(chart.svg())
         let plot = try #require(document.elements.first { $0.name == "rect" && $0.parents.contains("clipPath") })
-        let plotBottom = try #require(plot.attributes["y"].flatMap(Double.init))
+        let plotBottom =
+            try #require(plot.attributes["y"].flatMap(Double.init))
             + (try #require(plot.attributes["height"].flatMap(Double.init)))
         let legendLines = document.elements.filter { $0.name == "line" && $0.parents.contains("legend") }
         #expect(legendLines.count == 3)

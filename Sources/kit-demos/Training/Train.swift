@@ -171,7 +171,8 @@ enum TrainCommand {
             let steps = zip(lossBins, binCounts).filter { $0.1 > 0 }.map { $0.0 / Double($0.1) }
             epochs.append(
                 Epoch(
-                    number: epoch, loss: report.loss, testLoss: testLoss, trainAccuracy: report.accuracy, testAccuracy: testAccuracy,
+                    number: epoch, loss: report.loss, testLoss: testLoss, trainAccuracy: report.accuracy,
+                    testAccuracy: testAccuracy,
                     seconds: seconds, examples: report.examples, lossSteps: steps))
             let every = max(1, options.epochCount / 20)
             if epoch % every == 0 || epoch == 1 || epoch == options.epochCount {
@@ -369,7 +370,8 @@ enum TrainCommand {
                         name: "train (during the epoch)",
                         points: epochs.map { (Double($0.number), 100 * $0.trainAccuracy) }),
                     .init(
-                        name: "test (after the epoch)", points: epochs.map { (Double($0.number), 100 * $0.testAccuracy) }),
+                        name: "test (after the epoch)",
+                        points: epochs.map { (Double($0.number), 100 * $0.testAccuracy) }),
                 ],
                 wholeXTicks: true, includesZero: false, yLimits: 0...100
             ).svg())

@@ -33,27 +33,6 @@ struct TrainingSummary: Encodable {
         var trainAccuracy: Double
         var testAccuracy: Double
         var seconds: Double
-
-        enum CodingKeys: String, CodingKey {
-            case epoch, loss, seconds
-            case testLoss = "test_loss"
-            case trainAccuracy = "train_accuracy"
-            case testAccuracy = "test_accuracy"
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case dataset, model, student, epochs, parameters, seed, momentum, decay, history
-        case testAccuracy = "test_accuracy"
-        case trainAccuracy = "train_accuracy"
-        case finalLoss = "final_loss"
-        case testLoss = "test_loss"
-        case secondsPerEpoch = "seconds_per_epoch"
-        case samplesPerSecond = "samples_per_second"
-        case batchSize = "batch_size"
-        case learningRate = "learning_rate"
-        case trainExamples = "train_examples"
-        case testExamples = "test_examples"
     }
 }
 
@@ -66,20 +45,14 @@ struct BenchSummary: Encodable {
     var secondsPerEpoch: Double
     var samplesPerSecond: Int
     var configuration: String
-
-    enum CodingKeys: String, CodingKey {
-        case implementation, model, examples, configuration
-        case batchSize = "batch_size"
-        case secondsPerEpoch = "seconds_per_epoch"
-        case samplesPerSecond = "samples_per_second"
-    }
 }
 
 extension Encodable {
-    /// The value as one line of JSON with sorted keys.
+    /// The value as one line of JSON with sorted snake_case keys (`testAccuracy` is "test_accuracy").
     var jsonLine: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         // A run that diverged says so ("nan") instead of failing to encode.
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What `kit train --json` prints: one line that CI reads (.ci/run checks `test_accuracy`).
+/// What `kit train --json` prints: one line that CI reads (.ci/run checks `test_accuracy`). The run's
+/// `run.json`, beside its pictures, holds the same with the per-epoch `history`.
 struct TrainingSummary: Encodable {
     var dataset: String
     var model: String
@@ -8,6 +9,8 @@ struct TrainingSummary: Encodable {
     var testAccuracy: Double
     var trainAccuracy: Double
     var finalLoss: Double
+    /// The test set's mean cross-entropy after the last epoch.
+    var testLoss: Double
     var epochs: Int
     var secondsPerEpoch: Double
     var samplesPerSecond: Int
@@ -19,18 +22,17 @@ struct TrainingSummary: Encodable {
     var decay: Double
     var trainExamples: Int
     var testExamples: Int
+    /// Each epoch's figures; only in `run.json`, so the --json line stays one short line.
+    var history: [EpochFigures]?
 
-    enum CodingKeys: String, CodingKey {
-        case dataset, model, student, epochs, parameters, seed, momentum, decay
-        case testAccuracy = "test_accuracy"
-        case trainAccuracy = "train_accuracy"
-        case finalLoss = "final_loss"
-        case secondsPerEpoch = "seconds_per_epoch"
-        case samplesPerSecond = "samples_per_second"
-        case batchSize = "batch_size"
-        case learningRate = "learning_rate"
-        case trainExamples = "train_examples"
-        case testExamples = "test_examples"
+    /// One epoch of a run, as `kit train` logs it.
+    struct EpochFigures: Encodable {
+        var epoch: Int
+        var loss: Double
+        var testLoss: Double
+        var trainAccuracy: Double
+        var testAccuracy: Double
+        var seconds: Double
     }
 }
 
@@ -43,20 +45,14 @@ struct BenchSummary: Encodable {
     var secondsPerEpoch: Double
     var samplesPerSecond: Int
     var configuration: String
-
-    enum CodingKeys: String, CodingKey {
-        case implementation, model, examples, configuration
-        case batchSize = "batch_size"
-        case secondsPerEpoch = "seconds_per_epoch"
-        case samplesPerSecond = "samples_per_second"
-    }
 }
 
 extension Encodable {
-    /// The value as one line of JSON with sorted keys.
+    /// The value as one line of JSON with sorted snake_case keys (`testAccuracy` is "test_accuracy").
     var jsonLine: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         // A run that diverged says so ("nan") instead of failing to encode.
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -36,7 +36,7 @@ struct ReportTests {
             "runs/mnist-mlp/run.json",
             """
             {"batch_size":64,"dataset":"mnist","decay":0.85,"epochs":10,"final_loss":0.0912,"test_loss":0.1034,"learning_rate":0.05,\
-            "model":"mlp","momentum":0.9,"parameters":79510,"samples_per_second":52000,"seconds_per_epoch":1.15,\
+            "model":"mlp","layer_sizes":"784,100,10","momentum":0.9,"parameters":79510,"samples_per_second":52000,"seconds_per_epoch":1.15,\
             "seed":1,"student":true,"test_accuracy":0.9712,"test_examples":10000,"train_accuracy":0.9695,\
             "train_examples":60000}
             """)
@@ -136,11 +136,16 @@ struct ReportTests {
         #expect(try String(contentsOf: folder.markdownURL, encoding: .utf8) == "# My own report\n")
     }
 
-    @Test("the kit summary words of a run: the MLP's hidden width from its parameter count, LeNet-5 by name")
+    @Test(
+        "the kit summary words of a run: the MLP's layer sizes from its record, LeNet-5 by name; a record without them has none"
+    )
     func summaryWords() throws {
-        func record(_ dataset: String, _ model: String, _ parameters: Int) throws -> TrainingRunRecord {
+        func record(_ dataset: String, _ model: String, _ parameters: Int, sizes: String? = nil) throws
+            -> TrainingSummary
+        {
             let json = """
                 {"batch_size":64,"dataset":"\(dataset)","decay":1,"epochs":1,"final_loss":"nan","learning_rate":0.1,\
+                \(sizes.map { "\"layer_sizes\":\"\($0)\"," } ?? "")\
                 "model":"\(model)","momentum":0.9,"parameters":\(parameters),"samples_per_second":1,\
                 "seconds_per_epoch":1,"seed":1,"student":false,"test_accuracy":0.5,"test_examples":1,\
                 "train_accuracy":0.5,"train_examples":1}
@@ -148,10 +153,9 @@ struct ReportTests {
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString).json")
             try Data(json.utf8).write(to: url)
             defer { try? FileManager.default.removeItem(at: url) }
-            return try TrainingRunRecord.load(url)
+            return try TrainingSummary.load(url)
         }
-        // 2·64 + 64 + 64·3 + 3 = 387 parameters.
-        #expect(try record("blobs", "mlp", 387).summaryWords == ["mlp", "--sizes", "2,64,3"])
+        #expect(try record("blobs", "mlp", 387, sizes: "2,64,3").summaryWords == ["mlp", "--sizes", "2,64,3"])
         #expect(try record("fashion-mnist", "lenet", 44_426).summaryWords == ["lenet"])
         #expect(try record("mnist", "mlp", 1000).summaryWords == nil)
         #expect(try record("mnist", "mlp", 1000).finalLoss.isNaN)

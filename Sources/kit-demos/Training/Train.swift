@@ -195,7 +195,9 @@ enum TrainCommand {
             finalLoss: rounded(last.loss, 6), testLoss: rounded(last.testLoss, 6), epochs: epochs.count,
             secondsPerEpoch: rounded(trainingSeconds / Double(epochs.count), 4),
             samplesPerSecond: Int(Double(examples) / max(trainingSeconds, 1e-9)),
-            parameters: parameters, seed: options.seed, batchSize: options.batchSize,
+            parameters: parameters,
+            layerSizes: options.isLeNet ? nil : "\(test.inputs.columnCount),\(options.hidden),\(train.classCount)",
+            seed: options.seed, batchSize: options.batchSize,
             learningRate: options.rate, momentum: options.momentum, decay: options.decay,
             trainExamples: train.count, testExamples: test.count)
 

@@ -39,11 +39,13 @@ struct RunPictures {
     }
 
     /// "2 → 100 → 2 multilayer perceptron · test accuracy 97.10% · train 98.20% · 10 epochs · batch 64 · …".
-    static func facts(_ run: TrainingRunRecord) -> String {
+    static func facts(_ run: TrainingSummary) -> String {
         var facts = [run.network, String(format: "test accuracy %.2f%%", run.testAccuracy * 100)]
         facts.append(String(format: "train %.2f%%", run.trainAccuracy * 100))
         if let loss = run.testLoss { facts.append("test loss \(NeuralKit.describe(loss))") }
-        facts += ["\(run.epochs) epochs", "batch \(run.batchSize)", "learning rate \(NeuralKit.describe(run.learningRate))"]
+        facts += [
+            "\(run.epochs) epochs", "batch \(run.batchSize)", "learning rate \(NeuralKit.describe(run.learningRate))",
+        ]
         if run.momentum > 0 { facts.append("momentum \(NeuralKit.describe(run.momentum))") }
         facts.append("seed \(run.seed)")
         if !run.student { facts.append("the reference's code") }

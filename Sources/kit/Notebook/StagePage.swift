@@ -26,7 +26,8 @@ struct StagePage {
     var prose: String {
         let path = kit.walkthrough(stage)
         guard let markdown = try? String(contentsOf: kit.url(path), encoding: .utf8) else {
-            return "<h1>\(Markdown.escape(stage.heading))</h1><p class=\"missing\">(\(Markdown.escape(path)) is missing.)</p>"
+            return
+                "<h1>\(Markdown.escape(stage.heading))</h1><p class=\"missing\">(\(Markdown.escape(path)) is missing.)</p>"
         }
         var renderer = Markdown()
         let docs = kit.url(path).deletingLastPathComponent()
@@ -34,7 +35,8 @@ struct StagePage {
         renderer.resolveLink = { target in
             // Another walkthrough is another page of the notebook; anything else opens from the kit's folder.
             let (file, anchor) = Self.split(target)
-            if let other = kit.courseStages.first(where: { (kit.walkthrough($0) as NSString).lastPathComponent == file }) {
+            if let other = kit.courseStages.first(where: { (kit.walkthrough($0) as NSString).lastPathComponent == file }
+            ) {
                 return notebook.pageName(other) + anchor
             }
             if file.isEmpty { return anchor }
@@ -80,7 +82,8 @@ struct StagePage {
                 + "while running “\(Markdown.escape(interrupted.name))”.</p>"
         }
         if passed < required.count, let hint = currentHint {
-            html += "<p><strong>Hint \(hint.number) of \(stage.hints.count):</strong> \(Markdown.escape(hint.text))</p>\n"
+            html +=
+                "<p><strong>Hint \(hint.number) of \(stage.hints.count):</strong> \(Markdown.escape(hint.text))</p>\n"
         }
         return html
     }
@@ -146,9 +149,12 @@ struct StagePage {
         case .compile(let failures, _):
             for failure in failures {
                 let own = failure.stage?.number == stage.number
-                let whose = failure.stage.map { own ? " (this stage's file)" : " (stage \($0.number), \($0.title))" } ?? ""
-                html += "<p><strong>\(Markdown.escape(failure.file))</strong> does not compile\(Markdown.escape(whose)):</p>\n"
-                html += "<pre><code>\(Markdown.escape(failure.errors.prefix(20).joined(separator: "\n")))</code></pre>\n"
+                let whose =
+                    failure.stage.map { own ? " (this stage's file)" : " (stage \($0.number), \($0.title))" } ?? ""
+                html +=
+                    "<p><strong>\(Markdown.escape(failure.file))</strong> does not compile\(Markdown.escape(whose)):</p>\n"
+                html +=
+                    "<pre><code>\(Markdown.escape(failure.errors.prefix(20).joined(separator: "\n")))</code></pre>\n"
                 if let broken = failure.stage, !own {
                     html +=
                         "<p>No check can run until it compiles. <code>swift run kit reset \(broken.number)</code> "

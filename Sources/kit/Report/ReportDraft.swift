@@ -115,7 +115,7 @@ struct ReportDraft {
         return lines
     }
 
-    private func settings(_ record: TrainingRunRecord) -> [String] {
+    private func settings(_ record: TrainingSummary) -> [String] {
         var lines: [String] = []
         if !record.student {
             lines += [

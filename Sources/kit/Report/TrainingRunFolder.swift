@@ -9,7 +9,7 @@ struct TrainingRunFolder {
     /// The pictures' file names, in the order a report shows them.
     let pictures: [String]
     /// The run's settings and results; nil when the folder has no run.json.
-    let record: TrainingRunRecord?
+    let record: TrainingSummary?
     /// Why run.json could not be read, when it is there but unreadable.
     let recordProblem: String?
 
@@ -59,7 +59,7 @@ struct TrainingRunFolder {
         let json = url.appendingPathComponent("run.json")
         if FileManager.default.fileExists(atPath: json.path) {
             do {
-                record = try TrainingRunRecord.load(json)
+                record = try TrainingSummary.load(json)
                 recordProblem = nil
             } catch {
                 record = nil

@@ -110,7 +110,7 @@ struct NotebookPagesTests {
         #expect(activations.contains("[0.0900, 0.2447, 0.6652]"))
         let toy = try String(
             contentsOf: copy.appendingPathComponent("notebook/08-toy-classification.html"), encoding: .utf8)
-        #expect(toy.contains("alt=\"runs/08-spirals: The regions the network learned"), "\(toy.suffix(3000))")
+        #expect(toy.contains("alt=\"runs/08-spirals: spirals decision boundary\""), "\(toy.suffix(3000))")
         #expect(
             try String(contentsOf: copy.appendingPathComponent("notebook/index.html"), encoding: .utf8)
                 .contains("8 of \(stages.count) stages pass"))

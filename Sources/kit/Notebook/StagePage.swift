@@ -114,7 +114,12 @@ struct StagePage {
         var html = "<h2 id=\"kit-run\">What <code>kit run \(stage.number)</code> shows</h2>\n"
         html += "<p class=\"muted\">\(Markdown.escape(stage.demo)), on your code.</p>\n"
         guard let demo else {
-            return html + "<p class=\"muted\">Not run: the code does not build.</p>\n"
+            let why =
+                buildProblem == nil
+                ? "Not run yet: while <code>kit watch</code> runs, the demo runs once the stage passes; "
+                    + "<code>swift run kit notebook \(stage.number)</code> runs it now."
+                : "Not run: the code does not build."
+            return html + "<p class=\"muted\">\(why)</p>\n"
         }
         if demo.timedOut { html += "<p class=\"bad\">The demo was stopped after two minutes.</p>\n" }
         return html + "<pre><code>\(Markdown.escape(demo.text))</code></pre>\n"

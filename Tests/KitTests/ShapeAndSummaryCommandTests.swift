@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `kit shape` and `kit summary` as a student runs them (through the built `kit-demos`).
@@ -100,6 +101,26 @@ struct ShapeAndSummaryCommandTests {
         #expect(ten.last?[2] == "57,044,810")
         let tiny = try kitDemos("summary", "vgg16", "--image-size", "16")
         #expect(tiny.status == 1 && tiny.text.contains("fits nowhere"), "\(tiny.text)")
+    }
+
+    @Test("docs/formulas.md's table of the large networks and docs/10's counts are what kit summary prints")
+    func docsAgreeWithTheCommand() throws {
+        let docs = packageRoot.appendingPathComponent("docs")
+        let formulas = try String(contentsOf: docs.appendingPathComponent("formulas.md"), encoding: .utf8)
+        let walkthrough = try String(
+            contentsOf: docs.appendingPathComponent("10-convolutional-network.md"), encoding: .utf8
+        ).split(whereSeparator: \.isNewline).joined(separator: " ")
+        var counts: [String] = []
+        for (model, title) in [("alexnet", "AlexNet"), ("vgg16", "VGG-16"), ("resnet50", "ResNet-50")] {
+            let total = Self.rows(try kitDemos("summary", model).text).last ?? []
+            #expect(
+                Self.rows(formulas).contains([title, "3×224×224"] + total.suffix(2)),
+                "formulas.md should have the row: \(title)   3×224×224   \(total.suffix(2).joined(separator: "   "))")
+            counts.append(total.count == 4 ? total[2] : "?")
+        }
+        #expect(
+            walkthrough.contains("counted from their sizes: \(counts[0]), \(counts[1]) and \(counts[2]) parameters"),
+            "docs/10 should give \(counts)")
     }
 
     /// The table's rows below its header, as cells: the columns are 3 or more spaces apart, and

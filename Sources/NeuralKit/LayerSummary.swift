@@ -40,7 +40,7 @@ extension Layer {
             rows += try layer.summary(for: shape)
             shape = rows.last?.outputShape ?? shape
         }
-        let output = try outputShape(for: inputShape)  // a container's own check, such as a residual block's sum
+        let output = try outputShape(for: inputShape) // a container's own check, such as a residual block's sum
         let held = Set(sublayers.flatMap(\.parameters).map(ObjectIdentifier.init))
         let own = parameters.filter { !held.contains(ObjectIdentifier($0)) }.reduce(0) { $0 + $1.value.count }
         if own > 0 {

@@ -30,15 +30,18 @@ enum ArchitectureStep: Sendable {
         switch self {
         case .convolution(let filters, let kernel, let stride, let padding, let batchNorm):
             let output = try Self.convolved(shape, filters: filters, kernel: kernel, stride: stride, padding: padding)
-            let weights = kernel * kernel * channels * filters
             let name = Self.convolutionName(filters, kernel, stride, padding) + (batchNorm ? " + batch norm" : "")
             return row(
-                name + " + ReLU", output, weights + (batchNorm ? 2 * filters : filters),
-                output.dropFirst().reduce(1, *) * kernel * kernel * channels)
+                name + " + ReLU", output,
+                Self.convolutionParameters(kernel: kernel, channels: channels, filters: filters, batchNorm: batchNorm),
+                Self.convolutionProducts(kernel: kernel, channels: channels, output: output))
         case .maxPool(let window, let stride, let padding):
-            let output = try [batch, channels] + [2, 3].map { axis in
-                try windowPositions(size: shape[axis], span: window, stride: stride, padding: padding, layer: "max pool")
-            }
+            let output =
+                try [batch, channels]
+                + [2, 3].map { axis in
+                    try windowPositions(
+                        size: shape[axis], span: window, stride: stride, padding: padding, layer: "max pool")
+                }
             let name = "max pool \(window)×\(window), stride \(stride)" + (padding == 0 ? "" : ", padding \(padding)")
             return row(name, output, 0, 0)
         case .averagePool(let size):
@@ -47,8 +50,9 @@ enum ArchitectureStep: Sendable {
             return row("flatten", [batch, shape.dropFirst().reduce(1, *)], 0, 0)
         case .dense(let outputs, let relu):
             return row(
-                "dense \(outputs)" + (relu ? " + ReLU" : ""), [batch, outputs], (channels + 1) * outputs,
-                channels * outputs)
+                "dense \(outputs)" + (relu ? " + ReLU" : ""), [batch, outputs],
+                LayerFormulas.denseParameters(inputs: channels, outputs: outputs),
+                LayerFormulas.denseProducts(inputs: channels, outputs: outputs))
         case .bottleneck(let width, let stride):
             return try Self.bottleneck(shape, width: width, stride: stride)
         }
@@ -60,10 +64,24 @@ enum ArchitectureStep: Sendable {
             + (padding == 0 ? "" : ", padding \(padding)")
     }
 
+    /// (F·F·C + 1)·K; with batch normalization the bias is dropped, and the normalization's shift
+    /// (which takes its place) and scale add two per filter: K more in all.
+    private static func convolutionParameters(kernel: Int, channels: Int, filters: Int, batchNorm: Bool) -> Int {
+        LayerFormulas.convolutionParameters(kernel: kernel, channels: channels, filters: filters)
+            + (batchNorm ? filters : 0)
+    }
+
+    private static func convolutionProducts(kernel: Int, channels: Int, output: [Int]) -> Int {
+        LayerFormulas.convolutionProducts(
+            kernel: kernel, channels: channels, filters: output[1], height: output[2], width: output[3])
+    }
+
     private static func convolved(_ shape: [Int], filters: Int, kernel: Int, stride: Int, padding: Int) throws
         -> [Int]
     {
-        guard shape.count == 4 else { throw KitError("a convolution takes [batch, channels, height, width], not \(shape)") }
+        guard shape.count == 4 else {
+            throw KitError("a convolution takes [batch, channels, height, width], not \(shape)")
+        }
         let sizes = try [2, 3].map { axis in
             try windowPositions(
                 size: shape[axis], span: kernel, stride: stride, padding: padding,
@@ -75,16 +93,19 @@ enum ArchitectureStep: Sendable {
     private static func bottleneck(_ shape: [Int], width: Int, stride: Int) throws -> LayerSummary {
         // (filters, kernel, stride, padding) of the main path, each followed by batch normalization.
         var path = [(width, 1, 1, 0), (width, 3, stride, 1), (4 * width, 1, 1, 0)]
-        let output = try path.reduce(shape) { try convolved($0, filters: $1.0, kernel: $1.1, stride: $1.2, padding: $1.3) }
+        let output = try path.reduce(shape) {
+            try convolved($0, filters: $1.0, kernel: $1.1, stride: $1.2, padding: $1.3)
+        }
         let projected = output != shape
         if projected { path.append((4 * width, 1, stride, 0)) }
         var (parameters, macs, input) = (0, 0, shape)
         for (index, (filters, kernel, stride, padding)) in path.enumerated() {
             // The projection reads the block's input, not the path's last output.
             if index == 3 { input = shape }
-            let convolvedShape = try convolved(input, filters: filters, kernel: kernel, stride: stride, padding: padding)
-            parameters += kernel * kernel * input[1] * filters + 2 * filters
-            macs += convolvedShape.dropFirst().reduce(1, *) * kernel * kernel * input[1]
+            let convolvedShape = try convolved(
+                input, filters: filters, kernel: kernel, stride: stride, padding: padding)
+            parameters += convolutionParameters(kernel: kernel, channels: input[1], filters: filters, batchNorm: true)
+            macs += convolutionProducts(kernel: kernel, channels: input[1], output: convolvedShape)
             input = convolvedShape
         }
         let name =

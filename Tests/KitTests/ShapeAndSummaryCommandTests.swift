@@ -45,6 +45,14 @@ struct ShapeAndSummaryCommandTests {
         #expect(lectures.text.contains("input read as W×H×C = 32×32×3: 3 channels"), "\(lectures.text)")
         #expect(lectures.text.contains("output shape: 6×28×28 (C×H×W), that is 28×28×6 as W×H×C"))
         #expect(lectures.text.contains("= 456"), "\(lectures.text)")
+        // The quiz's 3×5×C with C = 1 would be 3 channels of 5×1.
+        let quiz = try kitDemos("shape", "conv2d", "--input", "3x5x1", "--kernel", "3", "--filters", "2")
+        #expect(quiz.status == 2 && quiz.text.contains("--layout whc"), "\(quiz.text)")
+        // Meant channels first, it says so: 16 feature maps of 3×3.
+        let maps = try kitDemos(
+            "shape", "conv2d", "--input", "16x3x3", "--layout", "chw", "--kernel", "3", "--filters", "4")
+        #expect(maps.text.contains("input read as C×H×W = 16×3×3: 16 channels"), "\(maps.text)")
+        #expect(maps.text.contains("output shape: 4×1×1 (C×H×W)"), "\(maps.text)")
         // Lecture 001's pooling quiz, 32x32x16 with window 2 and stride 2: 16x16x16.
         let pooling = try kitDemos("shape", "pool", "--input", "32x32x16", "--window", "2", "--stride", "2")
         #expect(pooling.status == 2, "\(pooling.text)")

@@ -35,10 +35,11 @@ enum VolumeLayout: String, CaseIterable {
     var example: String { ordered(channels: 3, height: 32, width: 32).map(String.init).joined(separator: "x") }
 
     /// Why three sizes read as C×H×W probably were meant channels last (the lectures' "32×32×3"):
-    /// the last is 1 or 3 with a larger first, or the first two are equal and the last differs.
+    /// the last is 3 or less and smaller than the first (an image 1 to 3 pixels wide is rare; 1 or 3
+    /// channels are the rule), or the first two are equal and the last differs (a square image).
     static func channelsLastReason(_ text: String) -> String? {
         guard let sizes = try? sizeList(text, option: "input", counts: [3], example: ""),
-            (sizes[2] <= 3 && sizes[0] > 3) || (sizes[0] == sizes[1] && sizes[1] != sizes[2])
+            (sizes[2] <= 3 && sizes[0] > sizes[2]) || (sizes[0] == sizes[1] && sizes[1] != sizes[2])
         else { return nil }
         return "--input \(text) looks like the lectures' W×H×C (\(sizes[0])×\(sizes[1]) pixels, \(sizes[2]) channels), "
             + "but the kit reads C×H×W (\(sizes[0]) channels of \(sizes[1])×\(sizes[2])). Say which: "

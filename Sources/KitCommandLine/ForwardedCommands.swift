@@ -129,19 +129,37 @@ extension CommandDeclaration {
         details: """
             Prints each number with its formula (docs/formulas.md), and explains in words a combination that cannot work.
 
+            Orders: --input lists the sizes in the order --layout names: chw (the default) is the layers' \
+            channels×height×width; the lectures write volumes width×height×channels, which is --layout whc. \
+            The answer starts with how the input was read. Without --layout, an input that looks channels-last \
+            (32x32x3) is refused rather than guessed. --stride and --padding take one size for both dimensions, \
+            or two in the input's order: height×width, or width×height with --layout whc.
+
             Examples:
               swift run kit shape conv2d --input 3x32x32 --kernel 5 --filters 6
+              swift run kit shape conv2d --input 32x32x3 --layout whc --kernel 5 --filters 6
               swift run kit shape pool --input 6x28x28 --window 2
               swift run kit shape dense --inputs 784 --outputs 100
+            Lecture 001's quiz: a 3×5×C input (W×H×C), a 3×3 kernel, 2 filters, padding 2×1, stride 2×2 \
+            gives 2×3×3 (C×H×W) whatever C is (here 1):
+              swift run kit shape conv2d --input 3x5x1 --layout whc --kernel 3 --filters 2 --padding 2x1 --stride 2x2
             """,
         options: [
             Option(
-                "input", .text, "CxHxW",
-                help: "conv2d, pool: the input volume, channels×height×width (HxW: 1 channel)"),
+                "input", .text, "AxBxC",
+                help: "conv2d, pool: the input volume in --layout's order (two sizes: one channel)"),
+            Option(
+                "layout", .choice(["chw", "hwc", "whc"]), "ORDER",
+                help: "conv2d, pool: the order of --input's sizes: chw, hwc or whc (the lectures' W×H×C)",
+                default: "chw"),
             Option("kernel", .integer, "F", help: "conv2d: the filters' size F×F"),
             Option("filters", .integer, "K", help: "conv2d: how many filters"),
-            Option("stride", .integer, "S", help: "conv2d, pool: the step", default: "1; pool: the window"),
-            Option("padding", .integer, "P", help: "conv2d: zeros around the input", default: "0"),
+            Option(
+                "stride", .text, "S|AxB", help: "conv2d, pool: the step, per dimension in --input's order",
+                default: "1; pool: the window"),
+            Option(
+                "padding", .text, "P|AxB", help: "conv2d: zeros on each side, per dimension in --input's order",
+                default: "0"),
             Option("dilation", .integer, "D", help: "conv2d: the gap between the kernel's taps", default: "1"),
             Option("window", .integer, "F", help: "pool: the window's size F×F"),
             Option("inputs", .integer, "M", help: "dense: inputs"),
@@ -150,12 +168,26 @@ extension CommandDeclaration {
 
     public static let summary = CommandDeclaration(
         name: "summary", summary: "A model's layers: output shape, activations, parameters, multiply-accumulates.",
-        positionals: "lenet|mlp",
-        details: "Like the lecture's LeNet-5 table and Keras' model.summary(), from the layers' sizes "
-            + "and the lectures' formulas.",
+        positionals: "lenet|mlp|alexnet|vgg16|resnet50",
+        details: """
+            Like the lecture's LeNet-5 table and Keras' model.summary(), from the layers' sizes and the lectures' \
+            formulas. lenet and mlp are the course's networks, built from your layers (the reference's in the \
+            maintainers' edition). alexnet, vgg16 and resnet50 are lecture 001's classic networks as torchvision \
+            defines them, counted from their sizes without allocating their weights; each row folds in the ReLU \
+            and batch normalization after its layer.
+
+            Examples:
+              swift run kit summary lenet
+              swift run kit summary lenet --image-size 32
+              swift run kit summary vgg16
+            """,
         options: [
-            Option("image-size", .integer, help: "lenet: the input image's side", default: "28"),
-            Option("classes", .integer, help: "lenet: the classes", default: "10"),
+            Option(
+                "image-size", .integer, help: "lenet, alexnet, vgg16, resnet50: the input image's side",
+                default: "28 for lenet, else 224"),
+            Option(
+                "classes", .integer, help: "lenet, alexnet, vgg16, resnet50: the classes",
+                default: "10 for lenet, else 1000"),
             Option("sizes", .text, "M,H,…,N", help: "mlp: the layers' sizes", default: "784,100,10"),
         ])
 }

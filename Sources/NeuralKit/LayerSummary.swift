@@ -7,6 +7,15 @@ public struct LayerSummary {
     public let outputShape: [Int]
     public let parameterCount: Int
     public let multiplyAccumulates: Int
+
+    /// A row; `kit summary` also builds rows from published architectures' sizes, without layers.
+    public init(name: String, inputShape: [Int], outputShape: [Int], parameterCount: Int, multiplyAccumulates: Int) {
+        self.name = name
+        self.inputShape = inputShape
+        self.outputShape = outputShape
+        self.parameterCount = parameterCount
+        self.multiplyAccumulates = multiplyAccumulates
+    }
 }
 
 extension Layer {
@@ -14,6 +23,8 @@ extension Layer {
     /// included): the layers that hold no others, in order, each fed the shape
     /// the one before it returns. Every layer of the tree checks the shape it
     /// is given, so a model that cannot take the input throws the first layer's reason.
+    /// The rows' parameters add up to the model's `parameterCount`: a container that
+    /// learns tensors of its own (not its sublayers') gets a row for them after its sublayers.
     public func summary(for inputShape: [Int]) throws -> [LayerSummary] {
         guard !sublayers.isEmpty else {
             return [
@@ -29,7 +40,15 @@ extension Layer {
             rows += try layer.summary(for: shape)
             shape = rows.last?.outputShape ?? shape
         }
-        _ = try outputShape(for: inputShape) // a container's own check, such as a residual block's sum
+        let output = try outputShape(for: inputShape) // a container's own check, such as a residual block's sum
+        let held = Set(sublayers.flatMap(\.parameters).map(ObjectIdentifier.init))
+        let own = parameters.filter { !held.contains(ObjectIdentifier($0)) }.reduce(0) { $0 + $1.value.count }
+        if own > 0 {
+            rows.append(
+                LayerSummary(
+                    name: "\(description) (its own parameters)", inputShape: shape, outputShape: output,
+                    parameterCount: own, multiplyAccumulates: 0))
+        }
         return rows
     }
 }

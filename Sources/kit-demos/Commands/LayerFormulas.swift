@@ -3,7 +3,7 @@ import NeuralKit
 /// The lectures' formulas for one layer (docs/formulas.md), which `kit shape` prints with their
 /// numbers, and with a reason for each impossible combination: a calculator, the same in both
 /// editions. (`kit summary` asks the layers themselves, whose given code uses the core's
-/// `windowPositions`, as these do.)
+/// `windowPositions`, as these do; for the lectures' large networks, `ArchitectureStep` uses these.)
 enum LayerFormulas {
     /// The output size along one dimension of a convolution, ⌊(W − F′ + 2P) / S⌋ + 1 with
     /// F′ = D(F − 1) + 1, or why there is none.

@@ -3,23 +3,24 @@ import Foundation
 import KitCommandLine
 import NeuralKit
 
-// `kit summary lenet|mlp`: a model's per-layer table (output shape,
-// activations, parameters, multiply-accumulates) with totals, like the
-// lecture's LeNet table and Keras' `model.summary()`. It builds the model
-// (the reference's; the student's in the student edition) and walks its layers, each of which describes itself (given code in every
-// edition), so the table is the real model's.
+// `kit summary lenet|mlp|alexnet|vgg16|resnet50`: a model's per-layer table (output shape,
+// activations, parameters, multiply-accumulates) with totals, like the lecture's LeNet table and
+// Keras' `model.summary()`. For LeNet-5 and the MLP it builds the model (the reference's; the
+// student's in the student edition) and walks its layers, each of which describes itself (given
+// code in every edition), so the table is the real model's. The lectures' large networks are
+// described by their sizes (`PublishedArchitecture`), without allocating their weights.
 
 /// Runs `kit summary` with its arguments (`CommandDeclaration.summary`); prints to stdout and returns the exit status.
 func runSummaryCommand(_ arguments: Arguments) -> Int32 {
     guard let model = arguments.positionals.first else {
-        return CommandDeclaration.summary.reportUsageError("which model? lenet or mlp")
+        return CommandDeclaration.summary.reportUsageError("which model? \(summaryModels)")
     }
     let options = arguments.options
     do {
         switch model {
         case "lenet", "lenet5", "LeNet-5":
-            let size = Int(options["image-size"] ?? "28") ?? -1
-            let classes = Int(options["classes"] ?? "10") ?? -1
+            let size = arguments.integer("image-size") ?? 28
+            let classes = arguments.integer("classes") ?? 10
             // The table is the real model's, weights included: 256 keeps them under 60 MB.
             guard (16...256).contains(size), (1...10_000).contains(classes) else {
                 throw UsageError(
@@ -28,7 +29,7 @@ func runSummaryCommand(_ arguments: Arguments) -> Int32 {
             }
             print("LeNet-5 on a 1×\(size)×\(size) image")
             let model = try SummaryModel.leNet5(imageSize: size, classes: classes)
-            for line in try summaryTable(model, input: [1, size, size]) { print(line) }
+            for line in try summaryTable(model.summary(for: [1, 1, size, size])) { print(line) }
         case "mlp":
             let words = (options["sizes"] ?? "784,100,10").split(separator: ",", omittingEmptySubsequences: false)
             let sizes = words.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -38,9 +39,23 @@ func runSummaryCommand(_ arguments: Arguments) -> Int32 {
             }
             print("Multilayer perceptron \(sizes.map(String.init).joined(separator: " → "))")
             let model = SummaryModel.multilayerPerceptron(sizes: sizes)
-            for line in try summaryTable(model, input: [sizes[0]]) { print(line) }
+            for line in try summaryTable(model.summary(for: [1, sizes[0]])) { print(line) }
         default:
-            throw UsageError("unknown model '\(model)': use lenet or mlp")
+            guard let architecture = PublishedArchitecture.all.first(where: { $0.name == model }) else {
+                throw UsageError("unknown model '\(model)': use \(summaryModels)")
+            }
+            let size = arguments.integer("image-size") ?? 224
+            let classes = arguments.integer("classes") ?? 1000
+            // Only the formulas judge the size; the cap keeps the counts far from overflowing.
+            guard (1...4096).contains(size), (1...100_000).contains(classes) else {
+                throw UsageError("--image-size must be from 1 to 4096, and --classes from 1 to 100000")
+            }
+            let rows = try architecture.summary(size: size, classes: classes)
+            print("\(architecture.title) on a 3×\(size)×\(size) image")
+            print(
+                "published: \(groupedDigits(architecture.publishedParameters)) parameters for 1000 classes "
+                    + "(\(architecture.source))")
+            for line in summaryTable(rows) { print(line) }
         }
         return ExitStatus.success
     } catch let error as UsageError {
@@ -50,6 +65,9 @@ func runSummaryCommand(_ arguments: Arguments) -> Int32 {
         return ExitStatus.failure
     }
 }
+
+/// The models `kit summary` knows, for its messages.
+private let summaryModels = "lenet, mlp, " + PublishedArchitecture.all.map(\.name).joined(separator: ", ")
 
 /// The models `kit summary` describes: the reference's, or the student's in the student edition.
 enum SummaryModel {
@@ -113,12 +131,13 @@ enum SummaryModel {
     }
 }
 
-/// The table's lines: one row per layer of `model` for one example of shape `input` (without the batch).
-func summaryTable(_ model: any Layer, input: [Int]) throws -> [String] {
+/// The table's lines: the input, one row per layer of a summary for a batch of one, and the totals.
+func summaryTable(_ layers: [LayerSummary]) -> [String] {
     var rows: [[String]] = [["layer", "output", "activations", "parameters", "multiply-accumulates"]]
     var totals = (activations: 0, parameters: 0, macs: 0)
+    let input = Array((layers.first?.inputShape ?? []).dropFirst())
     rows.append(["input", shapeText(input), groupedDigits(input.reduce(1, *)), "0", "0"])
-    for layer in try model.summary(for: [1] + input) {
+    for layer in layers {
         let shape = Array(layer.outputShape.dropFirst())
         let activations = shape.reduce(1, *)
         totals.activations += activations

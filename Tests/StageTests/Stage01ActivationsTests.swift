@@ -108,7 +108,7 @@ struct Stage01Activations {
 
 /// Stage 1, optional: more activations and their derivatives.
 @Suite("Stage 1 · Bonus: sigmoid, tanh, leaky ReLU, ELU, SELU")
-struct Stage01Bonus {
+struct Bonus01Activations {
     /// An activation's forward and backward, student and reference.
     struct Activation: CustomTestStringConvertible, Sendable {
         let name: String

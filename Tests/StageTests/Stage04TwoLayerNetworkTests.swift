@@ -542,7 +542,7 @@ private func referenceMultilayer(_ sizes: [Int], _ values: [Tensor]) -> Solution
 
 /// Stage 4, optional: a network of any depth.
 @Suite("Stage 4 · Bonus: a network of any depth")
-struct Stage04Bonus {
+struct Bonus04TwoLayerNetwork {
     @Test("MultilayerNetwork(sizes:) has one Dense layer per pair of sizes, with He-normal weights and zero biases")
     func initBuildsDenseLayers() throws {
         let sizes = [300, 200, 3]

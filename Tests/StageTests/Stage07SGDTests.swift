@@ -229,7 +229,7 @@ struct Stage07SGD {
 
 /// Stage 7, optional: Adam and dropout.
 @Suite("Stage 7 · Bonus: Adam and dropout")
-struct Stage07Bonus {
+struct Bonus07SGD {
     @Test("Adam matches the reference over five steps", arguments: seeds)
     func adamMatchesReference(seed: UInt64) throws {
         let start = ParameterStart(seed: seed)

@@ -612,7 +612,7 @@ struct Stage10ConvolutionalNetwork {
 
 /// Stage 10, optional: dilation, strided and 1×1 convolutions, a residual block, more activation layers.
 @Suite("Stage 10 · Bonus: dilation, 1×1 and strided convolutions, residual block, activation layers")
-struct Stage10Bonus {
+struct Bonus10ConvolutionalNetwork {
     @Test("a dilated Conv2D matches the reference, forward and backward")
     func dilation() throws {
         let x = randomTensor([2, 2, 9, 8], seed: 90)

@@ -151,12 +151,14 @@ struct StudentEdition {
         return tree
     }
 
-    /// Whether a file of a stage left out (its suite "StageNN…", walkthrough "docs/NN-….md") is
+    /// Whether a file of a stage left out (its suites "StageNN…" and "BonusNN…", walkthrough "docs/NN-….md") is
     /// kept: only when its stage is in the edition. (Every stage's stub is kept: see `files()`.)
     func includes(_ path: String) -> Bool {
         let name = (path as NSString).lastPathComponent
         let components = path.split(separator: "/").map(String.init)
-        if path.hasPrefix("Tests/StageTests/"), name.hasPrefix("Stage"), let stage = Course.stage(containing: name) {
+        if path.hasPrefix("Tests/StageTests/"), name.hasPrefix("Stage") || name.hasPrefix("Bonus"),
+            let stage = Course.stage(containing: name)
+        {
             return numbers.contains(stage.number)
         }
         if path.hasPrefix("docs/"), components.count == 2, name.hasSuffix(".md"),

@@ -33,7 +33,9 @@ extension StageDemos {
     static func show(_ label: String, _ value: Double?, expected: Double) {
         guard let value else { return }
         let right = matches([value], [expected])
-        print("\(label) = \(format(value))   " + (right ? "✓" : "✗") + " walkthrough: \(format(expected))")
+        print(
+            "\(label) = \(format(value, digits: 6))   " + (right ? "✓" : "✗")
+                + " walkthrough: \(format(expected, digits: 6))")
     }
 
     /// Whether `values` are the walkthrough's `expected`, to its rounding.

@@ -107,7 +107,7 @@ public enum Course {
                     + "encoded[row, label] = 1 }`. `classIndices` is `encoded.argmax(alongAxis: 1)`.",
             ],
             points: 1.25,
-            demo: "labels [2, 0, 1] one-hot encoded and decoded back"),
+            demo: "labels [2, 0, 3] one-hot encoded and decoded back, and a label out of range"),
         Stage(
             number: 6, title: "Cross-entropy",
             folder: "06-CrossEntropy", files: ["CrossEntropy.swift"],

@@ -119,6 +119,8 @@ var maintainersTests: [Target] {
         .testTarget(name: "CommandLineTests", dependencies: ["KitCommandLine", "kit", "NeuralKit"]),
         // The fast versions that `kit train` runs give the reference's values (Sources/FastReference).
         .testTarget(name: "FastReferenceTests", dependencies: ["NeuralKit", "Solutions", "FastReference"]),
+        // The notebook's and the report's pages: the Markdown renderer, the page, the output cells.
+        .testTarget(name: "NotebookTests", dependencies: ["kit", "NeuralKit", "TestSupport"]),
         // That every stage's folders, stubs, suite, walkthrough, demo and rubric agree with the manifest.
         .testTarget(name: "CourseTests", dependencies: ["kit", "NeuralKit", "TestSupport"]),
         // What the kit's own suites share (the kit's folder, the `kit` executable).

@@ -29,6 +29,8 @@ struct CheckRun {
     var timedOut = false
     /// The last lines of the test process's output, shown when it stopped early.
     var outputTail: String = ""
+    /// What the checks compared: the student's values beside the expected ones (the notebook shows them).
+    var comparedValues: [ComparedValue] = []
 
     /// The checks of `stage` that ran (a check that skipped itself, e.g. for want of real data, counts for nothing).
     func checks(of stage: Stage, bonus: Bool? = nil) -> [CheckResult] {
@@ -87,16 +89,22 @@ struct CheckRunner {
         let events = FileManager.default.temporaryDirectory
             .appendingPathComponent(
                 "kit-events-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString).jsonl")
-        defer { try? FileManager.default.removeItem(at: events) }
+        let compared = events.deletingPathExtension().appendingPathExtension("values.jsonl")
+        defer {
+            try? FileManager.default.removeItem(at: events)
+            try? FileManager.default.removeItem(at: compared)
+        }
         var arguments = [
             "swift", "test", "--skip-build", "--disable-xctest",
             "--event-stream-output-path", events.path, "--event-stream-version", "0",
         ]
         for filter in filters { arguments += ["--filter", filter] }
-        let result = try Shell.capture(arguments, in: kit.root, timeout: timeout)
+        let result = try Shell.capture(
+            arguments, in: kit.root, timeout: timeout, environment: [ComparedValue.environmentVariable: compared.path])
         let stream = (try? String(contentsOf: events, encoding: .utf8)) ?? ""
         var run = CheckRunner.parse(events: stream)
         run.timedOut = result.timedOut
+        run.comparedValues = ComparedValue.read(from: compared)
         let ended = stream.contains("\"runEnded\"")
         if !ended {
             run.interrupted = run.checks.first { $0.started && !$0.ended }

@@ -99,6 +99,65 @@ extension CourseValidatorTests {
     }
 }
 
+extension CourseValidatorTests {
+    @Test("an output marker naming a missing check, a bonus check or another stage's check is named, with its line")
+    func outputMarkerWithUnknownCheck() throws {
+        let copy = try ScratchKit()
+        defer { copy.remove() }
+        let missing = "xavierUniform of the walkthrough's 784 × 100 layer"
+        let otherStage = "dense forward of the walkthrough's example" // stage 2's
+        let bonus = "sigmoid stays finite for inputs of ±1000" // a check of stage 1's bonus suite, Bonus01Activations
+        for (path, checks) in [
+            ("docs/03-initialization.md", [missing, otherStage]), ("docs/01-activations.md", [bonus]),
+        ] {
+            var lines = try String(contentsOf: copy.url(path), encoding: .utf8).components(separatedBy: "\n")
+            lines.insert(contentsOf: checks.map(OutputMarker.line(for:)), at: 2)
+            try Data(lines.joined(separator: "\n").utf8).write(to: copy.url(path))
+        }
+        #expect(
+            CourseValidator(root: copy.root).problems() == [
+                "docs/01-activations.md:3: the output marker names no check of stage 1: \"\(bonus)\"",
+                "docs/03-initialization.md:3: the output marker names no check of stage 3: \"\(missing)\"",
+                "docs/03-initialization.md:4: the output marker names no check of stage 3: \"\(otherStage)\"",
+            ])
+    }
+
+    @Test("an output marker may name a worked-example check, and a display name swift format wrapped")
+    func outputMarkerOfOtherSuitesAndWrappedNames() throws {
+        let copy = try ScratchKit()
+        defer { copy.remove() }
+        let wrapped = "heNormal is bell-shaped: 68% of the values within one standard deviation, 95% within two"
+        let worked = "softmax works on each row of a batch separately" // "Stage 1 · Worked examples"
+        for (path, check) in [("docs/03-initialization.md", wrapped), ("docs/01-activations.md", worked)] {
+            let text = try String(contentsOf: copy.url(path), encoding: .utf8)
+            try Data((OutputMarker.line(for: check) + "\n\n" + text).utf8).write(to: copy.url(path))
+        }
+        #expect(CourseValidator(root: copy.root).problems() == [])
+    }
+
+    @Test("an output marker without its closing --> is named, with its line")
+    func unclosedOutputMarker() throws {
+        let copy = try ScratchKit()
+        defer { copy.remove() }
+        let walkthrough = copy.url("docs/05-one-hot-encoding.md")
+        let text = try String(contentsOf: walkthrough, encoding: .utf8)
+        try Data(("\(OutputMarker.prefix) classIndices undoes oneHot\n" + text).utf8).write(to: walkthrough)
+        #expect(
+            CourseValidator(root: copy.root).problems() == [
+                "docs/05-one-hot-encoding.md:1: the output marker does not end with `-->` on its line."
+            ])
+    }
+
+    @Test("every walkthrough has an output marker, so each stage's notebook page shows a result")
+    func everyWalkthroughHasAMarker() throws {
+        for stage in Course.stages {
+            let markdown = try String(
+                contentsOf: packageRoot.appendingPathComponent(stage.walkthroughPath), encoding: .utf8)
+            #expect(!OutputMarker.parse(markdown).isEmpty, "\(stage.walkthroughPath) has no <!-- output: … --> line")
+        }
+    }
+}
+
 /// A scratch copy of what the validator reads: the stage folders, the suites, the walkthroughs,
 /// the demos and the rubric.
 struct ScratchKit {

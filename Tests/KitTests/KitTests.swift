@@ -132,7 +132,7 @@ struct KitScratchCopyTests {
         let fileManager = FileManager.default
         let copy = fileManager.temporaryDirectory.appendingPathComponent("kit-scratch-\(UUID().uuidString)/NeuralKit")
         try fileManager.createDirectory(at: copy, withIntermediateDirectories: true)
-        for item in ["Package.swift", "Sources", "Tests", "Exercises", "Solutions"] {
+        for item in ["Package.swift", "Sources", "Tests", "Exercises", "Solutions", "docs"] {
             try fileManager.copyItem(
                 at: packageRoot.appendingPathComponent(item), to: copy.appendingPathComponent(item))
         }

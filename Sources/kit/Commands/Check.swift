@@ -19,6 +19,8 @@ extension Command {
 /// Running one stage's checks and printing them for the student.
 struct StageCheck {
     let kit: Kit
+    /// Called with what each check of a stage found: its run, or why it could not build (`kit watch`'s notebook page).
+    var afterRun: ((Stage, CheckRun?, BuildProblem?) -> Void)? = nil
     var terminal: Terminal { kit.terminal }
 
     /// Builds, runs and prints the checks of `stage`. True when the stage passes.
@@ -33,8 +35,10 @@ struct StageCheck {
             run = try self.run(stage)
         } catch let problem as BuildProblem {
             explain(problem, checking: stage)
+            afterRun?(stage, nil, problem)
             return false
         }
+        afterRun?(stage, run, nil)
         return report(stage, run: run, prerequisites: prerequisites(of: stage))
     }
 

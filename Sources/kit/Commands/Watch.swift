@@ -8,7 +8,9 @@ extension Command {
         details: """
             Without a stage, watches the first stage that does not pass yet. When the \
             stage passes, moves on to the next one. Stop with Ctrl-C. Watching polls the \
-            files' dates (once a second), so it also works on network drives and WSL.
+            files' dates (once a second), so it also works on network drives and WSL. \
+            After each run it rewrites the stage's notebook page (notebook/, see `kit notebook`), \
+            which reloads itself in the browser every few seconds while you watch.
             """,
         options: [Option("interval", .number, "SECONDS", help: "how often to look for changes (default: 1)")]
     ) { arguments, kit in
@@ -17,7 +19,19 @@ extension Command {
             Course.stages.first { kit.isAvailable($0) && !(state.result($0)?.isDone ?? false) }
         }
         let interval = max(0.2, arguments.options["interval"].flatMap(Double.init) ?? 1)
-        let checker = StageCheck(kit: kit)
+        let notebook = Notebook(kit: kit)
+        var checker = StageCheck(kit: kit)
+        checker.afterRun = { stage, run, problem in
+            // The page follows the checks: it reloads itself, so the open browser tab shows each new result.
+            let evidence = run.map(NotebookEvidence.ran) ?? .notBuilt(problem.map(Notebook.notBuiltReason) ?? "")
+            let demo = problem == nil ? notebook.demoOutput(stage) { _ in } : nil
+            if let page = try? notebook.writePage(
+                stage, evidence: evidence, buildProblem: problem, demo: demo, reloadEvery: Watcher.pageReload)
+            {
+                _ = try? notebook.writeIndex(buildProblem: problem)
+                print(kit.terminal.dim("Notebook page: \(page.absoluteString)"))
+            }
+        }
         var snapshot = Watcher.snapshot(kit.url("Exercises"))
         while true {
             print(kit.terminal.dim(String(repeating: "─", count: 60)))
@@ -55,6 +69,10 @@ extension Command {
 /// Change detection by polling: inotify and FSEvents miss changes on network
 /// file systems and across the WSL boundary, dates and sizes do not.
 enum Watcher {
+    /// Seconds between reloads of a notebook page written while watching: a page that reloads itself needs
+    /// no server, works from file:// in every browser and keeps its scroll position on reload.
+    static let pageReload = 3
+
     static func snapshot(_ folder: URL) -> [String: String] {
         var files: [String: String] = [:]
         let keys: [URLResourceKey] = [.contentModificationDateKey, .fileSizeKey]

@@ -8,7 +8,7 @@ import NeuralKit
 /// For every stage: `Exercises/NN-Name/`, `Sources/kit/Stubs/NN-Name/` and `Solutions/NN-Name/`
 /// hold exactly the manifest's files (the stubs byte-identical to their pristine copies); the
 /// suite `Tests/StageTests/StageNN…Tests.swift` declares the manifest's suite; the walkthrough
-/// and the demo exist; the rubrics name real checks. And no folder, suite or walkthrough is
+/// and the demo exist; the rubrics and the walkthroughs' output markers name real checks. And no folder, suite or walkthrough is
 /// left without a stage.
 struct CourseValidator {
     /// The kit's folder.
@@ -27,6 +27,7 @@ struct CourseValidator {
             if !exists(stage.walkthroughPath) {
                 problems.append("\(stage.heading): its walkthrough \(stage.walkthroughPath) is missing.")
             }
+            problems += outputMarkers(of: stage)
             if !demos.contains(stage.number) {
                 problems.append(
                     "\(stage.heading): \(CourseValidator.demosFile) has no demo for it (no `case \(stage.number):`).")
@@ -149,16 +150,41 @@ struct CourseValidator {
 
     /// The names a rubric may give the tests of `stage`'s suite file: stable IDs, function names, display names.
     private func tests(of stage: Stage) -> Set<String> {
-        let files = [CourseValidator.suitePath(stage), CourseValidator.bonusSuitePath(stage)]
-        let source = files.compactMap(text).joined(separator: "\n")
         var names = Set<String>()
+        for path in [CourseValidator.suitePath(stage), CourseValidator.bonusSuitePath(stage)] {
+            for test in declaredTests(in: path) {
+                if let display = test.displayName { names.insert(display) }
+                names.formUnion([test.function, "StageTests.\(test.suite)/\(test.function)"])
+            }
+        }
+        return names
+    }
+
+    /// A test as its suite file declares it.
+    private struct DeclaredTest {
+        /// The top-level type it is in: "Stage02DenseLayer".
+        let suite: String
+        /// The name in `@Test("…")`, if it has one.
+        let displayName: String?
+        /// As the stable ID spells it: `func f(seed: UInt64)` → "f(seed:)".
+        let function: String
+    }
+
+    /// The tests of a Swift file, read line by line (the display name may be on the line after `@Test(`, where
+    /// `swift format` puts a long one).
+    private func declaredTests(in path: String) -> [DeclaredTest] {
+        guard let source = text(path) else { return [] }
+        var tests: [DeclaredTest] = []
         var suite: String?
         /// After `@Test`: the display name, if it has one, until its `func`.
         var pendingTest: String??
         var awaitingDisplayName = false
-        for line in source.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            if line.hasPrefix("struct "),
-                let name = line.dropFirst(7).split(whereSeparator: { " :{".contains($0) }).first
+        for untrimmed in source.split(separator: "\n") {
+            let line = untrimmed.trimmingCharacters(in: .whitespaces)
+            // Only a top-level type is a suite; a type nested in one (a test's argument) is not.
+            if untrimmed.hasPrefix("struct ") || untrimmed.hasPrefix("extension "),
+                let name = line.drop(while: { $0 != " " }).dropFirst().split(whereSeparator: { " :{".contains($0) })
+                    .first
             {
                 suite = String(name)
             }
@@ -172,16 +198,36 @@ struct CourseValidator {
                 awaitingDisplayName = false
             }
             guard line.hasPrefix("func "), let test = pendingTest.take(), let suite else { continue }
-            if let display = test { names.insert(display) }
             let name = line.dropFirst(5).prefix { $0 != "(" }
-            // The stable ID spells the labels: `func f(seed: UInt64)` → "f(seed:)".
             let labels = line.drop { $0 != "(" }.dropFirst().prefix { $0 != ")" }.split(separator: ",").map {
                 ($0.split(separator: ":").first ?? "").split(separator: " ").first.map { "\($0):" } ?? ""
             }.joined()
-            let function = "\(name)(\(labels))"
-            names.formUnion([function, "StageTests.\(suite)/\(function)"])
+            tests.append(DeclaredTest(suite: suite, displayName: test, function: "\(name)(\(labels))"))
         }
-        return names
+        return tests
+    }
+
+    // MARK: Output markers
+
+    /// Each `<!-- output: NAME -->` of a walkthrough must name, by its display name, a check of its stage's
+    /// suites (the required checks and the worked examples, not the bonus): the notebook shows that
+    /// check's result there.
+    private func outputMarkers(of stage: Stage) -> [String] {
+        guard let markdown = text(stage.walkthroughPath) else { return [] }
+        let checks = Set(
+            swiftFiles(in: "Tests/StageTests").filter { $0.hasPrefix(stage.filter) }
+                .flatMap { declaredTests(in: "Tests/StageTests/\($0)") }
+                .filter { $0.suite.hasPrefix(stage.filter) }
+                .compactMap(\.displayName))
+        var problems = OutputMarker.unclosedLines(markdown).map {
+            "\(stage.walkthroughPath):\($0): the output marker does not end with `\(OutputMarker.suffix)` on its line."
+        }
+        for marker in OutputMarker.parse(markdown) where !checks.contains(marker.check) {
+            problems.append(
+                "\(stage.walkthroughPath):\(marker.line): the output marker names no check of stage \(stage.number): "
+                    + "\"\(marker.check)\"")
+        }
+        return problems
     }
 
     // MARK: Strays

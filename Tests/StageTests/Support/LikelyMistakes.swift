@@ -63,7 +63,9 @@ func expectClose(
     likelyMistakes: [LikelyMistake<Tensor>], otherwise: String? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    guard var difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
+    let compared = mismatch(actual, expected, tolerance: tolerance, name: name)
+    logComparison(name, ComparedValue.describe(actual), ComparedValue.describe(expected), passed: compared == nil)
+    guard var difference = compared else { return }
     let recognised = likelyMistakes.hint(for: actual, expected: expected)
     if recognised != nil, actual.shape != expected.shape {
         difference = "\(name) has shape \(actual.shape), expected \(expected.shape)"

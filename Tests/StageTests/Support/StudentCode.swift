@@ -39,8 +39,17 @@ func expectClose(
     _ actual: Tensor, _ expected: Tensor, _ name: String, tolerance: Tolerance = Tolerance(),
     hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
+    let difference = mismatch(actual, expected, tolerance: tolerance, name: name)
+    logComparison(name, ComparedValue.describe(actual), ComparedValue.describe(expected), passed: difference == nil)
+    guard let difference else { return }
     recordIssue(difference + sentence(hint, after: difference), sourceLocation: sourceLocation)
+}
+
+/// Logs a comparison for the notebook's output cells, when the kit asks for them (`ComparedValue`).
+func logComparison(_ name: String, _ yours: @autoclosure () -> String, _ expected: @autoclosure () -> String, passed: Bool) {
+    guard ComparedValue.isLogging else { return }
+    let check = Test.current.map { $0.displayName ?? $0.name } ?? "outside a check"
+    ComparedValue(check: check, name: name, yours: yours(), expected: expected(), passed: passed).log()
 }
 
 /// ". Hint text", capitalized, or "" without a hint; after a `message` that ends its own sentence
@@ -56,7 +65,9 @@ func expectClose(
     _ actual: Double, _ expected: Double, _ name: String, tolerance: Tolerance = Tolerance(),
     hint: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    guard let difference = mismatch(actual, expected, tolerance: tolerance, name: name) else { return }
+    let difference = mismatch(actual, expected, tolerance: tolerance, name: name)
+    logComparison(name, NeuralKit.describe(actual), NeuralKit.describe(expected), passed: difference == nil)
+    guard let difference else { return }
     recordIssue(difference + sentence(hint, after: difference), sourceLocation: sourceLocation)
 }
 

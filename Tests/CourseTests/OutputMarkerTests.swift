@@ -1,0 +1,51 @@
+import NeuralKit
+import Testing
+
+@Suite("course · output markers in the walkthroughs")
+struct OutputMarkerTests {
+    @Test("parse finds each marker line with its line number and check, spaces around it allowed")
+    func parsesMarkers() {
+        let markdown = """
+            # Stage 1
+
+                softmax([1, 2, 3]) = [0.0900, 0.2447, 0.6652]
+
+            <!-- output: softmax of [1, 2, 3], step by step -->
+              <!--   output: ignored, the prefix is exact -->
+            \t<!-- output:  softmax works on each row of a batch separately   -->\r
+            Prose mentioning <!-- output: not on a line of its own --> is not a marker.
+            """
+        #expect(
+            OutputMarker.parse(markdown) == [
+                OutputMarker(line: 5, check: "softmax of [1, 2, 3], step by step"),
+                OutputMarker(line: 7, check: "softmax works on each row of a batch separately"),
+            ])
+        #expect(OutputMarker.unclosedLines(markdown) == [])
+    }
+
+    @Test("a marker shown inside a fenced code block is not a marker")
+    func ignoresFencedCode() {
+        let markdown = """
+            ```
+            <!-- output: shown, not meant -->
+            ```
+            ~~~
+            <!-- output: shown too -->
+            ~~~
+            <!-- output: meant -->
+            """
+        #expect(OutputMarker.parse(markdown) == [OutputMarker(line: 7, check: "meant")])
+    }
+
+    @Test(
+        "line(for:) writes a marker that parse and check(in:) read back; a line without --> is unclosed, not a marker")
+    func roundTripAndUnclosed() {
+        let check = "MaxPool2D on the lecture's 4×4 example, forward and backward"
+        #expect(OutputMarker.parse(OutputMarker.line(for: check)) == [OutputMarker(line: 1, check: check)])
+        let unclosed = "text\n<!-- output: \(check)\nmore"
+        #expect(OutputMarker.parse(unclosed) == [])
+        #expect(OutputMarker.unclosedLines(unclosed) == [2])
+        #expect(OutputMarker.check(in: "  " + OutputMarker.line(for: check)) == check)
+        #expect(OutputMarker.check(in: "<!-- a comment -->") == nil)
+    }
+}

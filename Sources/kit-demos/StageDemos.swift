@@ -159,12 +159,15 @@ enum StageDemos {
             return
         }
         if let back = attempt({ Exercises.classIndices(encoded) }) {
-            print("classIndices(oneHot([2, 0, 3], classes: 4)) = \(back)   " + (back == [2, 0, 3] ? "✓" : "✗ not [2, 0, 3]"))
+            print(
+                "classIndices(oneHot([2, 0, 3], classes: 4)) = \(back)   "
+                    + (back == [2, 0, 3] ? "✓" : "✗ not [2, 0, 3]"))
         }
         let p = Tensor([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.25, 0.15, 0.6], [0.3, 0.4, 0.3]])
         if let classes = attempt({ Exercises.classIndices(p) }) {
-            print("classIndices(p of the walkthrough) = \(classes)   " + (classes == [1, 0, 2, 1] ? "✓" : "✗")
-                + " walkthrough: [1, 0, 2, 1]")
+            print(
+                "classIndices(p of the walkthrough) = \(classes)   " + (classes == [1, 0, 2, 1] ? "✓" : "✗")
+                    + " walkthrough: [1, 0, 2, 1]")
         }
         let outcome = attempt { Result { try Exercises.oneHot([3], classes: 3) } }
         switch outcome {
@@ -191,7 +194,9 @@ enum StageDemos {
         let p = Tensor([[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
         let targets = Tensor([[1, 0, 0], [0, 0, 1]])
         print("p = [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]], right classes 0 and 2:")
-        show("L = mean of −log p[right class]", attempt { Exercises.crossEntropy(p, targets: targets) }, expected: 0.636483)
+        show(
+            "L = mean of −log p[right class]", attempt { Exercises.crossEntropy(p, targets: targets) },
+            expected: 0.636483)
         show(
             "∂L/∂z = (softmax(z) − y)/N for z = log p",
             attempt { Exercises.softmaxCrossEntropyBackward(logits: p.map { log($0) }, targets: targets) },
@@ -211,7 +216,9 @@ enum StageDemos {
             x = y
         }
         let count = network.parameters.reduce(0) { $0 + $1.value.count }
-        print("Parameters in all: \(count)   " + (count == 44426 ? "✓" : "✗") + " walkthrough (the lecture's table): 44426")
+        print(
+            "Parameters in all: \(count)   " + (count == 44426 ? "✓" : "✗")
+                + " walkthrough (the lecture's table): 44426")
         print("The reference's table with multiply-accumulates: swift run kit summary lenet")
     }
 

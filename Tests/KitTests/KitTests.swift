@@ -68,7 +68,8 @@ struct KitCommandLineTests {
             // A test's ID holds its suite's name and its file's name: neither may match the required filter.
             #expect(!stage.bonusSuite.contains(stage.filter) && stage.bonusSuite.hasPrefix(stage.bonusFilter))
             let required = try String(
-                contentsOf: packageRoot.appendingPathComponent("Tests/StageTests/\(stage.suite)Tests.swift"), encoding: .utf8)
+                contentsOf: packageRoot.appendingPathComponent("Tests/StageTests/\(stage.suite)Tests.swift"),
+                encoding: .utf8)
             #expect(!required.contains("struct Bonus"), "stage \(stage.number): a bonus suite in the required file")
             #expect(
                 required.range(of: #"struct \#(stage.filter)\w*Bonus"#, options: .regularExpression) == nil,

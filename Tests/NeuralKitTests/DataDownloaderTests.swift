@@ -358,7 +358,9 @@ struct DataDownloaderTests {
 
         // Only a mirror that answered: the network is not blamed.
         let refusedOnly = DownloadFailure(
-            failures: [MirrorFailure(file: "a.gz", url: "https://example.org/a.gz", reason: "HTTP 404", kind: .refused)],
+            failures: [
+                MirrorFailure(file: "a.gz", url: "https://example.org/a.gz", reason: "HTTP 404", kind: .refused)
+            ],
             folder: "data/mnist", mirrors: ["https://example.org/", "https://example.com/"])
         #expect(!refusedOnly.advice.contains("network connection"), "\(refusedOnly.advice)")
         #expect(refusedOnly.advice.contains("example.org answered but did not give the published file"))

@@ -35,7 +35,9 @@ extension Command {
             }
             print(SolutionGate.summary(stage, result))
             guard result.isDone else {
-                print(SolutionGate.advice(stage, hintsSeen: kit.loadState().hintsSeen(stage), walkthrough: kit.walkthrough(stage)))
+                print(
+                    SolutionGate.advice(
+                        stage, hintsSeen: kit.loadState().hintsSeen(stage), walkthrough: kit.walkthrough(stage)))
                 return 1
             }
             print("")
@@ -74,7 +76,9 @@ extension Command {
 enum SolutionGate {
     /// One line instead of the whole check report: "Stage 1: 7/9 checks pass."
     static func summary(_ stage: Stage, _ result: StageResult) -> String {
-        if result.total == 0 { return "Stage \(stage.number): no check ran (`swift run kit check \(stage.number)` says why)." }
+        if result.total == 0 {
+            return "Stage \(stage.number): no check ran (`swift run kit check \(stage.number)` says why)."
+        }
         if result.isDone { return "Stage \(stage.number) passes: \(result.total)/\(result.total) checks." }
         return "Stage \(stage.number): \(result.passed)/\(result.total) checks pass."
     }
@@ -86,7 +90,8 @@ enum SolutionGate {
         if count == 0 {
             next = "the walkthrough, \(walkthrough), explains the stage step by step."
         } else if seen == 0 {
-            next = "try `swift run kit hint \(stage.number)` first (\(count) hint\(count == 1 ? "" : "s"), one at a time)."
+            next =
+                "try `swift run kit hint \(stage.number)` first (\(count) hint\(count == 1 ? "" : "s"), one at a time)."
         } else if seen < count {
             next = "you have seen hint \(seen) of \(count); `swift run kit hint \(stage.number)` gives the next."
         } else {

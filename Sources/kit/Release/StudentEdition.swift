@@ -337,7 +337,7 @@ struct StudentEdition {
             ```
             \(pad("swift run kit check \(first.number)", 28) + " # stage \(first.number)'s checks, the first failure and a hint")
             \(pad("swift run kit hint \(first.number)", 28) + " # the next hint of stage \(first.number)")
-            \(pad("swift test --filter Stage\(first.twoDigits)", 28) + " # the same checks, as Swift prints them")
+            \(pad("swift test --filter Stage\(first.twoDigits)", 28) + " # the required checks, as Swift prints them")
             ```
 
             ## The stages

@@ -25,3 +25,18 @@ public func wrap(_ text: String, width: Int = 88, indent: String = "") -> String
 public func pad(_ text: String, _ width: Int) -> String {
     text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
 }
+
+extension Int {
+    /// 60000 → "60,000".
+    public var formatted: String {
+        let digits = String(Swift.abs(self))
+        var groups: [String] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(String(digits[start..<end]), at: 0)
+            end = start
+        }
+        return (self < 0 ? "-" : "") + groups.joined(separator: ",")
+    }
+}

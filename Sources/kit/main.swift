@@ -10,7 +10,8 @@ import NeuralKit
 extension Command {
     /// Every command, in the order `kit help` lists them.
     static let all: [Command] = [
-        status, check, hint, watch, notebook, run, reset, solution, data, train, bench, shape, summary, grade, similarity,
+        status, check, hint, watch, notebook, run, reset, solution, data, train, bench, shape, summary, report,
+        grade, similarity,
         release, help, index, stubs, validate, fixtures, leaks, record,
     ]
 

@@ -10,7 +10,10 @@ struct NotebookPagesTests {
         let pattern = #"data-check="([^"]*)" data-verdict="([^"]*)""#
         let regex = try! NSRegularExpression(pattern: pattern)
         return regex.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { match in
-            (unescape(String(html[Range(match.range(at: 1), in: html)!])), String(html[Range(match.range(at: 2), in: html)!]))
+            (
+                unescape(String(html[Range(match.range(at: 1), in: html)!])),
+                String(html[Range(match.range(at: 2), in: html)!])
+            )
         }
     }
 
@@ -36,7 +39,9 @@ struct NotebookPagesTests {
             let html = try String(contentsOf: page, encoding: .utf8)
             let cells = Self.cells(html)
             let marked = try Self.markedChecks(copy, stage)
-            #expect(!marked.isEmpty, "stage \(stage.number)'s walkthrough marks no output cell", sourceLocation: sourceLocation)
+            #expect(
+                !marked.isEmpty, "stage \(stage.number)'s walkthrough marks no output cell",
+                sourceLocation: sourceLocation)
             #expect(cells.map(\.check) == marked, "stage \(stage.number)", sourceLocation: sourceLocation)
             for cell in cells {
                 #expect(
@@ -65,7 +70,9 @@ struct NotebookPagesTests {
         }
         #expect(!html.contains("url(http"), "\(page)", sourceLocation: sourceLocation)
         let images = html.components(separatedBy: "<img ").dropFirst()
-        #expect(images.allSatisfy { $0.prefix(while: { $0 != ">" }).contains("alt=\"") }, "\(page): an image without alt text")
+        #expect(
+            images.allSatisfy { $0.prefix(while: { $0 != ">" }).contains("alt=\"") },
+            "\(page): an image without alt text")
     }
 
     @Test("kit notebook: a cell per worked example, ✗ on the stubs, ✓ on the reference, and a broken stage shown")
@@ -98,12 +105,15 @@ struct NotebookPagesTests {
             stage.number <= 8 ? verdict == "✓ matches" : verdict == "✗ not implemented yet"
         }
         // The demos' output and pictures: stage 1's values, stage 8's decision boundary from `kit run 8`.
-        let activations = try String(contentsOf: copy.appendingPathComponent("notebook/01-activations.html"), encoding: .utf8)
+        let activations = try String(
+            contentsOf: copy.appendingPathComponent("notebook/01-activations.html"), encoding: .utf8)
         #expect(activations.contains("[0.0900, 0.2447, 0.6652]"))
-        let toy = try String(contentsOf: copy.appendingPathComponent("notebook/08-toy-classification.html"), encoding: .utf8)
-        #expect(toy.contains("alt=\"runs/08-spirals: the regions the network learned"), "\(toy.suffix(3000))")
-        #expect(try String(contentsOf: copy.appendingPathComponent("notebook/index.html"), encoding: .utf8)
-            .contains("8 of \(stages.count) stages pass"))
+        let toy = try String(
+            contentsOf: copy.appendingPathComponent("notebook/08-toy-classification.html"), encoding: .utf8)
+        #expect(toy.contains("alt=\"runs/08-spirals: spirals decision boundary\""), "\(toy.suffix(3000))")
+        #expect(
+            try String(contentsOf: copy.appendingPathComponent("notebook/index.html"), encoding: .utf8)
+                .contains("8 of \(stages.count) stages pass"))
 
         // A stage that does not compile: every page shows the compiler's message, and still renders its prose.
         let oneHot = copy.appendingPathComponent("Exercises/05-OneHotEncoding/OneHot.swift")
@@ -112,7 +122,9 @@ struct NotebookPagesTests {
         let broken = try kit("notebook", "1", in: copy)
         #expect(broken.status == 0, "\(broken.text)")
         let page = try String(contentsOf: copy.appendingPathComponent("notebook/01-activations.html"), encoding: .utf8)
-        #expect(page.contains("Exercises/05-OneHotEncoding/OneHot.swift</strong> does not compile (stage 5, One-hot encoding)"))
+        #expect(
+            page.contains(
+                "Exercises/05-OneHotEncoding/OneHot.swift</strong> does not compile (stage 5, One-hot encoding)"))
         #expect(page.contains("cannot convert value of type"))
         #expect(page.contains("<h2 id=\"softmax\">Softmax</h2>"))
         try expectPages(copy, stages: [stages[0]]) { _, verdict in verdict == "not run" }

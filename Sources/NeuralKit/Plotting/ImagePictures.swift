@@ -68,22 +68,41 @@ public enum ImagePictures {
     public static func confusionMatrix(_ matrix: [[Int]], classNames: [String], title: String) -> String {
         let n = matrix.count
         let cell = 44.0
-        let left = 130.0
+        let names = (0..<n).map { short(classNames, $0) }
+        let longestName = names.map { SVG.textWidth($0, size: 12) }.max() ?? 0
+        // Column labels that fit under their cell stay level; longer ones are slanted.
+        let slanted = longestName > cell - 6
+        let total = matrix.joined().reduce(0, +)
+        let right = (0..<n).reduce(0) { $0 + matrix[$1][$1] }
+        let subtitle =
+            "\(right) of \(total) right (\(percent(Double(right) / Double(max(total, 1))))); row t, column p: "
+            + "images of class t predicted as p"
+        // The y-axis title, then the row labels, then the grid; the picture is as wide as its widest line.
+        let gridLeft = 20 + 14 + 8 + longestName + 8
+        let gridWidth = cell * Double(n)
+        let width = max(
+            gridLeft + gridWidth + 30, SVG.textWidth(title, size: 16, bold: true) + 30,
+            SVG.textWidth(subtitle, size: 12) + 30)
+        let left = max(gridLeft, (width - gridWidth) / 2)
         let top = 70.0
-        let width = left + cell * Double(n) + 30
-        let height = top + cell * Double(n) + 110
+        let gridBottom = top + cell * Double(n)
+        let columnLabelsHeight = slanted ? longestName * 0.71 + 14 : 18
+        let height = gridBottom + columnLabelsHeight + 36
         let rowTotals = matrix.map { max($0.reduce(0, +), 1) }
         var svg = header(width: width, height: height)
         svg += text(title, x: width / 2, y: 26, size: 16, anchor: "middle", weight: "bold")
+        svg += text(subtitle, x: width / 2, y: 48, size: 12, anchor: "middle", color: "#555")
         svg += text(
-            "predicted class →", x: left + cell * Double(n) / 2, y: top + cell * Double(n) + 96, size: 13,
+            "predicted class →", x: left + gridWidth / 2, y: gridBottom + columnLabelsHeight + 22, size: 13,
             anchor: "middle")
+        let titleX = f(left - 8 - longestName - 12)
+        let titleY = f(top + gridWidth / 2)
         svg +=
-            "<text x=\"16\" y=\"\(f(top + cell * Double(n) / 2))\" font-size=\"13\" text-anchor=\"middle\" "
-            + "transform=\"rotate(-90 16 \(f(top + cell * Double(n) / 2)))\">true class →</text>\n"
+            "<text x=\"\(titleX)\" y=\"\(titleY)\" font-size=\"13\" text-anchor=\"middle\" "
+            + "transform=\"rotate(-90 \(titleX) \(titleY))\">true class →</text>\n"
         for (t, row) in matrix.enumerated() {
             let y = top + cell * Double(t)
-            svg += text(short(classNames, t), x: left - 8, y: y + cell / 2 + 4, size: 12, anchor: "end")
+            svg += text(names[t], x: left - 8, y: y + cell / 2 + 4, size: 12, anchor: "end")
             for (p, count) in row.enumerated() {
                 let x = left + cell * Double(p)
                 let share = Double(count) / Double(rowTotals[t])
@@ -103,16 +122,17 @@ public enum ImagePictures {
         }
         for p in 0..<n {
             let x = left + cell * Double(p) + cell / 2
-            let y = top + cell * Double(n) + 10
-            svg +=
-                "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"12\" text-anchor=\"end\" "
-                + "transform=\"rotate(-45 \(f(x)) \(f(y)))\">\(escape(short(classNames, p)))</text>\n"
+            if slanted {
+                let y = gridBottom + 10
+                svg +=
+                    "<text class=\"column-label\" x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"12\" text-anchor=\"end\" "
+                    + "transform=\"rotate(-45 \(f(x)) \(f(y)))\">\(escape(names[p]))</text>\n"
+            } else {
+                svg +=
+                    "<text class=\"column-label\" x=\"\(f(x))\" y=\"\(f(gridBottom + 16))\" font-size=\"12\" "
+                    + "text-anchor=\"middle\">\(escape(names[p]))</text>\n"
+            }
         }
-        let total = matrix.joined().reduce(0, +)
-        let right = (0..<n).reduce(0) { $0 + matrix[$1][$1] }
-        svg += text(
-            "\(right) of \(total) right (\(percent(Double(right) / Double(max(total, 1))))); row t, column p: "
-                + "images of class t predicted as p", x: width / 2, y: 48, size: 12, anchor: "middle", color: "#555")
         return svg + "</svg>\n"
     }
 

@@ -19,6 +19,11 @@ public struct LineChart: Sendable {
             self.points = points
         }
 
+        /// Whether every point gets a marker: a short series, whose points would not read as a line alone.
+        var hasMarkers: Bool {
+            points.filter { $0.x.isFinite && $0.y.isFinite }.count <= LineChart.markedSeriesLength
+        }
+
         /// `values[i]` drawn at x = i + 1 (epoch 1, 2, …).
         public init(name: String, values: [Double]) {
             self.init(name: name, points: values.enumerated().map { (Double($0.offset + 1), $0.element) })
@@ -31,20 +36,33 @@ public struct LineChart: Sendable {
     public var series: [Series] = []
     /// The y values shown; nil fits the data.
     public var yRange: ClosedRange<Double>?
-    /// Whether the y axis starts at 0 when the data is positive (losses, accuracies).
+    /// Whether the y axis starts at 0 when the data is positive (losses). Without it the axis fits
+    /// the data (accuracies: 84% against 86% should not look flat) and a break mark says it does not start at 0.
     public var includesZero = true
+    /// The values a fitted y axis never goes beyond (accuracy in percent: 0…100).
+    public var yLimits: ClosedRange<Double>?
+    /// Whether the x ticks are whole numbers (epochs: no tick at epoch 1.2).
+    public var wholeXTicks = false
     public var width = 640
     public var height = 400
 
+    /// A series with at most this many points is drawn with a marker at each point; longer
+    /// ones only where a point has no finite neighbour (a single point has no line).
+    static let markedSeriesLength = 25
+
     public init(
         title: String, xLabel: String = "", yLabel: String = "", series: [Series] = [],
-        yRange: ClosedRange<Double>? = nil
+        yRange: ClosedRange<Double>? = nil, wholeXTicks: Bool = false, includesZero: Bool = true,
+        yLimits: ClosedRange<Double>? = nil
     ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
         self.yRange = yRange
+        self.wholeXTicks = wholeXTicks
+        self.includesZero = includesZero
+        self.yLimits = yLimits
     }
 
     /// Adds a series whose `values[i]` is drawn at x = i + 1.
@@ -57,13 +75,19 @@ public struct LineChart: Sendable {
         let finite = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         let xs = finite.map(\.x)
         let ys = finite.map(\.y)
-        let xTicks = SVG.ticks(xs.min() ?? 0, xs.max() ?? 1, count: 6)
+        let xTicks = SVG.ticks(xs.min() ?? 0, xs.max() ?? 1, count: 6, minimumStep: wholeXTicks ? 1 : 0)
         var yLow = yRange?.lowerBound ?? (ys.min() ?? 0)
         let yHigh = yRange?.upperBound ?? (ys.max() ?? 1)
         if yRange == nil, includesZero, yLow > 0 { yLow = 0 }
-        let yTicks = SVG.ticks(yLow, yHigh, count: 5)
+        var yTicks = SVG.ticks(yLow, yHigh, count: 5)
+        if let yLimits, yRange == nil {
+            yTicks.values = yTicks.values.filter { yLimits.contains($0) }
+        }
+        let legend = Legend(
+            names: series.map(\.name), marked: series.map(\.hasMarkers),
+            width: Double(width) - 40)
         let frame = Frame(
-            left: 72, top: 40, right: Double(width) - 20, bottom: Double(height) - 52,
+            left: 72, top: 40, right: Double(width) - 20, bottom: Double(height) - 52 - legend.height,
             xRange: (xTicks.values.first ?? 0)...(xTicks.values.last ?? 1),
             yRange: yRange ?? (yTicks.values.first ?? 0)...(yTicks.values.last ?? 1))
         let shownYTicks = (values: yTicks.values.filter { frame.yRange.contains($0) }, step: yTicks.step)
@@ -71,54 +95,59 @@ public struct LineChart: Sendable {
         var svg = SVG.header(width: width, height: height)
         svg += SVG.title(title, width: width)
         svg += SVG.axes(frame: frame, xTicks: xTicks, yTicks: shownYTicks, xLabel: xLabel, yLabel: yLabel, grid: true)
+        if frame.yRange.lowerBound > 0, !ys.isEmpty { svg += axisBreak(frame: frame) }
         svg +=
             "<defs><clipPath id=\"plot-area\"><rect x=\"\(SVG.number(frame.left))\" y=\"\(SVG.number(frame.top))\" "
             + "width=\"\(SVG.number(frame.width))\" height=\"\(SVG.number(frame.height))\"/></clipPath></defs>\n"
         svg += "<g clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">\n"
-        for (index, line) in series.enumerated() {
-            var d = ""
-            var drawing = false
-            for point in line.points {
-                guard point.x.isFinite, point.y.isFinite else {
-                    drawing = false
-                    continue
-                }
-                // Far-off values are pulled in so that clipping sees a steep line, not an overflow.
-                let span = frame.yRange.upperBound - frame.yRange.lowerBound
-                let y = Swift.min(
-                    Swift.max(point.y, frame.yRange.lowerBound - 10 * span), frame.yRange.upperBound + 10 * span)
-                d +=
-                    (drawing ? " L" : (d.isEmpty ? "M" : " M"))
-                    + "\(SVG.number(frame.x(point.x))),\(SVG.number(frame.y(y)))"
-                drawing = true
-            }
-            svg +=
-                "<path class=\"series\" data-name=\"\(SVG.escape(line.name))\" stroke=\"\(SVG.strong(index))\" d=\"\(d)\"/>\n"
-        }
-        svg += "</g>\n"
-        svg += legend(frame: frame)
+        let drawn = series.enumerated().map { draw($1, color: SVG.strong($0), frame: frame) }
+        svg += drawn.map(\.line).joined() + "</g>\n"
+        // Markers are not clipped: a point on the plot's edge keeps its whole dot.
+        svg += drawn.map(\.markers).joined()
+        svg += legend.svg(left: 20, top: frame.bottom + 46)
         svg += "</svg>\n"
         return svg
     }
 
-    private func legend(frame: Frame) -> String {
-        guard !series.isEmpty else { return "" }
-        let longest = series.map(\.name.count).max() ?? 0
-        let boxWidth = Double(34 + 7 * longest)
-        let boxHeight = Double(8 + 18 * series.count)
-        let left = frame.right - boxWidth - 8
-        let top = frame.top + 8
-        var svg =
-            "<g class=\"legend\">\n<rect x=\"\(SVG.number(left))\" y=\"\(SVG.number(top))\" width=\"\(SVG.number(boxWidth))\" "
-            + "height=\"\(SVG.number(boxHeight))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbb\"/>\n"
-        for (index, line) in series.enumerated() {
-            let y = top + 13 + 18 * Double(index)
-            svg +=
-                "<line x1=\"\(SVG.number(left + 6))\" y1=\"\(SVG.number(y))\" x2=\"\(SVG.number(left + 24))\" y2=\"\(SVG.number(y))\" "
-                + "stroke=\"\(SVG.strong(index))\" stroke-width=\"2\"/>\n"
-            svg += "<text x=\"\(SVG.number(left + 29))\" y=\"\(SVG.number(y + 4))\">\(SVG.escape(line.name))</text>\n"
+    /// One series: its line, broken at values that are not finite, and its markers.
+    private func draw(_ line: Series, color: String, frame: Frame) -> (line: String, markers: String) {
+        var d = ""
+        var markers = ""
+        let points = line.points
+        let isFinite = points.map { $0.x.isFinite && $0.y.isFinite }
+        var drawing = false
+        for (index, point) in points.enumerated() {
+            guard isFinite[index] else {
+                drawing = false
+                continue
+            }
+            // Far-off values are pulled in so that clipping sees a steep line, not an overflow.
+            let span = frame.yRange.upperBound - frame.yRange.lowerBound
+            let y = Swift.min(
+                Swift.max(point.y, frame.yRange.lowerBound - 10 * span), frame.yRange.upperBound + 10 * span)
+            let (px, py) = (SVG.number(frame.x(point.x)), SVG.number(frame.y(y)))
+            d += (drawing ? " L" : (d.isEmpty ? "M" : " M")) + "\(px),\(py)"
+            drawing = true
+            let alone = (index == 0 || !isFinite[index - 1]) && (index == points.count - 1 || !isFinite[index + 1])
+            if line.hasMarkers || alone, frame.yRange.contains(point.y) {
+                markers += "<circle cx=\"\(px)\" cy=\"\(py)\" r=\"3.5\"/>\n"
+            }
         }
-        return svg + "</g>\n"
+        return (
+            "<path class=\"series\" data-name=\"\(SVG.escape(line.name))\" stroke=\"\(color)\" d=\"\(d)\"/>\n",
+            markers.isEmpty
+                ? ""
+                : "<g class=\"markers\" data-name=\"\(SVG.escape(line.name))\" fill=\"\(color)\" stroke=\"none\">\n"
+                    + markers + "</g>\n"
+        )
+    }
+
+    /// The zig-zag at the foot of the y axis that says it does not start at 0.
+    private func axisBreak(frame: Frame) -> String {
+        let (x, y) = (frame.left, frame.bottom - 10)
+        return
+            "<path class=\"axis-break\" d=\"M\(SVG.number(x - 6)),\(SVG.number(y + 3)) l4,-6 l4,6 l4,-6\" "
+            + "fill=\"none\" stroke=\"#333\" stroke-width=\"1.5\"><title>the axis does not start at 0</title></path>\n"
     }
 
     /// Writes the SVG to `path` (creating its folder).

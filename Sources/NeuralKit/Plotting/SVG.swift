@@ -46,20 +46,28 @@ public enum SVG {
         return text.hasPrefix("-") && Double(text) == 0 ? String(text.dropFirst()) : text
     }
 
-    /// Evenly spaced round values (steps of 1, 2 or 5 × 10ⁿ) covering `low...high`,
-    /// about `count` of them, and the range widened to the first and last tick.
-    static func ticks(_ low: Double, _ high: Double, count: Int = 5) -> (values: [Double], step: Double) {
+    /// Evenly spaced round values (steps of 1, 2 or 5 × 10ⁿ, at least `minimumStep`) covering
+    /// `low...high`, about `count` of them, and the range widened to the first and last tick.
+    static func ticks(
+        _ low: Double, _ high: Double, count: Int = 5, minimumStep: Double = 0
+    ) -> (values: [Double], step: Double) {
         var (low, high) = (low, high)
         if !(low.isFinite && high.isFinite) { (low, high) = (0, 1) }
         if high - low < 1e-12 { (low, high) = (low - 0.5, high + 0.5) }
         let rough = (high - low) / Double(Swift.max(count, 1))
         let power = Foundation.pow(10, Foundation.floor(Foundation.log10(rough)))
         let fraction = rough / power
-        let step = (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power
+        let step = Swift.max((fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power, minimumStep)
         let first = Foundation.floor(low / step + 1e-9) * step
         let last = Foundation.ceil(high / step - 1e-9) * step
         let n = Int(((last - first) / step).rounded())
         return ((0...n).map { first + Double($0) * step }, step)
+    }
+
+    /// About how wide `text` is drawn, in pixels: a generous average glyph width, so that
+    /// layouts leave room in the wider fonts a browser may substitute (DejaVu Sans).
+    public static func textWidth(_ text: String, size: Double, bold: Bool = false) -> Double {
+        Double(text.count) * size * (bold ? 0.66 : 0.6)
     }
 
     /// Saturated colours for the points and lines of class or series `i`.

@@ -143,7 +143,7 @@ func runToyDemo(
         series: [
             .init(name: "training loss (epoch mean)", values: trainLosses),
             .init(name: "test loss (after the epoch)", values: testLosses),
-        ])
+        ], wholeXTicks: true)
     let lossPath = outputDirectory + "/\(name)-loss.svg"
     try chart.write(to: lossPath)
     print("wrote \(boundaryPath)\nwrote \(lossPath)")
@@ -165,7 +165,7 @@ func runLearningRateDemo(
             + learningRates.map { "\($0.rate)" }.joined(separator: ", ") + " (\(student ? "your code" : "reference"))")
     var chart = LineChart(
         title: "\(dataset.rawValue.capitalized): training loss for three learning rates",
-        xLabel: "epoch", yLabel: "loss (epoch mean)")
+        xLabel: "epoch", yLabel: "loss (epoch mean)", wholeXTicks: true)
     for (rate, note) in learningRates {
         // The same initial weights and batch order for every rate.
         var generator = SeededGenerator(seed: settings.seed &+ 100)

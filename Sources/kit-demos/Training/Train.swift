@@ -74,6 +74,8 @@ enum TrainCommand {
     struct Epoch {
         var number: Int
         var loss: Double
+        /// The test set's mean cross-entropy after the epoch, in evaluation mode.
+        var testLoss: Double
         var trainAccuracy: Double
         var testAccuracy: Double
         var seconds: Double
@@ -163,25 +165,43 @@ enum TrainCommand {
                     \(options.student ? " (or check your SGD and backward passes)" : "").
                     """)
             }
-            let predictions = try predictInChunks(code, network, test.inputs)
+            let (predictions, testLoss) = try evaluate(code, network, test)
             lastPredictions = predictions
             let testAccuracy = try code.accuracy(predictions, test.labels)
             let steps = zip(lossBins, binCounts).filter { $0.1 > 0 }.map { $0.0 / Double($0.1) }
             epochs.append(
                 Epoch(
-                    number: epoch, loss: report.loss, trainAccuracy: report.accuracy, testAccuracy: testAccuracy,
+                    number: epoch, loss: report.loss, testLoss: testLoss, trainAccuracy: report.accuracy,
+                    testAccuracy: testAccuracy,
                     seconds: seconds, examples: report.examples, lossSteps: steps))
             let every = max(1, options.epochCount / 20)
             if epoch % every == 0 || epoch == 1 || epoch == options.epochCount {
                 log(
                     "epoch \(pad(String(epoch), String(options.epochCount).count))/\(options.epochCount)  "
-                        + "loss \(fixed(report.loss, 4))  train \(percent(report.accuracy))  test \(percent(testAccuracy))  "
+                        + "loss \(fixed(report.loss, 4))  test loss \(fixed(testLoss, 4))  "
+                        + "train \(percent(report.accuracy))  test \(percent(testAccuracy))  "
                         + "\(fixed(seconds, 2)) s  \(Int(Double(report.examples) / max(seconds, 1e-9)).formatted) samples/s"
                 )
             }
         }
 
-        // Pictures.
+        // Summary.
+        let last = epochs[epochs.count - 1]
+        let trainingSeconds = epochs.reduce(0) { $0 + $1.seconds }
+        let examples = epochs.reduce(0) { $0 + $1.examples }
+        let summary = TrainingSummary(
+            dataset: options.dataset, model: options.model, student: options.student,
+            testAccuracy: rounded(last.testAccuracy, 6), trainAccuracy: rounded(last.trainAccuracy, 6),
+            finalLoss: rounded(last.loss, 6), testLoss: rounded(last.testLoss, 6), epochs: epochs.count,
+            secondsPerEpoch: rounded(trainingSeconds / Double(epochs.count), 4),
+            samplesPerSecond: Int(Double(examples) / max(trainingSeconds, 1e-9)),
+            parameters: parameters,
+            layerSizes: options.isLeNet ? nil : "\(test.inputs.columnCount),\(options.hidden),\(train.classCount)",
+            seed: options.seed, batchSize: options.batchSize,
+            learningRate: options.rate, momentum: options.momentum, decay: options.decay,
+            trainExamples: train.count, testExamples: test.count)
+
+        // Pictures, and the run's record beside them for `kit report` and `kit notebook`.
         let confusion = try code.confusionMatrix(lastPredictions, test.labels, train.classCount)
         var written: [String] = []
         if options.pictures {
@@ -190,29 +210,24 @@ enum TrainCommand {
                 to: folder, options: options, epochs: epochs, confusion: confusion,
                 classNames: train.classNames, network: network, test: test, images: images,
                 predictions: lastPredictions)
+            var record = summary
+            record.history = epochs.map {
+                .init(
+                    epoch: $0.number, loss: rounded($0.loss, 6), testLoss: rounded($0.testLoss, 6),
+                    trainAccuracy: rounded($0.trainAccuracy, 6), testAccuracy: rounded($0.testAccuracy, 6),
+                    seconds: rounded($0.seconds, 4))
+            }
+            let path = (folder as NSString).appendingPathComponent("run.json")
+            try (record.jsonLine + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            written.append(path)
         }
 
-        // Summary.
-        let last = epochs[epochs.count - 1]
-        let trainingSeconds = epochs.reduce(0) { $0 + $1.seconds }
-        let examples = epochs.reduce(0) { $0 + $1.examples }
         log(
             "Test accuracy \(percent(last.testAccuracy)) (\(test.count.formatted) test examples), train accuracy during the last "
                 + "epoch \(percent(last.trainAccuracy)); \(fixed(trainingSeconds / Double(epochs.count), 2)) s per epoch, "
                 + "\(Int(Double(examples) / max(trainingSeconds, 1e-9)).formatted) samples/s")
         if !written.isEmpty { log("Pictures: " + written.joined(separator: ", ")) }
-        if options.json {
-            let summary = TrainingSummary(
-                dataset: options.dataset, model: options.model, student: options.student,
-                testAccuracy: rounded(last.testAccuracy, 6), trainAccuracy: rounded(last.trainAccuracy, 6),
-                finalLoss: rounded(last.loss, 6), epochs: epochs.count,
-                secondsPerEpoch: rounded(trainingSeconds / Double(epochs.count), 4),
-                samplesPerSecond: Int(Double(examples) / max(trainingSeconds, 1e-9)),
-                parameters: parameters, seed: options.seed, batchSize: options.batchSize,
-                learningRate: options.rate, momentum: options.momentum, decay: options.decay,
-                trainExamples: train.count, testExamples: test.count)
-            print(summary.jsonLine)
-        }
+        if options.json { print(summary.jsonLine) }
     }
 
     // MARK: Data
@@ -292,18 +307,25 @@ enum TrainCommand {
         )
     }
 
-    /// The network's predictions, in evaluation mode (dropout passes everything through).
-    static func predictInChunks(_ code: TrainingCode, _ network: any Classifier, _ inputs: Tensor) throws -> [Int] {
+    /// The network's predictions for the test set and its mean cross-entropy there, in evaluation mode
+    /// (dropout passes everything through), in chunks of 2,000 examples.
+    static func evaluate(_ code: TrainingCode, _ network: any Classifier, _ test: Dataset) throws
+        -> (predictions: [Int], loss: Double)
+    {
         try evaluating(network) {
             var predictions: [Int] = []
-            predictions.reserveCapacity(inputs.rowCount)
+            predictions.reserveCapacity(test.count)
+            var totalLoss = 0.0
             var start = 0
-            while start < inputs.rowCount {
-                let end = min(inputs.rowCount, start + 2000)
-                predictions += try code.predict(network, inputs.rows(start..<end))
-                start = end
+            while start < test.count {
+                let rows = start..<min(test.count, start + 2000)
+                let inputs = test.inputs.rows(rows)
+                predictions += try code.predict(network, inputs)
+                let logits = try TrainingCode.checked { network.logits(inputs) }
+                totalLoss += try code.loss(logits, Array(test.labels[rows]), test.classCount) * Double(rows.count)
+                start = rows.upperBound
             }
-            return predictions
+            return (predictions, totalLoss / Double(max(test.count, 1)))
         }
     }
 
@@ -335,19 +357,25 @@ enum TrainCommand {
             LineChart(
                 title: "Training \(title): cross-entropy loss", xLabel: "epoch", yLabel: "loss",
                 series: [
-                    .init(name: "during the epoch", points: duringEpochs),
-                    .init(name: "epoch mean", points: epochs.map { (Double($0.number), $0.loss) }),
-                ]
+                    .init(name: "train, during the epoch", points: duringEpochs),
+                    .init(name: "train, epoch mean", points: epochs.map { (Double($0.number), $0.loss) }),
+                    .init(name: "test (after the epoch)", points: epochs.map { (Double($0.number), $0.testLoss) }),
+                ],
+                wholeXTicks: true
             ).svg())
         try write(
             "accuracy.svg",
             LineChart(
-                title: "Training \(title): accuracy", xLabel: "epoch", yLabel: "accuracy",
+                title: "Training \(title): accuracy", xLabel: "epoch", yLabel: "accuracy (%)",
                 series: [
                     .init(
-                        name: "train (during the epoch)", points: epochs.map { (Double($0.number), $0.trainAccuracy) }),
-                    .init(name: "test (after the epoch)", points: epochs.map { (Double($0.number), $0.testAccuracy) }),
-                ]
+                        name: "train (during the epoch)",
+                        points: epochs.map { (Double($0.number), 100 * $0.trainAccuracy) }),
+                    .init(
+                        name: "test (after the epoch)",
+                        points: epochs.map { (Double($0.number), 100 * $0.testAccuracy) }),
+                ],
+                wholeXTicks: true, includesZero: false, yLimits: 0...100
             ).svg())
         if let toy = ToyDataset(rawValue: options.dataset) {
             let plot = DecisionBoundaryPlot(
@@ -467,20 +495,5 @@ final class EpochProgress {
 
     func finish() {
         if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    }
-}
-
-extension Int {
-    /// 60000 → "60,000".
-    var formatted: String {
-        let digits = String(Swift.abs(self))
-        var groups: [String] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(String(digits[start..<end]), at: 0)
-            end = start
-        }
-        return (self < 0 ? "-" : "") + groups.joined(separator: ",")
     }
 }

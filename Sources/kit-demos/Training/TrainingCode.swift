@@ -35,6 +35,8 @@ struct TrainingCode {
         (any Classifier, Dataset, Int, any Optimizer, inout SeededGenerator, (BatchReport) -> Bool) throws ->
             EpochReport
     let predict: (any Classifier, Tensor) throws -> [Int]
+    /// The mean cross-entropy of `logits` against `labels`, computed as `trainEpoch` computes a batch's loss.
+    let loss: (_ logits: Tensor, _ labels: [Int], _ classes: Int) throws -> Double
     let accuracy: (_ predicted: [Int], _ labels: [Int]) throws -> Double
     let confusionMatrix: (_ predicted: [Int], _ labels: [Int], _ classes: Int) throws -> [[Int]]
 
@@ -83,6 +85,10 @@ struct TrainingCode {
                         loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
                 },
                 predict: { Solutions.predict($0, $1) },
+                loss: { logits, labels, classes in
+                    Solutions.crossEntropy(
+                        Solutions.softmax(logits), targets: try Solutions.oneHot(labels, classes: classes))
+                },
                 accuracy: { Solutions.accuracy(predicted: $0, labels: $1) },
                 confusionMatrix: { Solutions.confusionMatrix(predicted: $0, labels: $1, classes: $2) })
         }
@@ -140,6 +146,12 @@ struct TrainingCode {
                 return EpochReport(loss: statistics.loss, accuracy: statistics.accuracy, examples: statistics.examples)
             },
             predict: { network, inputs in try checked { Exercises.predict(network, inputs) } },
+            loss: { logits, labels, classes in
+                try checked {
+                    Exercises.crossEntropy(
+                        Exercises.softmax(logits), targets: try Exercises.oneHot(labels, classes: classes))
+                }
+            },
             accuracy: { predicted, labels in try checked { Exercises.accuracy(predicted: predicted, labels: labels) } },
             confusionMatrix: { predicted, labels, classes in
                 try checked { Exercises.confusionMatrix(predicted: predicted, labels: labels, classes: classes) }

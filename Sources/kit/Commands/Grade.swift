@@ -39,6 +39,9 @@ extension Command {
             .flag(
                 "check-sandbox", help: "only say whether student code can be sandboxed here (exit 0) or not (exit 1)"),
             .flag("gradescope", help: "grade /autograder/submission into /autograder/results/results.json"),
+            .flag(
+                "require-report",
+                help: "score 0 when a submission has no written report (report.md or report.pdf), as lecture 001 rules"),
             .flag("warm-up", help: "only build the grading copy and the one that records the reference (for setup.sh)"),
             .flag("print-rubric", help: "print the rubric (default or --rubric) as JSON, to edit"),
             Option("expect", .path, "FILE", help: "compare with the expected scores (the grader's own tests)"),
@@ -133,6 +136,7 @@ struct GradeCommand {
             var workspace = GradingWorkspace(instructor: kit, root: root, hiddenTests: hidden)
             workspace.sandbox = sandboxes[job]
             var grader = try Grader(workspace: workspace, rubric: rubric, salt: salt, timeout: timeout)
+            grader.requiresReport = arguments.flag("require-report")
             if arguments.flag("verbose") {
                 let prefix = jobs == 1 ? "" : "[\(job + 1)] "
                 grader.log = { print(Terminal.standard.dim(prefix + $0)) }
@@ -269,7 +273,7 @@ struct GradeCommand {
                     grade = SubmissionGrade(
                         student: GradeCommand.safeName(grade.student), stages: grade.stages,
                         ignoredFiles: grade.ignoredFiles, hiddenTestsUsed: grade.hiddenTestsUsed,
-                        seconds: grade.seconds, internalError: grade.internalError)
+                        seconds: grade.seconds, internalError: grade.internalError, missingReport: grade.missingReport)
                     grade.score(with: rubric)
                     do {
                         try queue.finish(index, grade) { grades, done in

@@ -57,18 +57,15 @@ struct Progress {
             let result = kit.isAvailable(stage) ? state.result(stage) : nil
             let checks = result.flatMap { $0.total > 0 ? "\($0.passed)/\($0.total)" : nil } ?? "—"
             let bonus = result.flatMap { $0.bonusTotal > 0 ? "\($0.bonusPassed)/\($0.bonusTotal)" : nil } ?? "—"
+            let progress = StageProgress(stage, result: result, kit: kit)
             let stateText: String
-            if !kit.isAvailable(stage) {
-                stateText = terminal.dim("coming soon")
-            } else if let result, result.isDone {
-                stateText = terminal.green("done \(terminal.pass)")
+            switch progress {
+            case .comingSoon, .noChecksYet: stateText = terminal.dim(progress.text)
+            case .done:
+                stateText = terminal.green("\(progress.text) \(terminal.pass)")
                 done += 1
-            } else if let result, result.passed > 0 || kit.isUntouched(stage) == false {
-                stateText = terminal.yellow("in progress")
-            } else if result == nil || result?.total ?? 0 > 0 {
-                stateText = "not started"
-            } else {
-                stateText = terminal.dim("no checks yet")
+            case .inProgress: stateText = terminal.yellow(progress.text)
+            case .notStarted: stateText = progress.text
             }
             passed += result?.passed ?? 0
             total += result?.total ?? 0
@@ -101,4 +98,30 @@ struct Progress {
         if kit.isUntouched(next) != false { text += " (walkthrough: \(kit.walkthrough(next)))" }
         return terminal.bold(text)
     }
+}
+
+/// Where a stage stands, as `kit status` and `kit report` show it.
+enum StageProgress: String {
+    case comingSoon = "coming soon"
+    case done
+    case inProgress = "in progress"
+    case notStarted = "not started"
+    case noChecksYet = "no checks yet"
+
+    /// The stage's state from its last results (nil: never checked) and whether its file is still the stub.
+    init(_ stage: Stage, result: StageResult?, kit: Kit) {
+        if !kit.isAvailable(stage) {
+            self = .comingSoon
+        } else if let result, result.isDone {
+            self = .done
+        } else if let result, result.passed > 0 || kit.isUntouched(stage) == false {
+            self = .inProgress
+        } else if result == nil || result?.total ?? 0 > 0 {
+            self = .notStarted
+        } else {
+            self = .noChecksYet
+        }
+    }
+
+    var text: String { rawValue }
 }

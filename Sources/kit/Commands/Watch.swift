@@ -24,7 +24,9 @@ extension Command {
         checker.afterRun = { stage, run, problem in
             // The page follows the checks: it reloads itself, so the open browser tab shows each new result.
             let evidence = run.map(NotebookEvidence.ran) ?? .notBuilt(problem.map(Notebook.notBuiltReason) ?? "")
-            let demo = problem == nil ? notebook.demoOutput(stage) { _ in } : nil
+            // The demo trains from stage 7 on: while watching, it runs once the stage passes, so a save costs no more.
+            let passes = run.map { run in run.checks(of: stage, bonus: false).allSatisfy(\.passed) } ?? false
+            let demo = problem == nil && (stage.number < 7 || passes) ? notebook.demoOutput(stage) { _ in } : nil
             if let page = try? notebook.writePage(
                 stage, evidence: evidence, buildProblem: problem, demo: demo, reloadEvery: Watcher.pageReload)
             {

@@ -20,7 +20,8 @@ extension Command {
         let written = try notebook.write(stages) { print(kit.terminal.dim($0)) }
         print("")
         print("Wrote \(written.count) page\(written.count == 1 ? "" : "s") in notebook/. Open in your browser:")
-        let first = stages.count == 1 ? notebook.pageURL(stages[0]) : notebook.folder.appendingPathComponent("index.html")
+        let first =
+            stages.count == 1 ? notebook.pageURL(stages[0]) : notebook.folder.appendingPathComponent("index.html")
         print("  " + first.absoluteString)
         return 0
     }

@@ -232,6 +232,9 @@ struct SubmissionGrade: Sendable {
     var seconds: TimeInterval = 0
     /// Set when grading itself failed (a bug or a broken kit): the submission scores 0.
     var internalError: String?
+    /// Why the submission has no report, when the course requires one (`kit grade --require-report`):
+    /// it scores 0.
+    var missingReport: String?
 
     var points: Double { PointUnits.rounded(stages.reduce(0) { $0 + $1.points }) }
     var bonus: Double { PointUnits.rounded(stages.reduce(0) { $0 + $1.bonus }) }
@@ -239,7 +242,8 @@ struct SubmissionGrade: Sendable {
     var uncappedTotal: Double { PointUnits.rounded(points + bonus) }
 
     func total(cap: Double?) -> Double {
-        cap.map { min($0, uncappedTotal) } ?? uncappedTotal
+        if missingReport != nil { return 0 }
+        return cap.map { min($0, uncappedTotal) } ?? uncappedTotal
     }
 
     /// At least one stage file is not the stub.
@@ -249,12 +253,15 @@ struct SubmissionGrade: Sendable {
     var status: String {
         if let internalError { return "grader error: \(internalError)" }
         if !attemptedAnyStage { return SubmissionGrade.notAttempted }
-        let notes = stages.compactMap(\.statusNote)
+        let notes = (missingReport == nil ? [] : [SubmissionGrade.noReport]) + stages.compactMap(\.statusNote)
         return notes.isEmpty ? "ok" : notes.joined(separator: "; ")
     }
 
     /// The status of a submission whose stage files are all missing or still the stubs.
     static let notAttempted = "not attempted"
+
+    /// The status of a submission without the report the course requires.
+    static let noReport = "no report"
 
     mutating func score(with rubric: Rubric) {
         for index in stages.indices { stages[index].score(with: rubric) }

@@ -29,6 +29,8 @@ struct Grader {
     var buildTimeout: TimeInterval = 1200
     /// Progress messages (verbose mode).
     var log: @Sendable (String) -> Void = { _ in }
+    /// A submission without a written report scores 0 (`--require-report`; see `SubmittedReport`).
+    var requiresReport = false
 
     /// The instructor's files as a student's build sees them, read once.
     let base: [String: Data]
@@ -221,6 +223,7 @@ struct Grader {
             grade.internalError = "\(error)"
         }
         grade.hiddenTestsUsed = workspace.hiddenTests != nil
+        if requiresReport { grade.missingReport = SubmittedReport.missing(in: submission) }
         grade.seconds = Date().timeIntervalSince(started)
         grade.score(with: rubric)
         return grade

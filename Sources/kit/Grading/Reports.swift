@@ -51,11 +51,17 @@ enum Reports {
         let total = grade.total(cap: rubric.cap)
         lines.append("# NeuralKit: feedback for \(grade.student)")
         lines.append("")
-        let capNote = total < grade.uncappedTotal ? " (capped; \(grade.uncappedTotal.points) before the cap)" : ""
+        let capNote =
+            total < grade.uncappedTotal && grade.missingReport == nil
+            ? " (capped; \(grade.uncappedTotal.points) before the cap)" : ""
         lines.append(
             "**Total: \(total.points) / \(rubric.maximum.points)**\(capNote) — stages \(grade.points.points), "
                 + "bonus \(grade.bonus.points). Status: \(grade.status).")
         lines.append("")
+        if let missingReport = grade.missingReport {
+            lines.append("**\(missingReport)** The points below are what the checks alone would earn.")
+            lines.append("")
+        }
         if let error = grade.internalError {
             lines.append("The grader could not grade this submission: \(error). Please tell your instructor.")
             return lines.joined(separator: "\n") + "\n"
@@ -312,8 +318,10 @@ enum Reports {
         }
         var summary =
             "Total: \(total.points) / \(rubric.maximum.points) (stages \(grade.points.points), bonus \(grade.bonus.points)"
-            + (total < grade.uncappedTotal ? "; \(grade.uncappedTotal.points) before the cap" : "")
+            + (total < grade.uncappedTotal && grade.missingReport == nil
+                ? "; \(grade.uncappedTotal.points) before the cap" : "")
             + "). Status: \(grade.status)."
+        if let missingReport = grade.missingReport { summary += "\n" + missingReport }
         if let error = grade.internalError { summary += "\nThe grader could not grade this submission: \(error)" }
         return GradescopeResults(
             score: rounded(total), executionTime: Int(grade.seconds.rounded()), output: summary, tests: tests)
@@ -514,6 +522,7 @@ enum Reports {
         var problems: [String: Int] = [:]
         for grade in grades where grade.internalError == nil {
             if !grade.attemptedAnyStage { problems[SubmissionGrade.notAttempted, default: 0] += 1 }
+            if grade.missingReport != nil { problems[SubmissionGrade.noReport, default: 0] += 1 }
             for kind in Set(grade.stages.compactMap { $0.problem?.summaryKind }) { problems[kind, default: 0] += 1 }
         }
         let errors = grades.filter { $0.internalError != nil }.count

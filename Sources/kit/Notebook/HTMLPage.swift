@@ -82,6 +82,7 @@ struct HTMLPage {
         .cell-title { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); }
         .cell table { background: var(--background); }
         .cell pre { background: var(--background); margin: 0.5em 0; }
+        .cell td pre { margin: 0; padding: 0; background: none; }
         .verdict { font-weight: 600; }
         .pass .verdict, .ok { color: var(--pass); }
         .fail .verdict, .bad { color: var(--fail); }

@@ -16,9 +16,11 @@ struct IndexPage {
             + "<code>swift run kit watch</code> keeps the open stage's page fresh while you work.</p>\n"
         if let buildProblem, case .compile(let failures, _) = buildProblem {
             let files = failures.map { "<code>\(Markdown.escape($0.file))</code>" }.joined(separator: ", ")
-            html += "<p class=\"bad\">The kit does not compile now (\(files)): the results below are from the last run that did.</p>\n"
+            html +=
+                "<p class=\"bad\">The kit does not compile now (\(files)): the results below are from the last run that did.</p>\n"
         }
-        html += "<div class=\"table\"><table><thead><tr><th>Stage</th><th>Checks</th><th>Bonus</th><th>State</th></tr></thead><tbody>\n"
+        html +=
+            "<div class=\"table\"><table><thead><tr><th>Stage</th><th>Checks</th><th>Bonus</th><th>State</th></tr></thead><tbody>\n"
         var done = 0
         for stage in kit.courseStages {
             let available = kit.isAvailable(stage)

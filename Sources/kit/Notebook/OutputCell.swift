@@ -65,7 +65,8 @@ struct OutputCell {
     }
 
     static func table(_ rows: [ComparedValue]) -> String {
-        var html = "<div class=\"table\"><table><thead><tr><th></th><th>computed</th><th>expected</th></tr></thead><tbody>"
+        var html =
+            "<div class=\"table\"><table><thead><tr><th></th><th>computed</th><th>expected</th></tr></thead><tbody>"
         for row in rows {
             let mark = row.passed ? "<span class=\"ok\">✓</span>" : "<span class=\"bad\">✗</span>"
             html +=

@@ -26,7 +26,8 @@ struct StagePage {
     var prose: String {
         let path = kit.walkthrough(stage)
         guard let markdown = try? String(contentsOf: kit.url(path), encoding: .utf8) else {
-            return "<h1>\(Markdown.escape(stage.heading))</h1><p class=\"missing\">(\(Markdown.escape(path)) is missing.)</p>"
+            return
+                "<h1>\(Markdown.escape(stage.heading))</h1><p class=\"missing\">(\(Markdown.escape(path)) is missing.)</p>"
         }
         var renderer = Markdown()
         let docs = kit.url(path).deletingLastPathComponent()
@@ -34,7 +35,8 @@ struct StagePage {
         renderer.resolveLink = { target in
             // Another walkthrough is another page of the notebook; anything else opens from the kit's folder.
             let (file, anchor) = Self.split(target)
-            if let other = kit.courseStages.first(where: { (kit.walkthrough($0) as NSString).lastPathComponent == file }) {
+            if let other = kit.courseStages.first(where: { (kit.walkthrough($0) as NSString).lastPathComponent == file }
+            ) {
                 return notebook.pageName(other) + anchor
             }
             if file.isEmpty { return anchor }
@@ -80,7 +82,8 @@ struct StagePage {
                 + "while running “\(Markdown.escape(interrupted.name))”.</p>"
         }
         if passed < required.count, let hint = currentHint {
-            html += "<p><strong>Hint \(hint.number) of \(stage.hints.count):</strong> \(Markdown.escape(hint.text))</p>\n"
+            html +=
+                "<p><strong>Hint \(hint.number) of \(stage.hints.count):</strong> \(Markdown.escape(hint.text))</p>\n"
         }
         return html
     }
@@ -111,7 +114,12 @@ struct StagePage {
         var html = "<h2 id=\"kit-run\">What <code>kit run \(stage.number)</code> shows</h2>\n"
         html += "<p class=\"muted\">\(Markdown.escape(stage.demo)), on your code.</p>\n"
         guard let demo else {
-            return html + "<p class=\"muted\">Not run: the code does not build.</p>\n"
+            let why =
+                buildProblem == nil
+                ? "Not run yet: while <code>kit watch</code> runs, the demo runs once the stage passes; "
+                    + "<code>swift run kit notebook \(stage.number)</code> runs it now."
+                : "Not run: the code does not build."
+            return html + "<p class=\"muted\">\(why)</p>\n"
         }
         if demo.timedOut { html += "<p class=\"bad\">The demo was stopped after two minutes.</p>\n" }
         return html + "<pre><code>\(Markdown.escape(demo.text))</code></pre>\n"
@@ -146,9 +154,12 @@ struct StagePage {
         case .compile(let failures, _):
             for failure in failures {
                 let own = failure.stage?.number == stage.number
-                let whose = failure.stage.map { own ? " (this stage's file)" : " (stage \($0.number), \($0.title))" } ?? ""
-                html += "<p><strong>\(Markdown.escape(failure.file))</strong> does not compile\(Markdown.escape(whose)):</p>\n"
-                html += "<pre><code>\(Markdown.escape(failure.errors.prefix(20).joined(separator: "\n")))</code></pre>\n"
+                let whose =
+                    failure.stage.map { own ? " (this stage's file)" : " (stage \($0.number), \($0.title))" } ?? ""
+                html +=
+                    "<p><strong>\(Markdown.escape(failure.file))</strong> does not compile\(Markdown.escape(whose)):</p>\n"
+                html +=
+                    "<pre><code>\(Markdown.escape(failure.errors.prefix(20).joined(separator: "\n")))</code></pre>\n"
                 if let broken = failure.stage, !own {
                     html +=
                         "<p>No check can run until it compiles. <code>swift run kit reset \(broken.number)</code> "

@@ -46,7 +46,9 @@ func expectClose(
 }
 
 /// Logs a comparison for the notebook's output cells, when the kit asks for them (`ComparedValue`).
-func logComparison(_ name: String, _ yours: @autoclosure () -> String, _ expected: @autoclosure () -> String, passed: Bool) {
+func logComparison(
+    _ name: String, _ yours: @autoclosure () -> String, _ expected: @autoclosure () -> String, passed: Bool
+) {
     guard ComparedValue.isLogging else { return }
     let check = Test.current.map { $0.displayName ?? $0.name } ?? "outside a check"
     ComparedValue(check: check, name: name, yours: yours(), expected: expected(), passed: passed).log()

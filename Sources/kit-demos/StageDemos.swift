@@ -20,6 +20,10 @@ enum StageDemos {
         }
         print(stage.heading + " · demo: " + stage.demo)
         print("")
+        if [1, 2, 5, 6, 10].contains(stage.number) {
+            print("Beside your values: the worked examples' numbers from \(stage.walkthroughPath).")
+            print("")
+        }
         switch stage.number {
         case 1: activations()
         case 2: denseLayer()
@@ -61,26 +65,36 @@ enum StageDemos {
     // MARK: Stages
 
     static func activations() {
-        let z = Tensor([[1, 2, 3]])
-        show("softmax([1, 2, 3])", attempt { Exercises.softmax(z) })
+        let softmax123 = [0.0900, 0.2447, 0.6652]
+        show("softmax([1, 2, 3])", attempt { Exercises.softmax(Tensor([[1, 2, 3]])) }, expected: [softmax123])
         show(
             "softmax([1000, 1001, 1002])  (finite if you subtract the row's maximum)",
-            attempt { Exercises.softmax(Tensor([[1000, 1001, 1002]])) })
+            attempt { Exercises.softmax(Tensor([[1000, 1001, 1002]])) }, expected: [softmax123])
         show(
             "softmax([[1, 2, 3], [1, 1, 1]])  (row by row)",
-            attempt { Exercises.softmax(Tensor([[1, 2, 3], [1, 1, 1]])) })
-        show("relu([-2, -0.5, 0, 0.5, 3])", attempt { Exercises.relu(Tensor([[-2, -0.5, 0, 0.5, 3]])) })
+            attempt { Exercises.softmax(Tensor([[1, 2, 3], [1, 1, 1]])) },
+            expected: [softmax123, [0.3333, 0.3333, 0.3333]])
+        show(
+            "relu([-2, -0.5, 0, 0.5, 3])", attempt { Exercises.relu(Tensor([[-2, -0.5, 0, 0.5, 3]])) },
+            expected: [[0, 0, 0, 0.5, 3]])
     }
 
     static func denseLayer() {
-        let layer = Exercises.Dense(weight: Tensor([[1, 0], [0, 1], [1, -1]]), bias: Tensor([0.5, -0.5]))
-        let x = Tensor([[1, 2, 3], [0, 1, 0]])
-        print("W = [[1, 0], [0, 1], [1, -1]], b = [0.5, -0.5], X = [[1, 2, 3], [0, 1, 0]]")
-        guard let y = show("Y = XW + b", attempt { layer.forward(x) }) else { return }
-        let g = Tensor(ones: y.shape)
-        guard let dx = show("∂L/∂X for ∂L/∂Y = ones", attempt { layer.backward(g) }) else { return }
-        show("∂L/∂W = XᵀG", layer.weight.gradient)
-        show("∂L/∂b = G summed over the batch", layer.bias.gradient)
+        // The walkthrough's worked example.
+        let layer = Exercises.Dense(weight: Tensor([[1, -1], [0, 2], [-1, 1]]), bias: Tensor([0.5, -1]))
+        let x = Tensor([[1, 2, 3], [-1, 0, 2]])
+        let g = Tensor([[1, 0], [0.5, -1]])
+        print("X = [[1, 2, 3], [-1, 0, 2]], W = [[1, -1], [0, 2], [-1, 1]], b = [0.5, -1]")
+        guard let y = show("Y = XW + b", attempt { layer.forward(x) }, expected: [[-1.5, 5], [-2.5, 2]]) else {
+            return
+        }
+        guard
+            let dx = show(
+                "∂L/∂X = G Wᵀ for G = ∂L/∂Y = [[1, 0], [0.5, -1]]", attempt { layer.backward(g) },
+                expected: [[1, 0, -1], [1.5, -2, -1.5]])
+        else { return }
+        show("∂L/∂W = XᵀG", layer.weight.gradient, expected: [[0.5, 1], [2, 0], [4, -2]])
+        show("∂L/∂b = G summed over the batch", layer.bias.gradient, expected: [[1.5, -1]])
         print(
             "shapes: X \(x.shape) → Y \(y.shape); ∂L/∂X \(dx.shape), ∂L/∂W \(layer.weight.gradient.shape), ∂L/∂b \(layer.bias.gradient.shape)"
         )
@@ -136,14 +150,25 @@ enum StageDemos {
     }
 
     static func oneHotEncoding() {
-        let labels = [2, 0, 1]
+        // The walkthrough's worked example.
         guard
             let encoded = show(
-                "oneHot([2, 0, 1], classes: 3)", attempt { try? Exercises.oneHot(labels, classes: 3) } ?? nil)
+                "oneHot([2, 0, 3], classes: 4)", attempt { try? Exercises.oneHot([2, 0, 3], classes: 4) } ?? nil,
+                expected: [[0, 0, 1, 0], [1, 0, 0, 0], [0, 0, 0, 1]])
         else {
             return
         }
-        if let back = attempt({ Exercises.classIndices(encoded) }) { print("classIndices(…) = \(back)") }
+        if let back = attempt({ Exercises.classIndices(encoded) }) {
+            print(
+                "classIndices(oneHot([2, 0, 3], classes: 4)) = \(back)   "
+                    + (back == [2, 0, 3] ? "✓" : "✗ not [2, 0, 3]"))
+        }
+        let p = Tensor([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.25, 0.15, 0.6], [0.3, 0.4, 0.3]])
+        if let classes = attempt({ Exercises.classIndices(p) }) {
+            print(
+                "classIndices(p of the walkthrough) = \(classes)   " + (classes == [1, 0, 2, 1] ? "✓" : "✗")
+                    + " walkthrough: [1, 0, 2, 1]")
+        }
         let outcome = attempt { Result { try Exercises.oneHot([3], classes: 3) } }
         switch outcome {
         case .failure(let error)?: print("oneHot([3], classes: 3) throws: \(error)")
@@ -164,10 +189,18 @@ enum StageDemos {
                 )
             }
         }
-        let logits = Tensor([[2, 1, 0.1]])
+        print("")
+        // The walkthrough's worked example: two examples, right classes 0 and 2, and z = log p.
+        let p = Tensor([[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
+        let targets = Tensor([[1, 0, 0], [0, 0, 1]])
+        print("p = [[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]], right classes 0 and 2:")
         show(
-            "∂L/∂z = (softmax(z) − y)/N for z = [2, 1, 0.1]",
-            attempt { Exercises.softmaxCrossEntropyBackward(logits: logits, targets: y) })
+            "L = mean of −log p[right class]", attempt { Exercises.crossEntropy(p, targets: targets) },
+            expected: 0.636483)
+        show(
+            "∂L/∂z = (softmax(z) − y)/N for z = log p",
+            attempt { Exercises.softmaxCrossEntropyBackward(logits: p.map { log($0) }, targets: targets) },
+            expected: [[-0.15, 0.1, 0.05], [0.05, 0.25, -0.3]])
     }
 
     static func convolutionalNetwork() {
@@ -182,7 +215,10 @@ enum StageDemos {
                 "  \(pad(String(describing: type(of: layer)), 10)) → \(pad("\(y.shape)", 16)) \(parameters) parameters")
             x = y
         }
-        print("Parameters in all: \(network.parameters.reduce(0) { $0 + $1.value.count }) (the lecture's table: 44426)")
+        let count = network.parameters.reduce(0) { $0 + $1.value.count }
+        print(
+            "Parameters in all: \(count)   " + (count == 44426 ? "✓" : "✗")
+                + " walkthrough (the lecture's table): 44426")
         print("The reference's table with multiply-accumulates: swift run kit summary lenet")
     }
 

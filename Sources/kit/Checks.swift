@@ -130,7 +130,7 @@ struct CheckRunner {
                 }
                 checks[id] = CheckResult(
                     id: id, name: payload.displayName ?? payload.name ?? id, stage: stage.number,
-                    isBonus: id.contains("Bonus"), line: payload.sourceLocation?.line ?? 0,
+                    isBonus: id.hasPrefix("StageTests.\(stage.bonusFilter)"), line: payload.sourceLocation?.line ?? 0,
                     fileID: payload.sourceLocation?.fileID ?? "")
             } else if record.kind == "event", let testID = payload.testID, checks[testID] != nil {
                 switch payload.kind {

@@ -106,7 +106,7 @@ extension CourseValidatorTests {
         defer { copy.remove() }
         let missing = "xavierUniform of the walkthrough's 784 × 100 layer"
         let otherStage = "dense forward of the walkthrough's example" // stage 2's
-        let bonus = "sigmoid stays finite for inputs of ±1000" // in stage 1's suite file, but a bonus check
+        let bonus = "sigmoid stays finite for inputs of ±1000" // a check of stage 1's bonus suite, Bonus01Activations
         for (path, checks) in [
             ("docs/03-initialization.md", [missing, otherStage]), ("docs/01-activations.md", [bonus]),
         ] {

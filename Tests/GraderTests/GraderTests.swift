@@ -502,7 +502,7 @@ struct RecordedReferenceTests {
         }
         grader.recorded = [
             "manifest.json": Data("{}".utf8),
-            "Stage01ActivationsTests.json": values(["Stage01Activations/a() @x:1 f", "Stage01Bonus/b() @x:2 f"]),
+            "Stage01ActivationsTests.json": values(["Stage01Activations/a() @x:1 f", "Bonus01Activations/b() @x:2 f"]),
             "Stage05OneHotEncodingTests.json": values(["Stage05OneHotEncoding/c() @y:1 f"]),
             "Stage05Hidden.json": values(["Stage05Hidden/d() @z:1 f"]),
         ]

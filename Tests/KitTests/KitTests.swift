@@ -59,8 +59,22 @@ struct KitCommandLineTests {
             #expect(stage.points > 0)
         }
         #expect(Course.stage(containing: "StageTests.Stage04TwoLayerNetwork/f()/x.swift:1:1")?.number == 4)
-        #expect(Course.stage(containing: "Exercises/07-SGD/SGD.swift")?.number == 7)
-        #expect(Course.stage(2)?.walkthroughPath == "docs/02-dense-layer.md")
+        #expect(Course.stage(containing: "StageTests.Bonus04TwoLayerNetwork/f()/x.swift:1:1")?.number == 4)
+    }
+
+    @Test("`swift test --filter StageNN` runs only the required checks: no bonus suite's name or file says StageNN")
+    func bonusSuitesEscapeTheStageFilter() throws {
+        for stage in Course.stages where stage.isWritten {
+            // A test's ID holds its suite's name and its file's name: neither may match the required filter.
+            #expect(!stage.bonusSuite.contains(stage.filter) && stage.bonusSuite.hasPrefix(stage.bonusFilter))
+            let required = try String(
+                contentsOf: packageRoot.appendingPathComponent("Tests/StageTests/\(stage.suite)Tests.swift"),
+                encoding: .utf8)
+            #expect(!required.contains("struct Bonus"), "stage \(stage.number): a bonus suite in the required file")
+            #expect(
+                required.range(of: #"struct \#(stage.filter)\w*Bonus"#, options: .regularExpression) == nil,
+                "stage \(stage.number): a bonus suite named \(stage.filter)…, which --filter \(stage.filter) runs")
+        }
     }
 
     @Test("kit-demos explains a forwarded command with the same help as kit, and refuses the same mistakes")
@@ -177,17 +191,25 @@ struct KitScratchCopyTests {
         #expect(stubbed.text.contains("0/"))
         #expect(try kit("hint", "1", in: copy).text.contains("Hint 2 of 3: "))
         #expect(try kit("hint", "1", in: copy).text.contains("Hint 3 of 3: "))
+        // All three hints seen: one line on the checks instead of their report, and no hint advice.
         let refused = try kit("solution", "1", in: copy)
         #expect(refused.status == 1)
-        #expect(refused.text.contains("once stage 1 passes"))
+        #expect(refused.text.range(of: #"\nStage 1: 0/\d+ checks pass\.\n"#, options: .regularExpression) != nil)
+        #expect(!refused.text.contains("✗ relu matches the reference"), "\(refused.text)")
+        #expect(refused.text.contains("once stage 1 passes: you have seen all 3 hints"), "\(refused.text)")
+        #expect(!refused.text.contains("kit hint 1"), "\(refused.text)")
+        // Written to a file, as to `less`: each hunk's context lines come right after its @@ line, in order.
         let forced = try kit("solution", "1", "--force", in: copy, environment: ["KIT_BUILTIN_DIFF": "1"])
         #expect(forced.status == 0)
         #expect(
             forced.text.contains("+    x.map { max($0, 0) }")
                 && forced.text.contains("-    return notImplemented(\"relu\", placeholder: x)"),
             "\(forced.text)")
+        #expect(
+            forced.text.range(of: #"\n@@ [^\n]* @@\n [^\n]*\n"#, options: .regularExpression) != nil, "\(forced.text)")
         let demoStub = try kit("run", "1", in: copy)
         #expect(demoStub.text.contains("`softmax` is not implemented yet"), "\(demoStub.text)")
+        #expect(!demoStub.text.contains("✗"), "an unwritten stub is not implemented yet, not wrong")
 
         // Solved: the stage passes, exit status 0.
         try replace(
@@ -200,7 +222,10 @@ struct KitScratchCopyTests {
         #expect(try kit("solution", "1", in: copy).text.contains("Your file is the same as the reference."))
         let demo = try kit("run", "1", in: copy)
         #expect(demo.status == 0)
-        #expect(demo.text.contains("[0.0900, 0.2447, 0.6652]"), "\(demo.text)")
+        #expect(
+            demo.text.contains("[0.0900, 0.2447, 0.6652]   ✓ walkthrough: [0.0900, 0.2447, 0.6652]"), "\(demo.text)")
+        #expect(demo.text.contains("[0.0000, 0.0000, 0.0000, 0.5000, 3.0000]   ✓ walkthrough:"), "\(demo.text)")
+        #expect(!demo.text.contains("✗"), "\(demo.text)")
 
         let status = try kit("status", in: copy)
         #expect(status.status == 0)

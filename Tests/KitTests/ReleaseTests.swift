@@ -106,6 +106,13 @@ struct ReleaseTests {
         return answers
     }
 
+    /// Whether a suite file or recording ("Stage02DenseLayerTests.json", "Bonus01ActivationsTests.swift") is of
+    /// stages 1–3.
+    func isOfStages1To3(_ name: String) -> Bool {
+        ["Stage", "Bonus"].contains(String(name.prefix(5)))
+            && ["01", "02", "03"].contains(String(name.dropFirst(5).prefix(2)))
+    }
+
     func expectNoReferenceCode(in edition: URL) throws {
         let answers = try answerLines()
         #expect(
@@ -225,9 +232,11 @@ struct ReleaseTests {
         #expect(progress.contains("Initialization") && !progress.contains("Two-layer network"), "\(progress)")
         let leftOut = try kit("check", "4", in: small)
         #expect(leftOut.status == 1 && leftOut.text.contains("not part of this course"), "\(leftOut.text)")
-        let suites = names(small.appendingPathComponent("Tests/StageTests")).filter { $0.hasPrefix("Stage") }
+        let suites = names(small.appendingPathComponent("Tests/StageTests")).filter {
+            $0.hasPrefix("Stage") || $0.hasPrefix("Bonus")
+        }
         #expect(
-            !suites.isEmpty && suites.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) },
+            !suites.isEmpty && suites.allSatisfy(isOfStages1To3),
             "\(suites)")
         let walkthroughs = names(small.appendingPathComponent("docs")).filter { $0.first?.isNumber == true }
         #expect(
@@ -236,13 +245,13 @@ struct ReleaseTests {
         let recordings = names(small.appendingPathComponent("Tests/StageTests/Recording")).subtracting(["manifest.json"]
         )
         #expect(
-            recordings.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) }, "\(recordings)")
+            recordings.allSatisfy(isOfStages1To3), "\(recordings)")
         let smallManifest = try JSONDecoder().decode(
             RecordingManifestFields.self,
             from: Data(contentsOf: small.appendingPathComponent("Tests/StageTests/Recording/manifest.json")))
         let smallValues = (smallManifest.values ?? [:]).keys
         #expect(
-            smallValues.allSatisfy { ["Stage01", "Stage02", "Stage03"].contains(String($0.prefix(7))) },
+            smallValues.allSatisfy(isOfStages1To3),
             "\(smallValues)")
         let smallIndex = try String(contentsOf: small.appendingPathComponent("docs/README.md"), encoding: .utf8)
         #expect(smallIndex.contains("| 3 | [Initialization]") && !smallIndex.contains("| 4 | "))

@@ -320,7 +320,7 @@ struct DataDownloaderTests {
         let stale: [UInt8] = Array("stale".utf8)
         folder.write(stale, to: files[1].name)
         let log = DataEventLog()
-        #expect(throws: KitError.self) {
+        #expect(throws: DownloadFailure.self) {
             try downloader.fetch(files[1], into: folder.path, mirrors: [server.url("missing")], progress: log.record)
         }
         #expect(log.events.first == .replacingMismatch(file: files[1].name))
@@ -328,6 +328,57 @@ struct DataDownloaderTests {
         #expect(try downloader.fetch(files[1], into: folder.path, mirrors: [server.url("good")]))
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file(files[1].name))) == Data(labels))
         #expect(folder.contents() == [files[1].name])
+    }
+
+    @Test("an unreachable mirror is blamed on the network, a mirror that answers 404 on itself, each failure said once")
+    func failureAdvice() throws {
+        let server = try server()
+        defer { server.stop() }
+        let folder = DataTestFolder("advice")
+        let closed = try LocalHTTPServer.closedPort()
+        let mirrors = [server.url("missing"), "http://127.0.0.1:\(closed)/"]
+        let failure = try #require(
+            throwing(DownloadFailure.self) { try downloader.download(files, into: folder.path, mirrors: mirrors) })
+        #expect(failure.failures.map(\.kind) == [.refused, .unreachable, .refused, .unreachable])
+        let full = failure.description
+        for mirror in mirrors {
+            for file in files { #expect(full.components(separatedBy: mirror + file.name + ": ").count == 2, "\(full)") }
+        }
+        #expect(full.contains("Could not reach 127.0.0.1:\(closed): check the network connection"))
+        #expect(full.contains("127.0.0.1:\(server.port) answered but did not give the published file: that mirror is"))
+
+        // kit data printed each mirror's failure as it came: its error only sums up and advises.
+        let message =
+            dataErrorMessage {
+                try fetchDatasets(["mnist"], into: DataDirectory(path: folder.path), mirrors: mirrors) { _ in }
+            } ?? ""
+        #expect(!message.contains("HTTP 404") && !message.contains(mirrors[0] + "train"), "\(message)")
+        #expect(message.contains("from any mirror (each mirror's answer is above)"))
+        #expect(message.contains("Could not reach 127.0.0.1:\(closed)"))
+
+        // Only a mirror that answered: the network is not blamed.
+        let refusedOnly = DownloadFailure(
+            failures: [
+                MirrorFailure(file: "a.gz", url: "https://example.org/a.gz", reason: "HTTP 404", kind: .refused)
+            ],
+            folder: "data/mnist", mirrors: ["https://example.org/", "https://example.com/"])
+        #expect(!refusedOnly.advice.contains("network connection"), "\(refusedOnly.advice)")
+        #expect(refusedOnly.advice.contains("example.org answered but did not give the published file"))
+        #expect(refusedOnly.advice.contains("from https://example.org/ or https://example.com/ into data/mnist"))
+    }
+
+    /// The error of `body` when it is an `E`, else nil (and an issue).
+    func throwing<E: Error>(_ type: E.Type, _ body: () throws -> Void) -> E? {
+        do {
+            try body()
+        } catch let error as E {
+            return error
+        } catch {
+            Issue.record("expected \(E.self), got \(error)")
+            return nil
+        }
+        Issue.record("expected \(E.self), but it succeeded")
+        return nil
     }
 
     @Test("Downloader.verify names the property that differs")
@@ -365,9 +416,10 @@ struct DataDownloaderTests {
                 }
             } ?? ""
         #expect(
-            message.contains(
-                "could not download train-images-idx3-ubyte.gz from any mirror:\n  \(server.url("mnist"))train-images-idx3-ubyte.gz: HTTP 404"
-            ))
+            message.hasPrefix(
+                "could not download train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz from any mirror"),
+            "\(message)")
+        #expect(message.contains("127.0.0.1:\(server.port) answered but did not give the published file"))
         #expect(folder.contents("mnist") == ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"])
         #expect(lines.first == "MNIST handwritten digits → \(folder.path)/mnist")
         let images = try ImageDataset.load("mnist", split: .test, from: DataDirectory(path: folder.path))

@@ -56,6 +56,8 @@ func dataErrorMessage<T>(_ body: () throws -> T, sourceLocation: SourceLocation 
         return nil
     } catch let error as KitError {
         return error.message
+    } catch let failure as DownloadFailure {
+        return failure.description
     } catch {
         Issue.record("expected a KitError, got \(error)", sourceLocation: sourceLocation)
         return nil

@@ -107,7 +107,7 @@ public enum Course {
                     + "encoded[row, label] = 1 }`. `classIndices` is `encoded.argmax(alongAxis: 1)`.",
             ],
             points: 1.25,
-            demo: "labels [2, 0, 1] one-hot encoded and decoded back"),
+            demo: "labels [2, 0, 3] one-hot encoded and decoded back, and a label out of range"),
         Stage(
             number: 6, title: "Cross-entropy",
             folder: "06-CrossEntropy", files: ["CrossEntropy.swift"],
@@ -236,11 +236,14 @@ public enum Course {
     /// The stage a test ID or file path belongs to: "StageTests.Stage04TwoLayerNetwork/…" → 4,
     /// "Exercises/07-SGD/SGD.swift" → 7.
     public static func stage(containing identifier: String) -> Stage? {
-        var searched = identifier.startIndex..<identifier.endIndex
-        while let range = identifier.range(of: "Stage", range: searched) {
-            let digits = identifier[range.upperBound...].prefix(while: \.isNumber)
-            if digits.count == 2, let number = Int(digits) { return stage(number) }
-            searched = range.upperBound..<identifier.endIndex
+        // "Stage03…" names a stage's required suite, "Bonus03…" its bonus suite.
+        for prefix in ["Stage", "Bonus"] {
+            var searched = identifier.startIndex..<identifier.endIndex
+            while let range = identifier.range(of: prefix, range: searched) {
+                let digits = identifier[range.upperBound...].prefix(while: \.isNumber)
+                if digits.count == 2, let number = Int(digits) { return stage(number) }
+                searched = range.upperBound..<identifier.endIndex
+            }
         }
         for component in identifier.split(separator: "/") {
             let digits = component.prefix(while: \.isNumber)

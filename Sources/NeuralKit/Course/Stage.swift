@@ -53,15 +53,18 @@ public struct Stage: Sendable, Identifiable {
     /// "03": stage numbers are written with two digits in folders and suites.
     public var twoDigits: String { number < 10 ? "0\(number)" : "\(number)" }
 
-    /// "Stage03": `swift test --filter Stage03` runs the stage's checks (bonus included).
+    /// "Stage03": `swift test --filter Stage03` runs the stage's required checks, and only those.
     public var filter: String { "Stage" + twoDigits }
 
-    /// "Stage03Bonus": the suite of the optional checks.
-    public var bonusSuite: String { filter + "Bonus" }
+    /// "Bonus03": `swift test --filter Bonus03` runs the stage's optional bonus checks. (Not "Stage03Bonus",
+    /// which `filter` would match: the required checks' command would run the bonus too.)
+    public var bonusFilter: String { "Bonus" + twoDigits }
 
     /// The type name of the stage's suite of checks, from the folder: "02-DenseLayer" → "Stage02DenseLayer".
-    /// (Its optional bonus suite is `Stage02Bonus`; see `bonusSuite`.)
     public var suite: String { "Stage" + folder.filter { $0 != "-" } }
+
+    /// The type name of the stage's optional bonus suite, when it has one: "Bonus04TwoLayerNetwork".
+    public var bonusSuite: String { "Bonus" + folder.filter { $0 != "-" } }
 
     /// "Exercises/03-Initialization/Initialization.swift" for each of `files`, relative to the kit's root.
     public var exercisePaths: [String] { files.map { "Exercises/\(folder)/\($0)" } }

@@ -13,8 +13,14 @@ public func fetchDatasets(
         let folder = directory.downloadFolder(for: dataset)
         output("\(dataset.title) → \(folder)")
         let printers = PrinterTable()
-        let report = try download(dataset: dataset, into: folder, mirrors: mirrors.isEmpty ? nil : mirrors) { event in
-            printers.handle(event)
+        let report: DownloadReport
+        do {
+            report = try download(dataset: dataset, into: folder, mirrors: mirrors.isEmpty ? nil : mirrors) { event in
+                printers.handle(event)
+            }
+        } catch let failure as DownloadFailure {
+            // Each mirror's failure was printed as it came: the error only sums up and advises.
+            throw KitError(failure.summary)
         }
         if report.downloaded.isEmpty {
             output("Already present and verified: \(report.alreadyPresent.joined(separator: ", ")). Nothing to do.")

@@ -53,7 +53,7 @@ public struct Downloader: Sendable {
     ///
     /// - `mirrors`: base URLs to use instead of the catalog's (tests, local mirrors).
     /// - `progress`: called with each event, from a background queue.
-    /// Throws when some file could not be fetched and verified from any mirror;
+    /// Throws a `DownloadFailure` when some file could not be fetched and verified from any mirror;
     /// files that did succeed stay in place.
     public func download(
         _ dataset: DatasetDescription, into folder: String, mirrors: [String]? = nil,
@@ -74,7 +74,7 @@ public struct Downloader: Sendable {
             throw KitError("cannot create the folder \(folder): \(error.localizedDescription)")
         }
         var report = DownloadReport(folder: folder)
-        var failures: [String] = []
+        var failures: [MirrorFailure] = []
         for file in files {
             do {
                 if try fetch(file, into: folder, mirrors: mirrors, progress: progress) {
@@ -82,24 +82,16 @@ public struct Downloader: Sendable {
                 } else {
                     report.alreadyPresent.append(file.name)
                 }
-            } catch let error as KitError {
-                failures.append(error.message)
+            } catch let failure as DownloadFailure {
+                failures += failure.failures
             }
         }
-        guard failures.isEmpty else {
-            throw KitError(
-                failures.joined(separator: "\n") + """
-
-                    Nothing was written under those names. Check the network connection (or a proxy: \
-                    http_proxy / https_proxy) and run the command again, or download the files yourself \
-                    into \(folder) — any copy whose content is the standard IDX data loads.
-                    """)
-        }
+        guard failures.isEmpty else { throw DownloadFailure(failures: failures, folder: folder, mirrors: mirrors) }
         return report
     }
 
     /// Makes sure `file` is in `folder`, verified. Returns true when it was
-    /// downloaded, false when it was already there.
+    /// downloaded, false when it was already there. Throws a `DownloadFailure`.
     @discardableResult
     public func fetch(
         _ file: RemoteFile, into folder: String, mirrors: [String],
@@ -113,18 +105,18 @@ public struct Downloader: Sendable {
             }
             progress(.replacingMismatch(file: file.name))
         }
-        var reasons: [String] = []
+        var failures: [MirrorFailure] = []
         for mirror in mirrors {
             let url = mirror.hasSuffix("/") ? mirror + file.name : mirror + "/" + file.name
             do {
                 try transfer(url: url, file: file, to: destination, progress: progress)
                 return true
-            } catch let error as KitError {
-                reasons.append("  \(url): \(error.message)")
-                progress(.mirrorFailed(file: file.name, url: url, reason: error.message))
+            } catch let failure as MirrorFailure {
+                failures.append(failure)
+                progress(.mirrorFailed(file: file.name, url: url, reason: failure.reason))
             }
         }
-        throw KitError("could not download \(file.name) from any mirror:\n" + reasons.joined(separator: "\n"))
+        throw DownloadFailure(failures: failures, folder: folder, mirrors: mirrors)
     }
 
     /// Checks the file at `path` against the size and checksums of `file`;
@@ -162,15 +154,18 @@ public struct Downloader: Sendable {
         return nil
     }
 
-    /// One attempt from one URL: stream into a temporary file, verify, rename.
+    /// One attempt from one URL: stream into a temporary file, verify, rename. Throws a `MirrorFailure`.
     func transfer(
         url: String, file: RemoteFile, to destination: String,
         progress: @escaping @Sendable (DownloadEvent) -> Void
     ) throws {
+        func failure(_ reason: String, _ kind: MirrorFailure.Kind) -> MirrorFailure {
+            MirrorFailure(file: file.name, url: url, reason: reason, kind: kind)
+        }
         guard let address = URL(string: url), let scheme = address.scheme?.lowercased(),
             scheme == "http" || scheme == "https"
         else {
-            throw KitError("not an http(s) URL")
+            throw failure("not an http(s) URL", .local)
         }
         let folder = (destination as NSString).deletingLastPathComponent
         let temporary = (folder as NSString).appendingPathComponent(
@@ -178,7 +173,7 @@ public struct Downloader: Sendable {
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporary)
         else {
-            throw KitError("cannot write in \(folder) (is it writable?)")
+            throw failure("cannot write in \(folder) (is it writable?)", .local)
         }
         var keep = false
         defer {
@@ -200,18 +195,20 @@ public struct Downloader: Sendable {
         session.finishTasksAndInvalidate()
 
         let outcome = receiver.outcome()
-        if let problem = outcome.problem { throw KitError(problem) }
+        // Without any answer from the server, the network (or a proxy) is to blame; after one, the mirror.
+        if let problem = outcome.problem { throw failure(problem, outcome.answered ? .refused : .unreachable) }
         do {
             try handle.synchronize()
         } catch {
-            throw KitError("cannot write the file: \(error.localizedDescription)")
+            throw failure("cannot write the file: \(error.localizedDescription)", .local)
         }
         if let problem = Downloader.mismatch(of: file, size: outcome.received, md5: outcome.md5, sha256: outcome.sha256)
         {
-            throw KitError(problem + " (corrupt or incomplete download)")
+            throw failure(problem + " (corrupt or incomplete download)", .refused)
         }
         guard rename(temporary, destination) == 0 else {
-            throw KitError("cannot move the download into place as \(destination): \(String(cString: strerror(errno)))")
+            throw failure(
+                "cannot move the download into place as \(destination): \(String(cString: strerror(errno)))", .local)
         }
         keep = true
         progress(.finished(file: file.name, bytes: outcome.received))
@@ -232,6 +229,8 @@ private final class Receiver: NSObject, URLSessionDataDelegate, @unchecked Senda
     private var received: Int64 = 0
     private var expected: Int64?
     private var problem: String?
+    /// Whether the server sent a response (a status line), whatever it was.
+    private var answered = false
 
     init(file: RemoteFile, url: String, handle: FileHandle, progress: @escaping @Sendable (DownloadEvent) -> Void) {
         self.file = file
@@ -241,8 +240,8 @@ private final class Receiver: NSObject, URLSessionDataDelegate, @unchecked Senda
         expected = file.byteCount.map(Int64.init)
     }
 
-    func outcome() -> (problem: String?, received: Int64, md5: MD5, sha256: SHA256) {
-        (problem, received, md5, sha256)
+    func outcome() -> (problem: String?, answered: Bool, received: Int64, md5: MD5, sha256: SHA256) {
+        (problem, answered, received, md5, sha256)
     }
 
     func urlSession(
@@ -260,6 +259,7 @@ private final class Receiver: NSObject, URLSessionDataDelegate, @unchecked Senda
     /// A non-2xx status as a problem (also checked here, not only in the
     /// response callback, so that no error page is ever taken for the file).
     private func checkStatus(_ response: URLResponse?) -> Bool {
+        if response != nil { answered = true }
         guard let http = response as? HTTPURLResponse, !(200..<300).contains(http.statusCode) else { return true }
         if problem == nil {
             problem = "HTTP \(http.statusCode) \(HTTPURLResponse.localizedString(forStatusCode: http.statusCode))"

@@ -29,19 +29,33 @@ struct StageCheck {
             print(kit.comingSoon(stage))
             return false
         }
-        let runner = CheckRunner(kit: kit)
         print(terminal.dim("Building… (only what changed)"))
+        let run: CheckRun
         do {
-            try runner.build()
+            run = try self.run(stage)
         } catch let problem as BuildProblem {
             explain(problem, checking: stage)
             afterRun?(stage, nil, problem)
             return false
         }
-        let prerequisites = stage.buildsOn.compactMap(Course.stage).filter(kit.isAvailable)
+        afterRun?(stage, run, nil)
+        return report(stage, run: run, prerequisites: prerequisites(of: stage))
+    }
+
+    /// The available stages `stage` builds on, whose required checks run with its own.
+    func prerequisites(of stage: Stage) -> [Stage] {
+        stage.buildsOn.compactMap(Course.stage).filter(kit.isAvailable)
+    }
+
+    /// Builds and runs the checks of `stage` (its bonus too) and of its prerequisites, quietly, and
+    /// records the results in the state. Throws a `BuildProblem` when the checks do not build.
+    func run(_ stage: Stage) throws -> CheckRun {
+        let runner = CheckRunner(kit: kit)
+        try runner.build()
+        let prerequisites = prerequisites(of: stage)
         let run = try runner.run(
-            filters: ["StageTests\\.\(stage.filter)"]
-                + prerequisites.map { "StageTests\\.\($0.filter)(?!Bonus)" })
+            filters: ["StageTests\\.\(stage.filter)", "StageTests\\.\(stage.bonusFilter)"]
+                + prerequisites.map { "StageTests\\.\($0.filter)" })
         kit.updateState { state in
             for other in [stage] + prerequisites where !run.checks(of: other, bonus: false).isEmpty {
                 var result = run.result(other)
@@ -51,8 +65,7 @@ struct StageCheck {
                 state.results[String(other.number)] = result
             }
         }
-        afterRun?(stage, run, nil)
-        return report(stage, run: run, prerequisites: prerequisites)
+        return run
     }
 
     /// Prints the checks of `stage` from `run`. True when the stage passes.

@@ -25,11 +25,19 @@ extension Command {
         }
         if !arguments.flag("force") {
             print("Checking that stage \(stage.number) passes first…")
-            guard try StageCheck(kit: kit).check(stage) else {
-                print("")
+            let checker = StageCheck(kit: kit)
+            let result: StageResult
+            do {
+                result = try checker.run(stage).result(stage)
+            } catch is BuildProblem {
+                print("Stage \(stage.number) does not build: `swift run kit check \(stage.number)` shows why.")
+                return 1
+            }
+            print(SolutionGate.summary(stage, result))
+            guard result.isDone else {
                 print(
-                    "The reference is shown once stage \(stage.number) passes: try `swift run kit hint \(stage.number)` first. "
-                        + "(`swift run kit solution \(stage.number) --force` shows it now.)")
+                    SolutionGate.advice(
+                        stage, hintsSeen: kit.loadState().hintsSeen(stage), walkthrough: kit.walkthrough(stage)))
                 return 1
             }
             print("")
@@ -57,9 +65,40 @@ extension Command {
             } else if line.hasPrefix("@@") {
                 print(kit.terminal.cyan(String(line)))
             } else {
-                print(line)
+                print(String(line))
             }
         }
         return 0
+    }
+}
+
+/// What `kit solution` says about a stage's checks before it shows (or keeps back) the reference.
+enum SolutionGate {
+    /// One line instead of the whole check report: "Stage 1: 7/9 checks pass."
+    static func summary(_ stage: Stage, _ result: StageResult) -> String {
+        if result.total == 0 {
+            return "Stage \(stage.number): no check ran (`swift run kit check \(stage.number)` says why)."
+        }
+        if result.isDone { return "Stage \(stage.number) passes: \(result.total)/\(result.total) checks." }
+        return "Stage \(stage.number): \(result.passed)/\(result.total) checks pass."
+    }
+
+    /// Why the reference is kept back, and what to try instead, by how many of the stage's hints were seen.
+    static func advice(_ stage: Stage, hintsSeen seen: Int, walkthrough: String) -> String {
+        let count = stage.hints.count
+        let next: String
+        if count == 0 {
+            next = "the walkthrough, \(walkthrough), explains the stage step by step."
+        } else if seen == 0 {
+            next =
+                "try `swift run kit hint \(stage.number)` first (\(count) hint\(count == 1 ? "" : "s"), one at a time)."
+        } else if seen < count {
+            next = "you have seen hint \(seen) of \(count); `swift run kit hint \(stage.number)` gives the next."
+        } else {
+            next = "you have seen all \(count) hints; the walkthrough, \(walkthrough), explains the math step by step."
+        }
+        return "The reference is shown once stage \(stage.number) passes: " + next
+            + " `swift run kit check \(stage.number)` shows what fails; "
+            + "`swift run kit solution \(stage.number) --force` shows the reference now."
     }
 }

@@ -191,12 +191,13 @@ struct Grader {
                 try data.write(to: recording.appendingPathComponent(name))
                 continue
             }
-            // {"values": {"Stage05OneHotEncoding/check() @File.swift:12 <inputs>": value, …}}: the values are
+            // {"values": {"Stage05OneHotEncoding/check() @File.swift:12 <inputs>": value, …}} (a bonus
+            // check's key starts "Bonus05…"): the values are
             // passed on as they are, only the keys are filtered.
             guard let values = try? JSONDecoder().decode(RecordedSuite.self, from: data).values else {
                 throw KitError("the recording's \(name) is not {\"values\": {…}}")
             }
-            let kept = values.filter { $0.key.hasPrefix(stage.filter) }
+            let kept = values.filter { $0.key.hasPrefix(stage.filter) || $0.key.hasPrefix(stage.bonusFilter) }
             if kept.isEmpty { continue }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -503,7 +504,7 @@ struct Grader {
                 checks: expectedChecks(stage).map { notRun($0, Grader.hangTimeSpent(timeout)) },
                 incidents: [Grader.hangTimeSpent(timeout)], notRun: true)
         }
-        let filter = "StageTests\\.\(stage.filter)"
+        let filter = "StageTests\\.(\(stage.filter)|\(stage.bonusFilter))"
         let (run, result, ended) = try workspace.runChecks(
             filter: filter, salt: salt, limits: .checks(seconds: timeout),
             reference: .replay(try recordingFor(stage)))

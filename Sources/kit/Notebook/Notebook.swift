@@ -31,7 +31,8 @@ struct Notebook {
             log("Running the checks of " + (stages.count == 1 ? "stage \(stages[0].number)…" : "the stages…"))
             let filters =
                 stages.count == kit.courseStages.count
-                ? ["StageTests\\."] : stages.map { "StageTests\\.\($0.filter)" }
+                ? ["StageTests\\."]
+                : stages.flatMap { ["StageTests\\.\($0.filter)", "StageTests\\.\($0.bonusFilter)"] }
             let run = try runner.run(filters: filters)
             evidence = .ran(run)
             kit.updateState { state in

@@ -78,12 +78,24 @@ struct CourseValidator {
     /// "Tests/StageTests/Stage02DenseLayerTests.swift".
     static func suitePath(_ stage: Stage) -> String { "Tests/StageTests/\(stage.suite)Tests.swift" }
 
+    /// "Tests/StageTests/Bonus04TwoLayerNetworkTests.swift": a file of its own, because a test's ID holds its
+    /// file's name and `swift test --filter Stage04` must leave the bonus out.
+    static func bonusSuitePath(_ stage: Stage) -> String { "Tests/StageTests/\(stage.bonusSuite)Tests.swift" }
+
     private func suite(of stage: Stage) -> [String] {
         let path = CourseValidator.suitePath(stage)
         guard let source = text(path) else { return ["\(stage.heading): its suite \(path) is missing."] }
         guard source.contains("struct \(stage.suite) ") || source.contains("struct \(stage.suite):") else {
             return [
                 "\(stage.heading): \(path) does not declare the suite `struct \(stage.suite)` that the manifest names."
+            ]
+        }
+        guard stage.bonusPoints > 0 else { return [] }
+        let bonusPath = CourseValidator.bonusSuitePath(stage)
+        guard text(bonusPath)?.contains("struct \(stage.bonusSuite) {") == true else {
+            return [
+                "\(stage.heading): the manifest gives it bonus points, but \(bonusPath) does not declare "
+                    + "`struct \(stage.bonusSuite)`."
             ]
         }
         return []
@@ -139,9 +151,11 @@ struct CourseValidator {
     /// The names a rubric may give the tests of `stage`'s suite file: stable IDs, function names, display names.
     private func tests(of stage: Stage) -> Set<String> {
         var names = Set<String>()
-        for test in declaredTests(in: CourseValidator.suitePath(stage)) {
-            if let display = test.displayName { names.insert(display) }
-            names.formUnion([test.function, "StageTests.\(test.suite)/\(test.function)"])
+        for path in [CourseValidator.suitePath(stage), CourseValidator.bonusSuitePath(stage)] {
+            for test in declaredTests(in: path) {
+                if let display = test.displayName { names.insert(display) }
+                names.formUnion([test.function, "StageTests.\(test.suite)/\(test.function)"])
+            }
         }
         return names
     }
@@ -203,7 +217,7 @@ struct CourseValidator {
         let checks = Set(
             swiftFiles(in: "Tests/StageTests").filter { $0.hasPrefix(stage.filter) }
                 .flatMap { declaredTests(in: "Tests/StageTests/\($0)") }
-                .filter { $0.suite.hasPrefix(stage.filter) && $0.suite != stage.bonusSuite }
+                .filter { $0.suite.hasPrefix(stage.filter) }
                 .compactMap(\.displayName))
         var problems = OutputMarker.unclosedLines(markdown).map {
             "\(stage.walkthroughPath):\($0): the output marker does not end with `\(OutputMarker.suffix)` on its line."
@@ -230,7 +244,7 @@ struct CourseValidator {
             }
         }
         let numbers = Set(stages.map(\.twoDigits))
-        for name in swiftFiles(in: "Tests/StageTests") where name.hasPrefix("Stage") {
+        for name in swiftFiles(in: "Tests/StageTests") where name.hasPrefix("Stage") || name.hasPrefix("Bonus") {
             let digits = String(name.dropFirst(5).prefix(2))
             if !numbers.contains(digits) {
                 problems.append("Tests/StageTests/\(name) is the suite of no stage (no stage \(digits)).")

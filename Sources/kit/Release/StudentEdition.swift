@@ -151,12 +151,14 @@ struct StudentEdition {
         return tree
     }
 
-    /// Whether a file of a stage left out (its suite "StageNN…", walkthrough "docs/NN-….md") is
+    /// Whether a file of a stage left out (its suites "StageNN…" and "BonusNN…", walkthrough "docs/NN-….md") is
     /// kept: only when its stage is in the edition. (Every stage's stub is kept: see `files()`.)
     func includes(_ path: String) -> Bool {
         let name = (path as NSString).lastPathComponent
         let components = path.split(separator: "/").map(String.init)
-        if path.hasPrefix("Tests/StageTests/"), name.hasPrefix("Stage"), let stage = Course.stage(containing: name) {
+        if path.hasPrefix("Tests/StageTests/"), name.hasPrefix("Stage") || name.hasPrefix("Bonus"),
+            let stage = Course.stage(containing: name)
+        {
             return numbers.contains(stage.number)
         }
         if path.hasPrefix("docs/"), components.count == 2, name.hasSuffix(".md"),
@@ -335,7 +337,7 @@ struct StudentEdition {
             ```
             \(pad("swift run kit check \(first.number)", 28) + " # stage \(first.number)'s checks, the first failure and a hint")
             \(pad("swift run kit hint \(first.number)", 28) + " # the next hint of stage \(first.number)")
-            \(pad("swift test --filter Stage\(first.twoDigits)", 28) + " # the same checks, as Swift prints them")
+            \(pad("swift test --filter Stage\(first.twoDigits)", 28) + " # the required checks, as Swift prints them")
             ```
 
             ## The stages
@@ -394,7 +396,7 @@ struct StudentEdition {
                     uses: classroom-resources/autograding-command-grader@v1
                     with:
                       test-name: \(stage.heading)
-                      command: swift test --filter 'StageTests\\.\(stage.filter)(?!Bonus)'
+                      command: swift test --filter 'StageTests\\.\(stage.filter)'
                       timeout: 20
                       max-score: 1
             """

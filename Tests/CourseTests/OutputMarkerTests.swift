@@ -12,7 +12,7 @@ struct OutputMarkerTests {
 
             <!-- output: softmax of [1, 2, 3], step by step -->
               <!--   output: ignored, the prefix is exact -->
-            \t<!-- output:  softmax works on each row of a batch separately   -->\r
+               <!-- output:  softmax works on each row of a batch separately   -->\r
             Prose mentioning <!-- output: not on a line of its own --> is not a marker.
             """
         #expect(
@@ -21,6 +21,13 @@ struct OutputMarkerTests {
                 OutputMarker(line: 7, check: "softmax works on each row of a batch separately"),
             ])
         #expect(OutputMarker.unclosedLines(markdown) == [])
+    }
+
+    @Test("a marker indented as code is no marker, and is reported as misplaced")
+    func indentedMarker() {
+        let markdown = "Text.\n\n    <!-- output: in a code block -->\n\t<!-- output: tab -->\n<!-- output: meant -->\n"
+        #expect(OutputMarker.parse(markdown) == [OutputMarker(line: 5, check: "meant")])
+        #expect(OutputMarker.indentedLines(markdown) == [3, 4])
     }
 
     @Test("a marker shown inside a fenced code block is not a marker")

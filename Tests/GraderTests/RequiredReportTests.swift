@@ -50,6 +50,29 @@ struct RequiredReportTests {
         #expect(SubmittedReport.missing(in: folder) == nil)
     }
 
+    @Test("a report.md that is a link to a file outside the submission is no report")
+    func linkedReport() throws {
+        let folder = try submission(Self.stageFile)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("outside-\(UUID().uuidString).md")
+        try Data("# Someone else's report".utf8).write(to: outside)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createSymbolicLink(
+            at: folder.appendingPathComponent("report.md"), withDestinationURL: outside)
+        #expect(SubmittedReport.missing(in: folder)?.hasPrefix("No report was found") == true)
+    }
+
+    @Test("only the start of a huge report is read: a draft padded past the limit is still the draft")
+    func hugeReportReadInPart() throws {
+        let padded = Self.untouchedDraft + String(repeating: "x", count: SubmittedReport.readLimit + 10)
+        let folder = try submission(Self.stageFile.merging(["report/report.md": padded]) { $1 })
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(
+            SubmittedReport.readable(folder.appendingPathComponent("report/report.md"))?.utf8.count
+                == SubmittedReport.readLimit)
+        #expect(SubmittedReport.missing(in: folder)?.contains("still kit report's draft") == true)
+    }
+
     @Test("an empty report.md is no report")
     func emptyReport() throws {
         let folder = try submission(Self.stageFile.merging(["report/report.md": " \n"]) { $1 })

@@ -18,7 +18,8 @@ struct NotebookPagesTests {
     }
 
     static func unescape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+        text.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<")
             .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
     }
 
@@ -69,6 +70,9 @@ struct NotebookPagesTests {
             }
         }
         #expect(!html.contains("url(http"), "\(page)", sourceLocation: sourceLocation)
+        #expect(
+            !html.contains("picture not found"), "\(page): a picture that does not resolve",
+            sourceLocation: sourceLocation)
         let images = html.components(separatedBy: "<img ").dropFirst()
         #expect(
             images.allSatisfy { $0.prefix(while: { $0 != ">" }).contains("alt=\"") },

@@ -316,6 +316,9 @@ struct Stage03Initialization {
             }
         }
         let studentStd = exp(studentStds.map { log($0) }.reduce(0, +) / Double(studentStds.count))
+        logComparison(
+            "std of the activations after 10 ReLU layers (geometric mean of 4 networks)", short(studentStd),
+            "between 0.3 and 2 (about 0.8)", passed: studentStd >= 0.3 && studentStd <= 2)
         check(
             studentStd >= 0.3 && studentStd <= 2,
             "with your heNormal, the activations' standard deviation after 10 ReLU layers is \(short(studentStd)) "

@@ -108,6 +108,7 @@ private func expectLabels(
     _ actual: [Int], _ expected: [Int], _ name: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
+    logComparison(name, "\(actual)", "\(expected)", passed: actual == expected)
     guard actual.count == expected.count else {
         Issue.record(
             Comment(
@@ -143,15 +144,18 @@ private func expectThrows(
             sourceLocation: sourceLocation)
         return
     }
+    let expected = "throws: " + why
     switch outcome {
     case .success(let encoded):
+        logComparison(call, "returns a tensor of shape \(encoded.shape)", expected, passed: false)
         Issue.record(
             Comment(
                 rawValue: "\(call) returned a tensor of shape \(encoded.shape); it must throw an error, "
                     + "because \(why). Check the input first and `throw \(example)`"), sourceLocation: sourceLocation)
     case .failure(let error):
-        guard let badValue else { return }
         let text = "\(error)"
+        logComparison(call, "throws: " + text, expected, passed: badValue.map { text.contains("\($0)") } ?? true)
+        guard let badValue else { return }
         check(
             text.contains("\(badValue)"),
             "\(call) threw, good, but its error reads \"\(text)\": say which value is wrong (\(badValue)), "

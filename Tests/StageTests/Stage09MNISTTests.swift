@@ -235,6 +235,9 @@ struct Stage09MNIST {
             Exercises.confusionMatrix(predicted: [0, 1, 1, 2, 0, 2], labels: [0, 0, 1, 2, 2, 2], classes: 3)
         }
         let expected = [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+        logComparison(
+            "confusionMatrix (the walkthrough's six predictions)", "\(actual)", "\(expected)",
+            passed: actual == expected)
         check(
             actual == expected,
             "confusionMatrix of the walkthrough's example is \(actual), expected \(expected)"

@@ -30,7 +30,7 @@ public struct ComparedValue: Codable, Sendable, Equatable {
     private static let file: FileHandle? = {
         guard let path = ProcessInfo.processInfo.environment[environmentVariable], !path.isEmpty else { return nil }
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
         }
         let handle = FileHandle(forWritingAtPath: path)
         _ = try? handle?.seekToEnd()

@@ -27,7 +27,9 @@ public struct OutputMarker: Equatable, Sendable {
     /// The markers of a walkthrough, in order: each line that is a marker on its own (spaces around it
     /// allowed), outside fenced code blocks, where a marker is shown rather than meant.
     public static func parse(_ markdown: String) -> [OutputMarker] {
-        markerLines(markdown).compactMap { line, text in check(in: text).map { OutputMarker(line: line, check: $0) } }
+        markerLines(markdown).filter { !$0.indented }.compactMap { line, text, _ in
+            check(in: text).map { OutputMarker(line: line, check: $0) }
+        }
     }
 
     /// The check a line names if the line is a marker, else nil: for a renderer that reads line by line.
@@ -43,9 +45,15 @@ public struct OutputMarker: Equatable, Sendable {
         markerLines(markdown).filter { !$0.text.hasSuffix(suffix) }.map(\.line)
     }
 
+    /// The marker lines indented by four spaces or more: Markdown reads them as code, so the notebook
+    /// would show the comment instead of placing a cell.
+    public static func indentedLines(_ markdown: String) -> [Int] {
+        markerLines(markdown).filter(\.indented).map(\.line)
+    }
+
     /// The lines outside code fences that start with `prefix`, trimmed.
-    private static func markerLines(_ markdown: String) -> [(line: Int, text: String)] {
-        var found: [(line: Int, text: String)] = []
+    private static func markerLines(_ markdown: String) -> [(line: Int, text: String, indented: Bool)] {
+        var found: [(line: Int, text: String, indented: Bool)] = []
         var inFence = false
         let lines = markdown.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         for (index, raw) in lines.enumerated() {
@@ -53,7 +61,8 @@ public struct OutputMarker: Equatable, Sendable {
             if text.hasPrefix("```") || text.hasPrefix("~~~") {
                 inFence.toggle()
             } else if !inFence, text.hasPrefix(prefix) {
-                found.append((index + 1, text))
+                let indentation = raw.prefix { $0 == " " || $0 == "\t" }.reduce(0) { $0 + ($1 == "\t" ? 4 : 1) }
+                found.append((index + 1, text, indentation >= 4))
             }
         }
         return found

@@ -315,17 +315,18 @@ enum TrainCommand {
         try evaluating(network) {
             var predictions: [Int] = []
             predictions.reserveCapacity(test.count)
-            var totalLoss = 0.0
+            var lossTimesExamples = 0.0
             var start = 0
             while start < test.count {
                 let rows = start..<min(test.count, start + 2000)
                 let inputs = test.inputs.rows(rows)
                 predictions += try code.predict(network, inputs)
                 let logits = try TrainingCode.checked { network.logits(inputs) }
-                totalLoss += try code.loss(logits, Array(test.labels[rows]), test.classCount) * Double(rows.count)
+                lossTimesExamples +=
+                    try code.loss(logits, Array(test.labels[rows]), test.classCount) * Double(rows.count)
                 start = rows.upperBound
             }
-            return (predictions, totalLoss / Double(max(test.count, 1)))
+            return (predictions, lossTimesExamples / Double(max(test.count, 1)))
         }
     }
 

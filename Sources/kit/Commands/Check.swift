@@ -38,8 +38,10 @@ struct StageCheck {
             afterRun?(stage, nil, problem)
             return false
         }
+        // The student reads the verdict first; the notebook page follows.
+        let passes = report(stage, run: run, prerequisites: prerequisites(of: stage))
         afterRun?(stage, run, nil)
-        return report(stage, run: run, prerequisites: prerequisites(of: stage))
+        return passes
     }
 
     /// The available stages `stage` builds on, whose required checks run with its own.

@@ -21,19 +21,25 @@ extension Command {
         let interval = max(0.2, arguments.options["interval"].flatMap(Double.init) ?? 1)
         let notebook = Notebook(kit: kit)
         var checker = StageCheck(kit: kit)
+        // The last page written, to write once more without its reload when the watch ends by itself.
+        nonisolated(unsafe) var lastPage: (() -> Void)?
         checker.afterRun = { stage, run, problem in
             // The page follows the checks: it reloads itself, so the open browser tab shows each new result.
             let evidence = run.map(NotebookEvidence.ran) ?? .notBuilt(problem.map(Notebook.notBuiltReason) ?? "")
             // The demo trains from stage 7 on: while watching, it runs once the stage passes, so a save costs no more.
             let passes = run.map { run in run.checks(of: stage, bonus: false).allSatisfy(\.passed) } ?? false
             let demo = problem == nil && (stage.number < 7 || passes) ? notebook.demoOutput(stage) { _ in } : nil
-            if let page = try? notebook.writePage(
-                stage, evidence: evidence, buildProblem: problem, demo: demo, reloadEvery: Watcher.pageReload)
-            {
+            func write(reloadEvery: Int?) -> URL? {
+                try? notebook.writePage(
+                    stage, evidence: evidence, buildProblem: problem, demo: demo, reloadEvery: reloadEvery)
+            }
+            if let page = write(reloadEvery: Watcher.pageReload) {
                 _ = try? notebook.writeIndex(buildProblem: problem)
                 print(kit.terminal.dim("Notebook page: \(page.absoluteString)"))
+                lastPage = { _ = write(reloadEvery: nil) }
             }
         }
+        defer { lastPage?() }
         var snapshot = Watcher.snapshot(kit.url("Exercises"))
         while true {
             print(kit.terminal.dim(String(repeating: "─", count: 60)))

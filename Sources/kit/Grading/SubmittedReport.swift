@@ -14,15 +14,14 @@ enum SubmittedReport {
     static func missing(in submission: URL) -> String? {
         let found = files(in: submission)
         guard !found.isEmpty else {
-            return "No report was found (report/report.md, report.pdf or report.md at the top of the submission), "
+            return "No report was found (report/report.md, or report.md, report.html or report.pdf anywhere in the "
+                + "submission), "
                 + "and this course gives 0 to a submission without its written report."
         }
         var drafts: [String] = []
         for (path, url) in found {
-            guard let data = try? Data(contentsOf: url),
-                !String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            else { continue }
-            if isUnwrittenDraft(String(decoding: data, as: UTF8.self)) {
+            guard let text = readable(url) else { continue }
+            if url.pathExtension.lowercased() != "pdf", isUnwrittenDraft(text) {
                 drafts.append(path)
                 continue
             }
@@ -34,6 +33,23 @@ enum SubmittedReport {
         }
         return "The report (\(found[0].path)) is empty, and this course gives 0 to a submission without its "
             + "written report."
+    }
+
+    /// The largest part of a report that is read: enough for any draft's placeholders, and a huge
+    /// upload cannot exhaust the memory of the process that grades everyone.
+    static let readLimit = 2 << 20
+
+    /// The start of a report's text, or nil when it is empty (or cannot be read). A PDF is not read:
+    /// its text is compressed, so any non-empty PDF counts (the placeholder test is for Markdown and HTML).
+    static func readable(_ url: URL) -> String? {
+        guard let size = (try? url.resourceValues(forKeys: [.fileSizeKey]))?.fileSize, size > 0,
+            let handle = try? FileHandle(forReadingFrom: url)
+        else { return nil }
+        defer { try? handle.close() }
+        if url.pathExtension.lowercased() == "pdf" { return "(a PDF of \(size) bytes)" }
+        guard let data = try? handle.read(upToCount: readLimit) else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
+        return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : text
     }
 
     /// Whether `text` is `kit report`'s draft (Markdown or HTML) with every explanation still the placeholder.

@@ -11,6 +11,13 @@ struct HTMLPage {
     /// Reload the page every so many seconds (while `kit watch` keeps it fresh), or never.
     var reloadEvery: Int? = nil
 
+    /// Says why the page reloads, and how to have it stop.
+    private var reloadNote: String {
+        guard let seconds = reloadEvery else { return "" }
+        return "<p class=\"muted no-print\">Kept fresh by <code>swift run kit watch</code>: this page reloads every "
+            + "\(seconds) s. After the watch stops, <code>swift run kit notebook</code> writes it without reloading.</p>\n"
+    }
+
     var html: String {
         let reload = reloadEvery.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">\n" } ?? ""
         let nav =
@@ -33,11 +40,26 @@ struct HTMLPage {
             </head>
             <body>
             \(nav)<main>
-            \(body)</main>
+            \(reloadNote)\(body)</main>
             </body>
             </html>
 
             """
+    }
+
+    /// The picture types a page can inline.
+    static let mediaTypes = [
+        "svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+        "webp": "image/webp",
+    ]
+
+    /// A picture inlined as a `data:` URI (the page loads nothing from anywhere), or nil when it is not a
+    /// picture or cannot be read.
+    static func dataURI(of file: URL) -> String? {
+        guard let type = mediaTypes[file.pathExtension.lowercased()], let data = try? Data(contentsOf: file) else {
+            return nil
+        }
+        return "data:\(type);base64," + data.base64EncodedString()
     }
 
     /// One style for the notebook and the report. Wide content (code, tables) scrolls inside its box,

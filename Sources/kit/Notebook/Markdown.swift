@@ -1,4 +1,5 @@
 import Foundation
+import NeuralKit
 
 /// The Markdown the walkthroughs use, rendered to HTML by the kit itself (no packages).
 ///
@@ -41,7 +42,7 @@ struct Markdown {
             index += 1
             return []
         }
-        if trimmed.hasPrefix("```") { return fencedCode(lines, &index) }
+        if Self.isFence(trimmed) { return fencedCode(lines, &index) }
         if indentation(line) >= 4 { return indentedCode(lines, &index) }
         if let heading = heading(trimmed) {
             index += 1
@@ -74,7 +75,7 @@ struct Markdown {
         let fenceIndent = indentation(lines[index])
         index += 1
         var code: [String] = []
-        while index < lines.count, !lines[index].trimmingCharacters(in: .whitespaces).hasPrefix("```") {
+        while index < lines.count, !Self.isFence(lines[index].trimmingCharacters(in: .whitespaces)) {
             code.append(String(lines[index].dropFirst(min(fenceIndent, indentation(lines[index])))))
             index += 1
         }
@@ -144,14 +145,19 @@ struct Markdown {
         var cells: [String] = []
         var current = ""
         var inCode = false
+        var escaped = false
         for character in row {
             if character == "`" { inCode.toggle() }
-            if character == "|", !inCode {
+            if character == "|", escaped {
+                current.removeLast() // `\|` is a bar inside a cell
+                current.append(character)
+            } else if character == "|", !inCode {
                 cells.append(current.trimmingCharacters(in: .whitespaces))
                 current = ""
             } else {
                 current.append(character)
             }
+            escaped = character == "\\" && !inCode
         }
         cells.append(current.trimmingCharacters(in: .whitespaces))
         return cells
@@ -236,7 +242,7 @@ struct Markdown {
         while index < lines.count {
             let line = lines[index]
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("```") || heading(trimmed) != nil
+            if trimmed.isEmpty || Self.isFence(trimmed) || heading(trimmed) != nil
                 || (trimmed.hasPrefix("<!--") && trimmed.hasSuffix("-->"))
                 || (!text.isEmpty && (listMarker(line) != nil || trimmed.hasPrefix(">")))
                 || (trimmed.hasPrefix("|") && index + 1 < lines.count && isTableRule(lines[index + 1]))
@@ -246,7 +252,6 @@ struct Markdown {
             text.append(trimmed)
             index += 1
         }
-        // A line that ends with two spaces or a backslash breaks the line.
         return ["<p>" + inline(text.joined(separator: "\n")).replacingOccurrences(of: "\n", with: " ") + "</p>"]
     }
 
@@ -365,27 +370,17 @@ struct Markdown {
 
     // MARK: Helpers
 
-    /// `text` safe inside HTML text and attribute values.
-    static func escape<S: StringProtocol>(_ text: S) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    /// `text` safe inside HTML text and attribute values (the escaping SVG text needs too).
+    static func escape<S: StringProtocol>(_ text: S) -> String { SVG.escape(String(text)) }
 
     /// A heading's `id`: its words in lower case, joined by dashes ("Why subtract the maximum" → "why-subtract-the-maximum").
     static func anchor(_ heading: String) -> String {
         let words = heading.lowercased().split { !($0.isLetter || $0.isNumber) }
         return words.joined(separator: "-")
     }
+
+    /// A code fence: three backticks or three tildes (as `OutputMarker` reads them too).
+    static func isFence(_ trimmedLine: String) -> Bool { trimmedLine.hasPrefix("```") || trimmedLine.hasPrefix("~~~") }
 
     /// Whether a link or image points outside the page's folder tree (another site).
     static func isExternal(_ target: String) -> Bool {

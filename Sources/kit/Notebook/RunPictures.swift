@@ -56,22 +56,9 @@ struct RunPictures {
     static func suggestedCommand(for stage: Stage) -> String {
         switch stage.number {
         case 7, 8: return "swift run kit run \(stage.number)"
-        case 9: return "swift run kit train --dataset fashion-mnist --epochs 5"
-        case 10: return "swift run kit train --model lenet --dataset mnist --epochs 2"
+        case 9: return "swift run -c release kit train --student --dataset fashion-mnist --epochs 5"
+        case 10: return "swift run -c release kit train --student --model lenet --dataset mnist --epochs 2"
         default: return "swift run kit run \(stage.number)"
         }
-    }
-
-    /// A picture inlined as a `data:` URI (the page loads nothing from anywhere), or nil when it cannot be read.
-    static func dataURI(of url: URL) -> String? {
-        guard let data = try? Data(contentsOf: url) else { return nil }
-        let type: String
-        switch url.pathExtension.lowercased() {
-        case "svg": type = "image/svg+xml"
-        case "png": type = "image/png"
-        case "jpg", "jpeg": type = "image/jpeg"
-        default: return nil
-        }
-        return "data:\(type);base64," + data.base64EncodedString()
     }
 }

@@ -31,7 +31,7 @@ struct StagePage {
         }
         var renderer = Markdown()
         let docs = kit.url(path).deletingLastPathComponent()
-        renderer.resolveImage = { RunPictures.dataURI(of: docs.appendingPathComponent($0)) }
+        renderer.resolveImage = { HTMLPage.dataURI(of: docs.appendingPathComponent($0)) }
         renderer.resolveLink = { target in
             // Another walkthrough is another page of the notebook; anything else opens from the kit's folder.
             let (file, anchor) = Self.split(target)
@@ -137,8 +137,10 @@ struct StagePage {
             html += "<h3>\(Markdown.escape(run.title))</h3>\n"
             if !run.facts.isEmpty { html += "<p class=\"muted\">\(Markdown.escape(run.facts))</p>\n" }
             for picture in run.pictures {
-                if let source = RunPictures.dataURI(of: picture.url) {
+                if let source = HTMLPage.dataURI(of: picture.url) {
                     html += "<img src=\"\(source)\" alt=\"\(Markdown.escape(picture.alt))\">\n"
+                } else {
+                    html += "<p class=\"missing\">(picture not found: \(Markdown.escape(picture.url.path)))</p>\n"
                 }
             }
         }

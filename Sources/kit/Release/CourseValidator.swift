@@ -222,6 +222,10 @@ struct CourseValidator {
         var problems = OutputMarker.unclosedLines(markdown).map {
             "\(stage.walkthroughPath):\($0): the output marker does not end with `\(OutputMarker.suffix)` on its line."
         }
+        problems += OutputMarker.indentedLines(markdown).map {
+            "\(stage.walkthroughPath):\($0): the output marker is indented as code (four spaces or more): "
+                + "the notebook would show it instead of placing its cell."
+        }
         for marker in OutputMarker.parse(markdown) where !checks.contains(marker.check) {
             problems.append(
                 "\(stage.walkthroughPath):\(marker.line): the output marker names no check of stage \(stage.number): "

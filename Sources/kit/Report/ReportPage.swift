@@ -22,19 +22,11 @@ struct ReportPage {
         missingImages = missing
     }
 
-    static let mediaTypes = [
-        "svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
-        "webp": "image/webp",
-    ]
-
     /// The picture at `path` (relative to `folder`) as a `data:` URI; nil for an address on the web,
     /// a file that is not there, or one that is not a picture.
     static func dataURI(_ path: String, in folder: URL) -> String? {
         guard !Markdown.isExternal(path), !path.hasPrefix("data:") else { return nil }
         let file = path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path)
-        guard let type = mediaTypes[file.pathExtension.lowercased()], let data = try? Data(contentsOf: file) else {
-            return nil
-        }
-        return "data:\(type);base64," + data.base64EncodedString()
+        return HTMLPage.dataURI(of: file)
     }
 }

@@ -135,7 +135,10 @@ struct Stage10LectureExamples {
         check(
             pool.parameters.isEmpty,
             "MaxPool2D has \(pool.parameters.count) parameters: pooling has none to learn (lecture 001)")
-        expectClose(y, image([[-2, 8], [0, -3]]), "max pooling of lecture 001's 4×4 convolution output")
+        expectClose(
+            y, image([[-2, 8], [0, -3]]), "max pooling of lecture 001's 4×4 convolution output",
+            hint: "the convolution gives lecture 001's 4×4 map (its own check above), and pooling keeps each 2×2 "
+                + "window's largest value")
         let (dw, db) = try student(10) { () -> (Tensor, Tensor) in
             _ = network.backward(image([[1, 1], [1, 1]]))
             return (conv.weight.gradient, conv.bias.gradient)

@@ -37,7 +37,8 @@ struct LectureNumbers {
         expectRows(convolve(Self.lectureImage, Array(repeating: [1, 1, 1], count: 3)), after: "asks, as a quiz,")
         let vertical = Array(repeating: [10.0, 10, 10, 0, 0, 0], count: 6)
         expectRows(convolve(vertical, Self.verticalEdge), after: "Lecture 001's two edge examples.")
-        let horizontal = Array(repeating: [10.0, 10, 10, 0, 0, 0], count: 3) + Array(repeating: [0, 0, 0, 10, 10, 10], count: 3)
+        let horizontal =
+            Array(repeating: [10.0, 10, 10, 0, 0, 0], count: 3) + Array(repeating: [0, 0, 0, 10, 10, 10], count: 3)
         expectRows(horizontal, after: "A horizontal edge whose")
         expectRows(convolve(horizontal, [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]), after: "A horizontal edge whose")
     }
@@ -55,7 +56,9 @@ struct LectureNumbers {
         let maxInput: [[Double]] = [[0, 0, 5, 1], [0, 2, 4, 0], [1, 0, 1, 0], [0, 0, 0, 3]]
         let averageInput: [[Double]] = [[1, 3, 2, 1], [2, 9, 1, 1], [1, 4, 2, 3], [5, 6, 1, 2]]
         let anchor = "Lecture 002 pools two 4×4 examples"
-        for (x, pool) in [(maxInput, Solutions.MaxPool2D(window: 2) as any Layer), (averageInput, Solutions.AvgPool2D(window: 2))] {
+        for (x, pool) in [
+            (maxInput, Solutions.MaxPool2D(window: 2) as any Layer), (averageInput, Solutions.AvgPool2D(window: 2)),
+        ] {
             expectRows(x, after: anchor)
             expectRows(rows(pool.forward(tensor(x))), after: anchor)
         }
@@ -117,7 +120,8 @@ private func expectRows(_ rows: [[Double]], after anchor: String, sourceLocation
     let flowing = " " + docText(walkthrough).split(whereSeparator: \.isWhitespace).joined(separator: " ") + " "
     let start = anchor.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     guard var rest = flowing.range(of: start).map({ flowing[$0.upperBound...] }) else {
-        Issue.record(Comment(rawValue: "docs/\(walkthrough) no longer says '\(anchor)'"), sourceLocation: sourceLocation)
+        Issue.record(
+            Comment(rawValue: "docs/\(walkthrough) no longer says '\(anchor)'"), sourceLocation: sourceLocation)
         return
     }
     for row in rows {

@@ -218,7 +218,7 @@ enum StageDemos {
         let count = network.parameters.reduce(0) { $0 + $1.value.count }
         print(
             "Parameters in all: \(count)   " + (count == 44426 ? "✓" : "✗")
-                + " walkthrough (the lecture's table): 44426")
+                + " walkthrough (lecture 001's table): 44426")
         print("The reference's table with multiply-accumulates: swift run kit summary lenet")
     }
 

@@ -47,7 +47,7 @@ struct OutputMarkerTests {
     @Test(
         "line(for:) writes a marker that parse and check(in:) read back; a line without --> is unclosed, not a marker")
     func roundTripAndUnclosed() {
-        let check = "MaxPool2D on the lecture's 4×4 example, forward and backward"
+        let check = "MaxPool2D on the walkthrough's 4×4 example, forward and backward"
         #expect(OutputMarker.parse(OutputMarker.line(for: check)) == [OutputMarker(line: 1, check: check)])
         let unclosed = "text\n<!-- output: \(check)\nmore"
         #expect(OutputMarker.parse(unclosed) == [])

@@ -277,7 +277,8 @@ private func expectExactly(
     }
 }
 
-private func docText(_ name: String) -> String {
+/// The text of `docs/NAME`, or "" if it is missing (also for LectureNumbers).
+func docText(_ name: String) -> String {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     return (try? String(contentsOf: root.appendingPathComponent("docs/" + name), encoding: .utf8)) ?? ""

@@ -55,7 +55,7 @@ struct Stage01Activations {
         check(p.scalars.allSatisfy { $0 >= 0 }, "softmax gave a negative probability")
     }
 
-    @Test("softmax of the lecture's example [1, 2, 3]")
+    @Test("softmax of the walkthrough's example [1, 2, 3]")
     func softmaxWorkedExample() throws {
         // e¹, e², e³ over their sum: 0.0900, 0.2447, 0.6652 (docs/01-activations.md).
         let p = try student(1) { Exercises.softmax(Tensor([[1, 2, 3]])) }

@@ -86,7 +86,7 @@ struct Stage07SGD {
 
     // MARK: The SGD update
 
-    @Test("an SGD step of the lecture's worked example: w = [1, −2], ∇w = [0.5, 0.5], η = 0.1")
+    @Test("an SGD step of the walkthrough's worked example: w = [1, −2], ∇w = [0.5, 0.5], η = 0.1")
     func sgdWorkedExample() throws {
         // docs/07-sgd.md: plain, with momentum 0.9 over three steps, and with weight decay 0.01.
         func run(momentum: Double, weightDecay: Double, steps: Int) throws -> Tensor {

@@ -354,7 +354,7 @@ struct Stage10ConvolutionalNetwork {
         }
     }
 
-    @Test("MaxPool2D on the lecture's 4×4 example, forward and backward")
+    @Test("MaxPool2D on the walkthrough's 4×4 example, forward and backward")
     func maxPoolWorkedExample() throws {
         // docs/10-convolutional-network.md
         let x = Tensor(shape: [1, 1, 4, 4], scalars: [1, 1, 2, 4, 5, 6, 7, 8, 3, 2, 1, 0, 1, 2, 3, 4])
@@ -504,7 +504,7 @@ struct Stage10ConvolutionalNetwork {
         [6, 1, 5, 5], [6], [16, 6, 5, 5], [16], [256, 120], [120], [120, 84], [84], [84, 10], [10],
     ]
 
-    @Test("LeNet-5 has the lecture's parameters, layer by layer: 44,426")
+    @Test("LeNet-5 has lecture 001's parameters, layer by layer: 44,426")
     func leNetParameters() throws {
         let shapes = try student(10) { () -> [[Int]] in
             var generator = testGenerator(seed: 60)
@@ -516,10 +516,10 @@ struct Stage10ConvolutionalNetwork {
             "LeNet5's parameters have shapes \(shapes), expected \(Self.leNetParameterShapes) "
                 + "(conv 6×1×5×5 and 6 biases, conv 16×6×5×5 and 16, dense 256→120, 120→84, 84→10, each with its biases)"
         )
-        check(total == 44_426, "LeNet5 has \(total) parameters; the lecture's table adds up to 44,426")
+        check(total == 44_426, "LeNet5 has \(total) parameters; lecture 001's table adds up to 44,426")
     }
 
-    @Test("LeNet-5's layers give the lecture's shapes on a batch of 28×28 images")
+    @Test("LeNet-5's layers give lecture 001's shapes on a batch of 28×28 images")
     func leNetShapes() throws {
         let x = randomTensor([2, 1, 28, 28], seed: 61)
         let shapes = try student(10) { () -> [[Int]] in

@@ -31,7 +31,7 @@ public enum Course {
             ],
             bonus: "sigmoid, tanh, leaky ReLU, ELU and SELU, forward and backward",
             points: 1.25, bonusPoints: 1,
-            demo: "softmax and ReLU of the lecture's examples"),
+            demo: "softmax and ReLU of the walkthrough's examples"),
         Stage(
             number: 2, title: "Dense layer",
             folder: "02-DenseLayer", files: ["Dense.swift"],

@@ -31,7 +31,8 @@ struct NotebookPagesTests {
 
     /// Every page: a cell for each marker whose verdict satisfies `expected`, pictures that decode, nothing from outside.
     func expectPages(
-        _ copy: URL, stages: [Stage], sourceLocation: SourceLocation = #_sourceLocation,
+        _ copy: URL, stages: [Stage], valuesShown: (Stage) -> Bool = { _ in false },
+        sourceLocation: SourceLocation = #_sourceLocation,
         _ expected: (Stage, String) -> Bool
     ) throws {
         for stage in stages {
@@ -50,6 +51,16 @@ struct NotebookPagesTests {
                     sourceLocation: sourceLocation)
             }
             expectSelfContained(html, page: page.lastPathComponent, sourceLocation: sourceLocation)
+            if valuesShown(stage) {
+                // Each cell shows what was computed beside what was expected, not only a verdict.
+                for cell in html.components(separatedBy: "<section class=\"cell").dropFirst() {
+                    let body = cell.components(separatedBy: "</section>")[0]
+                    #expect(
+                        body.contains("<th>computed</th>"),
+                        "stage \(stage.number): a cell without values: \(body.prefix(300))",
+                        sourceLocation: sourceLocation)
+                }
+            }
         }
     }
 
@@ -105,9 +116,9 @@ struct NotebookPagesTests {
         }
         let solved = try kit("notebook", in: copy)
         #expect(solved.status == 0, "\(solved.text)")
-        try expectPages(copy, stages: stages) { stage, verdict in
-            stage.number <= 8 ? verdict == "✓ matches" : verdict == "✗ not implemented yet"
-        }
+        try expectPages(
+            copy, stages: stages, valuesShown: { $0.number <= 8 },
+            { stage, verdict in stage.number <= 8 ? verdict == "✓ matches" : verdict == "✗ not implemented yet" })
         // The demos' output and pictures: stage 1's values, stage 8's decision boundary from `kit run 8`.
         let activations = try String(
             contentsOf: copy.appendingPathComponent("notebook/01-activations.html"), encoding: .utf8)

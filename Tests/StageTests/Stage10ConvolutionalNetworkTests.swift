@@ -417,6 +417,9 @@ struct Stage10ConvolutionalNetwork {
             let receivers = window.maxima.filter { values[$0] != 0 }
             let others = window.cells.filter { !window.maxima.contains($0) && values[$0] != 0 }
             let whole = receivers.count == 1 && Tolerance().accepts(values[receivers[0]], window.gradient)
+            logComparison(
+                "∂L/∂x over " + name, got, "the whole \(describe(window.gradient)) at one maximum, 0 elsewhere",
+                passed: whole && others.isEmpty)
             guard !whole || !others.isEmpty else { continue }
             let why: String
             if receivers.count > 1 {
@@ -511,6 +514,10 @@ struct Stage10ConvolutionalNetwork {
             return Exercises.LeNet5(using: &generator).parameters.map(\.value.shape)
         }
         let total = shapes.map { $0.reduce(1, *) }.reduce(0, +)
+        logComparison(
+            "parameter shapes", "\(shapes)", "\(Self.leNetParameterShapes)", passed: shapes == Self.leNetParameterShapes
+        )
+        logComparison("parameters in all", "\(total)", "44426", passed: total == 44_426)
         check(
             shapes == Self.leNetParameterShapes,
             "LeNet5's parameters have shapes \(shapes), expected \(Self.leNetParameterShapes) "
@@ -536,6 +543,7 @@ struct Stage10ConvolutionalNetwork {
         let expected = [
             [2, 6, 24, 24], [2, 6, 12, 12], [2, 16, 8, 8], [2, 16, 4, 4], [2, 256], [2, 120], [2, 84], [2, 10],
         ]
+        logComparison("the shapes after each layer", "\(shapes)", "\(expected)", passed: shapes == expected)
         check(
             shapes == expected,
             "LeNet5's layers give the shapes \(shapes), expected \(expected): "

@@ -84,10 +84,19 @@ struct OutputCellTests {
         #expect(rows[0].yours == "[2]" && !rows[0].passed)
     }
 
-    @Test("tensors are written as a reader would: rows on their own lines, a large one by its shape")
+    @Test(
+        "tensors are written as a reader would: rows on their own lines, an image of a batch as its matrix, a large one by its shape"
+    )
     func describingTensors() {
         #expect(ComparedValue.describe(Tensor([[1, 2], [3, 4.5]])) == "[[1, 2],\n [3, 4.5]]")
         #expect(ComparedValue.describe(Tensor([1, 2, 3])) == "[1, 2, 3]")
+        #expect(
+            ComparedValue.describe(Tensor(shape: [1, 1, 2, 2], scalars: [-5, -4, 0, 8]))
+                == "shape [1, 1, 2, 2]:\n[[-5, -4],\n [0, 8]]")
+        #expect(
+            ComparedValue.describe(Tensor(shape: [3, 1, 1, 1], scalars: [300, 300, 100]))
+                == "shape [3, 1, 1, 1]:\n[300, 300, 100]")
+        #expect(ComparedValue.describe(Tensor([[0.5, 1]])) == "[[0.5, 1]]")
         let large = ComparedValue.describe(Tensor(zeros: [10, 10]))
         #expect(large.hasPrefix("shape [10, 10], first values [0, 0, 0, 0, 0, 0, …]"))
     }

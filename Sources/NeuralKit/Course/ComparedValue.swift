@@ -57,21 +57,26 @@ public struct ComparedValue: Codable, Sendable, Equatable {
         return text.split(separator: "\n").compactMap { try? decoder.decode(ComparedValue.self, from: Data($0.utf8)) }
     }
 
-    /// A tensor as a reader would write it: `[0.09, 0.2447, 0.6652]`, rows on lines of their own;
-    /// a large one as its shape and first values.
+    /// A tensor as a reader would write it: `[0.09, 0.2447, 0.6652]`, a matrix's rows on lines of their own,
+    /// an image batch with dimensions of size 1 (`[1, 1, 4, 4]`) as its matrix under its shape; a large one as its shape and
+    /// first values.
     public static func describe(_ tensor: Tensor) -> String {
         let shape = tensor.shape
         let values = tensor.scalars
-        if values.count > 24 || shape.count > 2 {
+        // An image batch's dimensions of size 1 (one example, one channel) say nothing about the values' layout.
+        var squeezed = shape.count > 2 ? shape.filter { $0 != 1 } : shape
+        if squeezed.isEmpty { squeezed = [values.count] }
+        guard values.count <= 36, squeezed.count <= 2 else {
             let first = values.prefix(6).map(NeuralKit.describe).joined(separator: ", ")
             return "shape \(shape), first values [\(first)\(values.count > 6 ? ", …" : "")]"
         }
         func row(_ slice: ArraySlice<Double>) -> String {
             "[" + slice.map(NeuralKit.describe).joined(separator: ", ") + "]"
         }
-        guard shape.count == 2 else { return row(values[...]) }
-        let columns = shape[1]
-        let rows = (0..<shape[0]).map { row(values[($0 * columns)..<(($0 + 1) * columns)]) }
-        return rows.count == 1 ? "[" + rows[0] + "]" : "[" + rows.joined(separator: ",\n ") + "]"
+        let heading = squeezed.count < shape.count ? "shape \(shape):\n" : ""
+        guard squeezed.count == 2 else { return heading + row(values[...]) }
+        let columns = squeezed[1]
+        let rows = (0..<squeezed[0]).map { row(values[($0 * columns)..<(($0 + 1) * columns)]) }
+        return heading + (rows.count == 1 ? "[" + rows[0] + "]" : "[" + rows.joined(separator: ",\n ") + "]")
     }
 }

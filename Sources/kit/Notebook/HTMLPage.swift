@@ -105,6 +105,7 @@ struct HTMLPage {
         .cell table { background: var(--background); }
         .cell pre { background: var(--background); margin: 0.5em 0; }
         .cell td pre { margin: 0; padding: 0; background: none; }
+        .cell td:first-child { min-width: 11em; }
         .verdict { font-weight: 600; }
         .pass .verdict, .ok { color: var(--pass); }
         .fail .verdict, .bad { color: var(--fail); }

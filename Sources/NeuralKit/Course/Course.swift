@@ -150,7 +150,7 @@ public enum Course {
             demo: "the loss falling while a small network learns two half moons"),
         Stage(
             number: 8, title: "Toy classification",
-            folder: "08-ToyClassification", files: ["ToyClassification.swift"],
+            folder: "08-ToyClassification", files: ["ToyClassification.swift", "NewDatasets.swift"],
             goals: [
                 "Train a network end to end and measure its accuracy on held-out data.",
                 "Read a loss curve and a decision boundary.",
@@ -165,7 +165,8 @@ public enum Course {
                 "Return one loss per epoch, the mean over the examples: weight each batch's loss by its size "
                     + "(`total += loss * Double(batch.count)`) and divide by `Double(data.count)` at the end of the epoch.",
             ],
-            points: 1.25, buildsOn: [7],
+            bonus: "your network of any depth on new datasets: circles, xor and blobs, standardized",
+            points: 1.25, bonusPoints: 1, buildsOn: [7],
             demo: "training on two spirals; writes the decision boundary to runs/"),
         Stage(
             number: 9, title: "MNIST",
@@ -224,7 +225,9 @@ public enum Course {
                     + "flatten, dense 120, ReLU, dense 84, ReLU, dense 10 — no softmax at the end (the loss adds it).",
             ],
             bonus: "strided and 1×1 convolutions, dilation, a residual block, sigmoid and tanh layers",
-            points: 4, bonusPoints: 1, buildsOn: [1, 2, 3, 7],
+            // The assignment's 4 points for CNNs are this stage's required checks; its bonus goes beyond the
+            // assignment's table and earns nothing by default (a rubric can give it points).
+            points: 4, buildsOn: [1, 2, 3, 7],
             demo: "your LeNet-5 layer by layer on two images, with its parameter count"),
     ]
 
@@ -265,12 +268,15 @@ public enum Course {
         ]
         for stage in stages {
             let builds = stage.buildsOn.isEmpty ? "—" : stage.buildsOn.map(String.init).joined(separator: ", ")
-            let points =
-                stage.points.formatted + (stage.bonusPoints > 0 ? " + \(stage.bonusPoints.formatted) bonus" : "")
+            let bonus =
+                stage.bonusPoints > 0
+                ? " + \(stage.bonusPoints.formatted) bonus" : stage.bonus == nil ? "" : " + bonus for practice"
             let title =
                 stage.isWritten
                 ? "[\(stage.title)](\(stage.walkthroughPath.dropFirst(5)))" : stage.title + " (coming soon)"
-            lines.append("| \(stage.number) | \(title) | \(stage.goals.first ?? "") | \(builds) | \(points) |")
+            lines.append(
+                "| \(stage.number) | \(title) | \(stage.goals.first ?? "") | \(builds) | \(stage.points.formatted)\(bonus) |"
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -61,13 +61,15 @@ struct Rubric: Sendable, Equatable {
         return cap.map { min($0, sum) } ?? sum
     }
 
-    /// The multilayer extras (extra activations, a network of any depth, dropout, a
-    /// second dataset) are worth this much in all, shared among the stages' bonus
-    /// suites in proportion to the manifest's `bonusPoints`.
+    /// Lecture 001's "multilayer neural networks" extras (more activations, a network of any
+    /// depth, dropout, new datasets: stages 1, 4, 7 and 8's bonus suites) are worth this much in
+    /// all, shared among the stages' bonus suites in proportion to the manifest's `bonusPoints`.
+    /// Its "convolutional neural networks" extras, 4 points too, are stage 10's required checks.
     static let extrasPoints = 4.0
 
     /// The course's rubric: the ten lecture quizzes at 1.25 points spread over
-    /// stages 1–9 (stage 9 covers two), stage 10 worth 4, the extras 4, capped at 20.
+    /// stages 1–9 (stage 9 covers two), stage 10 (the CNN extras) worth 4, the multilayer extras 4,
+    /// capped at 20 as lecture 001's table is.
     static let course: Rubric = {
         let bonusTotal = Course.stages.reduce(0) { $0 + $1.bonusPoints }
         var stages: [Int: StageRubric] = [:]

@@ -210,14 +210,13 @@ struct CourseValidator {
     // MARK: Output markers
 
     /// Each `<!-- output: NAME -->` of a walkthrough must name, by its display name, a check of its stage's
-    /// suites (the required checks and the worked examples, not the bonus): the notebook shows that
-    /// check's result there.
+    /// suites (its required and its bonus checks): the notebook shows that check's result there.
     private func outputMarkers(of stage: Stage) -> [String] {
         guard let markdown = text(stage.walkthroughPath) else { return [] }
         let checks = Set(
-            swiftFiles(in: "Tests/StageTests").filter { $0.hasPrefix(stage.filter) }
+            swiftFiles(in: "Tests/StageTests").filter { $0.hasPrefix(stage.filter) || $0.hasPrefix(stage.bonusFilter) }
                 .flatMap { declaredTests(in: "Tests/StageTests/\($0)") }
-                .filter { $0.suite.hasPrefix(stage.filter) }
+                .filter { $0.suite.hasPrefix(stage.filter) || $0.suite.hasPrefix(stage.bonusFilter) }
                 .compactMap(\.displayName))
         var problems = OutputMarker.unclosedLines(markdown).map {
             "\(stage.walkthroughPath):\($0): the output marker does not end with `\(OutputMarker.suffix)` on its line."

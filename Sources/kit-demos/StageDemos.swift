@@ -55,7 +55,7 @@ enum StageDemos {
                 return 1
             }
         case 9: mnist(from: arguments.dataDirectory)
-        case 10: convolutionalNetwork()
+        case 10: convolutionalNetwork(outputDirectory: arguments.string("output") ?? "runs/10-convolutional-network")
         default:
             print("The demo of stage \(stage.number) is written with the stage: coming soon.")
         }
@@ -203,7 +203,76 @@ enum StageDemos {
             expected: [[-0.15, 0.1, 0.05], [0.05, 0.25, -0.3]])
     }
 
-    static func convolutionalNetwork() {
+    static func convolutionalNetwork(outputDirectory: String) {
+        lectureConvolutions()
+        print("")
+        lecturePooling()
+        print("")
+        leNet5()
+        print("")
+        convolutionAsMatrix()
+        print("")
+        do {
+            try writeEquivariancePicture(to: outputDirectory + "/equivariance.svg")
+        } catch {
+            print("The picture was not written: \(error)")
+        }
+    }
+
+    /// Lecture 001's convolutions, by the student's `Conv2D` (stride 1, no padding, bias 0).
+    static func lectureConvolutions() {
+        let image = matrix([
+            [3, 0, 1, 2, 7, 4], [1, 5, 8, 9, 3, 1], [2, 7, 2, 5, 1, 3],
+            [0, 1, 3, 1, 7, 8], [4, 2, 1, 6, 2, 8], [2, 4, 5, 2, 3, 9],
+        ])
+        let verticalEdge = matrix([[1, 0, -1], [1, 0, -1], [1, 0, -1]])
+        func convolved(_ x: Tensor, _ kernel: Tensor) -> Tensor? {
+            attempt { rows(Exercises.Conv2D(weight: kernel, bias: Tensor([0])).forward(x)) }
+        }
+        print("Lecture 001's convolutions, by your Conv2D (stride 1, no padding):")
+        show("lecture 001's 6×6 image x", rows(image))
+        show("the vertical-edge kernel w (lecture 001)", rows(verticalEdge))
+        show(
+            "x convolved with w: 6 − 3 + 1 = 4 outputs a side (lecture 001)", convolved(image, verticalEdge),
+            expected: [[-5, -4, 0, 8], [-10, -2, 2, 3], [0, -2, -4, -7], [-3, -2, -3, -16]])
+        show(
+            "lecture 001's vertical edge, columns 10 10 10 0 0 0, convolved with w",
+            convolved(matrix(Array(repeating: [10, 10, 10, 0, 0, 0], count: 6)), verticalEdge),
+            expected: Array(repeating: [0, 30, 30, 0], count: 4))
+        let (top, bottom): ([Double], [Double]) = ([10, 10, 10, 0, 0, 0], [0, 0, 0, 10, 10, 10])
+        show(
+            "lecture 001's horizontal edge (rows 10 10 10 0 0 0, then 0 0 0 10 10 10) with the kernel rows "
+                + "1 1 1 / 0 0 0 / −1 −1 −1",
+            convolved(
+                matrix([top, top, top, bottom, bottom, bottom]), matrix([[1, 1, 1], [0, 0, 0], [-1, -1, -1]])),
+            expected: [[0, 0, 0, 0], [30, 10, -10, -30], [30, 10, -10, -30], [0, 0, 0, 0]])
+    }
+
+    /// Lecture 002's pooling examples, by the student's `MaxPool2D` and `AvgPool2D` (window 2, stride 2).
+    static func lecturePooling() {
+        print("Lecture 002's pooling examples, by your pooling layers (2×2 windows, stride 2):")
+        show(
+            "max pooling of 0 0 5 1 / 0 2 4 0 / 1 0 1 0 / 0 0 0 3 (lecture 002)",
+            attempt {
+                rows(Exercises.MaxPool2D(window: 2).forward(matrix([[0, 0, 5, 1], [0, 2, 4, 0], [1, 0, 1, 0], [0, 0, 0, 3]])))
+            }, expected: [[2, 5], [1, 3]])
+        show(
+            "average pooling of 1 3 2 1 / 2 9 1 1 / 1 4 2 3 / 5 6 1 2 (lecture 002)",
+            attempt {
+                rows(Exercises.AvgPool2D(window: 2).forward(matrix([[1, 3, 2, 1], [2, 9, 1, 1], [1, 4, 2, 3], [5, 6, 1, 2]])))
+            }, expected: [[3.75, 1.25], [4, 2]])
+        let pool = Exercises.MaxPool2D(window: 2)
+        let x = matrix([[0, 55, 0, 0], [20, 0, 41, 33], [0, 90, 0, 0], [0, 57, 0, 95]])
+        show(
+            "max pooling of lecture 002's gradient example 0 55 0 0 / 20 0 41 33 / 0 90 0 0 / 0 57 0 95",
+            attempt { rows(pool.forward(x)) }, expected: [[55, 41], [90, 95]])
+        show(
+            "its backward of the gradients 1 2 / 3 4: each goes to where its window's maximum was (lecture 002)",
+            attempt { rows(pool.backward(matrix([[1, 2], [3, 4]]))) },
+            expected: [[0, 1, 0, 0], [0, 0, 2, 0], [0, 3, 0, 0], [0, 0, 0, 4]])
+    }
+
+    static func leNet5() {
         var generator = SeededGenerator(seed: 10)
         guard let network = attempt({ Exercises.LeNet5(using: &generator) }) else { return }
         var x = Tensor.uniform(shape: [2, 1, 28, 28], low: 0, high: 1, using: &generator)
@@ -220,6 +289,31 @@ enum StageDemos {
             "Parameters in all: \(count)   " + (count == 44426 ? "✓" : "✗")
                 + " walkthrough (lecture 001's table): 44426")
         print("The reference's table with multiply-accumulates: swift run kit summary lenet")
+    }
+
+    /// The bonus: lecture 004's stride-2 convolution as a matrix, and its transpose upsampling.
+    static func convolutionAsMatrix() {
+        let kernel = matrix([[0.5, 1, 0.5]])
+        print("Bonus: a convolution is a dense layer with constraints; its transpose upsamples (lecture 004):")
+        show(
+            "convolutionMatrix of the kernel [½, 1, ½], stride 2, on 7 inputs",
+            attempt { try Exercises.convolutionMatrix(weight: kernel, height: 1, width: 7, stride: 2) },
+            expected: [[0.5, 1, 0.5, 0, 0, 0, 0], [0, 0, 0.5, 1, 0.5, 0, 0], [0, 0, 0, 0, 0.5, 1, 0.5]])
+        show(
+            "transposedConvolution of [1, 2, 3] with it: 3 values up to 7",
+            attempt {
+                rows(try Exercises.transposedConvolution(matrix([[1, 2, 3]]), weight: kernel, height: 1, width: 7, stride: 2))
+            }, expected: [[0.5, 1, 1.5, 2, 2.5, 3, 1.5]])
+    }
+
+    /// A one-example, one-channel image `[1, 1, H, W]` from its rows.
+    static func matrix(_ rows: [[Double]]) -> Tensor {
+        Tensor(shape: [1, 1, rows.count, rows.first?.count ?? 0], scalars: Array(rows.joined()))
+    }
+
+    /// The `[H, W]` matrix of a one-example, one-channel image `[1, 1, H, W]`.
+    static func rows(_ image: Tensor) -> Tensor {
+        image.reshaped(Array(image.shape.suffix(2)))
     }
 
     static func sgd() {

@@ -92,18 +92,18 @@ struct LectureNumbers {
 private let walkthrough = "10-convolutional-network.md"
 
 /// A `[1, 1, H, W]` tensor from its rows.
-private func tensor(_ rows: [[Double]]) -> Tensor {
+func tensor(_ rows: [[Double]]) -> Tensor {
     Tensor(shape: [1, 1, rows.count, rows.first?.count ?? 0], scalars: Array(rows.joined()))
 }
 
 /// The rows of a tensor's last two dimensions, one after another.
-private func rows(_ t: Tensor) -> [[Double]] {
+func rows(_ t: Tensor) -> [[Double]] {
     let width = t.shape.last ?? 1
     return stride(from: 0, to: t.count, by: width).map { Array(t.scalars[$0..<$0 + width]) }
 }
 
 /// The reference's convolution (stride 1, no padding, bias 0) of one image with one kernel.
-private func convolve(_ x: [[Double]], _ w: [[Double]]) -> [[Double]] {
+func convolve(_ x: [[Double]], _ w: [[Double]]) -> [[Double]] {
     rows(Solutions.Conv2D(weight: tensor(w), bias: Tensor([0])).forward(tensor(x)))
 }
 
@@ -116,7 +116,7 @@ private func docNumber(_ x: Double) -> String {
 
 /// Records a failure unless the walkthrough holds each row, its numbers separated by spaces, in this
 /// order after `anchor` (the doc's spaces and line breaks count as one space).
-private func expectRows(_ rows: [[Double]], after anchor: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectRows(_ rows: [[Double]], after anchor: String, sourceLocation: SourceLocation = #_sourceLocation) {
     let flowing = " " + docText(walkthrough).split(whereSeparator: \.isWhitespace).joined(separator: " ") + " "
     let start = anchor.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     guard var rest = flowing.range(of: start).map({ flowing[$0.upperBound...] }) else {

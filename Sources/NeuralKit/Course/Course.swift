@@ -230,7 +230,8 @@ public enum Course {
             // The assignment's 4 points for CNNs are this stage's required checks; its bonus goes beyond the
             // assignment's table and earns nothing by default (a rubric can give it points).
             points: 4, buildsOn: [1, 2, 3, 7],
-            demo: "your LeNet-5 layer by layer on two images, with its parameter count"),
+            demo: "the lectures' convolution and pooling examples, your LeNet-5 layer by layer with its parameter "
+                + "count, and a picture of shift equivariance"),
     ]
 
     /// The stage numbered `number`, if the course has one.

@@ -43,13 +43,13 @@ extension StageDemos {
             "  the moved image's output minus the output moved by (\(dy), \(dx)): largest difference away from the "
                 + "top and left borders \(format(largestInside))  " + (largestInside < 1e-9 ? "✓ equivariant" : "✗"))
         let panels = [
-            ("image", image, false), ("image moved (\(dy), \(dx))", moved, false), ("its convolution", y, true),
-            ("moved image's", movedY, true), ("difference", difference, true),
+            ("image", image, false), ("image moved by (\(dy), \(dx))", moved, false),
+            ("convolution of image", y, true), ("convolution of moved", movedY, true), ("difference", difference, true),
         ]
         try writeSVG(
             panels: panels, title: "A convolution is equivariant to shifts (lectures 003, 004)",
-            subtitle: "Your Conv2D with lecture 001's vertical-edge kernel. Difference: the moved image's convolution "
-                + "minus the convolution moved, 0 (grey) except at the borders where more of the scene came in",
+            subtitle: "Your Conv2D, lecture 001's vertical-edge kernel. Difference: convolution of moved − convolution "
+                + "moved; grey is 0",
             to: path)
         print("wrote \(path)")
     }

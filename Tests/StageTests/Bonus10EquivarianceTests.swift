@@ -56,11 +56,11 @@ struct Bonus10Equivariance {
                     let (after, before) = (movedY[0, k, i, j], y[0, k, i + dy, j + dx])
                     guard abs(after - before) <= 1e-9 * max(1, abs(before)) else {
                         recordIssue(
-                            "\(layer) is not equivariant: moving the image by (\(shift.rows), \(shift.columns)) "
-                                + "should move its output by (\(dy), \(dx)), but output \(k), (\(i), \(j)) of the moved "
-                                + "image is \(after) where the original's (\(i + dy), \(j + dx)) is \(before). Every "
-                                + "output reads x[i·S − P + u, j·S − P + v]: the row from i and u, the column from j "
-                                + "and v, with the stride and padding",
+                            "\(layer) is not equivariant: moving the view by (\(shift.rows), \(shift.columns)) should "
+                                + "move its output by (\(dy), \(dx)), but output \(k), (\(i), \(j)) of the moved view is "
+                                + "\(NeuralKit.describe(after)) where the original's (\(i + dy), \(j + dx)) is \(NeuralKit.describe(before)). "
+                                + "Every output reads x[i·S − P + u, j·S − P + v]: the row from i and u, the column "
+                                + "from j and v, with the stride and padding",
                             sourceLocation: #_sourceLocation)
                         return
                     }
@@ -106,9 +106,14 @@ struct Bonus10Equivariance {
         check(
             movedAlong && pooledByTwo[0, 0, 0, 0] < 0.5,
             "moved by two pixels, a whole window, the image's maxima should move to the next output: max pooling gives "
-                + "\(pooledByTwo.scalars) after the move, \(pooled.scalars) before. Does each output read its own "
+                + "\(listed(pooledByTwo)) after the move, \(listed(pooled)) before. Does each output read its own "
                 + "window, x[2i + u, 2j + v]?")
     }
+}
+
+/// `[a, b, …]`, each value to 6 significant digits.
+private func listed(_ tensor: Tensor) -> String {
+    "[" + tensor.scalars.map { NeuralKit.describe($0) }.joined(separator: ", ") + "]"
 }
 
 /// The `height × width` part of `scene` `[N, C, H, W]` whose top left is at (`top`, `left`).

@@ -29,7 +29,9 @@ public func convolutionMatrix(
     guard weight.rank == 4 else {
         throw KitError("a convolution's weight is [K, C, kH, kW], not \(weight.shape)")
     }
-    let (filters, channels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+    let (filters, channels, kernelHeight, kernelWidth) = (
+        weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3]
+    )
     let outputHeight = try convolutionOutputSize(input: height, kernel: kernelHeight, stride: stride, padding: padding)
     let outputWidth = try convolutionOutputSize(input: width, kernel: kernelWidth, stride: stride, padding: padding)
     var matrix = Tensor(zeros: [filters * outputHeight * outputWidth, channels * height * width])

@@ -251,16 +251,20 @@ enum StageDemos {
     /// Lecture 002's pooling examples, by the student's `MaxPool2D` and `AvgPool2D` (window 2, stride 2).
     static func lecturePooling() {
         print("Lecture 002's pooling examples, by your pooling layers (2×2 windows, stride 2):")
-        show(
-            "max pooling of 0 0 5 1 / 0 2 4 0 / 1 0 1 0 / 0 0 0 3 (lecture 002)",
-            attempt {
-                rows(Exercises.MaxPool2D(window: 2).forward(matrix([[0, 0, 5, 1], [0, 2, 4, 0], [1, 0, 1, 0], [0, 0, 0, 3]])))
-            }, expected: [[2, 5], [1, 3]])
-        show(
-            "average pooling of 1 3 2 1 / 2 9 1 1 / 1 4 2 3 / 5 6 1 2 (lecture 002)",
-            attempt {
-                rows(Exercises.AvgPool2D(window: 2).forward(matrix([[1, 3, 2, 1], [2, 9, 1, 1], [1, 4, 2, 3], [5, 6, 1, 2]])))
-            }, expected: [[3.75, 1.25], [4, 2]])
+        let examples: [(String, any Layer, [[Double]], [[Double]])] = [
+            (
+                "max pooling of 0 0 5 1 / 0 2 4 0 / 1 0 1 0 / 0 0 0 3 (lecture 002)", Exercises.MaxPool2D(window: 2),
+                [[0, 0, 5, 1], [0, 2, 4, 0], [1, 0, 1, 0], [0, 0, 0, 3]], [[2, 5], [1, 3]]
+            ),
+            (
+                "average pooling of 1 3 2 1 / 2 9 1 1 / 1 4 2 3 / 5 6 1 2 (lecture 002)",
+                Exercises.AvgPool2D(window: 2),
+                [[1, 3, 2, 1], [2, 9, 1, 1], [1, 4, 2, 3], [5, 6, 1, 2]], [[3.75, 1.25], [4, 2]]
+            ),
+        ]
+        for (label, layer, x, expected) in examples {
+            show(label, attempt { rows(layer.forward(matrix(x))) }, expected: expected)
+        }
         let pool = Exercises.MaxPool2D(window: 2)
         let x = matrix([[0, 55, 0, 0], [20, 0, 41, 33], [0, 90, 0, 0], [0, 57, 0, 95]])
         show(
@@ -302,7 +306,9 @@ enum StageDemos {
         show(
             "transposedConvolution of [1, 2, 3] with it: 3 values up to 7",
             attempt {
-                rows(try Exercises.transposedConvolution(matrix([[1, 2, 3]]), weight: kernel, height: 1, width: 7, stride: 2))
+                rows(
+                    try Exercises.transposedConvolution(
+                        matrix([[1, 2, 3]]), weight: kernel, height: 1, width: 7, stride: 2))
             }, expected: [[0.5, 1, 1.5, 2, 2.5, 3, 1.5]])
     }
 

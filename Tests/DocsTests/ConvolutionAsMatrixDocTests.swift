@@ -40,7 +40,8 @@ struct ConvolutionAsMatrixDoc {
         let phrase =
             "\(grouped(m.shape[0])) × \(grouped(m.shape[1])) matrix: \(grouped(m.count)) entries, of which "
             + "\(grouped(nonzero)) (\(percent))"
-        let flowing = docText("10-convolutional-network.md").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let words = docText("10-convolutional-network.md").split(whereSeparator: \.isWhitespace)
+        let flowing = words.joined(separator: " ")
         check(flowing.contains(phrase), "docs/10 should say '\(phrase)', as the reference computes")
     }
 

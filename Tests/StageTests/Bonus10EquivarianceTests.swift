@@ -37,7 +37,10 @@ struct Bonus10Equivariance {
         let layer = "Conv2D(kernels [3, 2, 3, 2], stride \(shift.stride), padding \(shift.padding))"
         try #require(
             y.shape == movedY.shape && y.rank == 4 && y.count > 0,
-            Comment(rawValue: "\(layer) gave shapes \(y.shape) and \(movedY.shape) for two 9×8 images: pass its own checks first"))
+            Comment(
+                rawValue:
+                    "\(layer) gave shapes \(y.shape) and \(movedY.shape) for two 9×8 images: pass its own checks first")
+        )
         check(
             Set(y.scalars).count > 1,
             "\(layer) gives the same value at every position of a random image: each output must read its own "
@@ -92,8 +95,9 @@ struct Bonus10Equivariance {
         }
         try #require(
             [pooled.shape, pooledByOne.shape, pooledByTwo.shape].allSatisfy { $0 == [1, 1, 3, 4] },
-            Comment(rawValue: "MaxPool2D(window: 2, stride: 2) of a 6×8 image should be [1, 1, 3, 4], not \(pooled.shape): "
-                + "pass its own checks first"))
+            Comment(
+                rawValue: "MaxPool2D(window: 2, stride: 2) of a 6×8 image should be [1, 1, 3, 4], not \(pooled.shape): "
+                    + "pass its own checks first"))
         expectClose(
             pooledByOne, pooled, "max pooling of the image moved by one pixel inside its windows",
             hint: "every 2×2 window holds one bright pixel, before and after the move, and keeps it as its maximum: "

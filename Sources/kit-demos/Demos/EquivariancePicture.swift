@@ -21,7 +21,10 @@ extension StageDemos {
         let kernel = Tensor(shape: [1, 1, 3, 3], scalars: [1, 0, -1, 1, 0, -1, 1, 0, -1])
         print("Shift equivariance (lectures 003, 004), with your Conv2D and lecture 001's vertical-edge kernel:")
         let conv = Exercises.Conv2D(weight: kernel, bias: Tensor([0]))
-        guard let outputs = attempt({ (conv.forward(image), conv.forward(moved)) }) else { return }
+        guard let outputs = attempt({ (conv.forward(image), conv.forward(moved)) }) else {
+            print("  (no picture until your Conv2D runs)")
+            return
+        }
         let (y, movedY) = outputs
         guard y.shape == [1, 1, side - 2, side - 2], movedY.shape == y.shape else {
             print("  your Conv2D gives \(y.shape) for a 16×16 image and a 3×3 kernel, expected [1, 1, 14, 14]")
@@ -59,7 +62,8 @@ extension StageDemos {
         Tensor(shape: [1, 1, height, width]) { flat in
             let (r, c) = flat.quotientAndRemainder(dividingBy: width)
             let bar = (4...5).contains(r) && (4...13).contains(c) || (6...14).contains(r) && (8...9).contains(c)
-            let ring = (10...16).contains(r) && (12...17).contains(c) && !((12...14).contains(r) && (14...15).contains(c))
+            let ring =
+                (10...16).contains(r) && (12...17).contains(c) && !((12...14).contains(r) && (14...15).contains(c))
             return bar || ring ? 1 : 0.1 + 0.05 * Double((r * 7 + c * 3) % 5)
         }
     }

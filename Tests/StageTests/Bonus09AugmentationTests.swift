@@ -20,7 +20,9 @@ struct Bonus09Augmentation {
         }
         expectClose(
             mirrored, Tensor(shape: [1, 3, 4], scalars: [4, 3, 2, 1, 8, 7, 6, 5, 6, 7, 8, 9]),
-            "the image mirrored left to right", tolerance: .tight)
+            "the image mirrored left to right", tolerance: .tight,
+            hint: mirrored == flippedVertically(image)
+                ? "that flipped top to bottom: a horizontal flip reverses each row (the last axis)" : nil)
         // With the edge repeated: [2, 3, 4, 4], [2, 3, 4, 4], [6, 7, 8, 8]. Another fill that takes pixels
         // of the image is as good, so only the moved pixels (rows 1–2, columns 0–2) are compared.
         let moved = interiorMismatch(
@@ -85,8 +87,8 @@ struct Bonus09Augmentation {
         try #require(actual.shape == images.shape, sizeMessage("translated", actual, images))
         check(
             staysWithinItsPlane(actual, images),
-            "translated(dy: \(shift.dy), dx: \(shift.dx)) brought values into view that are not pixels of the "
-                + "same image (\(describe(actual.min())) … \(describe(actual.max())), the images hold 1 … 2): "
+            "translated(dy: \(shift.dy), dx: \(shift.dx)) brought values into view that no pixel of the "
+                + "same image has (\(describe(actual.min())) … \(describe(actual.max())), the images hold 1 … 2): "
                 + "lecture 001 says never to zero-pad; repeat the nearest edge pixel instead")
     }
 
@@ -160,7 +162,7 @@ struct Bonus09Augmentation {
             check(
                 staysWithinItsPlane(actual, images),
                 "augment of images \(shape) with pixels in 1 … 2 gave values \(describe(actual.min())) … "
-                    + "\(describe(actual.max())), or values not found in the image they stand in: "
+                    + "\(describe(actual.max())), or values outside the range of the image they stand in: "
                     + "a shift or zoom must fill from the image itself, never with zeros (lecture 001)")
         }
         let ones = Tensor(ones: [10, 12, 12])
@@ -305,12 +307,13 @@ private func shifts(within limit: Int) -> [Shift] {
 }
 
 /// A crop window of a 10×12 image, top ≠ left so that swapping them shows.
-struct Window: Sendable, CustomTestStringConvertible {
+struct Window: Sendable, CustomStringConvertible, CustomTestStringConvertible {
     var top: Int, left: Int, height: Int, width: Int
     func contains(_ row: Int, _ column: Int) -> Bool {
         (top..<top + height).contains(row) && (left..<left + width).contains(column)
     }
-    var testDescription: String { "top: \(top), left: \(left), height: \(height), width: \(width)" }
+    var description: String { "top: \(top), left: \(left), height: \(height), width: \(width)" }
+    var testDescription: String { description }
 }
 
 private let windows = [

@@ -58,9 +58,8 @@ public func croppedAndResized(_ images: Tensor, top: Int, left: Int, height: Int
     guard let grid = imagePlanes(images, in: "croppedAndResized") else { return images }
     guard top >= 0, left >= 0, height > 0, width > 0, top + height <= grid.height, left + width <= grid.width
     else {
-        Problems.invalidShape(
-            "croppedAndResized: the window \(height)×\(width) at (\(top), \(left)) is not inside the "
-                + "\(grid.height)×\(grid.width) image")
+        let window = "the window \(height)×\(width) at (\(top), \(left))"
+        Problems.invalidShape("croppedAndResized: \(window) is not inside the \(grid.height)×\(grid.width) image")
         return images
     }
     // Output position k of `size` samples the window at the centre of the k-th of `size` equal

@@ -333,45 +333,61 @@ private func sizeMessage(_ function: String, _ actual: Tensor, _ images: Tensor)
             + "image size (lecture 001), and the batch's")
 }
 
+/// The image size of a batch [N, H, W] or [N, C, H, W].
+private func imageSize(_ images: Tensor) -> (height: Int, width: Int) {
+    (images.shape[images.rank - 2], images.shape[images.rank - 1])
+}
+
+/// `images` with each pixel (row, column) of each plane read from `source(row, column)` of the same plane:
+/// the checks' own flips and shifts.
+private func remapped(_ images: Tensor, _ source: (Int, Int) -> (row: Int, column: Int)) -> Tensor {
+    let (height, width) = imageSize(images)
+    var result: [Double] = []
+    result.reserveCapacity(images.count)
+    for start in stride(from: 0, to: images.count, by: height * width) {
+        for row in 0..<height {
+            for column in 0..<width {
+                let from = source(row, column)
+                result.append(images.scalars[start + from.row * width + from.column])
+            }
+        }
+    }
+    return Tensor(shape: images.shape, scalars: result)
+}
+
 /// The checks' own mirror image (to name a wrong flip, and to recognise flipped images).
 private func flippedHorizontallyByTheChecks(_ images: Tensor) -> Tensor {
-    let width = images.shape.last ?? 1
-    return Tensor(shape: images.shape) { index in images.scalars[index - index % width + width - 1 - index % width] }
+    let width = imageSize(images).width
+    return remapped(images) { ($0, width - 1 - $1) }
 }
 
 private func flippedVertically(_ images: Tensor) -> Tensor {
-    let (height, width) = (images.shape[images.rank - 2], images.shape[images.rank - 1])
-    return Tensor(shape: images.shape) { index in
-        let (plane, row) = (index / (height * width), index / width % height)
-        return images.scalars[plane * height * width + (height - 1 - row) * width + index % width]
-    }
+    let height = imageSize(images).height
+    return remapped(images) { (height - 1 - $0, $1) }
+}
+
+/// The checks' own translation, with the edge repeated: only the pixels that moved are compared.
+private func translatedByTheChecks(_ images: Tensor, _ shift: Shift) -> Tensor {
+    let (height, width) = imageSize(images)
+    return remapped(images) { (min(max($0 - shift.dy, 0), height - 1), min(max($1 - shift.dx, 0), width - 1)) }
 }
 
 /// Where `actual` and `expected` differ at a pixel whose source (i − dy, j − dx) is inside the image,
 /// described; nil when they agree on all of those.
 private func interiorMismatch(_ actual: Tensor, _ expected: Tensor, dy: Int, dx: Int) -> String? {
     guard actual.shape == expected.shape else { return "the shape is \(actual.shape), not \(expected.shape)" }
-    let (height, width) = (actual.shape[actual.rank - 2], actual.shape[actual.rank - 1])
-    for index in 0..<actual.count {
-        let (row, column) = (index / width % height, index % width)
-        guard (0..<height).contains(row - dy), (0..<width).contains(column - dx) else { continue }
-        if abs(actual.scalars[index] - expected.scalars[index]) > 1e-12 {
-            return "pixel (\(row), \(column)) of plane \(index / (height * width)) is "
-                + "\(describe(actual.scalars[index])), expected \(describe(expected.scalars[index]))"
+    let (height, width) = imageSize(actual)
+    for plane in 0..<actual.count / (height * width) {
+        for row in stride(from: max(dy, 0), to: min(height + dy, height), by: 1) {
+            for column in stride(from: max(dx, 0), to: min(width + dx, width), by: 1) {
+                let index = (plane * height + row) * width + column
+                guard abs(actual.scalars[index] - expected.scalars[index]) > 1e-12 else { continue }
+                return "pixel (\(row), \(column)) of plane \(plane) is \(describe(actual.scalars[index])), "
+                    + "expected \(describe(expected.scalars[index]))"
+            }
         }
     }
     return nil
-}
-
-/// The checks' own translation, with the edge repeated: only its interior is compared.
-private func translatedByTheChecks(_ images: Tensor, _ shift: Shift) -> Tensor {
-    let (height, width) = (images.shape[images.rank - 2], images.shape[images.rank - 1])
-    return Tensor(shape: images.shape) { index in
-        let plane = index / (height * width) * (height * width)
-        let row = min(max(index / width % height - shift.dy, 0), height - 1)
-        let column = min(max(index % width - shift.dx, 0), width - 1)
-        return images.scalars[plane + row * width + column]
-    }
 }
 
 /// Whether every value of each H×W plane of `actual` lies between the smallest and the largest value of

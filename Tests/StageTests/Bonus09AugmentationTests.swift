@@ -143,8 +143,12 @@ struct Bonus09Augmentation {
                 + "\(describe(first)) and \(describe(last)): "
                 + "the top-left output pixel comes from near (top, left), the bottom-right one from near "
                 + "(top + height − 1, left + width − 1) (are top and left swapped?)")
-        let rowsIncrease = (0..<10).allSatisfy { i in (1..<12).allSatisfy { j in actual[0, i, j] >= actual[0, i, j - 1] } }
-        let columnsIncrease = (0..<12).allSatisfy { j in (1..<10).allSatisfy { i in actual[0, i, j] >= actual[0, i - 1, j] } }
+        let rowsIncrease = (0..<10).allSatisfy { i in
+            (1..<12).allSatisfy { j in actual[0, i, j] >= actual[0, i, j - 1] }
+        }
+        let columnsIncrease = (0..<12).allSatisfy { j in
+            (1..<10).allSatisfy { i in actual[0, i, j] >= actual[0, i - 1, j] }
+        }
         let increasing = rowsIncrease && columnsIncrease
         check(increasing, "croppedAndResized turned or mirrored the window: it must keep its orientation")
     }
@@ -223,7 +227,8 @@ struct Bonus09Augmentation {
         var found: Set<Shift> = []
         for n in 0..<30 {
             let shift = shifts(within: 2).first {
-                interiorMismatch(actual.rows([n]), translatedByTheChecks(images.rows([n]), $0), dy: $0.dy, dx: $0.dx) == nil
+                interiorMismatch(actual.rows([n]), translatedByTheChecks(images.rows([n]), $0), dy: $0.dy, dx: $0.dx)
+                    == nil
             }
             guard let shift else {
                 check(
@@ -401,12 +406,14 @@ private func staysWithinItsPlane(_ actual: Tensor, _ source: Tensor) -> Bool {
 }
 
 private func translationHint(_ actual: Tensor, _ images: Tensor, _ shift: Shift) -> String {
-    if interiorMismatch(actual, translatedByTheChecks(images, Shift(dy: -shift.dy, dx: -shift.dx)),
+    if interiorMismatch(
+        actual, translatedByTheChecks(images, Shift(dy: -shift.dy, dx: -shift.dx)),
         dy: -shift.dy, dx: -shift.dx) == nil
     {
         return "The content moved the other way: pixel (i, j) of the result is pixel (i − dy, j − dx) of the source"
     }
-    if interiorMismatch(actual, translatedByTheChecks(images, Shift(dy: shift.dx, dx: shift.dy)),
+    if interiorMismatch(
+        actual, translatedByTheChecks(images, Shift(dy: shift.dx, dx: shift.dy)),
         dy: shift.dx, dx: shift.dy) == nil
     {
         return "dy and dx are swapped: dy moves rows (down), dx moves columns (right)"

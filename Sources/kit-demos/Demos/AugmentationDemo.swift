@@ -67,7 +67,9 @@ extension StageDemos {
         let letter = Tensor(shape: [28, 28]) { index in
             let (row, column) = (index / 28, index % 28)
             let stem = (5..<23).contains(row) && (8..<11).contains(column)
-            let arms = (5..<8).contains(row) && (8..<20).contains(column) || (13..<15).contains(row) && (8..<17).contains(column)
+            let arms =
+                (5..<8).contains(row) && (8..<20).contains(column)
+                || (13..<15).contains(row) && (8..<17).contains(column)
             return stem || arms ? 255 : 0
         }
         return (Tensor(shape: [4, 28, 28]) { letter.scalars[$0 % 784] }, "a drawn letter F (no dataset on disk)", true)

@@ -216,7 +216,8 @@ enum TrainCommand {
         let confusion = try code.confusionMatrix(lastPredictions, test.labels, train.classCount)
         var written: [String] = []
         if options.pictures {
-            let folder = options.output ?? "runs/\(options.dataset)-\(options.model)\(options.augment ? "-augmented" : "")"
+            let folder =
+                options.output ?? "runs/\(options.dataset)-\(options.model)\(options.augment ? "-augmented" : "")"
             written = try writePictures(
                 to: folder, options: options, epochs: epochs, confusion: confusion,
                 classNames: train.classNames, network: network, test: test, images: images,

@@ -162,7 +162,9 @@ struct TrainingCode {
             confusionMatrix: { predicted, labels, classes in
                 try checked { Exercises.confusionMatrix(predicted: predicted, labels: labels, classes: classes) }
             },
-            augment: { images, flips, generator in Exercises.Augmenter(flips: flips).augment(images, using: &generator) })
+            augment: { images, flips, generator in
+                Exercises.Augmenter(flips: flips).augment(images, using: &generator)
+            })
     }
 
     /// Runs student code; its first problem becomes an error.

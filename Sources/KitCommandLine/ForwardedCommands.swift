@@ -44,7 +44,8 @@ extension CommandDeclaration {
             .flag("reference", help: "stages 7–8: train the reference solution instead of your code"),
             Option(
                 "output", .path, "DIR",
-                help: "stages 7–8: where to write the pictures (default: runs/07-learning-rates, runs/08-<dataset>)"),
+                help: "stages 7–10: where to write the pictures (default: runs/07-learning-rates, runs/08-<dataset>, "
+                    + "runs/09-augmentation, runs/10-convolutional-network)"),
             .dataDirectory,
         ])
 
@@ -90,7 +91,13 @@ extension CommandDeclaration {
                 help: "where the training images come from: train or test", default: "train"),
             Option("train-range", .range, help: "the training images' indices in their split (A included, B not)"),
             Option("test-range", .range, help: "the test images' indices in the test split"),
-            Option("output", .path, "DIR", help: "where the pictures go", default: "runs/<dataset>-<model>"),
+            .flag(
+                "augment",
+                help: "change every training mini-batch anew: small shifts and zooms, and mirroring for fashion-mnist "
+                    + "(stage 9 bonus)"),
+            Option(
+                "output", .path, "DIR", help: "where the pictures go",
+                default: "runs/<dataset>-<model>, with --augment runs/<dataset>-<model>-augmented"),
             .flag("no-pictures", help: "write no pictures"),
             .flag("student", help: "train your code (stages 4–9, or 10 with --model lenet) instead of the reference"),
             .flag(

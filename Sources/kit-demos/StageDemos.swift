@@ -54,7 +54,9 @@ enum StageDemos {
                 print("The demo stopped: \(error)")
                 return 1
             }
-        case 9: mnist(from: arguments.dataDirectory)
+        case 9:
+            mnist(from: arguments.dataDirectory)
+            augmentation(from: arguments.dataDirectory, to: arguments.string("output") ?? "runs/09-augmentation")
         case 10: convolutionalNetwork(outputDirectory: arguments.string("output") ?? "runs/10-convolutional-network")
         default:
             print("The demo of stage \(stage.number) is written with the stage: coming soon.")

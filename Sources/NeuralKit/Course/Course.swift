@@ -170,7 +170,7 @@ public enum Course {
             demo: "training on two spirals; writes the decision boundary to runs/"),
         Stage(
             number: 9, title: "MNIST",
-            folder: "09-MNIST", files: ["MNIST.swift"],
+            folder: "09-MNIST", files: ["MNIST.swift", "Augmentation.swift"],
             goals: [
                 "Train a classifier of handwritten digits: preprocess images, loop over epochs and mini-batches, and evaluate on held-out images.",
                 "Turn raw pixels into network inputs: flatten 28×28 to 784 and scale 0…255 to [0, 1], the same way in training and when classifying one image.",
@@ -190,6 +190,7 @@ public enum Course {
                     + "`classify`: `preprocess(image.reshaped([1] + image.shape))`, `softmax` of the logits, label = `classIndices(p)[0]`, "
                     + "probabilities = `p.scalars`.",
             ],
+            bonus: "data augmentation: flips, shifts and zooms that keep the size and never zero-pad (lecture 001)",
             points: 2.5, buildsOn: [5, 6, 7, 8],
             demo:
                 "preprocessing and a confusion matrix; with MNIST on disk, 2 epochs of your loop and one digit classified"

@@ -21,6 +21,8 @@ enum TrainCommand {
         var testRange: Range<Int>?
         var output: String?
         var pictures = true
+        /// Augment every training mini-batch (stage 9's bonus).
+        var augment = false
         /// Train the student's code (`--student`); the student edition, which has no reference, always does.
         var student = !StudentEdition.hasReference
         /// Whether `--student` was given: without it, the student edition says that it trains the student's code.
@@ -30,6 +32,8 @@ enum TrainCommand {
 
         var toy: ToyDataset? { ToyDataset(rawValue: dataset) }
         var isLeNet: Bool { model == "lenet" }
+        /// Augmentation mirrors clothes but not digits: a mirrored 2 or 7 is no longer a digit.
+        var mirrors: Bool { dataset == "fashion-mnist" }
         /// LeNet-5: batches of 32, 0.02 × 0.8 per epoch (≥ 89% on Fashion-MNIST, ≥ 97.5% on MNIST 8k/2k in 10 epochs).
         var batchSize: Int { batchSizeOption ?? (isLeNet ? 32 : 64) }
         /// Images: 10 epochs; the toy sets are small, so more epochs take no longer.
@@ -57,12 +61,16 @@ enum TrainCommand {
             testRange = try arguments.range("test-range")
             output = arguments.string("output")
             pictures = !arguments.flag("no-pictures")
+            augment = arguments.flag("augment")
             studentAsked = arguments.flag("student")
             student = student || studentAsked
             json = arguments.flag("json")
             dataDirectory = arguments.dataDirectory
             if isLeNet, toy != nil {
                 throw UsageError("--model lenet needs images: --dataset mnist or fashion-mnist")
+            }
+            if augment, toy != nil {
+                throw UsageError("--augment changes images: --dataset mnist or fashion-mnist")
             }
             guard epochCount > 0, batchSize > 0, hidden > 0, rate > 0, (limit ?? 1) > 0 else {
                 throw UsageError("--epochs, --batch-size, --hidden, --learning-rate and --limit must be positive")
@@ -124,11 +132,14 @@ enum TrainCommand {
         }
         let optimizer = try code.makeOptimizer(options.rate, options.momentum)
         let parameters = network.parameters.reduce(0) { $0 + $1.value.count }
+        let trainee = try augmenting(network, options, code: code, train: train, images: images)
         log("\(description)")
         log(
             "Network \(architecture) (\(parameters.formatted) parameters), \(code.name); "
                 + "SGD learning rate \(options.rate) × \(options.decay) per epoch, momentum \(options.momentum), "
-                + "batches of \(options.batchSize), seed \(options.seed)")
+                + "batches of \(options.batchSize), seed \(options.seed)"
+                + (options.augment
+                    ? "; every mini-batch augmented (shifts, zooms\(options.mirrors ? ", mirroring" : ""))" : ""))
         #if DEBUG
         log("(a debug build: for full speed, swift run -c release kit train ...)")
         #endif
@@ -144,7 +155,7 @@ enum TrainCommand {
             var lossBins = [Double](repeating: 0, count: 20)
             var binCounts = [Int](repeating: 0, count: 20)
             let start = Date()
-            let report = try code.trainEpoch(network, train, options.batchSize, optimizer, &shuffling) { batch in
+            let report = try code.trainEpoch(trainee, train, options.batchSize, optimizer, &shuffling) { batch in
                 guard batch.loss.isFinite else {
                     failure = (batch.batch, batch.loss)
                     return false
@@ -205,7 +216,8 @@ enum TrainCommand {
         let confusion = try code.confusionMatrix(lastPredictions, test.labels, train.classCount)
         var written: [String] = []
         if options.pictures {
-            let folder = options.output ?? "runs/\(options.dataset)-\(options.model)"
+            let folder =
+                options.output ?? "runs/\(options.dataset)-\(options.model)\(options.augment ? "-augmented" : "")"
             written = try writePictures(
                 to: folder, options: options, epochs: epochs, confusion: confusion,
                 classNames: train.classNames, network: network, test: test, images: images,
@@ -228,6 +240,25 @@ enum TrainCommand {
                 + "\(Int(Double(examples) / max(trainingSeconds, 1e-9)).formatted) samples/s")
         if !written.isEmpty { log("Pictures: " + written.joined(separator: ", ")) }
         if options.json { print(summary.jsonLine) }
+    }
+
+    /// What `trainEpoch` trains: the network, or with --augment the network behind an `AugmentingClassifier`
+    /// whose draws have a generator of their own (the same seed initializes and shuffles as without).
+    static func augmenting(
+        _ network: any Classifier, _ options: Options, code: TrainingCode, train: Dataset, images: ImageDataset?
+    ) throws -> any Classifier {
+        guard options.augment, let images, train.count > 0 else { return network }
+        let generator = SeededGenerator(seed: options.seed &+ 2_000_003)
+        let (height, width, mirrors) = (images.height, images.width, options.mirrors)
+        // One image first: a stub or a shape problem shows now, not after an epoch of training.
+        var trial = generator
+        let first = train.inputs.rows([0])
+        _ = try TrainingCode.checked {
+            code.augment(first.reshaped([1, first.count / (height * width), height, width]), mirrors, &trial)
+        }
+        return AugmentingClassifier(network, height: height, width: width, generator: generator) { batch, generator in
+            code.augment(batch, mirrors, &generator)
+        }
     }
 
     // MARK: Data

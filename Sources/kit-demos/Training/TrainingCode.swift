@@ -39,6 +39,9 @@ struct TrainingCode {
     let loss: (_ logits: Tensor, _ labels: [Int], _ classes: Int) throws -> Double
     let accuracy: (_ predicted: [Int], _ labels: [Int]) throws -> Double
     let confusionMatrix: (_ predicted: [Int], _ labels: [Int], _ classes: Int) throws -> [[Int]]
+    /// Stage 9's bonus: a batch of images [N, C, H, W] augmented by `Augmenter(flips:).augment`. Not checked:
+    /// it runs inside `trainEpoch`, whose `checked` reports its problems.
+    let augment: (_ images: Tensor, _ flips: Bool, _ generator: inout SeededGenerator) -> Tensor
 
     struct BatchReport {
         var batch: Int, batchCount: Int, examples: Int, loss: Double, meanLoss: Double, accuracy: Double
@@ -90,7 +93,10 @@ struct TrainingCode {
                         Solutions.softmax(logits), targets: try Solutions.oneHot(labels, classes: classes))
                 },
                 accuracy: { Solutions.accuracy(predicted: $0, labels: $1) },
-                confusionMatrix: { Solutions.confusionMatrix(predicted: $0, labels: $1, classes: $2) })
+                confusionMatrix: { Solutions.confusionMatrix(predicted: $0, labels: $1, classes: $2) },
+                augment: { images, flips, generator in
+                    Solutions.Augmenter(flips: flips).augment(images, using: &generator)
+                })
         }
     }
     #endif
@@ -155,6 +161,9 @@ struct TrainingCode {
             accuracy: { predicted, labels in try checked { Exercises.accuracy(predicted: predicted, labels: labels) } },
             confusionMatrix: { predicted, labels, classes in
                 try checked { Exercises.confusionMatrix(predicted: predicted, labels: labels, classes: classes) }
+            },
+            augment: { images, flips, generator in
+                Exercises.Augmenter(flips: flips).augment(images, using: &generator)
             })
     }
 

@@ -56,10 +56,10 @@ struct Bonus08ToyClassification {
         // Test rows from elsewhere: standardized with their own statistics they would look like the training set.
         let test = randomTensor([6, 2], seed: 803) * 5 + 160
         let result = try student(8) { Exercises.standardized(test, like: training) }
-        let mean = training.mean(alongAxis: 0)
+        let centred = test - training.mean(alongAxis: 0)
         let deviations = columnDeviations(training)
-        let population = (test - mean) / Tensor(shape: [2], scalars: deviations.population)
-        let sample = (test - mean) / Tensor(shape: [2], scalars: deviations.sample)
+        let population = centred / Tensor(shape: [2], scalars: deviations.population)
+        let sample = centred / Tensor(shape: [2], scalars: deviations.sample)
         guard result.shape == test.shape else {
             Issue.record(
                 "standardized returned shape \(result.shape) for inputs of shape \(test.shape): keep the shape")

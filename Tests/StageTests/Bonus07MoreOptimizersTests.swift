@@ -119,7 +119,7 @@ struct Bonus07MoreOptimizers {
                 passed,
                 "\(name) with ε = 1 took w = 1 with gradient \(describe(gradient)) to \(describe(value)); "
                     + "expected \(describe(outside)) (ε added to the root) or \(describe(inside)) (ε under the root). "
-                    + "Use the optimizer's `epsilon`, not a number of your own")
+                    + "If the worked examples pass, use the optimizer's `epsilon`, not a number of your own")
         }
     }
 }

@@ -118,7 +118,7 @@ struct Bonus08ModelSelection {
         check(
             run.result.accuracies.indices.contains(run.result.bestEpoch - 1)
                 && run.result.accuracies[run.result.bestEpoch - 1] == best,
-            "the best epoch is \(run.result.bestEpoch), but the accuracies \(run.result.accuracies.map { describe($0) }) "
+            "the best epoch is \(run.result.bestEpoch), but the accuracies \(run.result.accuracies.listed) "
                 + "peak at \(describe(best)): return an epoch (counted from 1) with the highest validation accuracy")
         expectClose(run.result.bestAccuracy, best, "the best validation accuracy returned")
         expectClose(
@@ -131,8 +131,8 @@ struct Bonus08ModelSelection {
         let (first, second) = (try moonsRun(seed: 865), try moonsRun(seed: 865))
         check(
             first.result.accuracies == second.result.accuracies && first.result.bestEpoch == second.result.bestEpoch,
-            "two runs with the same seed gave the validation accuracies \(first.result.accuracies.map { describe($0) }) "
-                + "and \(second.result.accuracies.map { describe($0) }): draw every random thing from `generator`")
+            "two runs with the same seed gave the validation accuracies \(first.result.accuracies.listed) "
+                + "and \(second.result.accuracies.listed): draw every random thing from `generator`")
         check(first.weights == second.weights, "two runs with the same seed ended with different weights")
     }
 }
@@ -147,6 +147,11 @@ private func numberedDataset(count: Int) throws -> Dataset {
 }
 
 private func label(of number: Int) -> Int { number * 7 % 3 }
+
+extension [Double] {
+    /// "0.75, 0.9, 1", for messages.
+    fileprivate var listed: String { map { describe($0) }.joined(separator: ", ") }
+}
 
 /// The numbers of a numbered dataset's examples, in order.
 private func numbers(of data: Dataset) -> [Int] {

@@ -281,8 +281,10 @@ enum StageDemos {
                 let network = Exercises.TwoLayerNetwork(inputs: 2, hidden: 64, outputs: 2, using: &generator)
                 let optimizer = makeOptimizer()
                 return (0..<60).map { _ in
-                    Exercises.train(network, on: train, epochs: 1, batchSize: 32, optimizer: optimizer, using: &generator)
-                        .first ?? .nan
+                    Exercises.train(
+                        network, on: train, epochs: 1, batchSize: 32, optimizer: optimizer, using: &generator
+                    )
+                    .first ?? .nan
                 }
             }
             guard let losses, let first = losses.first, let last = losses.last else { continue }

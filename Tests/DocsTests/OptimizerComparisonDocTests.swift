@@ -26,7 +26,8 @@ struct OptimizerComparisonDoc {
                 Solutions.train(network, on: train, epochs: 1, batchSize: 32, optimizer: optimizer, using: &generator)
                     .first ?? .nan
             }
-            let row = "| \(name) | " + [0, 19, 59].map { String(format: "%.4f", losses[$0]) }.joined(separator: " | ")
+            let row =
+                "| \(name) | " + [0, 19, 59].map { String(format: "%.4f", losses[$0]) }.joined(separator: " | ")
                 + " |"
             check(
                 text.contains(row),

@@ -98,7 +98,10 @@ struct Bonus07MoreOptimizers {
     @Test("ε may go outside the root or under it, but it must be the ε passed in (ε = 1, one step)")
     func epsilonOutsideOrInsideTheRoot() throws {
         let (adaGrad, rmsProp) = try student(7) {
-            (Exercises.AdaGrad(learningRate: 0.1, epsilon: 1), Exercises.RMSProp(learningRate: 0.1, decay: 0.75, epsilon: 1))
+            (
+                Exercises.AdaGrad(learningRate: 0.1, epsilon: 1),
+                Exercises.RMSProp(learningRate: 0.1, decay: 0.75, epsilon: 1)
+            )
         }
         // AdaGrad, g = 3: 1 − 0.3/(√9 + 1) = 0.925, or 1 − 0.3/√(9 + 1) ≈ 0.905132.
         // RMSProp, g = 2: v = 1, 1 − 0.2/(√1 + 1) = 0.9, or 1 − 0.2/√(1 + 1) ≈ 0.858579.

@@ -72,7 +72,8 @@ struct Bonus08ModelSelection {
     @Test("trainKeepingBest returns the best validation epoch and leaves the network holding its weights")
     func trainKeepingBestRestoresTheBestEpoch() throws {
         let network = ThresholdNetwork()
-        let data = try Dataset(inputs: Tensor(shape: [10, 1]) { Double($0) }, labels: Array(repeating: 1, count: 10),
+        let data = try Dataset(
+            inputs: Tensor(shape: [10, 1]) { Double($0) }, labels: Array(repeating: 1, count: 10),
             classCount: 2)
         let optimizer = ScriptedOptimizer(values: [2.5, 7.5, 4.5, 1.5])
         var generator = testGenerator(seed: 863)

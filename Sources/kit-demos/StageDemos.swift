@@ -37,9 +37,13 @@ enum StageDemos {
                 sgd()
                 print("")
             }
+            let outputDirectory = arguments.string("output") ?? "runs/07-learning-rates"
             do {
-                try runLearningRateDemo(
-                    student: !reference, outputDirectory: arguments.string("output") ?? "runs/07-learning-rates")
+                try runLearningRateDemo(student: !reference, outputDirectory: outputDirectory)
+                if !reference {
+                    print("")
+                    try optimizerComparison(outputDirectory: outputDirectory)
+                }
             } catch {
                 print("The demo stopped: \(error)")
                 return 1
@@ -356,6 +360,42 @@ enum StageDemos {
             let right = zip(logits.argmax(alongAxis: 1), data.labels).filter { $0 == $1 }.count
             print("Training accuracy after 12 epochs: \(right)/\(data.count)")
         }
+    }
+
+    /// Your optimizers on the spirals, with docs/07-sgd.md's settings (its table comes from the reference):
+    /// one chart of their training losses, `optimizers.svg`. Bonus optimizers not written yet are left out.
+    static func optimizerComparison(outputDirectory: String) throws {
+        let (train, _) = ToyDataset.spirals.trainTestSplit(count: 1000, seed: 0)
+        let optimizers: [(String, () -> any Optimizer)] = [
+            ("SGD, η = 0.1", { Exercises.SGD(learningRate: 0.1) }),
+            ("momentum 0.9, η = 0.1", { Exercises.SGD(learningRate: 0.1, momentum: 0.9) }),
+            ("AdaGrad, η = 0.1", { Exercises.AdaGrad(learningRate: 0.1) }),
+            ("RMSProp, η = 0.01", { Exercises.RMSProp(learningRate: 0.01) }),
+            ("Adam, η = 0.01", { Exercises.Adam(learningRate: 0.01) }),
+        ]
+        print("Your optimizers on the spirals, 60 epochs, the same initial weights and batches (docs/07-sgd.md):")
+        var chart = LineChart(
+            title: "Spirals: training loss of five optimizers", xLabel: "epoch", yLabel: "loss (epoch mean)",
+            wholeXTicks: true)
+        for (name, makeOptimizer) in optimizers {
+            var generator = SeededGenerator(seed: 100)
+            let losses = attempt { () -> [Double] in
+                let network = Exercises.TwoLayerNetwork(inputs: 2, hidden: 64, outputs: 2, using: &generator)
+                let optimizer = makeOptimizer()
+                return (0..<60).map { _ in
+                    Exercises.train(
+                        network, on: train, epochs: 1, batchSize: 32, optimizer: optimizer, using: &generator
+                    )
+                    .first ?? .nan
+                }
+            }
+            guard let losses, let first = losses.first, let last = losses.last else { continue }
+            print("  \(pad(name, 22))  loss after epoch 1: \(format(first)), after epoch 60: \(format(last))")
+            chart.add(name, losses)
+        }
+        let path = outputDirectory + "/optimizers.svg"
+        try chart.write(to: path)
+        print("wrote \(path)")
     }
 
     // MARK: Helpers

@@ -127,7 +127,7 @@ public enum Course {
             demo: "the loss of a confident right, an unsure and a confident wrong prediction"),
         Stage(
             number: 7, title: "SGD",
-            folder: "07-SGD", files: ["SGD.swift"],
+            folder: "07-SGD", files: ["SGD.swift", "MoreOptimizers.swift"],
             goals: [
                 "Cut an epoch into shuffled mini-batches from a seeded permutation.",
                 "Update parameters by gradient descent, with momentum and weight decay.",
@@ -145,12 +145,13 @@ public enum Course {
                     + "`network.backward(logitsGradient: softmaxCrossEntropyBackward(...))`, "
                     + "`optimizer.step(network.parameters)`, and return the loss from before the update.",
             ],
-            bonus: "Adam and dropout",
+            bonus: "Adam and dropout; AdaGrad and RMSProp",
             points: 1.25, bonusPoints: 1, buildsOn: [4, 5, 6],
             demo: "the loss falling while a small network learns two half moons"),
         Stage(
             number: 8, title: "Toy classification",
-            folder: "08-ToyClassification", files: ["ToyClassification.swift", "NewDatasets.swift"],
+            folder: "08-ToyClassification",
+            files: ["ToyClassification.swift", "NewDatasets.swift", "ModelSelection.swift"],
             goals: [
                 "Train a network end to end and measure its accuracy on held-out data.",
                 "Read a loss curve and a decision boundary.",
@@ -165,7 +166,8 @@ public enum Course {
                 "Return one loss per epoch, the mean over the examples: weight each batch's loss by its size "
                     + "(`total += loss * Double(batch.count)`) and divide by `Double(data.count)` at the end of the epoch.",
             ],
-            bonus: "your network of any depth on new datasets: circles, xor and blobs, standardized",
+            bonus: "your network of any depth on new datasets: circles, xor and blobs, standardized; "
+                + "model selection: a validation split, and keeping the weights of the best validation epoch",
             points: 1.25, bonusPoints: 1, buildsOn: [7],
             demo: "training on two spirals; writes the decision boundary to runs/"),
         Stage(

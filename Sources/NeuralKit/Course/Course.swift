@@ -198,7 +198,7 @@ public enum Course {
             folder: "10-ConvolutionalNetwork",
             files: [
                 "ShapeArithmetic.swift", "Conv2D.swift", "Pooling.swift", "Flatten.swift", "LeNet5.swift",
-                "ResidualBlock.swift", "ActivationLayers.swift",
+                "ResidualBlock.swift", "ActivationLayers.swift", "TransferLearning.swift",
             ],
             goals: [
                 "Predict a layer's output shape, parameters and cost before running it, and see why weight "
@@ -223,7 +223,8 @@ public enum Course {
                 "LeNet5 follows the table in its file: conv 5×5×6, ReLU, max pool 2, conv 5×5×16, ReLU, max pool 2, "
                     + "flatten, dense 120, ReLU, dense 84, ReLU, dense 10 — no softmax at the end (the loss adds it).",
             ],
-            bonus: "strided and 1×1 convolutions, dilation, a residual block, sigmoid and tanh layers",
+            bonus: "strided and 1×1 convolutions, dilation, a residual block, sigmoid and tanh layers, "
+                + "transfer learning (freeze layers, replace the head, fine-tune)",
             points: 4, bonusPoints: 1, buildsOn: [1, 2, 3, 7],
             demo: "your LeNet-5 layer by layer on two images, with its parameter count"),
     ]

@@ -50,14 +50,16 @@ public enum StrokeGlyphs: String, CaseIterable, Sendable {
                     let coverage = Swift.min(Swift.max(pen + 0.5 - distance, 0), 1)
                     var value = ink * coverage + 0.15 * generator.uniform(-1, 1) * generator.uniform(0, 1)
                     if generator.nextUnit() < 0.01 { value = generator.uniform(0.3, 1) }
-                    pixels[(image * size + row) * size + column] = UInt8((Swift.min(Swift.max(value, 0), 1) * 255).rounded())
+                    pixels[(image * size + row) * size + column] = UInt8(
+                        (Swift.min(Swift.max(value, 0), 1) * 255).rounded())
                 }
             }
         }
         // The sizes are positive and every label is a class: valid by construction.
-        return (try? ImageDataset(
-            pixels: pixels, labels: labels, height: size, width: size, classNames: classNames,
-            title: "generated \(rawValue)"))!
+        return
+            (try? ImageDataset(
+                pixels: pixels, labels: labels, height: size, width: size, classNames: classNames,
+                title: "generated \(rawValue)"))!
     }
 
     /// Each class's pen strokes: polylines of points in the unit square, x to the right, y down.
@@ -65,7 +67,12 @@ public enum StrokeGlyphs: String, CaseIterable, Sendable {
         switch self {
         case .digits:
             [
-                [[(0.5, 0), (0.85, 0.2), (0.9, 0.5), (0.8, 0.85), (0.5, 1), (0.2, 0.85), (0.1, 0.5), (0.15, 0.2), (0.5, 0)]],
+                [
+                    [
+                        (0.5, 0), (0.85, 0.2), (0.9, 0.5), (0.8, 0.85), (0.5, 1), (0.2, 0.85), (0.1, 0.5), (0.15, 0.2),
+                        (0.5, 0),
+                    ]
+                ],
                 [[(0.25, 0.25), (0.55, 0), (0.55, 1)]],
                 [[(0.1, 0.25), (0.35, 0.02), (0.7, 0.02), (0.88, 0.28), (0.1, 1), (0.9, 1)]],
                 [[(0.12, 0.05), (0.8, 0.05), (0.45, 0.42), (0.8, 0.6), (0.78, 0.88), (0.5, 1), (0.12, 0.9)]],
@@ -73,7 +80,12 @@ public enum StrokeGlyphs: String, CaseIterable, Sendable {
                 [[(0.85, 0), (0.2, 0), (0.15, 0.45), (0.6, 0.38), (0.88, 0.62), (0.7, 0.95), (0.12, 0.92)]],
                 [[(0.75, 0), (0.3, 0.35), (0.12, 0.7), (0.3, 1), (0.72, 0.95), (0.85, 0.7), (0.6, 0.5), (0.2, 0.58)]],
                 [[(0.1, 0), (0.9, 0), (0.4, 1)]],
-                [[(0.5, 0.48), (0.2, 0.25), (0.5, 0), (0.8, 0.25), (0.5, 0.48), (0.15, 0.75), (0.5, 1), (0.85, 0.75), (0.5, 0.48)]],
+                [
+                    [
+                        (0.5, 0.48), (0.2, 0.25), (0.5, 0), (0.8, 0.25), (0.5, 0.48), (0.15, 0.75), (0.5, 1),
+                        (0.85, 0.75), (0.5, 0.48),
+                    ]
+                ],
                 [[(0.82, 0.42), (0.35, 0.5), (0.15, 0.28), (0.4, 0), (0.82, 0.1), (0.82, 0.42), (0.62, 1)]],
             ]
         case .letters:
@@ -93,7 +105,8 @@ public enum StrokeGlyphs: String, CaseIterable, Sendable {
         let (dx, dy) = (b.0 - a.0, b.1 - a.1)
         let lengthSquared = dx * dx + dy * dy
         let along =
-            lengthSquared == 0 ? 0 : Swift.min(Swift.max(((point.0 - a.0) * dx + (point.1 - a.1) * dy) / lengthSquared, 0), 1)
+            lengthSquared == 0
+            ? 0 : Swift.min(Swift.max(((point.0 - a.0) * dx + (point.1 - a.1) * dy) / lengthSquared, 0), 1)
         let (x, y) = (a.0 + along * dx - point.0, a.1 + along * dy - point.1)
         return (x * x + y * y).squareRoot()
     }

@@ -25,8 +25,10 @@ struct Bonus10TransferLearning {
         let (oldLayers, newLayers) = (old.body.layers, new.body.layers)
         try #require(
             newLayers.count == Self.layerCount,
-            Comment(rawValue: "the new network has \(newLayers.count) layers, expected LeNet-5's \(Self.layerCount): replace the last "
-                + "layer, do not add one or drop more"))
+            Comment(
+                rawValue:
+                    "the new network has \(newLayers.count) layers, expected LeNet-5's \(Self.layerCount): replace the last "
+                    + "layer, do not add one or drop more"))
         guard let head = newLayers.last as? Exercises.Dense else {
             Issue.record("the new network's last layer is \(newLayers[11]), expected a Dense layer")
             return
@@ -44,7 +46,8 @@ struct Bonus10TransferLearning {
             "the layers before the head must keep the trained network's values: only the last layer is new")
         let x = randomTensor([3, 1, Self.imageSize, Self.imageSize], seed: 163)
         let logits = try student(10) { new.logits(x) }
-        check(logits.shape == [3, 6], "the new network's logits for 3 images have shape \(logits.shape), expected [3, 6]")
+        check(
+            logits.shape == [3, 6], "the new network's logits for 3 images have shape \(logits.shape), expected [3, 6]")
     }
 
     @Test("FineTuning.parameters lists the parameters of the layers after the frozen ones, and only those")
@@ -53,7 +56,9 @@ struct Bonus10TransferLearning {
         for frozen in [11, 9, 7, 3, 0] {
             let listed = try student(10) { Exercises.FineTuning(network, frozenLayers: frozen).parameters }
             let expected = network.body.layers.dropFirst(frozen).flatMap(\.parameters)
-            let (listedIDs, expectedIDs) = (Set(listed.map(ObjectIdentifier.init)), Set(expected.map(ObjectIdentifier.init)))
+            let (listedIDs, expectedIDs) = (
+                Set(listed.map(ObjectIdentifier.init)), Set(expected.map(ObjectIdentifier.init))
+            )
             check(
                 listedIDs == expectedIDs && listed.count == expected.count,
                 "FineTuning(network, frozenLayers: \(frozen)).parameters lists \(listed.count) parameters "
@@ -72,7 +77,8 @@ struct Bonus10TransferLearning {
         let targets = try student(10) { try Exercises.oneHot(data.labels, classes: 10) }
         _ = try student(10) {
             let model = Exercises.FineTuning(network, frozenLayers: 9)
-            return Exercises.trainStep(model, inputs: data.inputs, targets: targets, optimizer: Exercises.SGD(learningRate: 0.1))
+            return Exercises.trainStep(
+                model, inputs: data.inputs, targets: targets, optimizer: Exercises.SGD(learningRate: 0.1))
         }
         let after = network.parameters.map(\.value)
         // LeNet-5's first 9 layers hold 6 parameters (2 convolutions, dense 120), the last 3 hold 4.
@@ -91,27 +97,25 @@ struct Bonus10TransferLearning {
     /// generated digits (as `Stage10LeNetLearns` trains it) with a new head, its convolutional part frozen (the
     /// first 7 layers: the features) and its dense layers fine-tuned, and LeNet-5 trained from scratch, both with
     /// your SGD at learning rate 0.05 and momentum 0.9.
-    static func transfer(
-        seed: UInt64, letterCount: Int = 24, epochs: Int = 3, fineRate: Double = 0.05, scratchRate: Double = 0.05,
-        frozenLayers: Int = 7
-    ) throws -> (fineTuned: Double, scratch: Double) {
-        let letters = glyphImages(.letters, count: letterCount, size: imageSize, seed: seed + 1)
+    static func transfer(seed: UInt64) throws -> (fineTuned: Double, scratch: Double) {
+        let letters = glyphImages(.letters, count: 24, size: imageSize, seed: seed + 1)
         let newLetters = glyphImages(.letters, count: 120, size: imageSize, seed: seed + 2)
         var generator = testGenerator(seed: seed + 3)
         let pretrained = try Stage10LeNetLearns.trainedLeNet(seed: seed).network
         let (fineTuned, scratch, fineTuning, fromScratch) = try student(10) {
             (
-                Exercises.FineTuning(Exercises.replacingHead(of: pretrained, classes: 6, using: &generator), frozenLayers: frozenLayers),
+                Exercises.FineTuning(
+                    Exercises.replacingHead(of: pretrained, classes: 6, using: &generator), frozenLayers: 7),
                 Exercises.LeNet5(imageSize: imageSize, classes: 6, using: &generator),
-                Exercises.SGD(learningRate: fineRate, momentum: 0.9),
-                Exercises.SGD(learningRate: scratchRate, momentum: 0.9)
+                Exercises.SGD(learningRate: 0.05, momentum: 0.9),
+                Exercises.SGD(learningRate: 0.05, momentum: 0.9)
             )
         }
         var shuffling = generator
         _ = try trainWithStudentCode(
-            fineTuned, on: letters, epochs: epochs, batchSize: 5, optimizer: fineTuning, shuffling: &generator)
+            fineTuned, on: letters, epochs: 3, batchSize: 5, optimizer: fineTuning, shuffling: &generator)
         _ = try trainWithStudentCode(
-            scratch, on: letters, epochs: epochs, batchSize: 5, optimizer: fromScratch, shuffling: &shuffling)
+            scratch, on: letters, epochs: 3, batchSize: 5, optimizer: fromScratch, shuffling: &shuffling)
         return (try fractionClassifiedRight(fineTuned, newLetters), try fractionClassifiedRight(scratch, newLetters))
     }
 
@@ -124,6 +128,7 @@ struct Bonus10TransferLearning {
             "on 120 new letters, LeNet-5 pre-trained on digits, with a new head and its dense layers fine-tuned on "
                 + "24 letters, gets \(percent(fineTuned)) right, and LeNet-5 trained from scratch on them "
                 + "\(percent(scratch)): the pre-trained features should win by 10 points or more. Does replacingHead "
-                + "keep the trained layers, and does FineTuning list the parameters of the layers after the frozen ones?")
+                + "keep the trained layers, and does FineTuning list the parameters of the layers after the frozen ones?"
+        )
     }
 }

@@ -26,9 +26,13 @@ func trainWithStudentCode(
         }
         var total = 0.0
         for batch in batches {
-            let targets = try student(10) { try Exercises.oneHot(batch.map { data.labels[$0] }, classes: data.classCount) }
+            let targets = try student(10) {
+                try Exercises.oneHot(batch.map { data.labels[$0] }, classes: data.classCount)
+            }
             let inputs = data.inputs.rows(batch)
-            let loss = try student(10) { Exercises.trainStep(model, inputs: inputs, targets: targets, optimizer: optimizer) }
+            let loss = try student(10) {
+                Exercises.trainStep(model, inputs: inputs, targets: targets, optimizer: optimizer)
+            }
             total += loss * Double(batch.count)
         }
         losses.append(total / Double(max(data.count, 1)))

@@ -115,6 +115,13 @@ extension Tensor {
         return i * shape[1] + j
     }
 
+    @inline(__always)
+    func offset(_ n: Int, _ c: Int, _ h: Int, _ w: Int) -> Int? {
+        guard shape.count == 4, n >= 0, n < shape[0], c >= 0, c < shape[1], h >= 0, h < shape[2], w >= 0, w < shape[3]
+        else { return offset([n, c, h, w]) }
+        return ((n * shape[1] + c) * shape[2] + h) * shape[3] + w
+    }
+
     /// The scalar at `indices` (one index per dimension).
     public subscript(_ indices: Int...) -> Double {
         get { offset(indices).map { scalars[$0] } ?? 0 }
@@ -125,6 +132,13 @@ extension Tensor {
     public subscript(_ i: Int, _ j: Int) -> Double {
         get { offset(i, j).map { scalars[$0] } ?? 0 }
         set { if let o = offset(i, j) { storage[o] = newValue } }
+    }
+
+    /// The scalar at `[n, c, h, w]` of a batch of images. (The same as `self[indices...]`, without the array
+    /// a variadic call allocates: convolution loops read and write it millions of times.)
+    public subscript(_ n: Int, _ c: Int, _ h: Int, _ w: Int) -> Double {
+        get { offset(n, c, h, w).map { scalars[$0] } ?? 0 }
+        set { if let o = offset(n, c, h, w) { storage[o] = newValue } }
     }
 
     // Both are `@inlinable`, so that a loop in `body` compiles into the

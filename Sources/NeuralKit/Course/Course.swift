@@ -202,8 +202,7 @@ public enum Course {
             folder: "10-ConvolutionalNetwork",
             files: [
                 "ShapeArithmetic.swift", "Conv2D.swift", "Pooling.swift", "Flatten.swift", "LeNet5.swift",
-                "ResidualBlock.swift", "ActivationLayers.swift",
-                "ConvolutionAsMatrix.swift",
+                "ResidualBlock.swift", "ActivationLayers.swift", "ConvolutionAsMatrix.swift", "TransferLearning.swift",
             ],
             goals: [
                 "Predict a layer's output shape, parameters and cost before running it, and see why weight "
@@ -229,7 +228,8 @@ public enum Course {
                     + "flatten, dense 120, ReLU, dense 84, ReLU, dense 10 — no softmax at the end (the loss adds it).",
             ],
             bonus: "strided and 1×1 convolutions, dilation, a residual block, sigmoid and tanh layers, a convolution's "
-                + "matrix and its transpose (upsampling), and the shift equivariance of your convolution and pooling",
+                + "matrix and its transpose (upsampling), the shift equivariance of your convolution and pooling, "
+                + "transfer learning (freeze layers, replace the head, fine-tune)",
             // The assignment's 4 points for CNNs are this stage's required checks; its bonus goes beyond the
             // assignment's table and earns nothing by default (a rubric can give it points).
             points: 4, buildsOn: [1, 2, 3, 7],

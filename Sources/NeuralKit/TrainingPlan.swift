@@ -17,13 +17,18 @@ public struct TrainingPlan: Sendable, Equatable, CustomStringConvertible {
         self.momentum = momentum
     }
 
-    /// The widest hidden layer and the most epochs a plan may use: a check trains three plans in a
-    /// debug build, and these keep it within seconds.
-    public static let widestLayer = 128, mostEpochs = 300, mostHiddenLayers = 3
+    /// The widest hidden layer, the most hidden layers and epochs, the smallest batch and the most work
+    /// (epochs × examples × parameters) a plan may use: a check trains three plans in a debug build, within
+    /// the grader's time for a stage, and these keep it to seconds.
+    public static let widestLayer = 128, mostHiddenLayers = 3, mostEpochs = 300, smallestBatch = 16
+    public static let mostWork = 500_000_000
 
-    /// Why the plan cannot train a network from `inputs` features to `classes` classes within the
-    /// limits above, or nil when it can.
-    public func problem(inputs: Int, classes: Int) -> String? {
+    /// The number of weights and biases of the plan's network.
+    public var parameterCount: Int { zip(sizes, sizes.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 } }
+
+    /// Why the plan cannot train a network from `inputs` features to `classes` classes on `examples`
+    /// examples within the limits above, or nil when it can.
+    public func problem(inputs: Int, classes: Int, examples: Int) -> String? {
         guard sizes.count >= 2 else {
             return "sizes \(sizes) needs at least the inputs and the classes, e.g. [\(inputs), 32, \(classes)]"
         }
@@ -37,9 +42,18 @@ public struct TrainingPlan: Sendable, Equatable, CustomStringConvertible {
             return "\(hidden.count) hidden layers: at most \(Self.mostHiddenLayers) are needed here"
         }
         if !(1...Self.mostEpochs).contains(epochs) { return "\(epochs) epochs: choose 1 to \(Self.mostEpochs)" }
-        if batchSize < 1 { return "a batch size of \(batchSize): choose at least 1" }
+        if batchSize < Self.smallestBatch {
+            return
+                "a batch size of \(batchSize): choose at least \(Self.smallestBatch), so that an epoch takes few steps"
+        }
         if !(learningRate > 0 && learningRate.isFinite) { return "a learning rate of \(learningRate): choose one > 0" }
         if !(0..<1).contains(momentum) { return "a momentum of \(momentum): choose 0 ≤ momentum < 1" }
+        let work = epochs * examples * parameterCount
+        if work > Self.mostWork {
+            return "\(epochs) epochs of \(examples) examples through \(parameterCount) parameters is "
+                + "\(work / 1_000_000) million multiply-adds' worth of training, more than the check's "
+                + "\(Self.mostWork / 1_000_000) million: choose fewer epochs or a smaller network"
+        }
         return nil
     }
 

@@ -301,10 +301,12 @@ enum StageDemos {
         print("The reference's table with multiply-accumulates: swift run kit summary lenet")
     }
 
-    /// The bonus: lecture 004's stride-2 convolution as a matrix, and its transpose upsampling.
+    /// The bonus: a stride-2 convolution (lecture 004 downsamples so) as a matrix, and its transpose upsampling.
     static func convolutionAsMatrix() {
         let kernel = matrix([[0.5, 1, 0.5]])
-        print("Bonus: a convolution is a dense layer with constraints; its transpose upsamples (lecture 004):")
+        print(
+            "Bonus: a convolution is a dense layer with constraints; its transpose upsamples (lecture 004; the numbers are the walkthrough's):"
+        )
         show(
             "convolutionMatrix of the kernel [½, 1, ½], stride 2, on 7 inputs",
             attempt { try Exercises.convolutionMatrix(weight: kernel, height: 1, width: 7, stride: 2) },

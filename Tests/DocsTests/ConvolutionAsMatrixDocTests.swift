@@ -21,11 +21,11 @@ struct ConvolutionAsMatrixDoc {
         expectRows([product.scalars], after: anchor)
     }
 
-    @Test("docs/10: lecture 004's stride-2 matrix and the transposed convolution of [1, 2, 3]")
+    @Test("docs/10: the stride-2 matrix and the transposed convolution of [1, 2, 3]")
     func strideTwoAndUpsampling() throws {
         let kernel = tensor([[0.5, 1, 0.5]])
         let m = try Solutions.convolutionMatrix(weight: kernel, height: 1, width: 7, stride: 2)
-        expectRows(rows(m), after: "**Lecture 004's stride 2.**")
+        expectRows(rows(m), after: "**Stride 2.**")
         let up = try Solutions.transposedConvolution(
             tensor([[1, 2, 3]]), weight: kernel, height: 1, width: 7, stride: 2)
         expectRows(rows(up), after: "**Upsampling three values to seven.**")

@@ -5,6 +5,13 @@ import Testing
 /// The new datasets: stage 8's toy datasets other than spirals and moons.
 private let newDatasets: [ToyDataset] = [.circles, .xor, .blobs]
 
+/// Each dataset's training points (of 1000: 800 train, 200 test).
+private let trainingExamples = 800
+
+/// How close standardized columns must be to mean 0 and deviation 1: loose enough for a guard against
+/// σ = 0 written as σ + ε or √(σ² + ε), which moves them by about ε / σ.
+private let standardizedTolerance = 1e-4
+
 /// Population and sample standard deviations of each column of `x` ([rows, columns]).
 private func columnDeviations(_ x: Tensor) -> (population: [Double], sample: [Double]) {
     let rows = Double(x.shape[0])
@@ -34,7 +41,7 @@ struct Bonus08ToyClassification {
         }
         let means = result.mean(alongAxis: 0).scalars
         check(
-            means.allSatisfy { abs($0) < 1e-9 },
+            means.allSatisfy { abs($0) < standardizedTolerance },
             "the training columns' means after standardized are \(means.map(describe)), expected 0: subtract each "
                 + "column's mean (`mean(alongAxis: 0)`), not the mean of all values")
         // Dividing by the population (÷ N) or the sample (÷ N − 1) deviation are both standardizing.
@@ -42,10 +49,13 @@ struct Bonus08ToyClassification {
         let rows = Double(training.shape[0])
         let sampleFactor = (rows / (rows - 1)).squareRoot()
         let ok =
-            deviations.allSatisfy { abs($0 - 1) < 1e-9 } || deviations.allSatisfy { abs($0 * sampleFactor - 1) < 1e-9 }
+            deviations.allSatisfy { abs($0 - 1) < standardizedTolerance }
+            || deviations.allSatisfy { abs($0 * sampleFactor - 1) < standardizedTolerance }
+        let farthest = deviations.map { abs($0 - 1) }.max() ?? 0
         check(
             ok,
-            "the training columns' standard deviations after standardized are \(deviations.map(describe)), expected 1: "
+            "the training columns' standard deviations after standardized are \(deviations.map(describe)) "
+                + "(up to \(describe(farthest)) away from 1), expected 1: "
                 + "divide each column by its own standard deviation (the square root of the mean squared distance to its mean)"
         )
     }
@@ -66,7 +76,9 @@ struct Bonus08ToyClassification {
             return
         }
         let matches = [population, sample].contains { expected in
-            zip(result.scalars, expected.scalars).allSatisfy { abs($0 - $1) <= 1e-9 * Swift.max(1, abs($1)) }
+            zip(result.scalars, expected.scalars).allSatisfy {
+                abs($0 - $1) <= standardizedTolerance * Swift.max(1, abs($1))
+            }
         }
         logComparison(
             "standardized(test, like: training), first row",
@@ -93,21 +105,22 @@ struct Bonus08ToyClassification {
     func trainingPlansFit() throws {
         for dataset in newDatasets {
             let plan = try student(8) { Exercises.trainingPlan(for: dataset) }
-            if let problem = plan.problem(inputs: 2, classes: dataset.classCount) {
+            if let problem = plan.problem(inputs: 2, classes: dataset.classCount, examples: trainingExamples) {
                 Issue.record("trainingPlan(for: .\(dataset.rawValue)): \(problem)")
             }
         }
     }
 
-    /// The reference's plans reach 100% on these over ten salts (see docs/08's "New datasets"); 95% leaves the
-    /// noise and other sound plans room.
+    /// The reference's plans reach 99–100% on each over 30 salts (docs/08, "Bonus: the network on new datasets");
+    /// 95% leaves the noise and other sound plans room.
     @Test(
         "your network of any depth learns each new dataset: at least 95% of its held-out points", arguments: newDatasets
     )
     func learnsTheNewDataset(dataset: ToyDataset) throws {
         var generator = testGenerator(seed: 808 + UInt64(newDatasets.firstIndex(of: dataset) ?? 0))
         // Half of xor's usual noise: with it, about 2% of the points cross an axis into the other class.
-        let split = dataset.trainTestSplit(count: 1000, noise: dataset == .xor ? 0.05 : nil, seed: generator.next())
+        let split = dataset.trainTestSplit(
+            count: trainingExamples * 5 / 4, noise: dataset == .xor ? 0.05 : nil, seed: generator.next())
         let scales = (0..<2).map { _ in generator.uniform(50, 150) }
         let offsets = (0..<2).map { _ in generator.uniform(-600, 600) }
         let (train, test) = (
@@ -115,8 +128,18 @@ struct Bonus08ToyClassification {
             try inNewUnits(split.test, scales: scales, offsets: offsets)
         )
         let plan = try student(8) { Exercises.trainingPlan(for: dataset) }
-        if let problem = plan.problem(inputs: 2, classes: dataset.classCount) {
+        if let problem = plan.problem(inputs: 2, classes: dataset.classCount, examples: trainingExamples) {
             Issue.record("trainingPlan(for: .\(dataset.rawValue)): \(problem)")
+            return
+        }
+        // The network is stage 4's bonus: say so, rather than "finish stage 4" to a student whose Stage04 passes.
+        var probe = SeededGenerator(seed: 0)
+        let probed = Problems.collect { Exercises.MultilayerNetwork(sizes: [2, 3, 2], using: &probe) }.problems
+        if let missing = probed.first(where: { $0.kind == .notImplemented }) {
+            let message =
+                "\(missing.message): this check trains your network of any depth, stage 4's bonus "
+                + "(swift test --filter Bonus04)"
+            Issue.record(Comment(rawValue: message))
             return
         }
         let testAccuracy = try student(8) { () throws -> Double in

@@ -51,7 +51,9 @@ struct Bonus10ConvolutionAsMatrix {
                 + "the flattened image; the next output reads the same pattern one column to the right")
     }
 
-    @Test("lecture 004's stride 2: the kernel [½, 1, ½] on seven inputs is 3 rows, each moved two columns along")
+    @Test(
+        "stride 2 (lecture 004 downsamples so): the kernel [½, 1, ½] on seven inputs is 3 rows, each moved two columns along"
+    )
     func strideTwoInOneDimension() throws {
         let kernel = Tensor(shape: [1, 1, 1, 3], scalars: [0.5, 1, 0.5])
         let m = try student(10) { try Exercises.convolutionMatrix(weight: kernel, height: 1, width: 7, stride: 2) }

@@ -93,42 +93,60 @@ struct Bonus10TransferLearning {
                 + "\(moved.suffix(4).filter { $0 }.count) of the 4 parameters of the last two dense layers changed")
     }
 
-    /// Held-out accuracies on 120 generated letters after 3 epochs on 24 others (4 a class): LeNet-5 pre-trained on
-    /// generated digits (as `Stage10LeNetLearns` trains it) with a new head, its convolutional part frozen (the
-    /// first 7 layers: the features) and its dense layers fine-tuned, and LeNet-5 trained from scratch, both with
-    /// your SGD at learning rate 0.05 and momentum 0.9.
+    /// How many draws of letters the comparison averages over: one draw of 24 letters is noisy (over 25 salts,
+    /// fine-tuning won by 1 to 58 points), the mean of four still won by only 9 points once in 25; pre-training,
+    /// the costly part, is done once.
+    static let letterDraws = 8
+
+    /// Mean held-out accuracies on 120 generated letters after 3 epochs on 24 others (4 a class), over
+    /// `letterDraws` draws: LeNet-5 pre-trained on generated digits (as `Stage10LeNetLearns` trains it) with a new
+    /// head, its convolutional part frozen (the first 7 layers: the features) and its dense layers fine-tuned, and
+    /// LeNet-5 trained from scratch, both with your SGD at learning rate 0.05 and momentum 0.9. Each draw starts
+    /// from the same pre-trained weights.
     static func transfer(seed: UInt64) throws -> (fineTuned: Double, scratch: Double) {
-        let letters = glyphImages(.letters, count: 24, size: imageSize, seed: seed + 1)
-        let newLetters = glyphImages(.letters, count: 120, size: imageSize, seed: seed + 2)
-        var generator = testGenerator(seed: seed + 3)
         let pretrained = try Stage10LeNetLearns.trainedLeNet(seed: seed).network
-        let (fineTuned, scratch, fineTuning, fromScratch) = try student(10) {
-            (
-                Exercises.FineTuning(
-                    Exercises.replacingHead(of: pretrained, classes: 6, using: &generator), frozenLayers: 7),
-                Exercises.LeNet5(imageSize: imageSize, classes: 6, using: &generator),
-                Exercises.SGD(learningRate: 0.05, momentum: 0.9),
-                Exercises.SGD(learningRate: 0.05, momentum: 0.9)
-            )
+        let pretrainedValues = pretrained.parameters.map(\.value)
+        var (fineTunedTotal, scratchTotal) = (0.0, 0.0)
+        for draw in 0..<UInt64(letterDraws) {
+            for (parameter, value) in zip(pretrained.parameters, pretrainedValues) { parameter.value = value }
+            let letters = glyphImages(.letters, count: 24, size: imageSize, seed: seed + 10 * draw + 1)
+            let newLetters = glyphImages(.letters, count: 120, size: imageSize, seed: seed + 10 * draw + 2)
+            var generator = testGenerator(seed: seed + 10 * draw + 3)
+            let (fineTuned, scratch, fineTuning, fromScratch) = try student(10) {
+                (
+                    Exercises.FineTuning(
+                        Exercises.replacingHead(of: pretrained, classes: 6, using: &generator), frozenLayers: 7),
+                    Exercises.LeNet5(imageSize: imageSize, classes: 6, using: &generator),
+                    Exercises.SGD(learningRate: 0.05, momentum: 0.9),
+                    Exercises.SGD(learningRate: 0.05, momentum: 0.9)
+                )
+            }
+            var shuffling = generator
+            _ = try trainWithStudentCode(
+                fineTuned, on: letters, epochs: 3, batchSize: 5, optimizer: fineTuning, shuffling: &generator)
+            _ = try trainWithStudentCode(
+                scratch, on: letters, epochs: 3, batchSize: 5, optimizer: fromScratch, shuffling: &shuffling)
+            fineTunedTotal += try fractionClassifiedRight(fineTuned, newLetters)
+            scratchTotal += try fractionClassifiedRight(scratch, newLetters)
         }
-        var shuffling = generator
-        _ = try trainWithStudentCode(
-            fineTuned, on: letters, epochs: 3, batchSize: 5, optimizer: fineTuning, shuffling: &generator)
-        _ = try trainWithStudentCode(
-            scratch, on: letters, epochs: 3, batchSize: 5, optimizer: fromScratch, shuffling: &shuffling)
-        return (try fractionClassifiedRight(fineTuned, newLetters), try fractionClassifiedRight(scratch, newLetters))
+        return (fineTunedTotal / Double(letterDraws), scratchTotal / Double(letterDraws))
     }
 
     @Test("after pre-training on digits, fine-tuning the dense layers on 24 letters beats training from scratch")
     func fineTuningBeatsScratch() throws {
         let (fineTuned, scratch) = try Self.transfer(seed: 167)
         let percent = { (fraction: Double) in "\(Int((fraction * 100).rounded()))%" }
+        let won = fineTuned > scratch + 0.05
+        logComparison(
+            "right on new letters, fine-tuned vs from scratch (mean of \(Self.letterDraws) draws)",
+            "\(percent(fineTuned)) vs \(percent(scratch))", "fine-tuned ahead by more than 5 points", passed: won)
         check(
-            fineTuned > scratch + 0.1,
-            "on 120 new letters, LeNet-5 pre-trained on digits, with a new head and its dense layers fine-tuned on "
-                + "24 letters, gets \(percent(fineTuned)) right, and LeNet-5 trained from scratch on them "
-                + "\(percent(scratch)): the pre-trained features should win by 10 points or more. Does replacingHead "
-                + "keep the trained layers, and does FineTuning list the parameters of the layers after the frozen ones?"
+            won,
+            "on 120 new letters (the mean of \(Self.letterDraws) draws), LeNet-5 pre-trained on digits, with a new "
+                + "head and its dense layers fine-tuned on 24 letters, gets \(percent(fineTuned)) right, and LeNet-5 "
+                + "trained from scratch on them \(percent(scratch)): the pre-trained features should win by more than "
+                + "5 points. Does replacingHead keep the trained layers, and does FineTuning list the parameters of "
+                + "the layers after the frozen ones?"
         )
     }
 }

@@ -233,7 +233,7 @@ struct KitScratchCopyTests {
             status.text.range(of: #"\n  1\s+Activations\s+(\d+)/\1\s.*done ✓"#, options: .regularExpression) != nil,
             "\(status.text)")
         #expect(
-            status.text.range(of: #"\n  9\s+MNIST\s+0/\d+\s+—\s+not started"#, options: .regularExpression) != nil,
+            status.text.range(of: #"\n  9\s+MNIST\s+0/\d+\s+0/\d+\s+not started"#, options: .regularExpression) != nil,
             "\(status.text)")
         #expect(
             status.text.contains("Next: open Exercises/02-DenseLayer/Dense.swift and run `swift run kit check 2`")

@@ -19,12 +19,12 @@ func trainWithStudentCode(
     _ model: any Classifier, on data: Dataset, epochs: Int, batchSize: Int, optimizer: any Optimizer,
     shuffling: inout SeededGenerator
 ) throws -> [Double] {
-    var losses: [Double] = []
+    var meanLosses: [Double] = []
     for _ in 0..<epochs {
         let batches = try student(10) {
             Exercises.miniBatches(count: data.count, batchSize: batchSize, using: &shuffling)
         }
-        var total = 0.0
+        var lossSum = 0.0
         for batch in batches {
             let targets = try student(10) {
                 try Exercises.oneHot(batch.map { data.labels[$0] }, classes: data.classCount)
@@ -33,11 +33,11 @@ func trainWithStudentCode(
             let loss = try student(10) {
                 Exercises.trainStep(model, inputs: inputs, targets: targets, optimizer: optimizer)
             }
-            total += loss * Double(batch.count)
+            lossSum += loss * Double(batch.count)
         }
-        losses.append(total / Double(max(data.count, 1)))
+        meanLosses.append(lossSum / Double(max(data.count, 1)))
     }
-    return losses
+    return meanLosses
 }
 
 /// The fraction of `data` that `model`'s largest logit classifies right.

@@ -62,8 +62,8 @@ struct HTMLPage {
         return "data:\(type);base64," + data.base64EncodedString()
     }
 
-    /// One style for the notebook and the report. Wide content (code, tables) scrolls inside its box,
-    /// so the page itself never gets wider than the window.
+    /// One style for the notebook and the report. Wide content (code blocks, tables) scrolls inside its
+    /// box and long inline names and computed values wrap, so the page never gets wider than the window.
     static let style = """
         :root { --text: #1d1f23; --muted: #5b616b; --background: #ffffff; --panel: #f4f5f7; --line: #d8dbe0;
           --pass: #1a7f37; --fail: #c62828; --warn: #9a6700; --link: #0b57d0; }
@@ -83,7 +83,7 @@ struct HTMLPage {
         h2 { font-size: 1.35rem; border-bottom: 1px solid var(--line); padding-bottom: 0.2em; }
         code, pre { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace;
           font-size: 0.88em; }
-        code { background: var(--panel); padding: 0.1em 0.3em; border-radius: 4px; }
+        code { background: var(--panel); padding: 0.1em 0.3em; border-radius: 4px; overflow-wrap: anywhere; }
         pre { background: var(--panel); padding: 0.8em 1em; border-radius: 6px; overflow-x: auto; line-height: 1.4; }
         pre code { background: none; padding: 0; }
         .table { overflow-x: auto; margin: 1em 0; }
@@ -104,7 +104,7 @@ struct HTMLPage {
         .cell-title { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); }
         .cell table { background: var(--background); }
         .cell pre { background: var(--background); margin: 0.5em 0; }
-        .cell td pre { margin: 0; padding: 0; background: none; }
+        .cell td pre { margin: 0; padding: 0; background: none; white-space: pre-wrap; overflow-wrap: anywhere; }
         .cell td:first-child { min-width: 11em; }
         .verdict { font-weight: 600; }
         .pass .verdict, .ok { color: var(--pass); }

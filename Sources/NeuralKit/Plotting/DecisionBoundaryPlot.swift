@@ -71,6 +71,26 @@ public struct DecisionBoundaryPlot {
 
     /// The plot as an SVG document.
     public func svg() -> String {
+        SVG.header(width: width, height: height) + content() + "</svg>\n"
+    }
+
+    /// Plots side by side under one title, each `width` × `height` (small multiples: several
+    /// datasets or classifiers compared at a glance), as an SVG document.
+    public static func sideBySide(_ plots: [DecisionBoundaryPlot], title: String) -> String {
+        let top = title.isEmpty ? 0 : 36
+        let width = plots.reduce(0) { $0 + $1.width }
+        let height = top + (plots.map(\.height).max() ?? 0)
+        var svg = SVG.header(width: width, height: height) + SVG.title(title, width: width)
+        var left = 0
+        for plot in plots {
+            svg += "<g class=\"panel\" transform=\"translate(\(left), \(top))\">\n" + plot.content() + "</g>\n"
+            left += plot.width
+        }
+        return svg + "</svg>\n"
+    }
+
+    /// The plot's elements, for a document of `width` × `height` with its top left corner at (0, 0).
+    func content() -> String {
         let bounds = self.bounds
         let xTicks = SVG.ticks(bounds.x.lowerBound, bounds.x.upperBound, count: 5)
         let yTicks = SVG.ticks(bounds.y.lowerBound, bounds.y.upperBound, count: 5)
@@ -81,8 +101,7 @@ public struct DecisionBoundaryPlot {
             (values: ticks.values.filter { range.contains($0) }, step: ticks.step)
         }
 
-        var svg = SVG.header(width: width, height: height)
-        svg += SVG.title(title, width: width)
+        var svg = SVG.title(title, width: width)
         svg += regions(frame: frame, bounds: bounds)
         svg += SVG.axes(
             frame: frame, xTicks: inside(xTicks, bounds.x), yTicks: inside(yTicks, bounds.y),
@@ -96,7 +115,6 @@ public struct DecisionBoundaryPlot {
         }
         svg += "</g>\n"
         svg += legend(frame: frame)
-        svg += "</svg>\n"
         return svg
     }
 
@@ -140,5 +158,10 @@ public struct DecisionBoundaryPlot {
     /// Writes the SVG to `path` (creating its folder).
     public func write(to path: String) throws {
         try SVG.write(svg(), to: path)
+    }
+
+    /// Writes `plots` side by side under `title` to `path` (creating its folder).
+    public static func writeSideBySide(_ plots: [DecisionBoundaryPlot], title: String, to path: String) throws {
+        try SVG.write(sideBySide(plots, title: title), to: path)
     }
 }

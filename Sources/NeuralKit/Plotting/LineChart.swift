@@ -30,10 +30,23 @@ public struct LineChart: Sendable {
         }
     }
 
+    /// A vertical dashed line at one x value with a short label: an epoch singled out (the one kept).
+    public struct Mark: Sendable {
+        public var x: Double
+        public var label: String
+
+        public init(x: Double, label: String) {
+            self.x = x
+            self.label = label
+        }
+    }
+
     public var title: String
     public var xLabel: String
     public var yLabel: String
     public var series: [Series] = []
+    /// Vertical lines drawn over the grid, under the series.
+    public var marks: [Mark] = []
     /// The y values shown; nil fits the data.
     public var yRange: ClosedRange<Double>?
     /// Whether the y axis starts at 0 when the data is positive (losses). Without it the axis fits
@@ -99,7 +112,9 @@ public struct LineChart: Sendable {
         svg +=
             "<defs><clipPath id=\"plot-area\"><rect x=\"\(SVG.number(frame.left))\" y=\"\(SVG.number(frame.top))\" "
             + "width=\"\(SVG.number(frame.width))\" height=\"\(SVG.number(frame.height))\"/></clipPath></defs>\n"
-        svg += "<g clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">\n"
+        svg += marks.map { draw($0, frame: frame) }.joined()
+        svg +=
+            "<g clip-path=\"url(#plot-area)\" fill=\"none\" stroke-width=\"2\" stroke-linejoin=\"round\">\n"
         let drawn = series.enumerated().map { draw($1, color: SVG.strong($0), frame: frame) }
         svg += drawn.map(\.line).joined() + "</g>\n"
         // Markers are not clipped: a point on the plot's edge keeps its whole dot.
@@ -140,6 +155,20 @@ public struct LineChart: Sendable {
                 : "<g class=\"markers\" data-name=\"\(SVG.escape(line.name))\" fill=\"\(color)\" stroke=\"none\">\n"
                     + markers + "</g>\n"
         )
+    }
+
+    /// A mark: its dashed line across the plot and its label at the foot (where accuracy curves are
+    /// seldom), on the side with room.
+    private func draw(_ mark: Mark, frame: Frame) -> String {
+        guard mark.x.isFinite, frame.xRange.contains(mark.x) else { return "" }
+        let x = frame.x(mark.x)
+        let roomOnRight = frame.right - x >= SVG.textWidth(mark.label, size: 12) + 8
+        let labelX = roomOnRight ? x + 5 : x - 5
+        return
+            "<g class=\"mark\"><line x1=\"\(SVG.number(x))\" y1=\"\(SVG.number(frame.top))\" x2=\"\(SVG.number(x))\" "
+            + "y2=\"\(SVG.number(frame.bottom))\" stroke=\"#555\" stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/>\n"
+            + "<text x=\"\(SVG.number(labelX))\" y=\"\(SVG.number(frame.bottom - 8))\" text-anchor=\"\(roomOnRight ? "start" : "end")\" "
+            + "fill=\"#333\" paint-order=\"stroke\" stroke=\"white\" stroke-width=\"3\">\(SVG.escape(mark.label))</text></g>\n"
     }
 
     /// The zig-zag at the foot of the y axis that says it does not start at 0.

@@ -49,9 +49,11 @@ extension StageDemos {
             let inNewUnits = { (data: Dataset) throws in
                 try Dataset(inputs: data.inputs * scales + offsets, labels: data.labels, classCount: data.classCount)
             }
-            guard let train = try? inNewUnits(split.train), let test = try? inNewUnits(split.test),
-                attempt({ code.standardized(train.inputs, train.inputs) }) != nil,
-                let plan = attempt({ code.trainingPlan(dataset) })
+            // Both asked first, so that each says once whether it is written yet.
+            let standardizes = attempt { code.standardized(split.train.inputs, split.train.inputs) } != nil
+            let plan = attempt { code.trainingPlan(dataset) }
+            guard standardizes, let plan, let train = try? inNewUnits(split.train),
+                let test = try? inNewUnits(split.test)
             else { continue }
             let name = (dataset.rawValue + ":").padding(toLength: 9, withPad: " ", startingAt: 0)
             if let problem = plan.problem(inputs: 2, classes: dataset.classCount, examples: train.count) {

@@ -189,8 +189,7 @@ extension StageDemos {
             title:
                 "Transfer learning: \(s.letters) generated letters after \(s.digits) digits (mean of \(s.draws) draws)",
             xLabel: "epoch on the \(s.letters) letters (0: before training)",
-            yLabel: "right on \(s.heldOutLetters) new letters (%)", wholeXTicks: true, includesZero: true,
-            yLimits: 0...100)
+            yLabel: "right on \(s.heldOutLetters) new letters (%)", yRange: 0...100, wholeXTicks: true)
         let points = { (values: [Double]) in values.enumerated().map { (x: Double($0.offset), y: $0.element) } }
         if let fineTuned {
             chart.series.append(

@@ -64,7 +64,9 @@ enum StageDemos {
         case 9:
             mnist(from: arguments.dataDirectory)
             augmentation(from: arguments.dataDirectory, to: arguments.string("output") ?? "runs/09-augmentation")
-        case 10: convolutionalNetwork(outputDirectory: arguments.string("output") ?? "runs/10-convolutional-network")
+        case 10:
+            convolutionalNetwork(
+                student: !reference, outputDirectory: arguments.string("output") ?? "runs/10-convolutional-network")
         default:
             print("The demo of stage \(stage.number) is written with the stage: coming soon.")
         }
@@ -212,7 +214,9 @@ enum StageDemos {
             expected: [[-0.15, 0.1, 0.05], [0.05, 0.25, -0.3]])
     }
 
-    static func convolutionalNetwork(outputDirectory: String) {
+    /// Stage 10's demo: the student's layers on the lectures' examples, LeNet-5, the bonuses, and two
+    /// pictures; the transfer-learning bonus runs the reference's code instead with `student: false`.
+    static func convolutionalNetwork(student: Bool, outputDirectory: String) {
         lectureConvolutions()
         print("")
         lecturePooling()
@@ -225,6 +229,12 @@ enum StageDemos {
             try writeEquivariancePicture(to: outputDirectory + "/equivariance.svg")
         } catch {
             print("The picture was not written: \(error)")
+        }
+        print("")
+        do {
+            try transferLearning(student: student, to: outputDirectory + "/transfer-learning.svg")
+        } catch {
+            print("The transfer-learning demo stopped: \(error)")
         }
     }
 

@@ -234,7 +234,7 @@ public enum Course {
             // assignment's table and earns nothing by default (a rubric can give it points).
             points: 4, buildsOn: [1, 2, 3, 7],
             demo: "the lectures' convolution and pooling examples, your LeNet-5 layer by layer with its parameter "
-                + "count, and a picture of shift equivariance"),
+                + "count, a picture of shift equivariance, and a chart of transfer learning from digits to letters"),
     ]
 
     /// The stage numbered `number`, if the course has one.

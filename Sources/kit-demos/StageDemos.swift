@@ -454,6 +454,11 @@ enum StageDemos {
         "[" + tensor.scalars.map { format($0) }.joined(separator: ", ") + "]"
     }
 
+    /// A fraction as a percentage with one decimal, "97.5%", or "–" when there is none.
+    static func percent(_ fraction: Double) -> String {
+        fraction.isFinite ? String(format: "%.1f%%", 100 * fraction) : "–"
+    }
+
     static func format(_ value: Double, digits: Int = 4) -> String {
         value.isFinite ? String(format: "%.\(digits)f", value) : "\(value)"
     }

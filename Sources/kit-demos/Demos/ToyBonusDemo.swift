@@ -142,9 +142,6 @@ extension StageDemos {
             print("The picture was not written: \(error)")
         }
     }
-
-    /// "97.5%".
-    static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", 100 * fraction) }
 }
 
 /// A classifier that passes everything on to `network` and, each time it is asked for the validation

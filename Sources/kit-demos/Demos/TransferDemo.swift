@@ -209,9 +209,4 @@ extension StageDemos {
         data.inputs = data.inputs.reshaped([count, 1, size, size])
         return data
     }
-
-    /// A fraction as a percentage with one decimal: "64.5%".
-    private static func percent(_ fraction: Double) -> String {
-        fraction.isFinite ? String(format: "%.1f%%", 100 * fraction) : "–"
-    }
 }

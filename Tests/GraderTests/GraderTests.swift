@@ -581,7 +581,7 @@ struct EndToEndTests {
             "--rubric", fixtures.appendingPathComponent("rubric.json").path,
             "--hidden-tests", fixtures.appendingPathComponent("hidden-tests").path,
             "--expect", fixtures.appendingPathComponent("expected.json").path,
-            "--timeout", "20", "--salt", salt,
+            "--timeout", "40", "--salt", salt,
         ]
         process.currentDirectoryURL = packageRoot
         process.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }

@@ -44,9 +44,22 @@ struct Bonus10ConvolutionAsMatrix {
             [0, 0, 0, 1, 2, 0, 3, 4, 0],
             [0, 0, 0, 0, 1, 2, 0, 3, 4],
         ])
+        // The kernel turned by 180°, as the textbook definition of convolution has it.
+        let flipped = Tensor([
+            [4, 3, 0, 2, 1, 0, 0, 0, 0],
+            [0, 4, 3, 0, 2, 1, 0, 0, 0],
+            [0, 0, 0, 4, 3, 0, 2, 1, 0],
+            [0, 0, 0, 0, 4, 3, 0, 2, 1],
+        ])
         expectClose(
             m, expected, "convolutionMatrix of the kernel [[1, 2], [3, 4]] on a 3×3 image",
-            hint: matrixHint(m, expected: expected)
+            likelyMistakes: [
+                LikelyMistake(
+                    flipped,
+                    hint: "that is the kernel turned by 180°: Conv2D, like the lectures, multiplies w[u, v] with "
+                        + "x[i·S − P + u, j·S − P + v], without flipping the kernel")
+            ],
+            otherwise: matrixHint(m, expected: expected)
                 ?? "output (0, 0) reads inputs (0, 0), (0, 1), (1, 0), (1, 1), which are columns 0, 1, 3 and 4 of "
                 + "the flattened image; the next output reads the same pattern one column to the right")
     }
